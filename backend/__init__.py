@@ -1,0 +1,55 @@
+"""People counter backend: create_app() wires configuration, database, sessions and blueprints."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import assets, db, errors, pages, security
+from .config import Config
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder=None, template_folder=str(FRONTEND / "templates"))
+    app.config.from_mapping(Config().as_dict())
+    if test_config:
+        app.config.update(test_config)
+
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    _init_sessions(app)
+    db.init_app(app)
+    errors.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(pages.bp)
+    _register_blueprints(app)
+    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Resource blueprints, one module or package per resource, each with `bp`."""
+    for blueprint in ():
+        app.register_blueprint(blueprint)
+
+
+def _init_sessions(app: Flask) -> None:
+    from cachelib.file import FileSystemCache
+    from flask_session import Session
+
+    backend = app.config["SESSION_BACKEND"]
+    if backend == "redis":
+        import redis
+
+        app.config["SESSION_TYPE"] = "redis"
+        app.config["SESSION_REDIS"] = redis.Redis.from_url(app.config["REDIS_URL"])
+    elif backend == "filesystem":
+        app.config["SESSION_TYPE"] = "cachelib"
+        app.config["SESSION_CACHELIB"] = FileSystemCache(app.config["SESSION_DIR"], threshold=0)
+    else:
+        raise RuntimeError(f"SESSION_BACKEND must be 'filesystem' or 'redis', got {backend!r}")
+    app.config.setdefault("SESSION_PERMANENT", True)
+    app.config.setdefault("SESSION_USE_SIGNER", False)
+    Session(app)

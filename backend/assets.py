@@ -1,0 +1,58 @@
+"""Static files of frontend/ and the few npm packages the pages load, served locally (no CDN),
+with the cross-origin isolation headers multi-threaded WASM needs."""
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, send_from_directory
+
+bp = Blueprint("assets", __name__)
+
+# Only these folders of frontend/ are public (templates are not).
+STATIC_DIRS = ("css", "js", "img", "models")
+# npm packages the pages may load: package -> folder inside it.
+VENDOR_PACKAGES = {
+    "onnxruntime-web": "dist",
+    "chart.js": "dist",
+    "@kurkle/color": "dist",
+}
+
+mimetypes.add_type("application/wasm", ".wasm")
+mimetypes.add_type("text/javascript", ".mjs")
+mimetypes.add_type("text/javascript", ".js")
+
+
+@bp.route("/static/<path:filename>")
+def static_file(filename: str):
+    top = filename.split("/", 1)[0]
+    if top not in STATIC_DIRS:
+        abort(404)
+    if top == "models":
+        return send_from_directory(current_app.config["MODELS_DIR"], filename[len("models/"):],
+                                   max_age=3600)
+    return send_from_directory(current_app.config["FRONTEND_DIR"], filename, max_age=0)
+
+
+@bp.route("/vendor/<path:filename>")
+def vendor_file(filename: str):
+    for package, folder in VENDOR_PACKAGES.items():
+        if filename.startswith(package + "/"):
+            inner = filename[len(package) + 1:]
+            root = Path(current_app.config["NODE_MODULES_DIR"]) / package / folder
+            return send_from_directory(root, inner, max_age=86400)
+    abort(404)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+    @app.after_request
+    def _isolation_headers(response):
+        # Cross-origin isolation: SharedArrayBuffer, so onnxruntime-web can use WASM threads.
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Embedder-Policy", "require-corp")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

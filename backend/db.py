@@ -1,0 +1,64 @@
+"""Database engine, schema creation and the init-db command (in the style of flaskr's db.py)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from .schema import metadata
+
+_EXTENSION_KEY = "people_counter_engine"
+
+
+def _make_engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    if url.startswith("mysql"):
+        return sa.create_engine(url, pool_pre_ping=True, pool_recycle=3600, pool_size=10,
+                                max_overflow=30, connect_args={"charset": "utf8mb4"})
+    return sa.create_engine(url)
+
+
+def get_engine() -> sa.Engine:
+    return current_app.extensions[_EXTENSION_KEY]
+
+
+@contextmanager
+def transaction() -> Iterator[sa.Connection]:
+    """One transaction: committed when the block ends, rolled back on an exception."""
+    with get_engine().begin() as conn:
+        yield conn
+
+
+def create_schema(engine: sa.Engine) -> None:
+    metadata.create_all(engine)
+
+
+@click.command("init-db")
+@click.option("--drop", is_flag=True, help="Drop every table first (destroys data).")
+def init_db_command(drop: bool) -> None:
+    """Create the tables that do not exist yet."""
+    engine = get_engine()
+    if drop:
+        metadata.drop_all(engine)
+    create_schema(engine)
+    click.echo(f"Initialised the database ({engine.url.render_as_string(hide_password=True)}).")
+
+
+def init_app(app: Flask) -> None:
+    engine = _make_engine(app.config["DATABASE_URL"])
+    app.extensions[_EXTENSION_KEY] = engine
+    app.cli.add_command(init_db_command)

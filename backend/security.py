@@ -1,0 +1,139 @@
+"""Who is asking: session cookie or bearer token, CSRF on cookie-authenticated changes,
+and the decorators views use. Passwords are hashed with Argon2id."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, abort, g, redirect, request, session, url_for
+
+from .db import transaction
+from .errors import ApiError, wants_json
+from .repositories import tokens as token_repo
+from .repositories import users as user_repo
+
+_hasher = PasswordHasher()
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+CSRF_SESSION_KEY = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def csrf_token() -> str:
+    token = session.get(CSRF_SESSION_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session[CSRF_SESSION_KEY] = token
+    return token
+
+
+def csrf_exempt(view):
+    view.csrf_exempt = True
+    return view
+
+
+def current_user() -> dict | None:
+    return g.get("user")
+
+
+def login_user(user_id: int) -> None:
+    """Start a session for the user with a fresh session id (no fixation)."""
+    from flask import current_app
+
+    session.clear()
+    current_app.session_interface.regenerate(session)
+    session.permanent = True
+    session["user_id"] = user_id
+    csrf_token()
+
+
+def logout_user() -> None:
+    from flask import current_app
+
+    session.clear()
+    current_app.session_interface.regenerate(session)
+
+
+def login_required(view):
+    """Pages: redirect to the login page. API: 401 JSON."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.get("user") is None:
+            if wants_json():
+                raise ApiError(401, "Log in or send an API token.", "unauthorized")
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _load_user() -> None:
+    g.user = None
+    g.auth_method = None
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        raw = header[7:].strip()
+        with transaction() as conn:
+            user = token_repo.user_for_token(conn, hash_token(raw))
+        if user is None:
+            raise ApiError(401, "The API token is unknown, revoked or expired.", "invalid_token")
+        g.user = user
+        g.auth_method = "token"
+        return
+    user_id = session.get("user_id")
+    if user_id is not None:
+        with transaction() as conn:
+            user = user_repo.get_by_id(conn, user_id)
+        if user is None:
+            session.clear()
+            return
+        g.user = user
+        g.auth_method = "session"
+
+
+def _check_csrf() -> None:
+    if request.method in SAFE_METHODS or g.get("auth_method") == "token":
+        return
+    view = request.endpoint and g.get("_view_func")
+    if view is not None and getattr(view, "csrf_exempt", False):
+        return
+    expected = session.get(CSRF_SESSION_KEY)
+    sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD)
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
+        if wants_json():
+            raise ApiError(403, "The CSRF token is missing or wrong; reload the page.",
+                           "csrf_failed")
+        abort(400, "The form expired or was sent from elsewhere; reload the page and try again.")
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _authenticate_and_check_csrf():
+        g._view_func = app.view_functions.get(request.endpoint) if request.endpoint else None
+        if request.endpoint in ("assets.static_file", "assets.vendor_file"):
+            return
+        _load_user()
+        _check_csrf()
+
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["current_user"] = current_user
