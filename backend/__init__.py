@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import assets, db, errors, pages, security
+from . import assets, db, errors, lab, pages, security
 from .config import Config
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     """Resource blueprints, one module or package per resource, each with `bp`."""
-    for blueprint in ():
+    for blueprint in (lab.bp,):
         app.register_blueprint(blueprint)
 
 
