@@ -60,17 +60,20 @@ def login_user(user_id: int) -> None:
     from flask import current_app
 
     session.clear()
+    session["user_id"] = user_id
+    # Flask-Session 0.8 regenerates only a non-empty session, so fill it first.
     current_app.session_interface.regenerate(session)
     session.permanent = True
-    session["user_id"] = user_id
     csrf_token()
 
 
 def logout_user() -> None:
     from flask import current_app
 
-    session.clear()
+    # Regenerate before clearing (an empty session is not regenerated): the old id is
+    # deleted from the store, and a flash message set afterwards lives under a new id.
     current_app.session_interface.regenerate(session)
+    session.clear()
 
 
 def login_required(view):
