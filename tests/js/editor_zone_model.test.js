@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeZone, zoneToApi, zoneFromApi, zoneKey } from '../../frontend/js/editor/zone_model.js';
+import { inwardNormal, bandCorners, pointInPolygon } from '../../frontend/js/editor/geometry.js';
+
+const base = { localId: 1, name: 'Door', color: '#0f766e' };
+
+test('makeZone refuses degenerate shapes', () => {
+  const cases = [
+    [{ kind: 'polygon', points: [[0, 0], [1, 1]] }, /at least 3/],
+    [{ kind: 'line', points: [[5, 5], [5, 5]] }, /two different points/],
+    [{ kind: 'line', points: [[5, 5]] }, /exactly 2/],
+    [{ kind: 'circle', points: [] }, /Unknown zone kind/],
+    [{ kind: 'band', points: [[0, 0], [9, 9]], width: 0 }, /width/],
+  ];
+  for (const [input, message] of cases) assert.throws(() => makeZone({ ...base, ...input }), message);
+});
+
+test('API round trip: polygon, line, band', () => {
+  const zones = [
+    makeZone({ ...base, kind: 'polygon', points: [[1, 2], [100, 2], [50, 80.123]], threshold: 4, holdSeconds: 5 }),
+    makeZone({ ...base, localId: 2, kind: 'line', points: [[0, 240], [640, 240]], flipped: true }),
+    makeZone({ ...base, localId: 3, kind: 'band', points: [[0, 200], [640, 200]], width: 30 }),
+  ];
+  for (const zone of zones) {
+    const json = { ...zoneToApi(zone, { frameWidth: 640, frameHeight: 480, cameraKey: 'door' }), id: 9 };
+    assert.equal(json.camera_key, 'door');
+    assert.equal(json.video_id, null);
+    const back = zoneFromApi(json, zone.localId, { frameWidth: 640, frameHeight: 480 });
+    assert.deepEqual(back, { ...zone, serverId: 9, points: zone.points.map(([x, y]) => [Math.round(x * 100) / 100, Math.round(y * 100) / 100]) });
+  }
+  assert.deepEqual(zoneToApi(zones[1], { frameWidth: 640, frameHeight: 480 }).geometry, { points: [[0, 240], [640, 240]], flipped: true });
+  assert.deepEqual(zoneToApi(zones[2], { frameWidth: 640, frameHeight: 480 }).geometry, { points: [[0, 200], [640, 200]], flipped: false, width: 30 });
+});
+
+test('zones saved on another frame size are rescaled', () => {
+  const json = { id: 1, kind: 'line', name: 'L', color: '#112233', frame_width: 320, frame_height: 240, geometry: { points: [[10, 20], [30, 40]], flipped: false } };
+  assert.deepEqual(zoneFromApi(json, 1, { frameWidth: 640, frameHeight: 480 }).points, [[20, 40], [60, 80]]);
+});
+
+test('zone keys', () => {
+  assert.equal(zoneKey({ serverId: 12, localId: 3 }), 'zone-12');
+  assert.equal(zoneKey({ serverId: null, localId: 3 }), 'draft-3');
+});
+
+test('the inward normal points to the side where (B-A)x(P-A) > 0', () => {
+  const a = [0, 0];
+  const b = [10, 0];
+  const [nx, ny] = inwardNormal(a, b);
+  const probe = [5 + nx, ny];
+  const cross = (b[0] - a[0]) * (probe[1] - a[1]) - (b[1] - a[1]) * (probe[0] - a[0]);
+  assert.ok(cross > 0);
+  assert.deepEqual(inwardNormal(a, b, true).map((v) => v + 0), [-nx + 0, -ny + 0]);
+});
+
+test('band corners enclose the segment at +-width/2', () => {
+  const corners = bandCorners([0, 100], [100, 100], 40);
+  assert.ok(pointInPolygon([50, 119], corners));
+  assert.ok(pointInPolygon([50, 81], corners));
+  assert.ok(!pointInPolygon([50, 121], corners));
+});
