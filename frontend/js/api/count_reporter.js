@@ -1,0 +1,106 @@
+// Pure: turns the counting engine's per-frame results into the API's samples and events.
+// Samples: one per zone, line and the whole frame every `sampleIntervalSeconds` of stream
+// time (occupancy now, entries/exits since the previous sample). Events: crossings, zone
+// enter/leave with dwell, alert start/end. Stream seconds map to wall time via epochAtZeroMs.
+
+const EVENT_KINDS = new Set(['in', 'out', 'enter', 'leave', 'alert_start', 'alert_end']);
+export const FRAME_KEY = 'frame';
+
+export function zoneIdFromKey(zoneKey) {
+  const match = /^zone-(\d+)$/.exec(zoneKey);
+  return match ? Number(match[1]) : null;
+}
+
+export class CountReporter {
+  /**
+   * @param {{ lineKeys: string[], zoneKeys: string[], epochAtZeroMs: number, sampleIntervalSeconds?: number }} options
+   * lineKeys: engine ids of lines and bands; zoneKeys: engine ids of polygon zones.
+   */
+  constructor({ lineKeys = [], zoneKeys = [], epochAtZeroMs, sampleIntervalSeconds = 1 }) {
+    if (!Number.isFinite(epochAtZeroMs)) throw new Error('CountReporter needs epochAtZeroMs.');
+    if (!(sampleIntervalSeconds > 0)) throw new Error('sampleIntervalSeconds must be above 0.');
+    this.lineKeys = [...lineKeys];
+    this.zoneKeys = [...zoneKeys];
+    this.epochAtZeroMs = epochAtZeroMs;
+    this.sampleIntervalSeconds = sampleIntervalSeconds;
+    this.lastSampleAt = null;
+    this.reported = new Map(); // key -> { entries, exits } already put into samples
+    this.latest = null;
+    this.pendingSamples = [];
+    this.pendingEvents = [];
+    this.totalSamples = 0;
+    this.totalEvents = 0;
+  }
+
+  /** Feed one frame's engine result; returns true when samples were taken at this frame. */
+  observe(result, { timestamp, personCount }) {
+    this.latest = { result, timestamp, personCount };
+    for (const event of result.events || []) {
+      if (!EVENT_KINDS.has(event.type)) continue;
+      this.pendingEvents.push(this.toApiEvent(event));
+      this.totalEvents += 1;
+    }
+    if (this.lastSampleAt === null || timestamp - this.lastSampleAt >= this.sampleIntervalSeconds - 1e-9) {
+      this.takeSamples();
+      return true;
+    }
+    return false;
+  }
+
+  /** At the end of a run: one last sample so the totals include the final seconds. */
+  finish() {
+    if (this.latest && this.lastSampleAt !== this.latest.timestamp) this.takeSamples();
+  }
+
+  /** The samples and events not yet batched, as one batch body (or null when there is nothing). */
+  takeBatch(batchId) {
+    if (!this.pendingSamples.length && !this.pendingEvents.length) return null;
+    const batch = { batch_id: batchId, samples: this.pendingSamples, events: this.pendingEvents };
+    this.pendingSamples = [];
+    this.pendingEvents = [];
+    return batch;
+  }
+
+  takeSamples() {
+    const { result, timestamp, personCount } = this.latest;
+    const ts = this.isoAt(timestamp);
+    const samples = [{ ts, zone_key: FRAME_KEY, occupancy: personCount, entries: 0, exits: 0 }];
+    for (const key of this.zoneKeys) {
+      const zone = (result.zones || {})[key] || { occupancy: 0, entries: 0, exits: 0 };
+      samples.push(this.sample(ts, key, zone.occupancy, zone.entries, zone.exits));
+    }
+    for (const key of this.lineKeys) {
+      const line = (result.lines || {})[key] || { in: 0, out: 0 };
+      samples.push(this.sample(ts, key, 0, line.in, line.out));
+    }
+    this.pendingSamples.push(...samples);
+    this.totalSamples += samples.length;
+    this.lastSampleAt = timestamp;
+  }
+
+  sample(ts, key, occupancy, entriesTotal, exitsTotal) {
+    const before = this.reported.get(key) || { entries: 0, exits: 0 };
+    // Net counts can step back when a crossing is cancelled: report only growth, never negative.
+    const entries = Math.max(0, entriesTotal - before.entries);
+    const exits = Math.max(0, exitsTotal - before.exits);
+    this.reported.set(key, { entries: Math.max(before.entries, entriesTotal), exits: Math.max(before.exits, exitsTotal) });
+    const sample = { ts, zone_key: key, occupancy, entries, exits };
+    const zoneId = zoneIdFromKey(key);
+    if (zoneId !== null) sample.zone_id = zoneId;
+    return sample;
+  }
+
+  toApiEvent(event) {
+    const apiEvent = { ts: this.isoAt(event.timestamp), zone_key: event.zoneId, kind: event.type };
+    const zoneId = zoneIdFromKey(String(event.zoneId));
+    if (zoneId !== null) apiEvent.zone_id = zoneId;
+    if (Number.isInteger(event.trackId)) apiEvent.track_id = event.trackId;
+    if (Number.isFinite(event.dwellSeconds)) apiEvent.dwell_s = Math.round(event.dwellSeconds * 1000) / 1000;
+    if (Number.isFinite(event.occupancy)) apiEvent.value = event.occupancy;
+    return apiEvent;
+  }
+
+  isoAt(timestampSeconds) {
+    return new Date(this.epochAtZeroMs + timestampSeconds * 1000).toISOString();
+  }
+}

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CountReporter, zoneIdFromKey } from '../../frontend/js/api/count_reporter.js';
+
+const epochAtZeroMs = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+function frame({ lineIn = 0, lineOut = 0, occupancy = 0, entries = 0, exits = 0, events = [] } = {}) {
+  return { lines: { 'zone-5': { in: lineIn, out: lineOut } }, zones: { 'draft-2': { occupancy, entries, exits, alertActive: false } }, events };
+}
+
+test('zone keys map to zone ids only for saved zones', () => {
+  assert.equal(zoneIdFromKey('zone-12'), 12);
+  assert.equal(zoneIdFromKey('draft-3'), null);
+  assert.equal(zoneIdFromKey('frame'), null);
+});
+
+test('options are validated', () => {
+  assert.throws(() => new CountReporter({}), /epochAtZeroMs/);
+  assert.throws(() => new CountReporter({ epochAtZeroMs, sampleIntervalSeconds: 0 }), /above 0/);
+});
+
+test('one sample per key per interval, entries and exits as deltas since the last sample', () => {
+  const reporter = new CountReporter({ lineKeys: ['zone-5'], zoneKeys: ['draft-2'], epochAtZeroMs, sampleIntervalSeconds: 1 });
+  const table = [
+    // [timestamp, frame, samples taken?]
+    [0.0, frame({ occupancy: 1, entries: 1 }), true],
+    [0.5, frame({ lineIn: 1, occupancy: 2, entries: 2 }), false],
+    [1.0, frame({ lineIn: 2, lineOut: 1, occupancy: 1, entries: 2, exits: 1 }), true],
+    [1.4, frame({ lineIn: 2, lineOut: 1, occupancy: 1, entries: 2, exits: 1 }), false],
+    [2.0, frame({ lineIn: 3, lineOut: 1, occupancy: 0, entries: 2, exits: 2 }), true],
+  ];
+  for (const [timestamp, result, expected] of table) {
+    assert.equal(reporter.observe(result, { timestamp, personCount: result.zones['draft-2'].occupancy }), expected);
+  }
+  const body = reporter.takeBatch('batch-1');
+  assert.equal(body.batch_id, 'batch-1');
+  const byKey = (key) => body.samples.filter((sample) => sample.zone_key === key);
+  assert.deepEqual(byKey('zone-5').map((s) => [s.entries, s.exits, s.zone_id]), [[0, 0, 5], [2, 1, 5], [1, 0, 5]]);
+  assert.deepEqual(byKey('draft-2').map((s) => [s.occupancy, s.entries, s.exits, 'zone_id' in s]), [[1, 1, 0, false], [1, 1, 1, false], [0, 0, 1, false]]);
+  assert.deepEqual(byKey('frame').map((s) => s.occupancy), [1, 1, 0]);
+  assert.equal(byKey('frame')[1].ts, '2026-01-01T12:00:01.000Z');
+  assert.equal(reporter.takeBatch('batch-2'), null);
+  assert.equal(reporter.totalSamples, 9);
+});
+
+test('a count that steps back is never sent as a negative delta', () => {
+  const reporter = new CountReporter({ lineKeys: ['zone-5'], epochAtZeroMs });
+  reporter.observe(frame({ lineIn: 2 }), { timestamp: 0, personCount: 0 });
+  reporter.observe(frame({ lineIn: 1 }), { timestamp: 1, personCount: 0 });
+  reporter.observe(frame({ lineIn: 3 }), { timestamp: 2, personCount: 0 });
+  const entries = reporter.takeBatch('b').samples.filter((s) => s.zone_key === 'zone-5').map((s) => s.entries);
+  assert.deepEqual(entries, [2, 0, 1]);
+});
+
+test('events keep crossings, zone visits and alerts; raw crossings stay local', () => {
+  const reporter = new CountReporter({ lineKeys: ['zone-5'], zoneKeys: ['draft-2'], epochAtZeroMs });
+  const events = [
+    { type: 'cross_raw', zoneId: 'zone-5', trackId: 3, timestamp: 0.2 },
+    { type: 'in', zoneId: 'zone-5', trackId: 3, timestamp: 0.3 },
+    { type: 'leave', zoneId: 'draft-2', trackId: 4, timestamp: 0.3, dwellSeconds: 2.34567 },
+    { type: 'alert_start', zoneId: 'draft-2', timestamp: 0.4, occupancy: 6 },
+  ];
+  reporter.observe(frame({ events }), { timestamp: 0.4, personCount: 6 });
+  const body = reporter.takeBatch('b');
+  assert.deepEqual(body.events, [
+    { ts: '2026-01-01T12:00:00.300Z', zone_key: 'zone-5', zone_id: 5, kind: 'in', track_id: 3 },
+    { ts: '2026-01-01T12:00:00.300Z', zone_key: 'draft-2', kind: 'leave', track_id: 4, dwell_s: 2.346 },
+    { ts: '2026-01-01T12:00:00.400Z', zone_key: 'draft-2', kind: 'alert_start', value: 6 },
+  ]);
+});
+
+test('finish takes a last sample unless one was just taken', () => {
+  const reporter = new CountReporter({ zoneKeys: ['draft-2'], epochAtZeroMs });
+  reporter.observe(frame({ occupancy: 1 }), { timestamp: 0, personCount: 1 });
+  reporter.observe(frame({ occupancy: 3 }), { timestamp: 0.5, personCount: 3 });
+  reporter.finish();
+  reporter.finish();
+  const samples = reporter.takeBatch('b').samples.filter((s) => s.zone_key === 'draft-2');
+  assert.deepEqual(samples.map((s) => s.occupancy), [1, 3]);
+});
