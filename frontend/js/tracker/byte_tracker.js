@@ -1,0 +1,216 @@
+/**
+ * ByteTrack (Zhang et al., 2022) in plain JavaScript: Kalman prediction, association of
+ * high-score detections first, then of low-score ones to the remaining tracked tracks,
+ * unconfirmed tracks that need a second hit, and a buffer of lost tracks that can be found
+ * again. Pure: frame index and timestamp are passed in; each instance owns its id counter.
+ */
+import { resolveOptions, requireNumber, requireBoolean } from '../geometry/options.js';
+import { linearAssignment } from './assignment.js';
+import { fuseScore, iouDistance } from './association.js';
+import { KalmanBoxFilter } from './kalman.js';
+import { Track, TrackState } from './track.js';
+import { selectDetections } from './detections.js';
+
+export const BYTE_TRACKER_DEFAULTS = Object.freeze({
+  /** detections at or above this score take part in the first association */
+  highThreshold: 0.25,
+  /** detections above this (and below highThreshold) take part in the second association */
+  lowThreshold: 0.1,
+  /** an unmatched high-score detection starts a new track only at or above this score */
+  newTrackThreshold: 0.25,
+  /** frames a lost track is kept for re-identification */
+  trackBuffer: 30,
+  /** first association: maximum cost (1 - IoU, fused with score) */
+  matchThreshold: 0.8,
+  /** second association (low-score detections): maximum 1 - IoU */
+  lowMatchThreshold: 0.5,
+  /** unconfirmed tracks against leftover detections: maximum cost */
+  unconfirmedMatchThreshold: 0.7,
+  /** multiply IoU by the detection score in the first association */
+  fuseScore: true,
+  /** tracked and lost tracks closer than this (1 - IoU) are duplicates; the younger goes */
+  duplicateDistance: 0.15,
+});
+
+export class ByteTracker {
+  constructor(options = {}) {
+    const resolved = resolveOptions('ByteTracker', BYTE_TRACKER_DEFAULTS, options);
+    for (const key of ['highThreshold', 'lowThreshold', 'newTrackThreshold', 'matchThreshold',
+      'lowMatchThreshold', 'unconfirmedMatchThreshold', 'duplicateDistance']) {
+      requireNumber('ByteTracker', key, resolved[key], { min: 0, max: 1 });
+    }
+    requireNumber('ByteTracker', 'trackBuffer', resolved.trackBuffer, { min: 0, integer: true });
+    requireBoolean('ByteTracker', 'fuseScore', resolved.fuseScore);
+    if (resolved.lowThreshold > resolved.highThreshold) {
+      throw new RangeError('ByteTracker: lowThreshold must not exceed highThreshold');
+    }
+    this.options = Object.freeze(resolved);
+    this.filter = new KalmanBoxFilter();
+    this.reset();
+  }
+
+  /** Forget every track and restart ids at 1. */
+  reset() {
+    this.trackedTracks = [];
+    this.lostTracks = [];
+    this.frameCount = 0;
+    this.nextTrackId = 1;
+    this.lastFrameIndex = null;
+    this.lastTimestamp = null;
+  }
+
+  /** Tracks currently tracked or lost (for overlays and debugging). */
+  get activeTracks() {
+    return [...this.trackedTracks, ...this.lostTracks];
+  }
+
+  /**
+   * @param {object} detections  Detections (see the contract)
+   * @param {{frameIndex: number, timestamp: number}} frame
+   * @returns Detections of the confirmed tracks matched this frame, with trackIds
+   */
+  update(detections, { frameIndex, timestamp } = {}) {
+    requireNumber('ByteTracker.update', 'frameIndex', frameIndex, { integer: true });
+    requireNumber('ByteTracker.update', 'timestamp', timestamp);
+    this.frameCount += 1;
+    this.lastFrameIndex = frameIndex;
+    this.lastTimestamp = timestamp;
+    const frame = this.frameCount;
+    const { high, low } = this.#split(detections);
+
+    const unconfirmed = this.trackedTracks.filter((track) => !track.isActivated);
+    const confirmed = this.trackedTracks.filter((track) => track.isActivated);
+    const pool = [...confirmed, ...this.lostTracks];
+    for (const track of pool) track.predict(this.filter);
+
+    const matched = [];
+    const newlyLost = [];
+    const removed = [];
+
+    // 1. confirmed + lost tracks against high-score detections
+    let cost = iouDistance(pool, high);
+    if (this.options.fuseScore) cost = fuseScore(cost, pool.length, high);
+    const first = linearAssignment(cost, pool.length, high.length, this.options.matchThreshold);
+    for (const [t, d] of first.matches) {
+      pool[t].update(this.filter, high[d], frame);
+      matched.push(pool[t]);
+    }
+
+    // 2. still-tracked leftovers against low-score detections
+    const leftovers = first.unmatchedRows.map((t) => pool[t])
+      .filter((track) => track.state === TrackState.TRACKED);
+    const second = linearAssignment(iouDistance(leftovers, low), leftovers.length, low.length,
+      this.options.lowMatchThreshold);
+    for (const [t, d] of second.matches) {
+      leftovers[t].update(this.filter, low[d], frame);
+      matched.push(leftovers[t]);
+    }
+    for (const t of second.unmatchedRows) {
+      leftovers[t].markLost();
+      newlyLost.push(leftovers[t]);
+    }
+
+    // 3. unconfirmed tracks against the high-score detections nobody took
+    const remaining = first.unmatchedColumns.map((d) => high[d]);
+    let unconfirmedCost = iouDistance(unconfirmed, remaining);
+    if (this.options.fuseScore) unconfirmedCost = fuseScore(unconfirmedCost, unconfirmed.length, remaining);
+    const third = linearAssignment(unconfirmedCost, unconfirmed.length, remaining.length,
+      this.options.unconfirmedMatchThreshold);
+    for (const [t, d] of third.matches) {
+      unconfirmed[t].update(this.filter, remaining[d], frame);
+      matched.push(unconfirmed[t]);
+    }
+    for (const t of third.unmatchedRows) {
+      unconfirmed[t].markRemoved();
+      removed.push(unconfirmed[t]);
+    }
+
+    // 4. new tracks from confident detections left over
+    for (const d of third.unmatchedColumns) {
+      const candidate = remaining[d];
+      if (candidate.score < this.options.newTrackThreshold) continue;
+      candidate.activate(this.filter, this.nextTrackId, frame);
+      this.nextTrackId += 1;
+      matched.push(candidate);
+    }
+
+    // 5. lost tracks too old are dropped
+    for (const track of this.lostTracks) {
+      if (track.state === TrackState.LOST && frame - track.lastFrame > this.options.trackBuffer) {
+        track.markRemoved();
+        removed.push(track);
+      }
+    }
+
+    this.#mergePools(matched, newlyLost);
+    return this.#output(detections, frame);
+  }
+
+  /** High and low score detections as Track candidates (boxes of zero size are skipped). */
+  #split(detections) {
+    const { highThreshold, lowThreshold } = this.options;
+    const high = [];
+    const low = [];
+    for (const candidate of selectDetections(detections)) {
+      if (candidate.score >= highThreshold) high.push(candidate);
+      else if (candidate.score > lowThreshold) low.push(candidate);
+    }
+    const toTrack = (c) => new Track(c.box, c.score, c.index);
+    return { high: high.map(toTrack), low: low.map(toTrack) };
+  }
+
+  #mergePools(matched, newlyLost) {
+    const tracked = matched.filter((track) => track.state === TrackState.TRACKED);
+    const trackedIds = new Set(tracked.map((track) => track.trackId));
+    let lost = this.lostTracks.filter((track) => track.state === TrackState.LOST
+      && !trackedIds.has(track.trackId));
+    lost = lost.concat(newlyLost);
+    // Drop duplicates between tracked and lost: the younger of two near-identical tracks.
+    const distances = iouDistance(tracked, lost);
+    const dropTracked = new Set();
+    const dropLost = new Set();
+    for (let i = 0; i < tracked.length; i += 1) {
+      for (let j = 0; j < lost.length; j += 1) {
+        if (distances[i * lost.length + j] >= this.options.duplicateDistance) continue;
+        const ageTracked = tracked[i].lastFrame - tracked[i].startFrame;
+        const ageLost = lost[j].lastFrame - lost[j].startFrame;
+        if (ageTracked > ageLost) dropLost.add(j);
+        else dropTracked.add(i);
+      }
+    }
+    this.trackedTracks = tracked.filter((_, i) => !dropTracked.has(i));
+    this.lostTracks = lost.filter((_, j) => !dropLost.has(j));
+  }
+
+  /** Detections of the confirmed tracks updated this frame, ordered by track id. */
+  #output(detections, frame) {
+    const shown = this.trackedTracks
+      .filter((track) => track.isActivated && track.lastFrame === frame)
+      .sort((a, b) => a.trackId - b.trackId);
+    const n = shown.length;
+    const keypointCount = detections.keypoints ? (detections.keypointCount || 17) : 0;
+    const output = {
+      count: n,
+      boxes: new Float32Array(4 * n),
+      scores: new Float32Array(n),
+      classIds: new Int32Array(n),
+      keypoints: keypointCount ? new Float32Array(n * keypointCount * 3) : null,
+      keypointCount,
+      trackIds: new Int32Array(n),
+      detectionIndices: new Int32Array(n),
+    };
+    shown.forEach((track, k) => {
+      const i = track.detectionIndex;
+      output.boxes.set(detections.boxes.subarray(i * 4, i * 4 + 4), k * 4);
+      output.scores[k] = detections.scores[i];
+      output.classIds[k] = detections.classIds ? detections.classIds[i] : 0;
+      if (keypointCount) {
+        const size = keypointCount * 3;
+        output.keypoints.set(detections.keypoints.subarray(i * size, (i + 1) * size), k * size);
+      }
+      output.trackIds[k] = track.trackId;
+      output.detectionIndices[k] = i;
+    });
+    return output;
+  }
+}

@@ -1,0 +1,69 @@
+/** One tracked person: Kalman state plus the bookkeeping ByteTrack needs. */
+import { boxToMeasurement, meanToBox } from './kalman.js';
+
+export const TrackState = Object.freeze({ TRACKED: 'tracked', LOST: 'lost', REMOVED: 'removed' });
+
+export class Track {
+  /**
+   * A candidate made from detection `detectionIndex` (box [x1, y1, x2, y2], score).
+   * It has no id and no Kalman state until activate().
+   */
+  constructor(box, score, detectionIndex) {
+    this.detectionBox = box;
+    this.score = score;
+    this.detectionIndex = detectionIndex;
+    this.trackId = 0;
+    this.state = TrackState.TRACKED;
+    this.isActivated = false;
+    this.mean = null;
+    this.covariance = null;
+    this.trackletLength = 0;
+    this.startFrame = 0;
+    this.lastFrame = 0;
+  }
+
+  /** Current box [x1, y1, x2, y2]: the Kalman estimate once activated, else the detection. */
+  get box() {
+    return this.mean ? meanToBox(this.mean) : this.detectionBox;
+  }
+
+  /** Start a new track with a fresh id (confirmed at once only on the tracker's first frame). */
+  activate(filter, trackId, frame) {
+    this.trackId = trackId;
+    ({ mean: this.mean, covariance: this.covariance } = filter.initiate(boxToMeasurement(...this.detectionBox)));
+    this.trackletLength = 0;
+    this.state = TrackState.TRACKED;
+    this.isActivated = frame === 1;
+    this.startFrame = frame;
+    this.lastFrame = frame;
+  }
+
+  /** Kalman prediction one frame ahead; a track not currently tracked keeps its height still. */
+  predict(filter) {
+    const mean = Float64Array.from(this.mean);
+    if (this.state !== TrackState.TRACKED) mean[7] = 0;
+    ({ mean: this.mean, covariance: this.covariance } = filter.predict(mean, this.covariance));
+  }
+
+  /** Correct with a matched detection (a tracked track, or a lost one found again). */
+  update(filter, detection, frame) {
+    const wasLost = this.state !== TrackState.TRACKED;
+    ({ mean: this.mean, covariance: this.covariance } = filter.update(
+      this.mean, this.covariance, boxToMeasurement(...detection.detectionBox)));
+    this.trackletLength = wasLost ? 0 : this.trackletLength + 1;
+    this.state = TrackState.TRACKED;
+    this.isActivated = true;
+    this.lastFrame = frame;
+    this.score = detection.score;
+    this.detectionBox = detection.detectionBox;
+    this.detectionIndex = detection.detectionIndex;
+  }
+
+  markLost() {
+    this.state = TrackState.LOST;
+  }
+
+  markRemoved() {
+    this.state = TrackState.REMOVED;
+  }
+}
