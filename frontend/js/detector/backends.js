@@ -1,0 +1,33 @@
+// Execution providers of onnxruntime-web: which the browser offers, the session options
+// each needs, and the label reported to the user. Runs inside the detector worker.
+
+export const KNOWN_BACKENDS = ['webnn-npu', 'webnn-gpu', 'webnn-cpu', 'webgpu', 'wasm'];
+
+/** onnxruntime-web bundle that holds every backend in `backends` (plain WASM is smaller). */
+export function bundleFor(backends) {
+  return backends.every((backend) => backend === 'wasm') ? 'ort.wasm.min.mjs' : 'ort.all.min.mjs';
+}
+
+/** Why `backend` cannot run in this browser, or null when it may. */
+export async function unavailableReason(backend, scope) {
+  if (backend.startsWith('webnn')) {
+    return scope.navigator && 'ml' in scope.navigator ? null : 'WebNN is not offered (navigator.ml is missing)';
+  }
+  if (backend === 'webgpu') {
+    if (!scope.navigator || !scope.navigator.gpu) return 'WebGPU is not offered (navigator.gpu is missing)';
+    const adapter = await scope.navigator.gpu.requestAdapter().catch(() => null);
+    return adapter ? null : 'WebGPU has no adapter (no usable GPU)';
+  }
+  return null;
+}
+
+export function executionProvider(backend) {
+  if (backend.startsWith('webnn')) return { name: 'webnn', deviceType: backend.slice('webnn-'.length) };
+  return backend;
+}
+
+export function backendLabel(backend, threads) {
+  if (backend === 'wasm') return `wasm (${threads} thread${threads === 1 ? '' : 's'})`;
+  if (backend.startsWith('webnn')) return `webnn (${backend.slice('webnn-'.length)})`;
+  return backend;
+}

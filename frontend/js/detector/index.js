@@ -1,0 +1,188 @@
+// createDetector(): the main-thread face of the detector. It resolves the model from
+// frontend/models (index.json + manifest), starts worker.js and turns frames (ImageBitmap,
+// ImageData, video, canvas) into Detections (see notes: contracts).
+import { KNOWN_BACKENDS } from './backends.js';
+
+const DEFAULTS = Object.freeze({
+  modelsUrl: '/static/models/',
+  modelUrl: null,
+  manifestUrl: null,
+  inputSize: null,
+  backends: ['webnn-gpu', 'webgpu', 'wasm'],
+  threads: null,
+  scoreThreshold: 0.25,
+  iouThreshold: 0.7,
+  maxDetections: 300,
+  graphOptimizationLevel: 'all',
+  ortBaseUrl: '/vendor/onnxruntime-web/',
+  workerUrl: null,
+  onStatus: null,
+});
+
+export function detectorDefaults() {
+  return { ...DEFAULTS, backends: [...DEFAULTS.backends] };
+}
+
+function validate(options) {
+  const unknown = Object.keys(options).filter((key) => !(key in DEFAULTS));
+  if (unknown.length) throw new TypeError(`unknown detector option(s): ${unknown.join(', ')}`);
+  const merged = { ...detectorDefaults(), ...options };
+  if (!Array.isArray(merged.backends) || !merged.backends.length) throw new TypeError('backends must be a non-empty array');
+  const badBackends = merged.backends.filter((backend) => !KNOWN_BACKENDS.includes(backend));
+  if (badBackends.length) throw new TypeError(`unknown backend(s) ${badBackends.join(', ')}; known: ${KNOWN_BACKENDS.join(', ')}`);
+  for (const key of ['scoreThreshold', 'iouThreshold']) {
+    if (!(merged[key] >= 0 && merged[key] <= 1)) throw new RangeError(`${key} must be in [0, 1], got ${merged[key]}`);
+  }
+  if (merged.threads !== null && !(Number.isInteger(merged.threads) && merged.threads >= 1)) {
+    throw new RangeError(`threads must be a positive integer, got ${merged.threads}`);
+  }
+  if (merged.onStatus !== null && typeof merged.onStatus !== 'function') throw new TypeError('onStatus must be a function');
+  return merged;
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}${response.status === 404 ? ' (run `make model`)' : ''}`);
+  return response.json();
+}
+
+/** { modelUrl, manifest } of the requested model: explicit URLs, else index.json by size. */
+async function resolveModel(options) {
+  const base = new URL(options.modelsUrl, location.href);
+  let manifestUrl = options.manifestUrl && new URL(options.manifestUrl, location.href);
+  if (!manifestUrl && options.modelUrl) manifestUrl = new URL(String(options.modelUrl).replace(/\.onnx$/, '.json'), location.href);
+  if (!manifestUrl) {
+    const index = await fetchJson(new URL('index.json', base));
+    const models = index.models || [];
+    const fallback = models.find((model) => model.name === index.default) || models[0];
+    if (!fallback) throw new Error(`no model is listed in ${new URL('index.json', base)} (run \`make model\`)`);
+    const family = fallback.name.replace(/-\d+$/, '');
+    const entry = options.inputSize == null ? fallback
+      : models.find((model) => model.inputSize === options.inputSize && model.name.replace(/-\d+$/, '') === family)
+        || models.find((model) => model.inputSize === options.inputSize);
+    if (!entry) {
+      throw new Error(`no exported model has input size ${options.inputSize}; available: ${models.map((model) => model.inputSize).join(', ')}`);
+    }
+    manifestUrl = new URL(entry.manifest, base);
+  }
+  const manifest = await fetchJson(manifestUrl);
+  const modelUrl = options.modelUrl ? new URL(options.modelUrl, location.href) : new URL(manifest.file, manifestUrl);
+  if (options.inputSize != null && manifest.inputSize !== options.inputSize) {
+    throw new Error(`${manifestUrl} is a ${manifest.inputSize} px model, inputSize ${options.inputSize} was asked for`);
+  }
+  return { modelUrl: modelUrl.href, manifest };
+}
+
+/** The frame as something the worker takes: raw RGBA (copied) or an ImageBitmap (owned). */
+async function frameMessage(source) {
+  if (source && source.data && Number.isInteger(source.width) && Number.isInteger(source.height)
+      && (typeof ImageBitmap === 'undefined' || !(source instanceof ImageBitmap))) {
+    if (source.data.length !== source.width * source.height * 4) {
+      throw new RangeError(`pixel data holds ${source.data.length} bytes, ${source.width}x${source.height} RGBA needs ${source.width * source.height * 4}`);
+    }
+    const copy = new Uint8ClampedArray(source.data);
+    return { frame: { rgba: copy.buffer, width: source.width, height: source.height }, transfer: [copy.buffer] };
+  }
+  if (typeof ImageBitmap !== 'undefined' && source instanceof ImageBitmap) {
+    const bitmap = await createImageBitmap(source);
+    return { frame: { bitmap }, transfer: [bitmap] };
+  }
+  if (typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement && source.readyState < 2) {
+    throw new Error('the video has no frame yet (readyState < HAVE_CURRENT_DATA)');
+  }
+  try {
+    const bitmap = await createImageBitmap(source);
+    return { frame: { bitmap }, transfer: [bitmap] };
+  } catch (error) {
+    throw new TypeError(`cannot read pixels from ${source && source.constructor ? source.constructor.name : typeof source}: ${error.message}`);
+  }
+}
+
+class Detector {
+  constructor(worker, info, onStatus) {
+    this.worker = worker;
+    this.backend = info.backend;
+    this.inputSize = info.inputSize;
+    this.info = info;
+    this.timings = null;
+    this.pending = new Map();
+    this.nextId = 1;
+    this.onStatus = onStatus;
+    this.disposed = false;
+    worker.onmessage = (event) => this.receive(event.data);
+    worker.onerror = (event) => this.failAll(new Error(`detector worker failed: ${event.message || 'unknown error'}`));
+  }
+
+  receive(message) {
+    if (message.type === 'status') { if (this.onStatus) this.onStatus(message); return; }
+    const waiting = this.pending.get(message.id);
+    if (!waiting) return;
+    this.pending.delete(message.id);
+    if (message.type === 'error') waiting.reject(new Error(message.message));
+    else waiting.resolve(message);
+  }
+
+  failAll(error) {
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  }
+
+  request(payload, transfer = []) {
+    if (this.disposed) return Promise.reject(new Error('the detector was disposed'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...payload }, transfer);
+    });
+  }
+
+  /** Detections of the people in `source` (frame coordinates); regions: crops to run on. */
+  async detect(source, { regions = null } = {}) {
+    const started = performance.now();
+    const { frame, transfer } = await frameMessage(source);
+    const handedOver = performance.now();
+    const reply = await this.request({ type: 'detect', frame, regions }, transfer);
+    const total = performance.now() - started;
+    this.timings = { ...reply.timings, grab: reply.timings.grab + (handedOver - started), total };
+    return reply.detections;
+  }
+
+  dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.failAll(new Error('the detector was disposed'));
+    this.worker.terminate();
+  }
+}
+
+/**
+ * Start a detector. Options (all optional): modelsUrl, modelUrl, manifestUrl, inputSize,
+ * backends (tried in order; 'webnn-npu'|'webnn-gpu'|'webnn-cpu'|'webgpu'|'wasm'), threads,
+ * scoreThreshold, iouThreshold, maxDetections, graphOptimizationLevel, ortBaseUrl,
+ * workerUrl, onStatus({stage, message}).
+ */
+export async function createDetector(options = {}) {
+  const settings = validate(options);
+  const { modelUrl, manifest } = await resolveModel(settings);
+  const threads = settings.threads ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+  const workerUrl = settings.workerUrl || new URL('./worker.js', import.meta.url);
+  const worker = new Worker(workerUrl, { type: 'module', name: 'detector' });
+  const detector = new Detector(worker, { backend: null, inputSize: manifest.inputSize }, settings.onStatus);
+  try {
+    const reply = await detector.request({
+      type: 'init',
+      options: {
+        modelUrl, manifest, threads, backends: settings.backends,
+        scoreThreshold: settings.scoreThreshold, iouThreshold: settings.iouThreshold,
+        maxDetections: settings.maxDetections, graphOptimizationLevel: settings.graphOptimizationLevel,
+        ortBaseUrl: new URL(settings.ortBaseUrl, location.href).href,
+      },
+    });
+    Object.assign(detector, { backend: reply.info.backend, inputSize: reply.info.inputSize, info: reply.info });
+  } catch (error) {
+    detector.dispose();
+    throw error;
+  }
+  if (settings.onStatus) settings.onStatus({ stage: 'ready', message: `Detector ready: ${detector.backend}` });
+  return detector;
+}

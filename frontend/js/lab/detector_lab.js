@@ -1,0 +1,97 @@
+// The detector lab page: exposes window.lab so Playwright (parity test, benchmark) can load a
+// model and run the real detector on given RGBA pixels, as raw pixels or as an ImageBitmap.
+import { createDetector } from '../detector/index.js';
+
+function decodePixels(pixels) {
+  if (typeof pixels === 'string') {
+    const binary = atob(pixels);
+    const bytes = new Uint8ClampedArray(binary.length);
+    for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+    return bytes;
+  }
+  if (pixels instanceof ArrayBuffer) return new Uint8ClampedArray(pixels);
+  if (ArrayBuffer.isView(pixels)) return new Uint8ClampedArray(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+  if (Array.isArray(pixels)) return Uint8ClampedArray.from(pixels);
+  throw new TypeError('pixels must be base64 text, an ArrayBuffer, a typed array or an array');
+}
+
+function plainDetections(detections) {
+  return {
+    count: detections.count,
+    boxes: Array.from(detections.boxes),
+    scores: Array.from(detections.scores),
+    classIds: Array.from(detections.classIds),
+    keypoints: detections.keypoints ? Array.from(detections.keypoints) : null,
+    keypointCount: detections.keypointCount,
+  };
+}
+
+class DetectorLab {
+  constructor(elements) {
+    this.elements = elements;
+    this.detector = null;
+    this.frames = new Map();
+    elements.isolated.textContent = String(self.crossOriginIsolated);
+  }
+
+  log(text) {
+    this.elements.log.textContent += `${text}\n`;
+  }
+
+  async load(options = {}) {
+    if (this.detector) this.detector.dispose();
+    this.detector = null;
+    this.elements.backend.textContent = 'loading';
+    const detector = await createDetector({ ...options, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
+    this.detector = detector;
+    this.elements.backend.textContent = detector.backend;
+    return { backend: detector.backend, inputSize: detector.inputSize, info: detector.info,
+      crossOriginIsolated: self.crossOriginIsolated };
+  }
+
+  /** Keep a frame in the page (key -> ImageData) so repeated runs skip the transfer. */
+  storeFrame(key, width, height, pixels) {
+    this.frames.set(key, new ImageData(decodePixels(pixels), width, height));
+    return this.frames.size;
+  }
+
+  clearFrames() {
+    this.frames.clear();
+  }
+
+  async detectRgba(width, height, pixels, options = {}) {
+    return this.detectImage(new ImageData(decodePixels(pixels), width, height), options);
+  }
+
+  async detectStored(key, options = {}) {
+    const image = this.frames.get(key);
+    if (!image) throw new Error(`no stored frame ${key}`);
+    return this.detectImage(image, options);
+  }
+
+  /** options.as: 'imagedata' (exact pixels, the default) or 'bitmap' (the video path). */
+  async detectImage(image, { as = 'imagedata', regions = null } = {}) {
+    if (!this.detector) throw new Error('call lab.load() first');
+    const source = as === 'bitmap' ? await createImageBitmap(image) : image;
+    const started = performance.now();
+    const detections = await this.detector.detect(source, { regions });
+    const elapsed = performance.now() - started;
+    if (as === 'bitmap') source.close();
+    return { ...plainDetections(detections), timings: { ...this.detector.timings, total: elapsed } };
+  }
+
+  dispose() {
+    if (this.detector) this.detector.dispose();
+    this.detector = null;
+  }
+}
+
+const lab = new DetectorLab({
+  isolated: document.getElementById('lab-isolated'),
+  backend: document.getElementById('lab-backend'),
+  log: document.getElementById('lab-log'),
+});
+document.getElementById('lab-load').addEventListener('click', () => {
+  lab.load().catch((error) => lab.log(`error: ${error.message}`));
+});
+window.lab = lab;

