@@ -6,6 +6,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -64,6 +65,7 @@ def login_user(user_id: int) -> None:
     # Flask-Session 0.8 regenerates only a non-empty session, so fill it first.
     current_app.session_interface.regenerate(session)
     session.permanent = True
+    session["logged_in_at"] = time.time()  # sessions older than a password change end
     csrf_token()
 
 
@@ -107,11 +109,17 @@ def _load_user() -> None:
     if user_id is not None:
         with transaction() as conn:
             user = user_repo.get_by_id(conn, user_id)
-        if user is None:
+        if user is None or _logged_in_before_password_change(user):
             session.clear()
             return
         g.user = user
         g.auth_method = "session"
+
+
+def _logged_in_before_password_change(user: dict) -> bool:
+    changed = user.get("password_changed_at")
+    # 1 ms of slack: MySQL keeps milliseconds and may round the stored time up.
+    return changed is not None and session.get("logged_in_at", 0) + 0.001 < changed.timestamp()
 
 
 def _check_csrf() -> None:
