@@ -1,0 +1,83 @@
+// The API's resources as small functions over an HttpClient (videos, zones, runs, stats, alerts).
+import { ApiError, NetworkError } from './http.js';
+
+export class ApiResources {
+  constructor(http) {
+    this.http = http;
+  }
+
+  me() { return this.http.get('/api/me'); }
+
+  // ----- videos -----
+  listVideos({ page = 1, perPage = 50 } = {}) { return this.http.get(`/api/videos?page=${page}&per_page=${perPage}`); }
+  getVideo(id) { return this.http.get(`/api/videos/${encodeURIComponent(id)}`); }
+  deleteVideo(id) { return this.http.delete(`/api/videos/${encodeURIComponent(id)}`); }
+  videoContentUrl(video) { return video.content_url || `/api/videos/${encodeURIComponent(video.id)}/content`; }
+
+  /** Upload with progress (fetch has no upload progress; XMLHttpRequest does). */
+  uploadVideo(file, { onProgress = () => {}, signal } = {}) {
+    return new Promise((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open('POST', '/api/videos');
+      request.setRequestHeader('X-CSRF-Token', this.http.csrfToken);
+      request.setRequestHeader('Accept', 'application/json');
+      request.responseType = 'json';
+      request.upload.onprogress = (event) => { if (event.lengthComputable) onProgress(event.loaded / event.total, event.loaded, event.total); };
+      request.onload = () => {
+        if (request.status >= 200 && request.status < 300) resolve(request.response);
+        else reject(new ApiError(request.status, request.response));
+      };
+      request.onerror = () => reject(new NetworkError(new Error('upload failed')));
+      request.onabort = () => reject(new DOMException('Upload cancelled.', 'AbortError'));
+      if (signal) signal.addEventListener('abort', () => request.abort(), { once: true });
+      const form = new FormData();
+      form.append('file', file, file.name);
+      request.send(form);
+    });
+  }
+
+  // ----- zones -----
+  listZones({ videoId = null, cameraKey = null }) {
+    const query = videoId !== null ? `video_id=${encodeURIComponent(videoId)}` : `camera_key=${encodeURIComponent(cameraKey)}`;
+    return this.http.get(`/api/zones?${query}`).then((body) => body.items);
+  }
+  createZone(zone) { return this.http.post('/api/zones', zone).then((r) => r.body); }
+  updateZone(id, zone) { return this.http.put(`/api/zones/${id}`, zone); }
+  deleteZone(id) { return this.http.delete(`/api/zones/${id}`); }
+
+  // ----- runs, ingest, stats -----
+  createRun(run) { return this.http.post('/api/runs', run).then((r) => r.body); }
+  endRun(id) { return this.http.patch(`/api/runs/${id}`, { ended: true }); }
+  listRuns({ page = 1, perPage = 50 } = {}) { return this.http.get(`/api/runs?page=${page}&per_page=${perPage}`); }
+  getRun(id) { return this.http.get(`/api/runs/${id}`); }
+  sendBatch(runId, batch) { return this.http.post(`/api/runs/${runId}/batches`, batch).then((r) => r.body); }
+  stats(runId, { bucket = '1m', tz }) { return this.http.get(`/api/runs/${runId}/stats?bucket=${bucket}&tz=${encodeURIComponent(tz)}`); }
+  alerts({ runId, page = 1 } = {}) { return this.http.get(`/api/alerts?${runId ? `run_id=${runId}&` : ''}page=${page}`); }
+  csvUrl(runId, { bucket = '1m', tz, kind } = {}) {
+    const params = new URLSearchParams({ bucket });
+    if (tz) params.set('tz', tz);
+    if (kind) params.set('kind', kind);
+    return `/api/runs/${runId}/export.csv?${params}`;
+  }
+  chartUrl(runId, name, { tz } = {}) { return `/api/runs/${runId}/charts/${name}.png${tz ? `?tz=${encodeURIComponent(tz)}` : ''}`; }
+  liveUrl(runId = null) { return runId ? `/api/runs/${runId}/live` : '/api/live'; }
+}
+
+/** The queue's sender: creates runs idempotently (client_run_id) and posts batches. */
+export class RunSender {
+  constructor(resources) {
+    this.resources = resources;
+    this.runIds = new Map();
+  }
+
+  async ensureRun(clientRunId, run) {
+    if (this.runIds.has(clientRunId)) return this.runIds.get(clientRunId);
+    const created = await this.resources.createRun({ ...run, client_run_id: clientRunId });
+    this.runIds.set(clientRunId, created.id);
+    return created.id;
+  }
+
+  sendBatch(runId, batch) {
+    return this.resources.sendBatch(runId, batch);
+  }
+}

@@ -1,0 +1,42 @@
+// The page's one status area: a message line plus the connection/queue state. Never alert().
+export class StatusArea {
+  constructor(element) {
+    if (!element) throw new Error('StatusArea needs its element.');
+    this.element = element;
+    this.message = element.querySelector('[data-status-message]') || element;
+    this.connection = element.querySelector('[data-status-connection]');
+    this.timer = null;
+  }
+
+  /** kind: info | success | warning | error. Success and info fade back to calm after a while. */
+  show(text, kind = 'info', { sticky = false } = {}) {
+    clearTimeout(this.timer);
+    this.message.textContent = text;
+    this.element.classList.remove('is-error', 'is-success', 'is-warning');
+    if (kind !== 'info') this.element.classList.add(`is-${kind}`);
+    this.element.dataset.kind = kind;
+    if (!sticky && (kind === 'success' || kind === 'info')) {
+      this.timer = setTimeout(() => this.element.classList.remove('is-success'), 6000);
+    }
+  }
+
+  error(error) {
+    const text = typeof error === 'string' ? error : (error.describe ? error.describe() : error.message);
+    this.show(text, 'error');
+  }
+
+  /** The queue's state: online/offline and how much waits to be sent. */
+  showConnection({ online, queuedBatches, queuedSamples, sentSamples }) {
+    if (!this.connection) return;
+    this.connection.hidden = false;
+    this.connection.classList.toggle('is-offline', !online);
+    this.connection.classList.toggle('is-pending', online && queuedBatches > 0);
+    const queued = queuedBatches ? ` · ${queuedSamples} samples in ${queuedBatches} batch${queuedBatches === 1 ? '' : 'es'} waiting` : '';
+    this.connection.textContent = online
+      ? `Saved ${sentSamples} samples${queued}`
+      : `Offline: the server cannot be reached${queued}. They will be sent when it is back.`;
+    this.connection.dataset.online = String(online);
+    this.connection.dataset.queuedBatches = String(queuedBatches);
+    this.connection.dataset.sentSamples = String(sentSamples);
+  }
+}

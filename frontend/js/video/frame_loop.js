@@ -1,0 +1,125 @@
+// The one loop that drives frames. Live: the newest frame each time the previous one is done
+// (frames are dropped when the detector is slower than the video). Whole video: every frame,
+// by seeking frame by frame, as fast as the machine allows.
+
+/** The media time of the next painted frame, or null when the video ends first. */
+function nextVideoFrame(video) {
+  return new Promise((resolve) => {
+    const onEnded = () => resolve(null);
+    video.addEventListener('ended', onEnded, { once: true });
+    const done = (time) => { video.removeEventListener('ended', onEnded); resolve(time); };
+    if (typeof video.requestVideoFrameCallback === 'function') {
+      video.requestVideoFrameCallback((now, metadata) => done(metadata.mediaTime));
+    } else {
+      requestAnimationFrame(() => done(video.currentTime));
+    }
+  });
+}
+
+function seek(video, time) {
+  return new Promise((resolve, reject) => {
+    const onSeeked = () => { cleanup(); resolve(); };
+    const onError = () => { cleanup(); reject(new Error('Seeking in the video failed.')); };
+    const cleanup = () => { video.removeEventListener('seeked', onSeeked); video.removeEventListener('error', onError); };
+    video.addEventListener('seeked', onSeeked);
+    video.addEventListener('error', onError);
+    video.currentTime = time;
+  });
+}
+
+export class FrameLoop {
+  /**
+   * @param {{ source, processFrame: (frame: {frameIndex, timestamp}) => Promise<void>, onProgress?, onEnd?, onError?, clock?: () => number }} options
+   * processFrame reads the current picture from source.video.
+   */
+  constructor({ source, processFrame, onProgress = () => {}, onEnd = () => {}, onError = () => {}, clock = () => performance.now() }) {
+    this.source = source;
+    this.processFrame = processFrame;
+    this.onProgress = onProgress;
+    this.onEnd = onEnd;
+    this.onError = onError;
+    this.clock = clock;
+    this.running = false;
+    this.paused = false;
+    this.frameIndex = 0;
+    this.startedAt = 0;
+    this.mode = null;
+    this.resumeWaiters = [];
+  }
+
+  /** Play in real time (webcam, or a video played at normal speed). */
+  startLive() {
+    this.running = true;
+    this.mode = 'live';
+    this.startedAt = this.clock();
+    const video = this.source.video;
+    if (!this.source.live) video.play().catch((error) => this.onError(error));
+    this.run(async () => {
+      while (this.running) {
+        await this.waitWhilePaused();
+        if (!this.running) break;
+        if (!this.source.live && video.ended) break;
+        const mediaTime = await nextVideoFrame(video);
+        if (!this.running || mediaTime === null) break;
+        const timestamp = this.source.live ? (this.clock() - this.startedAt) / 1000 : mediaTime;
+        await this.processFrame({ frameIndex: this.frameIndex, timestamp });
+        this.frameIndex += 1;
+        if (!this.source.live) this.onProgress(video.currentTime / (video.duration || 1));
+      }
+    });
+  }
+
+  /** Every frame of a file, by seeking; fps decides the frame times. */
+  startWholeVideo(fps) {
+    const video = this.source.video;
+    video.pause();
+    this.running = true;
+    this.mode = 'whole';
+    this.startedAt = this.clock();
+    const totalFrames = Math.max(1, Math.floor(video.duration * fps + 1e-6));
+    this.run(async () => {
+      for (let index = 0; index < totalFrames && this.running; index += 1) {
+        await this.waitWhilePaused();
+        if (!this.running) break;
+        await seek(video, Math.min((index + 0.5) / fps, Math.max(0, video.duration - 1e-3)));
+        this.frameIndex = index;
+        await this.processFrame({ frameIndex: index, timestamp: index / fps });
+        this.onProgress((index + 1) / totalFrames, index + 1, totalFrames);
+      }
+      this.frameIndex = totalFrames;
+    });
+  }
+
+  pause() {
+    this.paused = true;
+    if (!this.source.live) this.source.video.pause();
+  }
+
+  resume() {
+    this.paused = false;
+    this.resumeWaiters.splice(0).forEach((resolve) => resolve());
+  }
+
+  stop() {
+    this.running = false;
+    this.resume();
+  }
+
+  waitWhilePaused() {
+    if (!this.paused) return Promise.resolve();
+    return new Promise((resolve) => this.resumeWaiters.push(resolve)).then(() => {
+      if (this.running && !this.source.live && this.source.video.paused && this.mode === 'live') this.source.video.play().catch(() => {});
+    });
+  }
+
+  run(body) {
+    body().then(() => {
+      const completed = this.running;
+      this.running = false;
+      this.onEnd({ completed, frames: this.frameIndex, seconds: (this.clock() - this.startedAt) / 1000 });
+    }, (error) => {
+      this.running = false;
+      this.onError(error);
+    });
+  }
+}

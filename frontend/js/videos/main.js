@@ -1,0 +1,94 @@
+// My videos: upload with progress, list, play, delete.
+import { readPageConfig } from '../config/page_config.js';
+import { HttpClient } from '../api/http.js';
+import { ApiResources } from '../api/resources.js';
+import { StatusArea } from '../ui/status_area.js';
+import { byId, formatBytes } from '../ui/dom.js';
+import { renderVideoList } from './video_list_view.js';
+
+function main() {
+  const config = readPageConfig();
+  const api = new ApiResources(new HttpClient({ csrfToken: config.csrfToken }));
+  const status = new StatusArea(byId('status-area'));
+  const list = byId('video-list');
+  let uploadAbort = null;
+
+  async function refresh() {
+    try {
+      const page = await api.listVideos({ perPage: 100 });
+      byId('video-count').textContent = `${page.total} video${page.total === 1 ? '' : 's'}`;
+      renderVideoList(list, page.items, { onPlay: play, onDelete: remove, monitorUrl: '/monitor' });
+    } catch (error) {
+      status.error(error);
+    }
+  }
+
+  function play(video) {
+    byId('player-title').textContent = video.original_name;
+    const player = byId('player');
+    player.src = api.videoContentUrl(video);
+    byId('player-dialog').showModal();
+    player.play().catch(() => {});
+  }
+
+  async function remove(video, button) {
+    if (button.dataset.confirm !== 'yes') {
+      button.dataset.confirm = 'yes';
+      button.textContent = 'Really delete?';
+      setTimeout(() => { button.dataset.confirm = ''; button.textContent = 'Delete'; }, 4000);
+      return;
+    }
+    button.disabled = true;
+    try {
+      await api.deleteVideo(video.id);
+      status.show(`Deleted “${video.original_name}”.`, 'success');
+      await refresh();
+    } catch (error) {
+      button.disabled = false;
+      status.error(error);
+    }
+  }
+
+  async function upload(file) {
+    const progress = byId('upload-progress');
+    progress.hidden = false;
+    byId('upload-name').textContent = file.name;
+    uploadAbort = new AbortController();
+    status.show(`Uploading “${file.name}”…`);
+    try {
+      const video = await api.uploadVideo(file, {
+        signal: uploadAbort.signal,
+        onProgress: (fraction, loaded, total) => {
+          byId('upload-bar').value = fraction;
+          byId('upload-percent').textContent = `${Math.round(fraction * 100)} %`;
+          byId('upload-bytes').textContent = `${formatBytes(loaded)} of ${formatBytes(total)}`;
+        },
+      });
+      status.show(`Uploaded “${video.original_name}”.`, 'success');
+      await refresh();
+    } catch (error) {
+      if (error.name === 'AbortError') status.show('Upload cancelled.', 'warning');
+      else status.error(error);
+    } finally {
+      progress.hidden = true;
+      byId('upload-bar').value = 0;
+      byId('upload-file').value = '';
+      uploadAbort = null;
+    }
+  }
+
+  byId('upload-file').addEventListener('change', (event) => { if (event.target.files[0]) upload(event.target.files[0]); });
+  byId('upload-cancel').addEventListener('click', () => uploadAbort && uploadAbort.abort());
+  const dropzone = byId('dropzone');
+  dropzone.addEventListener('dragover', (event) => { event.preventDefault(); dropzone.classList.add('is-dragging'); });
+  dropzone.addEventListener('dragleave', () => dropzone.classList.remove('is-dragging'));
+  dropzone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    dropzone.classList.remove('is-dragging');
+    if (event.dataTransfer.files[0]) upload(event.dataTransfer.files[0]);
+  });
+  byId('player-close').addEventListener('click', () => { byId('player').pause(); byId('player-dialog').close(); });
+  refresh();
+}
+
+main();

@@ -1,0 +1,26 @@
+// The library table: one row per uploaded video with play, count and delete actions.
+import { h, formatBytes, formatDuration, formatDateTime } from '../ui/dom.js';
+
+export function renderVideoList(container, videos, { onPlay, onDelete, monitorUrl }) {
+  container.replaceChildren();
+  if (!videos.length) {
+    container.append(h('div', { class: 'empty-state' },
+      h('strong', {}, 'No videos yet.'),
+      h('span', { class: 'muted' }, 'Upload a recording above to count it on the monitor whenever you like.')));
+    return;
+  }
+  const rows = videos.map((video) => h('tr', { dataset: { videoId: video.id }, 'data-testid': 'video-row' },
+    h('td', {}, h('strong', { class: 'video-name' }, video.original_name)),
+    h('td', { class: 'mono small' }, video.width && video.height ? `${video.width}×${video.height}` : '–'),
+    h('td', { class: 'mono small' }, formatDuration(video.duration_s)),
+    h('td', { class: 'mono small' }, video.fps ? `${Math.round(video.fps * 10) / 10} fps` : '–'),
+    h('td', { class: 'mono small' }, formatBytes(video.size_bytes)),
+    h('td', { class: 'small muted' }, formatDateTime(video.created_at)),
+    h('td', { class: 'actions-cell' },
+      h('button', { type: 'button', class: 'button button-secondary button-small', onclick: () => onPlay(video) }, 'Play'),
+      h('a', { class: 'button button-secondary button-small', href: `${monitorUrl}?video=${video.id}` }, 'Count'),
+      h('button', { type: 'button', class: 'button button-danger button-small', 'data-testid': 'delete-video', onclick: (event) => onDelete(video, event.currentTarget) }, 'Delete'))));
+  container.append(h('table', { class: 'table' },
+    h('thead', {}, h('tr', {}, ['Name', 'Size', 'Length', 'Rate', 'File', 'Uploaded', ''].map((label) => h('th', {}, label)))),
+    h('tbody', {}, rows)));
+}
