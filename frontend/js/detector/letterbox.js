@@ -17,8 +17,8 @@ export function letterboxParams(width, height, size, { allowUpscale = true } = {
   if (!allowUpscale) scale = Math.min(scale, 1);
   const newWidth = Math.max(1, Math.min(size, Math.round(width * scale)));
   const newHeight = Math.max(1, Math.min(size, Math.round(height * scale)));
-  const padLeft = Math.round((size - newWidth) / 2 - 0.1);
-  const padTop = Math.round((size - newHeight) / 2 - 0.1);
+  const padLeft = Math.max(0, Math.round((size - newWidth) / 2 - 0.1));
+  const padTop = Math.max(0, Math.round((size - newHeight) / 2 - 0.1));
   return { scale, scaleX: newWidth / width, scaleY: newHeight / height, newWidth, newHeight, padLeft, padTop };
 }
 
