@@ -1,0 +1,123 @@
+/**
+ * Composes the counters: for each frame of tracked detections it computes foot points, feeds
+ * every line, band and zone and the heatmaps, ends tracks that have not been seen for
+ * `staleFrames`, and returns the counts and this frame's events.
+ */
+import { resolveOptions, requireNumber } from '../geometry/options.js';
+import { BandCounter } from './band_counter.js';
+import { footPoints } from './foot_points.js';
+import { FloorHeatmap, Heatmap } from './heatmap.js';
+import { LineCounter } from './line_counter.js';
+import { ZoneMonitor } from './zone_monitor.js';
+
+export const ENGINE_DEFAULTS = Object.freeze({
+  lines: [],
+  bands: [],
+  zones: [],
+  /** Heatmap options ({ width, height, cellSize }) or null */
+  heatmap: null,
+  /** FloorHeatmap options ({ imagePoints, floorPoints, cellSize }) or null */
+  floorHeatmap: null,
+  /** both ankles at or above this confidence give the foot point; else the box bottom-centre */
+  keypointConfidence: 0.5,
+  /** a track unseen for more than this many frames has ended (pending crossings become final) */
+  staleFrames: 30,
+});
+
+function requireUniqueIds(counters) {
+  const seen = new Set();
+  for (const counter of counters) {
+    const key = String(counter.id);
+    if (seen.has(key)) throw new RangeError(`CountingEngine: duplicate line/band/zone id ${key}`);
+    seen.add(key);
+  }
+}
+
+export class CountingEngine {
+  constructor(options = {}) {
+    const resolved = resolveOptions('CountingEngine', ENGINE_DEFAULTS, options);
+    for (const key of ['lines', 'bands', 'zones']) {
+      if (!Array.isArray(resolved[key])) throw new TypeError(`CountingEngine: ${key} must be an array`);
+    }
+    this.lines = resolved.lines.map((line) => new LineCounter(line));
+    this.bands = resolved.bands.map((band) => new BandCounter(band));
+    this.zones = resolved.zones.map((zone) => new ZoneMonitor(zone));
+    requireUniqueIds([...this.lines, ...this.bands, ...this.zones]);
+    this.heatmap = resolved.heatmap ? new Heatmap(resolved.heatmap) : null;
+    this.floorHeatmap = resolved.floorHeatmap ? new FloorHeatmap(resolved.floorHeatmap) : null;
+    this.keypointConfidence = requireNumber('CountingEngine', 'keypointConfidence',
+      resolved.keypointConfidence, { min: 0, max: 1 });
+    this.staleFrames = requireNumber('CountingEngine', 'staleFrames', resolved.staleFrames, { min: 0, integer: true });
+    this.reset();
+  }
+
+  get counters() {
+    return [...this.lines, ...this.bands];
+  }
+
+  reset() {
+    for (const counter of [...this.counters, ...this.zones]) counter.reset();
+    this.heatmap?.reset();
+    this.floorHeatmap?.reset();
+    this.lastSeen = new Map(); // trackId -> { frameIndex, timestamp }
+    this.frameIndex = null;
+    this.timestamp = null;
+  }
+
+  /**
+   * @param {object} tracked  Detections with trackIds (the tracker's output)
+   * @param {{frameIndex: number, timestamp: number}} frame
+   */
+  update(tracked, { frameIndex, timestamp } = {}) {
+    requireNumber('CountingEngine.update', 'frameIndex', frameIndex, { integer: true });
+    requireNumber('CountingEngine.update', 'timestamp', timestamp);
+    if (tracked.count > 0 && !tracked.trackIds) {
+      throw new TypeError('CountingEngine.update: detections need trackIds (run the tracker first)');
+    }
+    const frame = { frameIndex, timestamp };
+    this.frameIndex = frameIndex;
+    this.timestamp = timestamp;
+    const points = footPoints(tracked, { keypointConfidence: this.keypointConfidence });
+    const events = [];
+    for (const zone of this.zones) zone.beginFrame();
+    for (let i = 0; i < tracked.count; i += 1) {
+      const trackId = tracked.trackIds[i];
+      const x = points[i * 2];
+      const y = points[i * 2 + 1];
+      this.lastSeen.set(trackId, frame);
+      for (const counter of this.counters) events.push(...counter.observe(trackId, x, y, frame));
+      for (const zone of this.zones) events.push(...zone.observe(trackId, x, y, frame));
+      this.heatmap?.add(x, y);
+      this.floorHeatmap?.add(x, y);
+    }
+    for (const [trackId, seen] of this.lastSeen) {
+      if (frameIndex - seen.frameIndex > this.staleFrames) events.push(...this.#finishTrack(trackId, seen));
+    }
+    for (const zone of this.zones) events.push(...zone.endFrame(frame));
+    return { ...this.snapshot(), events, frameIndex, timestamp, footPoints: points };
+  }
+
+  /** End every track (e.g. at the end of a video): pending crossings become final. */
+  flush() {
+    const events = [];
+    for (const [trackId, seen] of [...this.lastSeen]) events.push(...this.#finishTrack(trackId, seen));
+    return { ...this.snapshot(), events };
+  }
+
+  /** Current counts of every line, band and zone. */
+  snapshot() {
+    const lines = {};
+    for (const counter of this.counters) lines[counter.id] = counter.counts;
+    const zones = {};
+    for (const zone of this.zones) zones[zone.id] = zone.counts;
+    return { lines, zones };
+  }
+
+  #finishTrack(trackId, lastFrame) {
+    const events = [];
+    for (const counter of this.counters) events.push(...counter.finish(trackId));
+    for (const zone of this.zones) events.push(...zone.finish(trackId, lastFrame));
+    this.lastSeen.delete(trackId);
+    return events;
+  }
+}

@@ -1,0 +1,44 @@
+/** Shared by the counting tests: tracked detections whose foot point is a given point. */
+export function trackedAt(people) {
+  const n = people.length;
+  const boxes = new Float32Array(4 * n);
+  const trackIds = new Int32Array(n);
+  people.forEach(({ id, x, y }, i) => {
+    boxes.set([x - 10, y - 60, x + 10, y], i * 4);
+    trackIds[i] = id;
+  });
+  return { count: n, boxes, scores: new Float32Array(n).fill(0.9), classIds: new Int32Array(n), keypoints: null, keypointCount: 0, trackIds };
+}
+
+/**
+ * Feed `paths` (trackId -> list of [x, y] or null for "not seen this frame") through the
+ * engine, one frame per index; returns the per-frame results and all events.
+ */
+export function runPaths(engine, paths, { fps = 25, flush = true } = {}) {
+  const frames = Math.max(...Object.values(paths).map((path) => path.length));
+  const results = [];
+  const events = [];
+  for (let f = 0; f < frames; f += 1) {
+    const people = [];
+    for (const [id, path] of Object.entries(paths)) {
+      const point = path[f];
+      if (point) people.push({ id: Number(id), x: point[0], y: point[1] });
+    }
+    const result = engine.update(trackedAt(people), { frameIndex: f, timestamp: f / fps });
+    results.push(result);
+    events.push(...result.events);
+  }
+  if (flush) events.push(...engine.flush().events);
+  return { results, events, final: engine.snapshot() };
+}
+
+/** n points evenly from `from` to `to` (both included). */
+export function walk(from, to, n) {
+  return Array.from({ length: n }, (_, i) => {
+    const t = n === 1 ? 0 : i / (n - 1);
+    return [from[0] + (to[0] - from[0]) * t, from[1] + (to[1] - from[1]) * t];
+  });
+}
+
+export const hold = (point, n) => Array.from({ length: n }, () => point);
+export const gap = (n) => Array.from({ length: n }, () => null);
