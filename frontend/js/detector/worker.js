@@ -83,10 +83,10 @@ class DetectorWorker {
       this.canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
       this.context = this.canvas.getContext('2d', { willReadFrequently: true });
     }
+    const { width, height } = bitmap;
     this.context.drawImage(bitmap, 0, 0);
     bitmap.close();
-    const pixels = this.context.getImageData(0, 0, bitmap.width, bitmap.height);
-    return { rgba: pixels.data, width: pixels.width, height: pixels.height };
+    return { rgba: this.context.getImageData(0, 0, width, height).data, width, height };
   }
 
   async detect(frame, regions) {

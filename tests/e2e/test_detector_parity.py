@@ -1,0 +1,117 @@
+"""The browser's detector (onnxruntime-web in a worker, frontend/js/detector) finds the same
+people as onnxruntime-Python with the numpy reference pipeline, on the same decoded pixels."""
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+
+from tools.detector_reference import MODELS_DIR, ReferenceDetector, box_iou_matrix, load_model
+from tools.harness import SHARED_DATA, decode_frames
+
+pytestmark = pytest.mark.e2e
+
+VIDEO = SHARED_DATA / "TUD-Stadtmitte" / "TUD-Stadtmitte.mp4"
+FRAME_COUNT = 20
+FRAME_STEP = 5          # frames 1, 6, 11, ... 96: people move between them
+MIN_IOU = 0.98
+MAX_SCORE_GAP = 0.01
+
+
+@pytest.fixture(scope="module")
+def frames():
+    if not VIDEO.exists():
+        pytest.fail(f"{VIDEO} is missing (shared data)")
+    picked = [frame.copy() for index, frame in enumerate(decode_frames(VIDEO, FRAME_COUNT * FRAME_STEP))
+              if index % FRAME_STEP == 0]
+    assert len(picked) == FRAME_COUNT
+    return picked
+
+
+@pytest.fixture(scope="module")
+def reference():
+    if not (MODELS_DIR / "index.json").exists():
+        pytest.fail(f"no exported model in {MODELS_DIR}: run `make model`")
+    model_path, manifest = load_model()
+    return ReferenceDetector(model_path, manifest, threads=2)
+
+
+@pytest.fixture
+def lab(page, live_server):
+    page.goto(f"{live_server.url}/lab/detector")
+    page.wait_for_function("window.lab !== undefined")
+    return page
+
+
+def browser_detect(page, frame: np.ndarray, **options) -> dict:
+    height, width = frame.shape[:2]
+    pixels = base64.b64encode(np.ascontiguousarray(frame).tobytes()).decode("ascii")
+    return page.evaluate("([w, h, p, o]) => lab.detectRgba(w, h, p, o)", [width, height, pixels, options])
+
+
+def assert_same_people(browser: dict, python: dict, label: str) -> None:
+    assert browser["count"] == python["count"], (
+        f"{label}: browser found {browser['count']} people, onnxruntime-Python {python['count']}")
+    if python["count"] == 0:
+        return
+    browser_boxes = np.asarray(browser["boxes"], np.float32).reshape(-1, 4)
+    browser_scores = np.asarray(browser["scores"], np.float32)
+    ious = box_iou_matrix(python["boxes"], browser_boxes)
+    taken: set[int] = set()
+    for person in np.argsort(-python["scores"]):
+        candidates = [index for index in np.argsort(-ious[person]) if index not in taken]
+        match = candidates[0]
+        taken.add(match)
+        assert ious[person, match] >= MIN_IOU, (
+            f"{label}: person {person} {python['boxes'][person].round(1).tolist()} best browser box "
+            f"{browser_boxes[match].round(1).tolist()} has IoU {ious[person, match]:.4f}")
+        gap = abs(float(browser_scores[match]) - float(python["scores"][person]))
+        assert gap <= MAX_SCORE_GAP, f"{label}: person {person} score differs by {gap:.4f}"
+    assert browser["classIds"] == [0] * browser["count"]
+    if python["keypoints"] is not None:
+        assert browser["keypointCount"] == 17
+        assert len(browser["keypoints"]) == browser["count"] * 17 * 3
+
+
+def test_browser_detections_equal_onnxruntime_python(lab, frames, reference):
+    info = lab.evaluate("() => lab.load()")
+    assert info["crossOriginIsolated"] is True
+    assert info["inputSize"] == reference.size
+    assert info["backend"], "the detector must say which backend it uses"
+    total_people = 0
+    for number, frame in enumerate(frames):
+        python = reference.detect(frame)
+        browser = browser_detect(lab, frame)
+        assert_same_people(browser, python, f"frame {1 + number * FRAME_STEP} ({info['backend']})")
+        total_people += python["count"]
+    # TUD-Stadtmitte has several people in every frame: an empty result would prove nothing.
+    assert total_people >= 3 * FRAME_COUNT
+
+
+def test_regions_merge_like_the_reference(lab, frames, reference):
+    lab.evaluate("() => lab.load()")
+    frame = frames[4]
+    height, width = frame.shape[:2]
+    regions = [{"x": 0, "y": 0, "width": width * 0.6, "height": height},
+               {"x": width * 0.4, "y": 0, "width": width * 0.6, "height": height}]
+    python = reference.detect(frame, regions=regions)
+    browser = browser_detect(lab, frame, regions=regions)
+    assert python["count"] > 0
+    assert_same_people(browser, python, "two overlapping regions")
+    right_edge = np.asarray(browser["boxes"]).reshape(-1, 4)[:, 2]
+    assert right_edge.max() <= width
+
+
+def test_image_bitmap_path_sees_the_same_pixels(lab, frames, reference):
+    lab.evaluate("() => lab.load()")
+    frame = frames[10]
+    assert_same_people(browser_detect(lab, frame, **{"as": "bitmap"}), reference.detect(frame),
+                       "ImageBitmap source")
+
+
+def test_bad_options_are_refused_clearly(lab):
+    message = lab.evaluate("() => lab.load({ backends: ['cuda'] }).then(() => 'loaded', (e) => e.message)")
+    assert "unknown backend" in message
+    message = lab.evaluate("() => lab.load({ inputSize: 123 }).then(() => 'loaded', (e) => e.message)")
+    assert "no exported model has input size 123" in message
