@@ -1,0 +1,117 @@
+"""Pieces every API module shares: field types, pagination, the error schema, ownership."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import marshmallow as ma
+from flask import g
+
+from ..errors import ApiError
+
+# Ids fit a signed 64-bit column on both databases; larger path ids are plain 404s.
+MAX_ID = 2**63 - 1
+ID_CONVERTER = f"int(max={MAX_ID})"
+MAX_COUNT = 1_000_000
+# Timestamps outside these years are rejected (MySQL DATETIME and common sense).
+EARLIEST = datetime(1970, 1, 2, tzinfo=timezone.utc)
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, millisecond precision."""
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z")
+
+
+class Text(ma.fields.String):
+    """A string that can be stored as UTF-8 (no lone surrogates), stripped of outer spaces."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ma.ValidationError("Not valid text (lone surrogate characters).") from exc
+        if "\x00" in text:
+            raise ma.ValidationError("Must not contain NUL characters.")
+        return text.strip()
+
+
+class UtcTime(ma.fields.AwareDateTime):
+    """ISO 8601 time with an offset or Z (naive times are read as UTC), 1970..2100,
+    written back as UTC with a Z."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=timezone.utc, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+        if not EARLIEST <= moment < LATEST:
+            raise ma.ValidationError("Must be between 1970-01-02 and 2100-01-01.")
+        return moment
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return iso_utc(value)
+
+
+def Id(**kwargs) -> ma.fields.Integer:  # noqa: N802 - a field factory reads like a field class
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(1, MAX_ID), **kwargs)
+
+
+def Count(**kwargs) -> ma.fields.Integer:  # noqa: N802
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(0, MAX_COUNT), **kwargs)
+
+
+class ErrorSchema(ma.Schema):
+    error = ma.fields.String(metadata={"description": "Machine-readable error code"})
+    message = ma.fields.String(metadata={"description": "What went wrong, for people"})
+    fields = ma.fields.Dict(metadata={"description": "Bad fields: {name: [messages]}"})
+
+
+class PageArgs(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(1, 1_000_000))
+    per_page = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 100))
+
+
+class TimeZoneArgs(ma.Schema):
+    tz = Text(load_default=None, validate=ma.validate.Length(1, 64),
+              metadata={"description": "IANA time zone; default: the user's"})
+
+
+def page_envelope(items: list, page: int, per_page: int, total: int) -> dict:
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def current_user_id() -> int:
+    user = g.get("user")
+    if user is None:
+        raise ApiError(401, "Log in or send an API token.", "unauthorized")
+    return user["id"]
+
+
+def require_user() -> None:
+    """Blueprint before_request hook: every API resource needs a user."""
+    current_user_id()
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, f"No such {what}.", "not_found")
+
+
+def field_error(field: str, message: str, status: int = 422) -> ApiError:
+    return ApiError(status, "Some fields are not valid.", "unprocessable_entity",
+                    fields={field: [message]})
+
+
+def resolve_timezone(name: str | None) -> ZoneInfo:
+    """The ?tz= zone, else the user's zone, else UTC; an unknown name is a field error."""
+    candidate = name or (g.get("user") or {}).get("timezone") or "UTC"
+    try:
+        return ZoneInfo(candidate)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        if name:
+            raise field_error("tz", f"Unknown time zone {name!r}.") from None
+        return ZoneInfo("UTC")

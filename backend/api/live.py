@@ -1,0 +1,86 @@
+"""Live counts for a second screen: server-sent events. Each stream polls the database
+(LIVE_POLL_SECONDS) so it sees batches posted to any worker process, sends a `counts` event
+when new samples arrived, a comment as heartbeat, and ends after LIVE_MAX_SECONDS (the
+browser's EventSource reconnects by itself)."""
+from __future__ import annotations
+
+import time
+
+from flask import Response, current_app
+from flask_smorest import Blueprint
+
+from ..db import get_engine, transaction
+from ..repositories import runs as run_repo
+from ..services.live import LiveCounts, sse
+from .common import ID_CONVERTER, current_user_id, iso_utc, not_found, require_user
+from .runs import owned_run
+
+blp = Blueprint("api_live", __name__, url_prefix="/api",
+                description="Live counts (text/event-stream)")
+blp.before_request(require_user)
+SSE_DOC = {"200": {"description": "Server-sent events: `counts` (JSON {run_id, zones}), "
+                                  "`run` when /api/live switches to another run",
+                   "content": {"text/event-stream": {"schema": {"type": "string"}}}}}
+
+
+def _stream(engine, user_id: int, run_id: int | None, follow_latest: bool, config: dict):
+    poll = float(config["LIVE_POLL_SECONDS"])
+    heartbeat = float(config["LIVE_HEARTBEAT_SECONDS"])
+    deadline = time.monotonic() + float(config["LIVE_MAX_SECONDS"])
+    yield f"retry: {int(max(poll, 1) * 2000)}\n\n"
+    counts = None
+    last_beat = time.monotonic()
+    while True:
+        with engine.connect() as conn:
+            if follow_latest:
+                latest = run_repo.most_recent(conn, user_id)
+                latest_id = latest["id"] if latest else None
+                if latest_id != run_id or counts is None:
+                    run_id = latest_id
+                    counts = None
+                    yield sse("run", {"run_id": run_id})
+            if run_id is not None and counts is None:
+                counts = LiveCounts(run_id)
+                counts.load(conn)
+                changed = True
+            else:
+                changed = counts.advance(conn) if counts is not None else False
+        if changed:
+            yield sse("counts", counts.payload(iso_utc))
+            last_beat = time.monotonic()
+        elif time.monotonic() - last_beat >= heartbeat:
+            yield ": heartbeat\n\n"
+            last_beat = time.monotonic()
+        if time.monotonic() + poll > deadline:
+            yield ": stream lifetime reached; reconnect\n\n"
+            return
+        time.sleep(poll)
+
+
+def _response(stream) -> Response:
+    response = Response(stream, mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+@blp.route(f"/runs/<{ID_CONVERTER}:run_id>/live")
+@blp.doc(responses=SSE_DOC)
+def run_live(run_id: int):
+    """Live per-zone counts of one run (first `counts` event at once, then after each
+    batch)."""
+    with transaction() as conn:
+        owned_run(conn, run_id)
+    return _response(_stream(get_engine(), current_user_id(), run_id, False,
+                             dict(current_app.config)))
+
+
+@blp.route("/live")
+@blp.doc(responses=SSE_DOC)
+def latest_live():
+    """Live counts of the user's most recently active run (follows newer runs)."""
+    user_id = current_user_id()
+    with transaction() as conn:
+        if run_repo.most_recent(conn, user_id) is None:
+            raise not_found("run (start counting first)")
+    return _response(_stream(get_engine(), user_id, None, True, dict(current_app.config)))

@@ -1,0 +1,276 @@
+"""Runs (counting sessions) and idempotent ingestion of count batches."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_smorest import Blueprint
+
+from .. import ops
+from ..db import get_engine, transaction
+from ..errors import ApiError
+from ..repositories import alerts as alert_repo
+from ..repositories import ingest as ingest_repo
+from ..repositories import runs as run_repo
+from ..repositories import videos as video_repo
+from ..repositories import zones as zone_repo
+from ..schema import utcnow
+from ..services import ingestion, webhooks
+from .common import (ID_CONVERTER, Count, Id, PageArgs, Text, UtcTime, current_user_id,
+                     field_error, iso_utc, not_found, page_envelope, require_user)
+
+blp = Blueprint("api_runs", __name__, url_prefix="/api/runs",
+                description="Counting runs and idempotent count ingestion")
+blp.before_request(require_user)
+KEY_PATTERN = ma.validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$",
+                                 error="Use 1-64 letters, digits or _ . : -")
+SOURCE_KINDS = ("webcam", "file", "video")
+EVENT_KINDS = ("in", "out", "enter", "leave", "alert_start", "alert_end")
+MAX_ROWS = 10_000
+TOUCH_EVERY = timedelta(seconds=2)
+DEADLOCK_RETRIES = 3
+
+
+class RunInSchema(ma.Schema):
+    client_run_id = ma.fields.String(required=True, validate=KEY_PATTERN)
+    source_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(SOURCE_KINDS))
+    video_id = Id(load_default=None, allow_none=True)
+    camera_key = Text(load_default=None, allow_none=True, validate=ma.validate.Length(1, 120))
+    label = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=255))
+
+    @ma.validates_schema
+    def _video_needs_id(self, data, **kwargs):
+        if data.get("source_kind") == "video" and data.get("video_id") is None:
+            raise ma.ValidationError({"video_id": ["A run of an uploaded video needs its id."]})
+
+
+class RunPatchSchema(ma.Schema):
+    ended = ma.fields.Boolean(metadata={"description": "true ends the run, false reopens it"})
+    label = Text(allow_none=True, validate=ma.validate.Length(max=255))
+
+
+class RunSchema(ma.Schema):
+    id = ma.fields.Integer()
+    client_run_id = ma.fields.String()
+    source_kind = ma.fields.String()
+    video_id = ma.fields.Integer(allow_none=True)
+    camera_key = ma.fields.String(allow_none=True)
+    label = ma.fields.String(allow_none=True)
+    started_at = UtcTime()
+    ended_at = UtcTime(allow_none=True)
+    last_seen_at = UtcTime(allow_none=True)
+    stats_url = ma.fields.Function(
+        lambda run: url_for("api_stats.run_stats", run_id=run["id"]))
+    live_url = ma.fields.Function(lambda run: url_for("api_live.run_live", run_id=run["id"]))
+
+
+class RunPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RunSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+
+
+class RunFilterArgs(PageArgs):
+    video_id = Id(load_default=None)
+    camera_key = Text(load_default=None, validate=ma.validate.Length(1, 120))
+
+
+class SampleSchema(ma.Schema):
+    ts = UtcTime(required=True)
+    zone_key = ma.fields.String(required=True, validate=KEY_PATTERN)
+    zone_id = Id(load_default=None, allow_none=True)
+    occupancy = Count(required=True)
+    entries = Count(required=True)
+    exits = Count(required=True)
+
+
+class EventSchema(ma.Schema):
+    ts = UtcTime(required=True)
+    zone_key = ma.fields.String(required=True, validate=KEY_PATTERN)
+    zone_id = Id(load_default=None, allow_none=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(EVENT_KINDS))
+    track_id = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
+                                 validate=ma.validate.Range(-2**31, 2**31 - 1))
+    dwell_s = ma.fields.Float(load_default=None, allow_none=True,
+                              validate=ma.validate.Range(0, 10 * 365 * 86400))
+    value = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
+                              validate=ma.validate.Range(0, 1_000_000))
+
+
+class BatchSchema(ma.Schema):
+    batch_id = ma.fields.String(required=True, validate=KEY_PATTERN,
+                                metadata={"description": "Client-made id (a UUID)"})
+    samples = ma.fields.List(ma.fields.Nested(SampleSchema), load_default=list,
+                             validate=ma.validate.Length(max=MAX_ROWS))
+    events = ma.fields.List(ma.fields.Nested(EventSchema), load_default=list,
+                            validate=ma.validate.Length(max=MAX_ROWS))
+
+
+class BatchResultSchema(ma.Schema):
+    batch_id = ma.fields.String()
+    duplicate = ma.fields.Boolean()
+    samples = ma.fields.Integer()
+    events = ma.fields.Integer()
+
+
+def owned_run(conn, run_id: int) -> dict:
+    run = run_repo.get(conn, current_user_id(), run_id)
+    if run is None:
+        raise not_found("run")
+    return run
+
+
+@blp.route("")
+@blp.arguments(RunFilterArgs, location="query")
+@blp.response(200, RunPageSchema)
+def list_runs(args):
+    """The user's runs, newest first."""
+    with transaction() as conn:
+        items, total = run_repo.list_page(conn, current_user_id(), args["page"],
+                                          args["per_page"], args["video_id"],
+                                          args["camera_key"])
+    return page_envelope(items, args["page"], args["per_page"], total)
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(RunInSchema)
+@blp.response(201, RunSchema)
+@blp.alt_response(200, schema=RunSchema, description="A run with this client_run_id exists")
+def create_run(values):
+    """Start a run; the same client_run_id again answers 200 with the existing run."""
+    user_id = current_user_id()
+    with transaction() as conn:
+        existing = run_repo.get_by_client_id(conn, user_id, values["client_run_id"])
+        if existing:
+            return existing, 200
+        if values["video_id"] is not None and \
+                not video_repo.exists(conn, user_id, values["video_id"]):
+            raise field_error("video_id", "No such video.")
+    try:
+        with transaction() as conn:
+            run_id = run_repo.create(conn, user_id, values)
+            run = run_repo.get(conn, user_id, run_id)
+    except sa.exc.IntegrityError:
+        with transaction() as conn:
+            run = run_repo.get_by_client_id(conn, user_id, values["client_run_id"])
+        if run is None:
+            raise
+        return run, 200
+    return run, 201, {"Location": url_for("api_runs.get_run", run_id=run_id)}
+
+
+@blp.route(f"/<{ID_CONVERTER}:run_id>")
+@blp.response(200, RunSchema)
+def get_run(run_id: int):
+    """One run."""
+    with transaction() as conn:
+        return owned_run(conn, run_id)
+
+
+@blp.route(f"/<{ID_CONVERTER}:run_id>", methods=["PATCH"])
+@blp.arguments(RunPatchSchema)
+@blp.response(200, RunSchema)
+def update_run(values, run_id: int):
+    """End (or reopen) a run, or change its label."""
+    with transaction() as conn:
+        run = owned_run(conn, run_id)
+        changes = {}
+        if "label" in values:
+            changes["label"] = values["label"]
+        if values.get("ended") is True and run["ended_at"] is None:
+            changes["ended_at"] = utcnow()
+        elif values.get("ended") is False:
+            changes["ended_at"] = None
+        run_repo.update(conn, run_id, changes)
+        return run_repo.get(conn, current_user_id(), run_id)
+
+
+def _validate_zone_links(conn, user_id: int, batch: dict) -> None:
+    rows = batch["samples"] + batch["events"]
+    owned = zone_repo.owned_ids(conn, user_id, ingestion.candidate_zone_ids(rows))
+    problems = {**ingestion.zone_id_problems(batch["samples"], owned, "samples"),
+                **ingestion.zone_id_problems(batch["events"], owned, "events")}
+    if problems:
+        ops.record_ingest("rejected")
+        raise ApiError(422, "Some fields are not valid; nothing was stored.",
+                       "unprocessable_entity", fields=problems)
+    ingestion.link_saved_zones(rows, owned)
+
+
+def _duplicate_answer(user_id: int, run_id: int, batch_key: str) -> tuple[dict, int]:
+    with transaction() as conn:
+        stored = ingest_repo.find_batch(conn, user_id, batch_key)
+    if stored is None:
+        raise ApiError(409, "The batch conflicts with a concurrent change; send it again.",
+                       "conflict")
+    if stored["run_id"] != run_id:
+        raise field_error("batch_id", "This batch id was already used for another run.",
+                          status=409)
+    ops.record_ingest("duplicate")
+    return {"batch_id": batch_key, "duplicate": True, "samples": stored["sample_count"],
+            "events": stored["event_count"]}, 200
+
+
+def _is_deadlock(exc: sa.exc.OperationalError) -> bool:
+    code = getattr(exc.orig, "args", [None])[0]
+    return code in (1205, 1213) or "database is locked" in str(exc.orig)
+
+
+@blp.route(f"/<{ID_CONVERTER}:run_id>/batches", methods=["POST"])
+@blp.arguments(BatchSchema)
+@blp.response(201, BatchResultSchema)
+@blp.alt_response(200, schema=BatchResultSchema, description="Already stored (duplicate)")
+def post_batch(batch, run_id: int):
+    """Store a batch of per-zone samples and events. Idempotent on batch_id: the same id
+    again answers 200 with duplicate=true and changes nothing. An invalid batch is
+    rejected whole (422 with field errors)."""
+    user_id = current_user_id()
+    batch_key = batch["batch_id"]
+    with transaction() as conn:
+        run = owned_run(conn, run_id)
+        if ingest_repo.find_batch(conn, user_id, batch_key) is not None:
+            return _duplicate_answer(user_id, run_id, batch_key)
+        _validate_zone_links(conn, user_id, batch)
+    outcome = None
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            with transaction() as conn:
+                outcome = ingestion.write_batch(
+                    conn, user_id=user_id, run_id=run_id, batch_key=batch_key,
+                    samples=batch["samples"], events=batch["events"], iso=iso_utc)
+            break
+        except sa.exc.IntegrityError:
+            return _duplicate_answer(user_id, run_id, batch_key)
+        except sa.exc.OperationalError as exc:
+            if not _is_deadlock(exc) or attempt == DEADLOCK_RETRIES - 1:
+                raise
+    _after_write(run, outcome)
+    ops.record_ingest("created", len(batch["samples"]), len(batch["events"]))
+    return {"batch_id": batch_key, "duplicate": False, "samples": len(batch["samples"]),
+            "events": len(batch["events"])}, 201
+
+
+def _after_write(run: dict, outcome: ingestion.BatchOutcome) -> None:
+    now = utcnow()
+    if run["last_seen_at"] is None or now - run["last_seen_at"] > TOUCH_EVERY:
+        with transaction() as conn:
+            run_repo.touch(conn, run["id"], now)
+    if outcome.deliveries:
+        engine = get_engine()
+        config = current_app.config
+        policy = webhooks.RetryPolicy(
+            attempts=1 + int(config["WEBHOOK_RETRIES"]),
+            timeout_seconds=float(config["WEBHOOK_TIMEOUT_SECONDS"]),
+            backoff_seconds=float(config["WEBHOOK_BACKOFF_SECONDS"]))
+
+        def record(alert_id: int, status: str) -> None:
+            with engine.begin() as conn:
+                alert_repo.set_webhook_status(conn, alert_id, status)
+
+        with transaction() as conn:
+            for delivery in outcome.deliveries:
+                alert_repo.set_webhook_status(conn, delivery.alert_id, "pending")
+        webhooks.send_in_background(outcome.deliveries, policy, record)

@@ -1,0 +1,161 @@
+"""Zones of a video or a camera: polygons, directed lines and bands, with alert settings."""
+from __future__ import annotations
+
+import secrets
+
+import marshmallow as ma
+from flask import url_for
+from flask_smorest import Blueprint
+
+from ..db import transaction
+from ..repositories import videos as video_repo
+from ..repositories import zones as zone_repo
+from .common import (ID_CONVERTER, Id, Text, UtcTime, current_user_id, field_error,
+                     not_found, require_user)
+from .geometry import GeometryField, validate_geometry
+
+blp = Blueprint("api_zones", __name__, url_prefix="/api/zones",
+                description="Zones, lines and bands per video or camera")
+blp.before_request(require_user)
+MAX_FRAME = 16384
+KINDS = ("polygon", "line", "band")
+
+
+class ZoneInSchema(ma.Schema):
+    name = Text(required=True, validate=ma.validate.Length(1, 80))
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
+    video_id = Id(load_default=None, allow_none=True)
+    camera_key = Text(load_default=None, allow_none=True, validate=ma.validate.Length(1, 120))
+    frame_width = ma.fields.Integer(required=True, strict=True,
+                                    validate=ma.validate.Range(1, MAX_FRAME))
+    frame_height = ma.fields.Integer(required=True, strict=True,
+                                     validate=ma.validate.Range(1, MAX_FRAME))
+    geometry = GeometryField(required=True)
+    color = ma.fields.String(load_default="#0f766e", validate=ma.validate.Regexp(
+        r"^#[0-9a-fA-F]{6}$", error="Use a colour like #0f766e."))
+    threshold = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
+                                  validate=ma.validate.Range(1, 1_000_000))
+    hold_seconds = ma.fields.Float(load_default=0.0, validate=ma.validate.Range(0, 3600))
+    webhook_url = Text(load_default=None, allow_none=True, validate=[
+        ma.validate.Length(max=500),
+        ma.validate.URL(schemes={"http", "https"}, require_tld=False,
+                        error="Use an http:// or https:// address.")])
+
+    @ma.validates_schema
+    def _check(self, data, **kwargs):
+        errors = {}
+        if (data.get("video_id") is None) == (data.get("camera_key") is None):
+            errors["video_id"] = ["Give either video_id or camera_key (exactly one)."]
+        if "geometry" in data and "kind" in data and "frame_width" in data \
+                and "frame_height" in data:
+            problems = validate_geometry(data["kind"], data["geometry"], data["frame_width"],
+                                         data["frame_height"])
+            if problems:
+                errors["geometry"] = problems
+        if errors:
+            raise ma.ValidationError(errors)
+
+
+class ZoneSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    video_id = ma.fields.Integer(allow_none=True)
+    camera_key = ma.fields.String(allow_none=True)
+    frame_width = ma.fields.Integer()
+    frame_height = ma.fields.Integer()
+    geometry = ma.fields.Dict()
+    color = ma.fields.String()
+    threshold = ma.fields.Integer(allow_none=True)
+    hold_seconds = ma.fields.Float()
+    webhook_url = ma.fields.String(allow_none=True)
+    webhook_secret = ma.fields.String(allow_none=True, metadata={
+        "description": "HMAC-SHA256 key of the X-PeopleCounter-Signature header"})
+    created_at = UtcTime()
+    updated_at = UtcTime()
+
+
+class ZoneListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ZoneSchema))
+
+
+class ZoneFilterArgs(ma.Schema):
+    video_id = Id(load_default=None)
+    camera_key = Text(load_default=None, validate=ma.validate.Length(1, 120))
+
+
+def _check_video(conn, user_id: int, values: dict) -> None:
+    video_id = values.get("video_id")
+    if video_id is not None and not video_repo.exists(conn, user_id, video_id):
+        raise field_error("video_id", "No such video.")
+
+
+def _with_secret(values: dict, previous: dict | None = None) -> dict:
+    """A webhook gets a signing secret once; it is kept while the URL stays set."""
+    if not values.get("webhook_url"):
+        return {**values, "webhook_secret": None}
+    secret = (previous or {}).get("webhook_secret") or secrets.token_hex(20)
+    return {**values, "webhook_secret": secret}
+
+
+@blp.route("")
+@blp.arguments(ZoneFilterArgs, location="query")
+@blp.response(200, ZoneListSchema)
+def list_zones(args):
+    """The user's zones, optionally of one video or one camera."""
+    user_id = current_user_id()
+    with transaction() as conn:
+        if args["video_id"] is not None and not video_repo.exists(conn, user_id,
+                                                                  args["video_id"]):
+            raise not_found("video")
+        items = zone_repo.list_for(conn, user_id, args["video_id"], args["camera_key"])
+    return {"items": items}
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(ZoneInSchema)
+@blp.response(201, ZoneSchema)
+def create_zone(values):
+    """Create a zone (polygon), a directed line or a band."""
+    user_id = current_user_id()
+    with transaction() as conn:
+        _check_video(conn, user_id, values)
+        zone_id = zone_repo.create(conn, user_id, _with_secret(values))
+        zone = zone_repo.get(conn, user_id, zone_id)
+    return zone, 201, {"Location": url_for("api_zones.get_zone", zone_id=zone_id)}
+
+
+@blp.route(f"/<{ID_CONVERTER}:zone_id>")
+@blp.response(200, ZoneSchema)
+def get_zone(zone_id: int):
+    """One zone."""
+    with transaction() as conn:
+        zone = zone_repo.get(conn, current_user_id(), zone_id)
+    if zone is None:
+        raise not_found("zone")
+    return zone
+
+
+@blp.route(f"/<{ID_CONVERTER}:zone_id>", methods=["PUT"])
+@blp.arguments(ZoneInSchema)
+@blp.response(200, ZoneSchema)
+def replace_zone(values, zone_id: int):
+    """Replace a zone's settings and shape."""
+    user_id = current_user_id()
+    with transaction() as conn:
+        previous = zone_repo.get(conn, user_id, zone_id)
+        if previous is None:
+            raise not_found("zone")
+        _check_video(conn, user_id, values)
+        zone_repo.update(conn, user_id, zone_id, _with_secret(values, previous))
+        return zone_repo.get(conn, user_id, zone_id)
+
+
+@blp.route(f"/<{ID_CONVERTER}:zone_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_zone(zone_id: int):
+    """Delete a zone (its counts stay, without the link)."""
+    with transaction() as conn:
+        if not zone_repo.delete(conn, current_user_id(), zone_id):
+            raise not_found("zone")
+    return None

@@ -1,0 +1,47 @@
+"""Idempotent ingestion: a batch row (unique per user and client batch id) with its samples
+and events, written in one transaction."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..schema import count_events, count_samples, ingest_batches, utcnow
+
+
+def find_batch(conn: sa.Connection, user_id: int, batch_key: str) -> dict | None:
+    row = conn.execute(sa.select(
+        ingest_batches.c.id, ingest_batches.c.run_id, ingest_batches.c.sample_count,
+        ingest_batches.c.event_count).where(
+        ingest_batches.c.user_id == user_id,
+        ingest_batches.c.batch_key == batch_key)).mappings().first()
+    return dict(row) if row else None
+
+
+def insert_batch(conn: sa.Connection, user_id: int, run_id: int, batch_key: str,
+                 samples: list[dict], events: list[dict]) -> int:
+    """Writes the batch row first (so a concurrent identical batch waits on, then fails
+    with, the unique key: IntegrityError), then the samples and events."""
+    result = conn.execute(sa.insert(ingest_batches).values(
+        user_id=user_id, run_id=run_id, batch_key=batch_key, received_at=utcnow(),
+        sample_count=len(samples), event_count=len(events)))
+    batch_pk = result.inserted_primary_key[0]
+    if samples:
+        conn.execute(sa.insert(count_samples), [{
+            "run_id": run_id, "zone_id": s.get("zone_id"), "batch_id": batch_pk,
+            "zone_key": s["zone_key"], "ts": s["ts"], "occupancy": s["occupancy"],
+            "entries": s["entries"], "exits": s["exits"]} for s in samples])
+    if events:
+        conn.execute(sa.insert(count_events), [{
+            "run_id": run_id, "zone_id": e.get("zone_id"), "batch_id": batch_pk,
+            "zone_key": e["zone_key"], "ts": e["ts"], "kind": e["kind"],
+            "track_id": e.get("track_id"), "dwell_s": e.get("dwell_s"),
+            "value": e.get("value")} for e in events])
+    return batch_pk
+
+
+def counts_for_run(conn: sa.Connection, run_id: int) -> dict:
+    """Rows stored for a run: {batches, samples, events}."""
+    def count(table):
+        return conn.execute(sa.select(sa.func.count()).select_from(table)
+                            .where(table.c.run_id == run_id)).scalar_one()
+    return {"batches": count(ingest_batches), "samples": count(count_samples),
+            "events": count(count_events)}

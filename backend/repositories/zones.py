@@ -1,0 +1,88 @@
+"""Zones: polygons, directed lines and bands of a video or a camera (geometry as JSON)."""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from ..schema import zones, utcnow
+
+_COLUMNS = [zones.c.id, zones.c.user_id, zones.c.video_id, zones.c.camera_key, zones.c.name,
+            zones.c.kind, zones.c.geometry, zones.c.color, zones.c.threshold,
+            zones.c.hold_seconds, zones.c.webhook_url, zones.c.webhook_secret,
+            zones.c.created_at, zones.c.updated_at]
+
+
+def _decode(row) -> dict:
+    zone = dict(row)
+    stored = json.loads(zone.pop("geometry"))
+    zone["frame_width"] = stored.pop("frame_width")
+    zone["frame_height"] = stored.pop("frame_height")
+    zone["geometry"] = stored["geometry"]
+    return zone
+
+
+def _encode(values: dict) -> dict:
+    """Frame size travels inside the geometry column, next to the shape it bounds."""
+    row = {k: v for k, v in values.items()
+           if k not in ("geometry", "frame_width", "frame_height")}
+    row["geometry"] = json.dumps({"frame_width": values["frame_width"],
+                                  "frame_height": values["frame_height"],
+                                  "geometry": values["geometry"]}, separators=(",", ":"))
+    return row
+
+
+def create(conn: sa.Connection, user_id: int, values: dict) -> int:
+    now = utcnow()
+    result = conn.execute(sa.insert(zones).values(
+        user_id=user_id, created_at=now, updated_at=now, **_encode(values)))
+    return result.inserted_primary_key[0]
+
+
+def get(conn: sa.Connection, user_id: int, zone_id: int) -> dict | None:
+    row = conn.execute(sa.select(*_COLUMNS).where(
+        zones.c.id == zone_id, zones.c.user_id == user_id)).mappings().first()
+    return _decode(row) if row else None
+
+
+def list_for(conn: sa.Connection, user_id: int, video_id: int | None = None,
+             camera_key: str | None = None) -> list[dict]:
+    query = sa.select(*_COLUMNS).where(zones.c.user_id == user_id)
+    if video_id is not None:
+        query = query.where(zones.c.video_id == video_id)
+    if camera_key is not None:
+        query = query.where(zones.c.camera_key == camera_key)
+    rows = conn.execute(query.order_by(zones.c.id)).mappings().all()
+    return [_decode(r) for r in rows]
+
+
+def update(conn: sa.Connection, user_id: int, zone_id: int, values: dict) -> bool:
+    result = conn.execute(sa.update(zones).where(
+        zones.c.id == zone_id, zones.c.user_id == user_id).values(
+        updated_at=utcnow(), **_encode(values)))
+    return result.rowcount > 0
+
+
+def delete(conn: sa.Connection, user_id: int, zone_id: int) -> bool:
+    result = conn.execute(sa.delete(zones).where(
+        zones.c.id == zone_id, zones.c.user_id == user_id))
+    return result.rowcount > 0
+
+
+def owned_ids(conn: sa.Connection, user_id: int, zone_ids: set[int]) -> set[int]:
+    if not zone_ids:
+        return set()
+    rows = conn.execute(sa.select(zones.c.id).where(
+        zones.c.user_id == user_id, zones.c.id.in_(sorted(zone_ids)))).scalars().all()
+    return set(rows)
+
+
+def by_ids(conn: sa.Connection, zone_ids: set[int]) -> dict[int, dict]:
+    """id -> {id, name, kind, threshold, webhook_url, webhook_secret} (no ownership check:
+    callers pass ids already checked)."""
+    if not zone_ids:
+        return {}
+    rows = conn.execute(sa.select(
+        zones.c.id, zones.c.name, zones.c.kind, zones.c.threshold, zones.c.webhook_url,
+        zones.c.webhook_secret).where(zones.c.id.in_(sorted(zone_ids)))).mappings().all()
+    return {r["id"]: dict(r) for r in rows}

@@ -1,0 +1,99 @@
+"""Stats of one run or of every run of a video: per-zone summaries, totals and local-time
+buckets (the shape the stats API, the charts and the CSV export share)."""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import sqlalchemy as sa
+
+from ..repositories import stats as stats_repo
+from . import buckets
+
+FRAME_KEY = "frame"
+
+
+def _describe(zone_key: str, zone_id: int | None, names: dict[int, dict]) -> dict:
+    if zone_id is not None and zone_id in names:
+        return {"name": names[zone_id]["name"], "kind": names[zone_id]["kind"]}
+    if zone_key == FRAME_KEY:
+        return {"name": "Whole frame", "kind": "frame"}
+    return {"name": zone_key, "kind": None}
+
+
+def zone_rows(conn: sa.Connection, run_ids: list[int]) -> list[dict]:
+    samples = stats_repo.zone_summaries(conn, run_ids)
+    events = stats_repo.event_summaries(conn, run_ids)
+    current = stats_repo.current_occupancy(conn, run_ids)
+    ids = {row.get("zone_id") for row in [*samples.values(), *events.values()]} - {None}
+    names = stats_repo.zone_names(conn, ids)
+    rows = []
+    for zone_key in sorted(set(samples) | set(events)):
+        sampled, counted = samples.get(zone_key), events.get(zone_key, {})
+        zone_id = (sampled or {}).get("zone_id") or counted.get("zone_id")
+        if sampled is not None:
+            entries, exits = sampled["entries"], sampled["exits"]
+        else:
+            entries = counted.get("in", 0) + counted.get("enter", 0)
+            exits = counted.get("out", 0) + counted.get("leave", 0)
+        rows.append({
+            "zone_key": zone_key, "zone_id": zone_id, **_describe(zone_key, zone_id, names),
+            "entries": entries, "exits": exits,
+            "current_occupancy": current.get(zone_key),
+            "peak_occupancy": sampled["peak_occupancy"] if sampled else None,
+            "avg_dwell_s": counted.get("avg_dwell_s"),
+            "samples": sampled["samples"] if sampled else 0,
+            "events": sum(v for k, v in counted.items()
+                          if k not in ("zone_id", "avg_dwell_s")),
+            "last_ts": sampled["last_ts"] if sampled else None,
+        })
+    return rows
+
+
+def totals(conn: sa.Connection, run_ids: list[int], zones: list[dict]) -> dict:
+    peaks = [z["peak_occupancy"] for z in zones if z["peak_occupancy"] is not None]
+    last = [z["last_ts"] for z in zones if z["last_ts"] is not None]
+    return {"runs": len(run_ids),
+            "entries": sum(z["entries"] for z in zones),
+            "exits": sum(z["exits"] for z in zones),
+            "peak_occupancy": max(peaks) if peaks else None,
+            "samples": sum(z["samples"] for z in zones),
+            "events": sum(z["events"] for z in zones),
+            "alerts": stats_repo.alert_count(conn, run_ids),
+            "last_sample_at": max(last) if last else None}
+
+
+def bucket_frame(conn: sa.Connection, run_ids: list[int], bucket: str, tz: ZoneInfo,
+                 start: datetime | None = None, end: datetime | None = None) -> pd.DataFrame:
+    slot_len = buckets.slot_seconds(bucket)
+    return buckets.sample_buckets(
+        stats_repo.sample_slots(conn, run_ids, slot_len, start, end),
+        stats_repo.event_slots(conn, run_ids, slot_len, start, end), slot_len, bucket, tz)
+
+
+def _number(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), 3) if isinstance(value, float) else int(value)
+
+
+def bucket_rows(frame: pd.DataFrame, tz: ZoneInfo) -> list[dict]:
+    if frame.empty:
+        return []
+    starts_utc = buckets.utc_iso(frame["start"])
+    starts_local = buckets.local_iso(frame["start"], tz)
+    return [{"start": starts_utc[i], "start_local": starts_local[i],
+             "zone_key": row.zone_key, "entries": int(row.entries), "exits": int(row.exits),
+             "avg_occupancy": _number(row.avg_occupancy),
+             "max_occupancy": _number(row.max_occupancy)}
+            for i, row in enumerate(frame.itertuples(index=False))]
+
+
+def build(conn: sa.Connection, run_ids: list[int], bucket: str, tz: ZoneInfo,
+          start: datetime | None = None, end: datetime | None = None) -> dict:
+    zones = zone_rows(conn, run_ids)
+    frame = bucket_frame(conn, run_ids, bucket, tz, start, end)
+    return {"totals": totals(conn, run_ids, zones), "zones": zones, "bucket": bucket,
+            "tz": str(tz.key), "buckets": bucket_rows(frame, tz)}

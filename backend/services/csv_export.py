@@ -1,0 +1,86 @@
+"""CSV exports written with pandas, chunk by chunk: raw rows are read with keyset-paged
+queries (EXPORT_CHUNK_ROWS at a time) so a million rows never sit in memory together.
+Every row has time_utc (ISO 8601, Z) and time_local (ISO 8601 with the local offset)."""
+from __future__ import annotations
+
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from ..repositories import stats as stats_repo
+
+RAW_COLUMNS = {
+    "events": ["event_id", "zone_key", "zone_id", "kind", "track_id", "dwell_s", "value"],
+    "samples": ["sample_id", "zone_key", "zone_id", "occupancy", "entries", "exits"],
+}
+BUCKET_COLUMNS = ["time_utc", "time_local", "run_id", "zone_key", "zone_id", "zone_name",
+                  "entries", "exits", "avg_occupancy", "max_occupancy"]
+
+
+def _offset_text(seconds: int) -> str:
+    sign = "+" if seconds >= 0 else "-"
+    minutes = abs(seconds) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def time_columns(utc: pd.Series, tz: ZoneInfo) -> tuple[pd.Series, pd.Series]:
+    """ISO 8601 texts of tz-aware UTC times: (UTC with Z, local wall time with offset)."""
+    naive_utc = utc.dt.tz_localize(None)
+    utc_text = pd.Series(np.datetime_as_string(
+        naive_utc.to_numpy(dtype="datetime64[ms]"), unit="ms"), index=utc.index) + "Z"
+    wall = utc.dt.tz_convert(tz).dt.tz_localize(None)
+    offsets = (wall - naive_utc).dt.total_seconds().astype("int64")
+    offset_text = offsets.map({o: _offset_text(o) for o in offsets.unique()})
+    local_text = pd.Series(np.datetime_as_string(
+        wall.to_numpy(dtype="datetime64[ms]"), unit="ms"), index=utc.index) + offset_text
+    return utc_text, local_text
+
+
+def raw_csv(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
+            chunk_rows: int = 50_000) -> Iterator[str]:
+    """Raw events or samples of a run, in time order, as CSV text chunks."""
+    columns = RAW_COLUMNS[kind]
+    yield ",".join(["time_utc", "time_local", "run_id", *columns]) + "\n"
+    after = None
+    while True:
+        with engine.connect() as conn:
+            rows = stats_repo.raw_rows(conn, kind, run_id, after, chunk_rows)
+        if not rows:
+            return
+        frame = pd.DataFrame(rows, columns=["row_id", "ts_text", *columns[1:]])
+        after = (rows[-1][1], rows[-1][0])
+        utc = pd.to_datetime(frame["ts_text"], format="ISO8601", utc=True)
+        utc_text, local_text = time_columns(utc, tz)
+        out = pd.DataFrame({"time_utc": utc_text, "time_local": local_text,
+                            "run_id": run_id, columns[0]: frame["row_id"]})
+        for column in columns[1:]:
+            out[column] = frame[column]
+        for column in ("zone_id", "track_id", "value"):
+            if column in out:
+                out[column] = out[column].astype("Int64")
+        yield out.to_csv(index=False, header=False, lineterminator="\n")
+        if len(rows) < chunk_rows:
+            return
+
+
+def buckets_csv(frame: pd.DataFrame, zones: list[dict], run_id: int, tz: ZoneInfo,
+                chunk_rows: int = 50_000) -> Iterator[str]:
+    """One row per zone per bucket (frame from analytics.bucket_frame)."""
+    yield ",".join(BUCKET_COLUMNS) + "\n"
+    by_key = {z["zone_key"]: z for z in zones}
+    for first in range(0, len(frame), chunk_rows):
+        part = frame.iloc[first:first + chunk_rows]
+        utc_text, local_text = time_columns(part["start"], tz)
+        out = pd.DataFrame({
+            "time_utc": utc_text, "time_local": local_text, "run_id": run_id,
+            "zone_key": part["zone_key"],
+            "zone_id": part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("zone_id"))
+            .astype("Int64"),
+            "zone_name": part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("name", k)),
+            "entries": part["entries"].astype("int64"), "exits": part["exits"].astype("int64"),
+            "avg_occupancy": part["avg_occupancy"].round(3),
+            "max_occupancy": part["max_occupancy"].astype("Int64")})
+        yield out.to_csv(index=False, header=False, lineterminator="\n")

@@ -1,0 +1,101 @@
+"""One count batch written in one transaction: the batch row, samples, events, and the
+alerts its alert_start/alert_end events open and close. Returns the webhooks to send."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..repositories import alerts as alert_repo
+from ..repositories import ingest as ingest_repo
+from ..repositories import zones as zone_repo
+from .webhooks import Delivery
+
+SAVED_ZONE_KEY = re.compile(r"^zone-(\d{1,18})$")
+
+
+@dataclass
+class BatchOutcome:
+    batch_pk: int
+    deliveries: list[Delivery] = field(default_factory=list)
+
+
+def zone_id_problems(rows: list[dict], owned: set[int], section: str) -> dict:
+    """Field errors for zone ids the user does not own: {section: {index: {zone_id: [...]}}}."""
+    problems = {}
+    for index, row in enumerate(rows):
+        if row.get("zone_id") is not None and row["zone_id"] not in owned:
+            problems[str(index)] = {"zone_id": ["No such zone."]}
+    return {section: problems} if problems else {}
+
+
+def link_saved_zones(rows: list[dict], owned: set[int]) -> None:
+    """A row keyed "zone-<id>" without zone_id gets the id when the user owns that zone."""
+    for row in rows:
+        if row.get("zone_id") is None:
+            match = SAVED_ZONE_KEY.match(row["zone_key"])
+            if match and int(match.group(1)) in owned:
+                row["zone_id"] = int(match.group(1))
+
+
+def candidate_zone_ids(rows: list[dict]) -> set[int]:
+    ids = {row["zone_id"] for row in rows if row.get("zone_id") is not None}
+    for row in rows:
+        match = SAVED_ZONE_KEY.match(row["zone_key"])
+        if match:
+            ids.add(int(match.group(1)))
+    return ids
+
+
+def _webhook(zone: dict | None, event: str, alert_id: int, payload: dict) -> list[Delivery]:
+    if not zone or not zone.get("webhook_url") or not zone.get("webhook_secret"):
+        return []
+    return [Delivery(url=zone["webhook_url"], secret=zone["webhook_secret"], event=event,
+                     payload=payload, alert_id=alert_id)]
+
+
+def _payload(event: str, alert_id: int, run_id: int, row: dict, zone: dict | None,
+             time_text: str) -> dict:
+    return {"event": event, "alert_id": alert_id, "run_id": run_id,
+            "zone": {"id": row.get("zone_id"), "key": row["zone_key"],
+                     "name": zone["name"] if zone else None},
+            "threshold": zone["threshold"] if zone else None,
+            "occupancy": row.get("value"), "time": time_text}
+
+
+def write_batch(conn: sa.Connection, *, user_id: int, run_id: int, batch_key: str,
+                samples: list[dict], events: list[dict], iso) -> BatchOutcome:
+    """Raises IntegrityError when the batch id was already used (the unique key)."""
+    batch_pk = ingest_repo.insert_batch(conn, user_id, run_id, batch_key, samples, events)
+    outcome = BatchOutcome(batch_pk)
+    alert_events = [e for e in events if e["kind"] in ("alert_start", "alert_end")]
+    zones = zone_repo.by_ids(conn, {e["zone_id"] for e in alert_events
+                                    if e.get("zone_id") is not None})
+    for event in (e for e in alert_events if e["kind"] == "alert_start"):
+        zone = zones.get(event.get("zone_id"))
+        alert_id = alert_repo.open_alert(
+            conn, user_id=user_id, run_id=run_id, zone_id=event.get("zone_id"),
+            zone_key=event["zone_key"], started_at=event["ts"],
+            threshold=zone["threshold"] if zone else None, occupancy=event.get("value"))
+        outcome.deliveries += _webhook(zone, "alert_start", alert_id, _payload(
+            "alert_start", alert_id, run_id, event, zone, iso(event["ts"])))
+    peaks: dict[str, int] = {}
+    for sample in samples:
+        peaks[sample["zone_key"]] = max(peaks.get(sample["zone_key"], 0), sample["occupancy"])
+    open_keys = alert_repo.open_zone_keys(conn, run_id) if peaks else set()
+    if open_keys:
+        alert_repo.raise_peaks(conn, run_id,
+                               {k: v for k, v in peaks.items() if k in open_keys})
+    for event in (e for e in alert_events if e["kind"] == "alert_end"):
+        open_alert = alert_repo.latest_open(conn, run_id, event["zone_key"])
+        if open_alert is None:
+            continue
+        candidates = [v for v in (open_alert["peak_occupancy"], event.get("value"))
+                      if v is not None]
+        alert_repo.close_alert(conn, open_alert["id"], event["ts"],
+                               max(candidates) if candidates else None)
+        zone = zones.get(event.get("zone_id"))
+        outcome.deliveries += _webhook(zone, "alert_end", open_alert["id"], _payload(
+            "alert_end", open_alert["id"], run_id, event, zone, iso(event["ts"])))
+    return outcome

@@ -1,0 +1,88 @@
+"""Alert webhooks: a JSON POST signed with HMAC-SHA256 (header X-PeopleCounter-Signature:
+sha256=<hex of HMAC(secret, body)>), sent from a background thread with retries."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Callable
+
+SIGNATURE_HEADER = "X-PeopleCounter-Signature"
+EVENT_HEADER = "X-PeopleCounter-Event"
+log = logging.getLogger(__name__)
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    url: str
+    secret: str
+    event: str          # alert_start | alert_end
+    payload: dict
+    alert_id: int
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 3
+    timeout_seconds: float = 5.0
+    backoff_seconds: float = 1.0     # doubled after each failed attempt
+
+
+def deliver(delivery: Delivery, policy: RetryPolicy,
+            sleep: Callable[[float], None] = time.sleep) -> str:
+    """Posts until a 2xx answer or the attempts run out; returns a short status:
+    "delivered", "failed: HTTP 500" or "failed: <reason>"."""
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    headers = {"Content-Type": "application/json", "User-Agent": "people-counter-webhook/1",
+               EVENT_HEADER: delivery.event, SIGNATURE_HEADER: sign(delivery.secret, body)}
+    status = "failed: not attempted"
+    for attempt in range(max(1, policy.attempts)):
+        if attempt:
+            sleep(policy.backoff_seconds * 2 ** (attempt - 1))
+        request = urllib.request.Request(delivery.url, data=body, headers=headers,
+                                         method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=policy.timeout_seconds) as answer:
+                if 200 <= answer.status < 300:
+                    return "delivered"
+                status = f"failed: HTTP {answer.status}"
+        except urllib.error.HTTPError as exc:
+            status = f"failed: HTTP {exc.code}"
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            status = f"failed: {type(exc).__name__}"
+        log.warning("Webhook %s attempt %d: %s", delivery.url, attempt + 1, status)
+    return status
+
+
+def send_in_background(deliveries: list[Delivery], policy: RetryPolicy,
+                       record_status: Callable[[int, str], None]) -> threading.Thread | None:
+    """One daemon thread delivers the deliveries in order and records each outcome."""
+    if not deliveries:
+        return None
+
+    def run() -> None:
+        for delivery in deliveries:
+            try:
+                outcome = deliver(delivery, policy)
+            except Exception:  # noqa: BLE001 - a webhook must never take the server down
+                log.exception("Webhook delivery to %s crashed", delivery.url)
+                outcome = "failed: error"
+            try:
+                record_status(delivery.alert_id, outcome)
+            except Exception:  # noqa: BLE001
+                log.exception("Could not record the webhook status of alert %s",
+                              delivery.alert_id)
+
+    thread = threading.Thread(target=run, name="webhooks", daemon=True)
+    thread.start()
+    return thread
