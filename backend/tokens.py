@@ -29,12 +29,13 @@ LIFETIME_CHOICES = (1, 7, 30, 90, 180, 365)
 TOKEN_PREFIX = "pc_"
 
 
-def issue_token(conn: sa.Connection, user_id: int, name: str,
-                expires_at: datetime | None) -> tuple[int, str]:
+def issue_token(conn: sa.Connection, user_id: int, name: str, expires_at: datetime | None,
+                created_at: datetime | None = None) -> tuple[int, str]:
     """Stores a new token for the user; returns (token id, the secret to show once)."""
     prefix = secrets.token_hex(4)
     secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token_id = token_repo.create(conn, user_id, name, hash_token(secret), prefix, expires_at)
+    token_id = token_repo.create(conn, user_id, name, hash_token(secret), prefix, expires_at,
+                                 created_at)
     return token_id, secret
 
 
@@ -100,9 +101,10 @@ def page():
                                           _default_days())
     if problems:
         return _render_page(values, problems.first(), status=400)
+    now = utcnow()
     with transaction() as conn:
         _token_id, secret = issue_token(conn, g.user["id"], cleaned["name"],
-                                        _expiry(cleaned["lifetime_days"], utcnow()))
+                                        _expiry(cleaned["lifetime_days"], now), now)
     # The secret is rendered in this response only, never stored or redirected with.
     return _render_page({"lifetime_days": str(_default_days())}, {},
                         new_token={"name": cleaned["name"], "secret": secret}, status=201)
@@ -197,7 +199,7 @@ def api_create():
     now = utcnow()
     with transaction() as conn:
         token_id, secret = issue_token(conn, g.user["id"], cleaned["name"],
-                                       _expiry(cleaned["lifetime_days"], now))
+                                       _expiry(cleaned["lifetime_days"], now), now)
         token = token_repo.get_for_user(conn, g.user["id"], token_id)
     body = token_json(token, now) | {"secret": secret}
     return body, 201, {"Location": url_for("tokens.api_get", token_id=token_id)}

@@ -32,10 +32,10 @@ def user_for_token(conn: sa.Connection, token_hash: str) -> dict | None:
 
 
 def create(conn: sa.Connection, user_id: int, name: str, token_hash: str, prefix: str,
-           expires_at) -> int:
+           expires_at: datetime | None, created_at: datetime | None = None) -> int:
     result = conn.execute(sa.insert(api_tokens).values(
         user_id=user_id, name=name, token_hash=token_hash, prefix=prefix,
-        created_at=utcnow(), expires_at=expires_at))
+        created_at=created_at or utcnow(), expires_at=expires_at))
     return result.inserted_primary_key[0]
 
 
