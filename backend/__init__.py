@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import assets, db, errors, lab, pages, security
+from . import assets, db, errors, lab, pages, security, webapp
 from .config import Config
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -37,7 +37,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     ops.init_app(app)
     api.init_app(app)
-    for blueprint in (lab.bp,):
+    for blueprint in (lab.bp, *webapp.blueprints()):
         app.register_blueprint(blueprint)
 
 

@@ -78,3 +78,13 @@ test('finish takes a last sample unless one was just taken', () => {
   const samples = reporter.takeBatch('b').samples.filter((s) => s.zone_key === 'draft-2');
   assert.deepEqual(samples.map((s) => s.occupancy), [1, 3]);
 });
+
+test('finish with the engine flush adds its events and a sample with the final counts', () => {
+  const reporter = new CountReporter({ lineKeys: ['zone-5'], epochAtZeroMs });
+  reporter.observe(frame({ lineIn: 1 }), { timestamp: 0, personCount: 1 });
+  reporter.finish({ lines: { 'zone-5': { in: 2, out: 0 } }, zones: {}, events: [{ type: 'in', zoneId: 'zone-5', trackId: 9 }] });
+  const body = reporter.takeBatch('b');
+  assert.deepEqual(body.samples.filter((s) => s.zone_key === 'zone-5').map((s) => s.entries), [1, 1]);
+  assert.deepEqual(body.events.map((e) => [e.kind, e.track_id, e.ts]), [['in', 9, '2026-01-01T12:00:00.000Z']]);
+  assert.deepEqual(body.samples.filter((s) => s.zone_key === 'zone-5').map((s) => s.ts), ['2026-01-01T12:00:00.000Z', '2026-01-01T12:00:00.001Z']);
+});

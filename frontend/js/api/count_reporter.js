@@ -47,9 +47,24 @@ export class CountReporter {
     return false;
   }
 
-  /** At the end of a run: one last sample so the totals include the final seconds. */
-  finish() {
-    if (this.latest && this.lastSampleAt !== this.latest.timestamp) this.takeSamples();
+  /**
+   * At the end of a run: one last sample so the totals include the final seconds. finalResult
+   * (the engine's flush(): pending crossings made final) adds its events and counts.
+   */
+  finish(finalResult = null) {
+    if (!this.latest) return;
+    if (finalResult) {
+      for (const event of finalResult.events || []) {
+        if (!EVENT_KINDS.has(event.type)) continue;
+        this.pendingEvents.push(this.toApiEvent({ ...event, timestamp: event.timestamp ?? this.latest.timestamp }));
+        this.totalEvents += 1;
+      }
+      // One millisecond after the last frame, so no two samples of a zone share a time.
+      this.latest = { ...this.latest, timestamp: this.latest.timestamp + 0.001, result: { ...this.latest.result, lines: finalResult.lines, zones: finalResult.zones } };
+      this.takeSamples();
+      return;
+    }
+    if (this.lastSampleAt !== this.latest.timestamp) this.takeSamples();
   }
 
   /** The samples and events not yet batched, as one batch body (or null when there is nothing). */

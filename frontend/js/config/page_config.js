@@ -1,12 +1,14 @@
 // The one place a page reads its settings: defaults here, overridden by the JSON in
 // <script type="application/json" id="page-config"> that the template renders.
 export const DEFAULTS = Object.freeze({
-  modelsIndexUrl: '/static/models/index.json',
-  modelsBaseUrl: '/static/models/',
-  detectorBackends: ['webnn', 'webgpu', 'wasm'],
-  detectorThreads: 2,
-  scoreThreshold: 0.3,
-  iouThreshold: 0.5,
+  modelsUrl: '/static/models/',
+  // null: the detector's own choices (default model and size, best backend, threads)
+  detectorInputSize: null,
+  detectorBackends: null,
+  detectorThreads: null,
+  // low enough for ByteTrack's second association (it uses 0.1 .. 0.25 detections too)
+  scoreThreshold: 0.1,
+  iouThreshold: 0.7,
   batchIntervalSeconds: 3,
   sampleIntervalSeconds: 1,
   retryIntervalSeconds: 4,

@@ -1,0 +1,87 @@
+// Chart.js charts (the UMD build served from /vendor/chart.js, as window.Chart).
+const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', size: 11 };
+
+function chartLibrary() {
+  if (!globalThis.Chart) throw new Error('Chart.js did not load (/vendor/chart.js/chart.umd.js).');
+  return globalThis.Chart;
+}
+
+function baseOptions({ xTitle, yTitle, stacked = false }) {
+  return {
+    animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
+    interaction: { mode: 'nearest', intersect: false },
+    plugins: { legend: { position: 'bottom', labels: { boxWidth: 10, font: FONT } }, tooltip: { bodyFont: FONT, titleFont: FONT } },
+    scales: {
+      x: { type: 'linear', stacked, title: { display: Boolean(xTitle), text: xTitle, font: FONT }, ticks: { font: FONT, maxTicksLimit: 8 }, grid: { color: '#eef2f6' } },
+      y: { beginAtZero: true, stacked, title: { display: Boolean(yTitle), text: yTitle, font: FONT }, ticks: { font: FONT, precision: 0 }, grid: { color: '#eef2f6' } },
+    },
+  };
+}
+
+export function secondsLabel(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** Occupancy of each zone over time. */
+export class OccupancyChart {
+  constructor(canvas) {
+    const Chart = chartLibrary();
+    const options = baseOptions({ yTitle: 'people in zone' });
+    options.scales.x.ticks.callback = (value) => secondsLabel(value);
+    options.scales.x.suggestedMin = 0;
+    options.scales.x.suggestedMax = 60;
+    this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options });
+  }
+
+  /** series: LiveSeries; zones: editor zones (name, colour) keyed by zone key. */
+  update(series, zonesByKey) {
+    this.chart.data.datasets = [...series.occupancy.entries()].map(([key, points]) => {
+      const zone = zonesByKey.get(key);
+      return {
+        label: zone ? zone.name : key, data: points.map(({ t, value }) => ({ x: t, y: value })),
+        borderColor: zone ? zone.color : '#64748b', backgroundColor: zone ? zone.color : '#64748b',
+        borderWidth: 2, pointRadius: 0, stepped: true,
+      };
+    });
+    this.chart.update('none');
+  }
+
+  destroy() { this.chart.destroy(); }
+}
+
+/** Entries and exits per interval (all lines together). */
+export class FlowChart {
+  constructor(canvas, { intervalSeconds }) {
+    const Chart = chartLibrary();
+    const options = baseOptions({ yTitle: `people per ${intervalSeconds} s` });
+    options.scales.x = { type: 'category', ticks: { font: FONT, maxTicksLimit: 10 }, grid: { display: false } };
+    options.parsing = true;
+    this.chart = new Chart(canvas, {
+      type: 'bar',
+      data: { labels: [], datasets: [
+        { label: 'In', data: [], backgroundColor: '#0f766e', borderRadius: 3 },
+        { label: 'Out', data: [], backgroundColor: '#f59e0b', borderRadius: 3 },
+      ] },
+      options,
+    });
+  }
+
+  update(series) {
+    this.chart.data.labels = series.intervals.map((bucket) => secondsLabel(bucket.start));
+    this.chart.data.datasets[0].data = series.intervals.map((bucket) => bucket.entries);
+    this.chart.data.datasets[1].data = series.intervals.map((bucket) => bucket.exits);
+    this.chart.update('none');
+  }
+
+  destroy() { this.chart.destroy(); }
+}
+
+/** A generic bucketed chart for the dashboard page (server stats). */
+export function bucketChart(canvas, { type, labels, datasets, yTitle, stacked = false }) {
+  const Chart = chartLibrary();
+  const options = baseOptions({ yTitle, stacked });
+  options.parsing = true;
+  options.scales.x = { type: 'category', stacked, ticks: { font: FONT, maxTicksLimit: 12 }, grid: { display: false } };
+  return new Chart(canvas, { type, data: { labels, datasets }, options });
+}

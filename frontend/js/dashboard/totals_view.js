@@ -1,0 +1,41 @@
+// The per-zone table of the live panel: lines in/out, zones now/peak/entries/exits, dwell.
+import { h } from '../ui/dom.js';
+import { zoneKey } from '../editor/zone_model.js';
+
+export function renderTotals(tbody, { zones, result, peaks, dwell }) {
+  const rows = zones.map((zone) => {
+    const key = zoneKey(zone);
+    const swatch = h('span', { class: 'swatch', style: `background:${zone.color}` });
+    if (zone.kind === 'polygon') {
+      const counts = (result && result.zones[key]) || { occupancy: 0, entries: 0, exits: 0, alertActive: false };
+      const averageDwell = dwell.get(key);
+      return h('tr', { class: counts.alertActive ? 'is-alert' : '', dataset: { zoneKey: key }, 'data-testid': 'totals-row' },
+        h('td', {}, swatch, zone.name), h('td', { class: 'num', 'data-testid': 'occupancy' }, counts.occupancy),
+        h('td', { class: 'num' }, peaks.get(key) || 0), h('td', { class: 'num' }, counts.entries), h('td', { class: 'num' }, counts.exits),
+        h('td', { class: 'num' }, averageDwell ? `${averageDwell.toFixed(1)} s` : '–'));
+    }
+    const counts = (result && result.lines[key]) || { in: 0, out: 0 };
+    return h('tr', { dataset: { zoneKey: key }, 'data-testid': 'totals-row' },
+      h('td', {}, swatch, zone.name), h('td', { class: 'num muted' }, '–'), h('td', { class: 'num muted' }, '–'),
+      h('td', { class: 'num', 'data-testid': 'line-in' }, counts.in), h('td', { class: 'num', 'data-testid': 'line-out' }, counts.out), h('td', { class: 'num muted' }, '–'));
+  });
+  if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'Draw a line or a zone on the video to count.')));
+  tbody.replaceChildren(...rows);
+}
+
+/** Pure: running average dwell per zone from leave events. */
+export class DwellAverages {
+  constructor() { this.sums = new Map(); }
+  observe(events) {
+    for (const event of events) {
+      if (event.type !== 'leave' || !Number.isFinite(event.dwellSeconds)) continue;
+      const [sum, count] = this.sums.get(event.zoneId) || [0, 0];
+      this.sums.set(event.zoneId, [sum + event.dwellSeconds, count + 1]);
+    }
+  }
+  get(key) {
+    const entry = this.sums.get(key);
+    return entry ? entry[0] / entry[1] : null;
+  }
+  reset() { this.sums.clear(); }
+}

@@ -1,0 +1,100 @@
+// The monitor's buttons and read-outs: transport, layers, detector line, progress, run links.
+import { byId, h } from '../ui/dom.js';
+import { LAYERS } from '../overlay/overlay_renderer.js';
+
+export class MonitorControls {
+  constructor({ api, timeZone }) {
+    this.api = api;
+    this.timeZone = timeZone;
+  }
+
+  bind(controller) {
+    byId('start-button').addEventListener('click', () => controller.start());
+    byId('whole-button').addEventListener('click', () => controller.start({ wholeVideo: true }));
+    byId('pause-button').addEventListener('click', () => controller.togglePause());
+    byId('stop-button').addEventListener('click', () => controller.stop());
+    byId('save-zones').addEventListener('click', () => this.saveZones(controller));
+    byId('calibrate-floor').addEventListener('click', () => controller.beginFloorCalibration());
+    byId('floor-remove').addEventListener('click', () => controller.applyFloorCalibrationRemoved());
+    document.querySelectorAll('[data-layer]').forEach((input) => input.addEventListener('change', () => controller.setLayers(this.readLayers())));
+    byId('heatmap-decay').addEventListener('change', () => controller.pipeline && controller.pipeline.setDecay(this.heatmapDecay()));
+    byId('heatmap-clear').addEventListener('click', () => controller.pipeline && controller.pipeline.imageHeatmap.reset());
+  }
+
+  async saveZones(controller) {
+    const button = byId('save-zones');
+    if (!controller.zoneSync.canSave) {
+      controller.status.show('Zones of a local file are not saved. Upload the video under My videos, or use a camera, to keep them.', 'warning');
+      return;
+    }
+    button.disabled = true;
+    try {
+      const count = await controller.saveZones();
+      controller.status.show(`Saved ${count} zone${count === 1 ? '' : 's'}.`, 'success');
+    } catch (error) {
+      controller.status.error(error);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  readLayers() {
+    const layers = Object.fromEntries(LAYERS.map((name) => [name, true]));
+    document.querySelectorAll('[data-layer]').forEach((input) => { layers[input.dataset.layer] = input.checked; });
+    return layers;
+  }
+
+  heatmapOpacity() { return Number(byId('heatmap-opacity').value); }
+  heatmapDecay() { return Number(byId('heatmap-decay').value); }
+
+  /** empty | opening | preview | running */
+  setState(state, source = null, { wholeVideo = false } = {}) {
+    const running = state === 'running';
+    const ready = state === 'preview';
+    byId('start-button').disabled = !ready;
+    byId('whole-button').disabled = !ready || !source || source.live;
+    byId('whole-button').hidden = Boolean(source && source.live);
+    byId('pause-button').disabled = !running;
+    byId('stop-button').disabled = !running;
+    byId('save-zones').disabled = !ready;
+    byId('calibrate-floor').disabled = !ready;
+    byId('start-button').textContent = source && !source.live ? 'Play and count' : 'Start counting';
+    byId('progress-row').hidden = !(running && source && !source.live);
+    this.setPaused(false);
+    const badge = byId('run-badge');
+    badge.textContent = running ? (wholeVideo ? 'Processing' : 'Counting') : ready ? 'Ready' : 'Not counting';
+    badge.className = `badge ${running ? 'badge-success' : ''}`;
+    if (running) byId('summary-card').hidden = true;
+    document.body.classList.toggle('is-running', running);
+  }
+
+  setPaused(paused) {
+    byId('pause-button').textContent = paused ? 'Resume' : 'Pause';
+    byId('run-badge').textContent = paused ? 'Paused' : byId('run-badge').textContent;
+  }
+
+  showDetector(text) { byId('detector-info').textContent = text; }
+
+  showProgress(fraction) {
+    byId('progress-bar').value = fraction;
+    byId('progress-label').textContent = `${Math.round(fraction * 100)} %`;
+  }
+
+  showRun(runId) {
+    byId('run-card').hidden = false;
+    byId('run-meta').textContent = `Session #${runId}. Counts are saved every few seconds.`;
+    byId('csv-link').href = this.api.csvUrl(runId, { bucket: '1m', tz: this.timeZone });
+    byId('dashboard-link').href = `/dashboard?run=${runId}`;
+    byId('chart-links').replaceChildren('Charts: ', ...['cumulative', 'occupancy', 'hourly'].flatMap((name, index) => [
+      index ? ' · ' : '', h('a', { href: this.api.chartUrl(runId, name, { tz: this.timeZone }), target: '_blank', rel: 'noopener' }, name)]));
+  }
+
+  showFloor(calibration) {
+    byId('floor-card').hidden = !calibration;
+  }
+
+  paintFloor(stage, snapshot, calibration) {
+    if (!calibration) return;
+    stage.paintFloor(byId('floor-canvas'), snapshot, { widthMetres: calibration.widthMetres, depthMetres: calibration.depthMetres });
+  }
+}

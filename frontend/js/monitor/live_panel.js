@@ -1,0 +1,67 @@
+// The monitor's side panel while counting: KPIs, the per-zone table, charts and alerts.
+import { LiveSeries } from '../dashboard/live_series.js';
+import { OccupancyChart, FlowChart } from '../dashboard/charts.js';
+import { AlertsPanel } from '../dashboard/alerts_panel.js';
+import { renderTotals, DwellAverages } from '../dashboard/totals_view.js';
+import { zoneKey } from '../editor/zone_model.js';
+import { byId } from '../ui/dom.js';
+
+const REFRESH_SECONDS = 0.25;
+
+export class LivePanel {
+  constructor({ config }) {
+    this.series = new LiveSeries({ windowSeconds: config.chartWindowSeconds, intervalSeconds: config.chartIntervalSeconds });
+    this.occupancyChart = new OccupancyChart(byId('occupancy-chart'));
+    this.flowChart = new FlowChart(byId('flow-chart'), { intervalSeconds: config.chartIntervalSeconds });
+    this.alerts = new AlertsPanel({ banner: byId('alert-banner'), log: byId('alert-log'), soundToggle: byId('alert-sound') });
+    this.dwell = new DwellAverages();
+    this.zones = [];
+    this.zonesByKey = new Map();
+    this.lastRefresh = -Infinity;
+    this.lastOutput = null;
+  }
+
+  /** New session: these zones, nothing counted yet. */
+  reset(zones) {
+    this.zones = zones;
+    this.zonesByKey = new Map(zones.map((zone) => [zoneKey(zone), zone]));
+    this.series.reset();
+    this.dwell.reset();
+    this.alerts.reset();
+    this.lastRefresh = -Infinity;
+    this.lastOutput = null;
+    this.render(null, new Map());
+  }
+
+  /** Per frame; the DOM is refreshed a few times a second, alerts at once. */
+  update(output, { timestamp, peaks, timeLabel }) {
+    const events = output.result.events;
+    this.dwell.observe(events);
+    const names = new Map([...this.zonesByKey].map(([key, zone]) => [key, zone.name]));
+    this.alerts.handle(events, { names, timeLabel });
+    this.series.observe(output.result, timestamp);
+    this.lastOutput = output;
+    if (timestamp - this.lastRefresh >= REFRESH_SECONDS || timestamp < this.lastRefresh) {
+      this.lastRefresh = timestamp;
+      this.render(output, peaks);
+    }
+  }
+
+  /** Final numbers (e.g. after the engine's flush at the end of a video). */
+  finish(finalResult, peaks) {
+    if (!this.lastOutput) return;
+    this.render({ ...this.lastOutput, result: { ...this.lastOutput.result, ...finalResult } }, peaks);
+  }
+
+  render(output, peaks) {
+    const result = output ? output.result : null;
+    const lineCounts = result ? Object.values(result.lines) : [];
+    byId('kpi-people').textContent = output ? output.personCount : 0;
+    byId('kpi-in').textContent = lineCounts.reduce((sum, counts) => sum + counts.in, 0);
+    byId('kpi-out').textContent = lineCounts.reduce((sum, counts) => sum + counts.out, 0);
+    byId('kpi-peak').textContent = Math.max(0, ...peaks.values());
+    renderTotals(byId('totals-body'), { zones: this.zones, result, peaks, dwell: this.dwell });
+    this.occupancyChart.update(this.series, this.zonesByKey);
+    this.flowChart.update(this.series);
+  }
+}

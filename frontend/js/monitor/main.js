@@ -1,0 +1,66 @@
+// Composition root of the monitor page: source -> detector -> tracker -> counting ->
+// overlay / live panel / api client. Nothing else knows the whole pipeline.
+import { readPageConfig, browserTimeZone } from '../config/page_config.js';
+import { HttpClient } from '../api/http.js';
+import { ApiResources, RunSender } from '../api/resources.js';
+import { BatchQueue, MemoryBatchStore } from '../api/batch_queue.js';
+import { IndexedDbBatchStore } from '../api/idb_store.js';
+import { createDetector } from '../detector/index.js';
+import { ZoneEditorState } from '../editor/editor_state.js';
+import { ZoneEditorView } from '../editor/editor_view.js';
+import { StatusArea } from '../ui/status_area.js';
+import { byId } from '../ui/dom.js';
+import { Stage } from './stage.js';
+import { LivePanel } from './live_panel.js';
+import { ZoneSync } from './zone_sync.js';
+import { SourcePicker } from './source_picker.js';
+import { MonitorControls } from './controls_view.js';
+import { MonitorController } from './monitor_controller.js';
+import { FloorCalibrationView } from './floor_view.js';
+
+async function main() {
+  const config = readPageConfig();
+  const status = new StatusArea(byId('status-area'));
+  const api = new ApiResources(new HttpClient({ csrfToken: config.csrfToken }));
+  const me = await api.me().catch(() => ({ id: 'anonymous' }));
+  const sender = new RunSender(api);
+  const store = IndexedDbBatchStore.isAvailable() ? new IndexedDbBatchStore(`user-${me.id}`) : new MemoryBatchStore();
+  const queue = new BatchQueue({ store, sender, onChange: (state) => status.showConnection(state) });
+  const stage = new Stage({ frameCanvas: byId('frame-canvas'), overlayCanvas: byId('overlay-canvas'), placeholder: byId('stage-placeholder'), stage: byId('stage') });
+  const editor = new ZoneEditorState();
+  let controller = null;
+  const editorView = new ZoneEditorView({
+    state: editor,
+    elements: { canvas: byId('overlay-canvas'), toolbar: byId('editor-toolbar'), undoButton: byId('undo-button'), inspector: byId('zone-inspector'), hint: byId('editor-hint') },
+    onChange: () => controller && controller.redrawOverlay(),
+    onError: (message) => status.show(message, 'error'),
+  });
+  const loadDetector = (onMessage) => createDetector(Object.fromEntries(Object.entries({
+    modelsUrl: config.modelsUrl, inputSize: config.detectorInputSize, backends: config.detectorBackends, threads: config.detectorThreads,
+    scoreThreshold: config.scoreThreshold, iouThreshold: config.iouThreshold, onStatus: (message) => onMessage(message.message || message.text || 'Loading the person detector…'),
+  }).filter(([, value]) => value !== null)));
+  const controls = new MonitorControls({ api, timeZone: browserTimeZone() });
+  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, zoneSync: new ZoneSync(api), panel: new LivePanel({ config }), loadDetector, controls });
+  controller.calibrationView = new FloorCalibrationView({
+    canvas: byId('overlay-canvas'), onPoints: () => controller.redrawOverlay(),
+    onApply: (calibration) => controller.applyFloorCalibration(calibration),
+    onCancel: () => { editorView.setEnabled(true); controller.redrawOverlay(); },
+    onError: (message) => status.show(message, 'error'),
+  });
+  controls.bind(controller);
+  controls.setState('empty');
+  editorView.setEnabled(false);
+  controller.panel.reset([]);
+  // Leftovers from earlier visits, and retries while the server is away: one timer for the page.
+  setInterval(() => { if (queue.state.queuedBatches || !queue.state.online) queue.flush(); }, config.retryIntervalSeconds * 1000);
+  await queue.flush();
+  const picker = new SourcePicker({ api, onOpen: (choice) => controller.open(choice), onError: (error) => status.error(error) });
+  await picker.start();
+  window.addEventListener('beforeunload', (event) => { if (controller.loop) { event.preventDefault(); event.returnValue = ''; } });
+  document.body.dataset.monitorReady = 'yes';
+}
+
+main().catch((error) => {
+  const area = document.getElementById('status-area');
+  if (area) new StatusArea(area).error(`The monitor could not start: ${error.message}`);
+});

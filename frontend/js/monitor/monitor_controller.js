@@ -1,0 +1,242 @@
+// The monitor's states: no source -> preview (draw zones) -> counting (live or whole video,
+// pausable) -> stopped (summary). One FrameLoop drives frames through detector -> pipeline ->
+// overlay, panel and session.
+import { openWebcam, openFile, openUploadedVideo } from '../video/sources.js';
+import { FrameLoop } from '../video/frame_loop.js';
+import { CountingPipeline } from './pipeline.js';
+import { CountingSession } from './session.js';
+import { FpsMeter } from './fps_meter.js';
+import { FloorCalibrationView } from './floor_view.js';
+import { renderSummary } from './summary_view.js';
+import { byId } from '../ui/dom.js';
+
+export class MonitorController {
+  constructor({ config, api, queue, sender, status, stage, editor, editorView, zoneSync, panel, loadDetector, controls }) {
+    Object.assign(this, { config, api, queue, sender, status, stage, editor, editorView, zoneSync, panel, loadDetector, controls });
+    this.source = null;
+    this.detector = null;
+    this.pipeline = null;
+    this.session = null;
+    this.loop = null;
+    this.previewHandle = null;
+    this.floorCalibration = null;
+    this.fps = new FpsMeter();
+    this.layers = controls.readLayers();
+  }
+
+  // ----- source -----
+  async open(choice) {
+    await this.stop();
+    this.stopPreview();
+    if (this.source) this.source.close();
+    this.source = null;
+    this.controls.setState('opening');
+    this.status.show('Opening the source…');
+    const video = byId('source-video');
+    try {
+      if (choice.kind === 'webcam') this.source = { ...(await openWebcam(video, choice)), cameraKey: choice.cameraKey };
+      else if (choice.kind === 'file') this.source = await openFile(video, choice.file);
+      else this.source = await openUploadedVideo(video, choice.video, choice.contentUrl);
+    } catch (error) {
+      this.controls.setState('empty');
+      this.status.error(error);
+      return;
+    }
+    this.stage.setFrameSize(video.videoWidth, video.videoHeight);
+    this.editor.setFrameSize(video.videoWidth, video.videoHeight);
+    const target = this.source.kind === 'webcam' ? { cameraKey: this.source.cameraKey } : this.source.kind === 'video' ? { videoId: this.source.videoId } : null;
+    try {
+      this.editor.load(await this.zoneSync.load(target, { frameWidth: video.videoWidth, frameHeight: video.videoHeight }));
+    } catch (error) {
+      this.editor.load([]);
+      this.status.error(error);
+    }
+    this.floorCalibration = FloorCalibrationView.recall(this.sourceKey);
+    this.controls.showFloor(this.floorCalibration);
+    this.editorView.setEnabled(true);
+    this.controls.setState('preview', this.source);
+    const saved = this.editor.zones.length;
+    this.status.show(`${this.source.label}: ${video.videoWidth}×${video.videoHeight}. ${saved ? `${saved} saved zone${saved === 1 ? '' : 's'} loaded.` : 'Draw a line or a zone, then start counting.'}`, 'success');
+    this.startPreview();
+    this.ensureDetector();
+  }
+
+  get sourceKey() {
+    if (!this.source) return null;
+    return this.source.kind === 'webcam' ? `camera:${this.source.cameraKey}` : this.source.kind === 'video' ? `video:${this.source.videoId}` : null;
+  }
+
+  async ensureDetector() {
+    if (this.detector) return this.detector;
+    if (!this.detectorLoading) {
+      this.controls.showDetector('Loading the person detector…');
+      this.detectorLoading = this.loadDetector((message) => this.controls.showDetector(message)).then((detector) => {
+        this.detector = detector;
+        this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px`);
+        return detector;
+      }, (error) => {
+        this.detectorLoading = null;
+        this.controls.showDetector('Detector failed to load');
+        this.status.error(`The person detector could not be loaded: ${error.message}`);
+        throw error;
+      });
+    }
+    return this.detectorLoading;
+  }
+
+  // ----- preview: show frames, no counting -----
+  startPreview() {
+    const video = this.source.video;
+    const draw = () => {
+      if (!this.source || this.loop) return;
+      this.stage.drawFrame(video);
+      this.redrawOverlay();
+      this.previewHandle = this.source.live ? requestAnimationFrame(draw) : null;
+    };
+    if (this.source.live) {
+      draw();
+    } else {
+      video.addEventListener('seeked', draw, { once: true });
+      video.currentTime = 0;
+    }
+  }
+
+  stopPreview() {
+    if (this.previewHandle) cancelAnimationFrame(this.previewHandle);
+    this.previewHandle = null;
+  }
+
+  redrawOverlay(live = null) {
+    if (!this.source) return;
+    this.stage.drawOverlay({ zones: this.editor.zones, layers: this.layers, live, editor: { selectedId: this.editor.selectedId, editing: this.editorView.enabled, draft: this.editor.draft } });
+    if (this.calibrationView && this.calibrationView.active) this.stage.drawCalibration(this.calibrationView.points);
+  }
+
+  // ----- counting -----
+  async start({ wholeVideo = false } = {}) {
+    if (!this.source || this.loop) return;
+    let detector;
+    try {
+      detector = await this.ensureDetector();
+    } catch (error) {
+      return;
+    }
+    await this.saveZonesBeforeRun();
+    this.stopPreview();
+    this.editorView.setEnabled(false, 'Counting with these zones. Stop to change them.');
+    const { width, height } = this.stage;
+    this.pipeline = new CountingPipeline({
+      zones: this.editor.zones, frameWidth: width, frameHeight: height, trailLength: this.config.trailLength,
+      heatmapCellSize: this.config.heatmapCellSize, heatmapDecayPerSecond: this.controls.heatmapDecay(), floorCalibration: this.floorCalibration,
+    });
+    this.panel.reset(this.editor.zones);
+    const startMedia = this.source.live ? 0 : (wholeVideo ? 0 : this.source.video.currentTime);
+    const epochAtZeroMs = Date.now() - startMedia * 1000;
+    this.session = new CountingSession({
+      queue: this.queue, sender: this.sender, config: this.config, epochAtZeroMs,
+      lineKeys: this.pipeline.lineKeys, zoneKeys: this.pipeline.zoneKeys,
+      run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.label },
+      onRunCreated: (runId) => this.controls.showRun(runId),
+    });
+    this.fps.reset();
+    this.wholeVideo = wholeVideo;
+    this.loop = new FrameLoop({
+      source: this.source,
+      processFrame: (frame) => this.processFrame(detector, frame),
+      onProgress: (fraction) => this.controls.showProgress(fraction, wholeVideo),
+      onEnd: (summary) => this.finish(summary),
+      onError: (error) => { this.status.error(error); this.stop(); },
+    });
+    this.controls.setState('running', this.source, { wholeVideo });
+    this.status.show(wholeVideo ? 'Processing every frame…' : 'Counting.', 'info', { sticky: true });
+    await this.session.start();
+    if (wholeVideo) this.loop.startWholeVideo(this.source.fps || this.config.defaultFps);
+    else this.loop.startLive();
+  }
+
+  async saveZonesBeforeRun() {
+    if (!this.zoneSync.canSave || !this.editor.dirty) return;
+    try {
+      await this.saveZones();
+    } catch (error) {
+      this.status.show(`Counting with unsaved zones: ${error.message}`, 'warning');
+    }
+  }
+
+  async saveZones() {
+    const ids = await this.zoneSync.save(this.editor.zones, { frameWidth: this.stage.width, frameHeight: this.stage.height });
+    this.editor.markSaved(ids);
+    this.redrawOverlay();
+    return ids.size;
+  }
+
+  async processFrame(detector, frame) {
+    this.stage.drawFrame(this.source.video);
+    const detections = await detector.detect(this.stage.frameCanvas);
+    const output = this.pipeline.process(detections, frame);
+    if (this.layers.heatmap) this.stage.drawHeatmap(this.pipeline.imageHeatmap.snapshot(), this.controls.heatmapOpacity());
+    this.redrawOverlay(output);
+    this.session.observe(output.result, { timestamp: frame.timestamp, personCount: output.personCount });
+    const timeLabel = new Date(this.session.reporter.epochAtZeroMs + frame.timestamp * 1000).toLocaleTimeString();
+    this.panel.update(output, { timestamp: frame.timestamp, peaks: this.pipeline.peaks, timeLabel });
+    this.fps.tick(performance.now());
+    if (frame.frameIndex % 5 === 0) {
+      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px · ${this.fps.fps.toFixed(1)} frames/s`);
+      if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
+    }
+  }
+
+  togglePause() {
+    if (!this.loop) return;
+    if (this.loop.paused) { this.loop.resume(); this.controls.setPaused(false); this.status.show('Counting.', 'info', { sticky: true }); }
+    else { this.loop.pause(); this.controls.setPaused(true); this.status.show('Paused.', 'warning'); }
+  }
+
+  async stop() {
+    if (this.loop) this.loop.stop();
+  }
+
+  /** The loop ended (stopped, or the video is done): final counts, summary, back to preview. */
+  async finish({ completed, frames, seconds }) {
+    const finalResult = this.pipeline.finish();
+    this.panel.finish(finalResult, this.pipeline.peaks);
+    this.loop = null;
+    const session = this.session;
+    await session.stop(finalResult);
+    renderSummary({ zones: this.editor.zones, finalResult, peaks: this.pipeline.peaks, frames, seconds, completed, wholeVideo: this.wholeVideo, samples: session.reporter.totalSamples, runId: session.runId });
+    this.controls.setState('preview', this.source);
+    this.editorView.setEnabled(true);
+    const queued = this.queue.state.queuedBatches;
+    this.status.show(queued ? `Stopped. ${queued} batch${queued === 1 ? '' : 'es'} still waiting for the server; they are kept in this browser.` : `Stopped after ${frames} frames. Every count is saved.`, queued ? 'warning' : 'success');
+  }
+
+  // ----- floor calibration -----
+  beginFloorCalibration() {
+    if (!this.source || this.loop) { this.status.show('Open a source and stop counting to calibrate the floor.', 'warning'); return; }
+    this.editorView.setEnabled(false, 'Click the four floor corners (see below).');
+    this.calibrationView.begin();
+    this.redrawOverlay();
+  }
+
+  applyFloorCalibration(calibration) {
+    this.floorCalibration = calibration;
+    FloorCalibrationView.remember(this.sourceKey, calibration);
+    this.controls.showFloor(calibration);
+    this.controls.paintFloor(this.stage, null, calibration);
+    this.editorView.setEnabled(true);
+    this.redrawOverlay();
+    this.status.show(`Floor plan set: ${calibration.widthMetres} m × ${calibration.depthMetres} m. The floor heatmap fills while counting.`, 'success');
+  }
+
+  applyFloorCalibrationRemoved() {
+    this.floorCalibration = null;
+    FloorCalibrationView.remember(this.sourceKey, null);
+    this.pipeline?.setFloorCalibration(null);
+    this.controls.showFloor(null);
+  }
+
+  setLayers(layers) {
+    this.layers = layers;
+    if (!this.loop) this.redrawOverlay();
+  }
+}

@@ -1,0 +1,98 @@
+// The source picker: webcam (device list), a local file, or an uploaded video.
+// Calls onOpen({ kind, ... }) with what the user picked; opening is the controller's job.
+import { listCameras, cameraKeyFromLabel } from '../video/sources.js';
+import { byId, h } from '../ui/dom.js';
+
+export class SourcePicker {
+  constructor({ api, onOpen, onError }) {
+    this.api = api;
+    this.onOpen = onOpen;
+    this.onError = onError;
+    this.videos = [];
+    this.bindTabs();
+    byId('open-webcam').addEventListener('click', () => this.openWebcam());
+    byId('file-input').addEventListener('change', (event) => {
+      const file = event.target.files[0];
+      if (file) this.onOpen({ kind: 'file', file });
+    });
+    byId('open-video').addEventListener('click', () => this.openVideo(byId('video-select').value));
+    byId('camera-select').addEventListener('change', () => {
+      const option = byId('camera-select').selectedOptions[0];
+      if (option && option.value && !byId('camera-name').dataset.touched) byId('camera-name').value = cameraKeyFromLabel(option.textContent);
+    });
+    byId('camera-name').addEventListener('input', (event) => { event.target.dataset.touched = 'yes'; });
+  }
+
+  bindTabs() {
+    const tabs = byId('source-tabs');
+    tabs.addEventListener('click', (event) => {
+      const tab = event.target.closest('[data-source-tab]');
+      if (tab) this.showTab(tab.dataset.sourceTab);
+    });
+  }
+
+  showTab(name) {
+    for (const tab of document.querySelectorAll('[data-source-tab]')) {
+      const active = tab.dataset.sourceTab === name;
+      tab.classList.toggle('is-active', active);
+      tab.setAttribute('aria-selected', String(active));
+    }
+    for (const panel of document.querySelectorAll('[data-source-panel]')) panel.hidden = panel.dataset.sourcePanel !== name;
+    if (name === 'webcam') this.refreshCameras();
+  }
+
+  async refreshCameras() {
+    try {
+      const cameras = await listCameras();
+      const select = byId('camera-select');
+      const current = select.value;
+      select.replaceChildren(h('option', { value: '' }, 'Default camera'),
+        ...cameras.filter((camera) => camera.deviceId).map((camera) => h('option', { value: camera.deviceId }, camera.label)));
+      select.value = current;
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  async refreshVideos() {
+    const select = byId('video-select');
+    try {
+      const page = await this.api.listVideos({ perPage: 100 });
+      this.videos = page.items;
+      select.replaceChildren(...(this.videos.length
+        ? this.videos.map((video) => h('option', { value: video.id }, `${video.original_name}${video.duration_s ? ` (${Math.round(video.duration_s)} s)` : ''}`))
+        : [h('option', { value: '' }, 'No uploaded videos yet')]));
+    } catch (error) {
+      select.replaceChildren(h('option', { value: '' }, 'Could not load your videos'));
+      this.onError(error);
+    }
+  }
+
+  openWebcam() {
+    const select = byId('camera-select');
+    const label = select.selectedOptions[0] && select.value ? select.selectedOptions[0].textContent : 'Camera';
+    const name = byId('camera-name').value.trim();
+    const cameraKey = cameraKeyFromLabel(name || label);
+    byId('camera-name').value = cameraKey;
+    this.onOpen({ kind: 'webcam', deviceId: select.value || null, label, cameraKey });
+  }
+
+  openVideo(id) {
+    const video = this.videos.find((candidate) => String(candidate.id) === String(id));
+    if (!video) { this.onError(new Error('Pick one of your videos first (upload one under My videos).')); return; }
+    this.onOpen({ kind: 'video', video, contentUrl: this.api.videoContentUrl(video) });
+  }
+
+  /** Start on the tab that fits the URL (?video=<id> from My videos), else the webcam. */
+  async start() {
+    await this.refreshVideos();
+    const requested = new URLSearchParams(location.search).get('video');
+    if (requested) {
+      this.showTab('video');
+      byId('video-select').value = requested;
+      this.openVideo(requested);
+    } else {
+      this.showTab('webcam');
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// The picture: the frame canvas (video pixels + image heatmap) under the overlay canvas
+// (zones, tracks, editor handles). Canvas pixels are source-frame pixels; CSS scales them.
+import { drawOverlay } from '../overlay/overlay_renderer.js';
+import { paintImageHeatmap, paintFloorHeatmap } from '../heatmap_view/heatmap_painter.js';
+
+export class Stage {
+  constructor({ frameCanvas, overlayCanvas, placeholder, stage }) {
+    this.frameCanvas = frameCanvas;
+    this.overlayCanvas = overlayCanvas;
+    this.placeholder = placeholder;
+    this.stage = stage;
+    this.frameContext = frameCanvas.getContext('2d', { willReadFrequently: false });
+    this.overlayContext = overlayCanvas.getContext('2d');
+    this.scratch = document.createElement('canvas');
+    this.floorScratch = document.createElement('canvas');
+  }
+
+  get width() { return this.frameCanvas.width; }
+  get height() { return this.frameCanvas.height; }
+
+  setFrameSize(width, height) {
+    for (const canvas of [this.frameCanvas, this.overlayCanvas]) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    this.stage.style.aspectRatio = `${width} / ${height}`;
+    this.stage.style.setProperty('--aspect', String(width / height));
+    this.placeholder.hidden = true;
+    this.stage.classList.add('has-source');
+  }
+
+  clear() {
+    this.frameContext.clearRect(0, 0, this.width, this.height);
+    this.overlayContext.clearRect(0, 0, this.width, this.height);
+    this.placeholder.hidden = false;
+    this.stage.classList.remove('has-source');
+  }
+
+  /** Line widths and labels scale with the displayed size, so they look the same on any frame. */
+  get scale() {
+    const shown = this.overlayCanvas.getBoundingClientRect().width || this.width;
+    return Math.max(0.5, this.width / shown);
+  }
+
+  drawFrame(video) {
+    this.frameContext.drawImage(video, 0, 0, this.width, this.height);
+  }
+
+  drawHeatmap(snapshot, opacity) {
+    paintImageHeatmap(this.frameContext, snapshot, { opacity, scratch: this.scratch });
+  }
+
+  drawOverlay({ zones, layers, live, editor }) {
+    drawOverlay(this.overlayContext, { zones, layers, live, editor, scale: this.scale });
+  }
+
+  drawCalibration(points) {
+    const context = this.overlayContext;
+    const scale = this.scale;
+    context.save();
+    context.strokeStyle = '#f59e0b';
+    context.fillStyle = 'rgba(245, 158, 11, .18)';
+    context.lineWidth = 2 * scale;
+    context.beginPath();
+    points.forEach(([x, y], index) => (index ? context.lineTo(x, y) : context.moveTo(x, y)));
+    if (points.length === 4) { context.closePath(); context.fill(); }
+    context.stroke();
+    points.forEach(([x, y], index) => {
+      context.fillStyle = '#f59e0b';
+      context.beginPath();
+      context.arc(x, y, 6 * scale, 0, Math.PI * 2);
+      context.fill();
+      context.fillStyle = '#111827';
+      context.font = `700 ${Math.round(12 * scale)}px system-ui`;
+      context.fillText(['near-left', 'near-right', 'far-right', 'far-left'][index], x + 8 * scale, y - 8 * scale);
+    });
+    context.restore();
+  }
+
+  paintFloor(canvas, snapshot, size) {
+    paintFloorHeatmap(canvas, snapshot, { ...size, scratch: this.floorScratch });
+  }
+}
