@@ -1,0 +1,72 @@
+"""Drives frontend/templates/lab/pipeline.html in headless Debian Chromium: the app's own
+detector, tracker and counting modules, fed the frames ffmpeg decoded, one by one."""
+from __future__ import annotations
+
+import base64
+import logging
+import tempfile
+from pathlib import Path
+
+from tools.harness import LiveServer, decode_frames, launch_chromium, make_app
+
+
+class PipelineSession:
+    """with PipelineSession() as session: session.load(...); session.process(...); ..."""
+
+    def __init__(self, timeout_ms: int = 600_000) -> None:
+        self.timeout_ms = timeout_ms
+
+    def __enter__(self) -> "PipelineSession":
+        from playwright.sync_api import sync_playwright
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log on the console
+        self._workdir = tempfile.TemporaryDirectory(prefix="evaluate-")
+        self.server = LiveServer(make_app(Path(self._workdir.name))).start()
+        self._playwright_context = sync_playwright()
+        playwright = self._playwright_context.__enter__()
+        self.browser = launch_chromium(playwright)
+        self.page = self.browser.new_page()
+        self.page.set_default_timeout(self.timeout_ms)
+        self.console: list[str] = []
+        self.page.on("console", lambda message: self.console.append(message.text))
+        self.page.on("pageerror", lambda error: self.console.append(f"page error: {error}"))
+        response = self.page.goto(f"{self.server.url}/lab/pipeline")
+        if response is None or not response.ok:
+            raise SystemExit(f"/lab/pipeline did not load (HTTP {response.status if response else '?'})")
+        self.page.wait_for_function("() => window.pipelineLab !== undefined")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.browser.close()
+        finally:
+            self._playwright_context.__exit__(*exc)
+            self.server.stop()
+            self._workdir.cleanup()
+
+    def load(self, options: dict) -> dict:
+        try:
+            return self.page.evaluate("options => window.pipelineLab.load(options)", options)
+        except Exception as error:  # the page's message is the useful part
+            raise SystemExit(f"the pipeline did not load: {error}\n" + "\n".join(self.console[-10:])) from None
+
+    def run_video(self, video: Path, fps: float, on_frame=None) -> list[dict]:
+        """Every decoded frame through detector -> tracker -> counting; results per frame."""
+        results = []
+        for number, rgba in enumerate(decode_frames(video), start=1):
+            height, width = rgba.shape[:2]
+            frame = {"frameIndex": number, "timestamp": (number - 1) / fps, "width": width, "height": height,
+                     "pixels": base64.b64encode(rgba.tobytes()).decode("ascii")}
+            result = self.page.evaluate("frame => window.pipelineLab.processFrame(frame)", frame)
+            results.append(result)
+            if on_frame:
+                on_frame(number, result)
+        return results
+
+    def finish(self) -> dict:
+        return self.page.evaluate("() => window.pipelineLab.finish()")
+
+    def count_tracks(self, frames: list[dict], counting: dict) -> dict:
+        """Count given tracks [{frameIndex, timestamp, tracks: [{id, box}]}] with the same engine."""
+        return self.page.evaluate("([frames, counting]) => window.pipelineLab.countTracks(frames, counting)",
+                                  [frames, counting])

@@ -1,0 +1,98 @@
+"""Turns one evaluation run (ours, the ground-truth reference, optionally the peer) into figures."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tools.eval_metrics import (detection_precision_recall, match_events, mean_absolute_error, mot_metrics,
+                                net_events)
+
+DETECTION_SCORE = 0.25  # detections at or above this start tracks (the tracker's high threshold)
+
+
+def _line_figures(line_id, counted: dict, events: list[dict], reference_final: dict, reference_events: list[dict], fps):
+    reference_counted = reference_final["lines"][line_id]
+    ours = [{"frameIndex": e["frameIndex"], "direction": e["type"]} for e in net_events(events, line_id)]
+    truth = [{"frameIndex": e["frameIndex"], "direction": e["type"]} for e in net_events(reference_events, line_id)]
+    return {"in": counted["in"], "out": counted["out"],
+            "reference_in": reference_counted["in"], "reference_out": reference_counted["out"],
+            "events": match_events(ours, truth, fps)}
+
+
+def _readme_rule_a(video: Path, lines: list[dict]) -> dict:
+    """The README's rule A counts for the reference lines, in our in/out convention."""
+    path = video.parent / "reference_counts.json"
+    if not path.exists():
+        return {}
+    reference = json.loads(path.read_text())
+    figures = {}
+    for line in lines:
+        if line["id"] == "horizontal_line" and "horizontal_line" in reference:
+            rule = reference["horizontal_line"]["ruleA_first_last"]
+            figures[line["id"]] = {"in": rule["down"], "out": rule["up"]}
+        elif line["id"] == "vertical_line" and "vertical_line" in reference:
+            rule = reference["vertical_line"]["ruleA_first_last"]
+            figures[line["id"]] = {"in": rule["left"], "out": rule["right"]}
+    return figures
+
+
+def _occupancy(per_frame_tracks: list[int], per_frame_zones: list[dict], zones, gt_counts, reference) -> dict:
+    figures = {"frame": mean_absolute_error(per_frame_tracks, gt_counts)}
+    for zone in zones:
+        predicted = [frame_zones[zone["id"]]["occupancy"] for frame_zones in per_frame_zones]
+        truth = [frame["zones"][zone["id"]]["occupancy"] for frame in reference["perFrame"]]
+        figures[zone["id"]] = mean_absolute_error(predicted, truth)
+    return figures
+
+
+def score_run(video: Path, info, gt, lines, zones, results, flushed, reference, peer) -> dict:
+    frames = [r["frameIndex"] for r in results]
+    fps = info.fps
+    gt_counts = [len(gt.get(f, [])) for f in frames]
+    detections = {r["frameIndex"]: [r["detections"]["boxes"][i * 4:i * 4 + 4]
+                                    for i in range(r["detections"]["count"])
+                                    if r["detections"]["scores"][i] >= DETECTION_SCORE] for r in results}
+    tracks = {r["frameIndex"]: r["tracks"] for r in results}
+    events = [e for r in results for e in r["events"]] + flushed["events"]
+    ours = {
+        "mot": mot_metrics(tracks, gt, frames),
+        "lines": {line["id"]: _line_figures(line["id"], flushed["lines"][line["id"]], events,
+                                            reference["final"], reference["events"], fps) for line in lines},
+        "occupancy_mae": _occupancy([len(r["tracks"]) for r in results], [r["zones"] for r in results],
+                                    zones, gt_counts, reference),
+    }
+    detect = [r["timings"]["detect"] for r in results]
+    track = [r["timings"]["track"] for r in results]
+    count = [r["timings"]["count"] for r in results]
+    total = sum(detect) + sum(track) + sum(count)
+    timing = {"ms_per_frame": total / len(frames), "fps": 1000 * len(frames) / total,
+              "detect_ms": sum(detect) / len(frames), "track_ms": sum(track) / len(frames),
+              "count_ms": sum(count) / len(frames), "tracker_counting_share": (sum(track) + sum(count)) / total}
+    report = {"video": video.name, "frames": len(frames), "fps_video": fps,
+              "detection": {"score_threshold": DETECTION_SCORE, **detection_precision_recall(detections, gt, frames)},
+              "ours": ours, "timing": timing, "lines": lines, "zones": zones,
+              "readme_rule_a": _readme_rule_a(video, lines), "peer": None}
+    if peer:
+        peer_tracks = {f["frameIndex"]: f["tracks"] for f in peer["frames"]}
+        peer_lines = {}
+        for line in lines:
+            result = peer["lines"][line["id"]]
+            predicted = [{"frameIndex": e["frameIndex"], "direction": e["direction"]} for e in result["events"]]
+            truth = [{"frameIndex": e["frameIndex"], "direction": e["type"]}
+                     for e in net_events(reference["events"], line["id"])]
+            reference_counted = reference["final"]["lines"][line["id"]]
+            peer_lines[line["id"]] = {"in": result["in"], "out": result["out"],
+                                      "reference_in": reference_counted["in"], "reference_out": reference_counted["out"],
+                                      "events": match_events(predicted, truth, fps)}
+        counted = peer["counted"]
+        report["peer"] = {
+            "name": f"ultralytics {peer['ultralytics']} BYTETracker (bytetrack.yaml) + ObjectCounter",
+            "tracker": peer["tracker"],
+            "mot": mot_metrics(peer_tracks, gt, frames),
+            "lines": peer_lines,
+            "occupancy_mae": _occupancy([len(peer_tracks.get(f, [])) for f in frames],
+                                        [frame["zones"] for frame in counted["perFrame"]], zones, gt_counts, reference),
+            "timing": {"track_ms_python": 1000 * peer["seconds"]["track"] / len(frames),
+                       "count_ms_python": 1000 * peer["seconds"]["count"] / len(frames)},
+        }
+    return report

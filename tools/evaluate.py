@@ -1,0 +1,122 @@
+"""Evaluate the app's real pipeline (detector -> ByteTracker -> CountingEngine, the same JS
+modules the app uses, in headless Chromium, every frame) against MOT ground truth and,
+with --peer, against Ultralytics' BYTETracker + ObjectCounter fed the same detections.
+
+    .venv/bin/python tools/evaluate.py --video V.mp4 --gt gt.txt [--line X1,Y1,X2,Y2 ...]
+        [--zone X1,Y1,X2,Y2,X3,Y3,... ...] [--imgsz N] [--json OUT] [--peer] [--tracks-out T.txt]
+
+Without --line the reference lines of the sequence's reference_counts.json are used.
+Prints a table and, last, one JSON line with every figure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools.eval_data import load_mot, parse_line, parse_zone, reference_lines, write_mot  # noqa: E402
+from tools.eval_report import evaluate_goals, print_table  # noqa: E402
+from tools.eval_scoring import score_run  # noqa: E402
+from tools.harness import REPO, probe_video  # noqa: E402
+from tools.eval_peer import run_peer  # noqa: E402
+
+DEFAULT_DETECTOR_THRESHOLD = 0.1  # = the tracker's lowThreshold, so the second association has input
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--video", required=True, type=Path)
+    parser.add_argument("--gt", required=True, type=Path, help="MOT-format gt.txt (frame N = N-th decoded frame)")
+    parser.add_argument("--line", action="append", default=[], metavar="X1,Y1,X2,Y2",
+                        help="directed counting line A->B (repeatable); 'in' = towards (B-A)x(P-A) > 0")
+    parser.add_argument("--zone", action="append", default=[], metavar="X1,Y1,X2,Y2,X3,Y3,...",
+                        help="polygon zone for occupancy (repeatable)")
+    parser.add_argument("--imgsz", type=int, default=None, help="model input size (default: the default model's)")
+    parser.add_argument("--json", type=Path, help="write the JSON result here too")
+    parser.add_argument("--peer", action="store_true", help="also run Ultralytics' BYTETracker + ObjectCounter")
+    parser.add_argument("--peer-python", type=Path, default=None,
+                        help="interpreter with ultralytics (default .venv-export/bin/python, else /tmp/probe-export)")
+    parser.add_argument("--tracks-out", type=Path, help="MOT-format tracks (default test-artifacts/evaluate/<video>.tracks.txt)")
+    parser.add_argument("--detector-threshold", type=float, default=DEFAULT_DETECTOR_THRESHOLD,
+                        help="detector score threshold (default %(default)s: the tracker's low threshold)")
+    parser.add_argument("--backend", default="wasm", help="onnxruntime-web backend (default wasm: deterministic)")
+    parser.add_argument("--threads", type=int, default=None, help="WASM threads (default: the detector's)")
+    parser.add_argument("--regions", default=None, metavar="JSON",
+                        help='detector crops, e.g. \'[{"x":0,"y":0,"width":640,"height":480}]\' (default: whole frame)')
+    parser.add_argument("--tracker-options", default="{}", metavar="JSON", help="ByteTracker options")
+    parser.add_argument("--counting-options", default="{}", metavar="JSON",
+                        help="extra CountingEngine options (e.g. confirmFrames via lines is per line)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if not args.video.exists():
+        raise SystemExit(f"no video at {args.video}")
+    if not args.gt.exists():
+        raise SystemExit(f"no ground truth at {args.gt}")
+    info = probe_video(args.video)
+    gt = load_mot(args.gt)
+    lines = [parse_line(text, i) for i, text in enumerate(args.line)] or reference_lines(args.video, info.width, info.height)
+    zones = [parse_zone(text, i) for i, text in enumerate(args.zone)]
+    counting = {"lines": lines, "zones": zones, **json.loads(args.counting_options)}
+    detector = {"backends": [args.backend], "scoreThreshold": args.detector_threshold}
+    if args.imgsz:
+        detector["inputSize"] = args.imgsz
+    if args.threads:
+        detector["threads"] = args.threads
+    options = {"detector": detector, "tracker": json.loads(args.tracker_options), "counting": counting,
+               "regions": json.loads(args.regions) if args.regions else None}
+
+    from tools.eval_browser import PipelineSession
+
+    def progress(number, _result):
+        if not args.quiet and (number % 25 == 0 or number == info.frames):
+            print(f"  frame {number}/{info.frames}", file=sys.stderr, flush=True)
+
+    with PipelineSession() as session:
+        loaded = session.load(options)
+        if not args.quiet:
+            print(f"pipeline: {loaded['backend']}, input {loaded['inputSize']} px, {info.frames} frames",
+                  file=sys.stderr, flush=True)
+        results = session.run_video(args.video, info.fps, progress)
+        flushed = session.finish()
+        gt_frames = [{"frameIndex": f, "timestamp": (f - 1) / info.fps,
+                      "tracks": [{"id": i, "box": list(box)} for i, box in gt.get(f, [])]}
+                     for f in range(1, len(results) + 1)]
+        reference = session.count_tracks(gt_frames, counting)
+        peer = None
+        if args.peer:
+            peer = run_peer(results, lines, info.fps, args.peer_python)
+            peer_frames = [{"frameIndex": f["frameIndex"], "timestamp": (f["frameIndex"] - 1) / info.fps,
+                            "tracks": f["tracks"]} for f in peer["frames"]]
+            peer["counted"] = session.count_tracks(peer_frames, counting)
+
+    tracks_out = args.tracks_out or REPO / "test-artifacts" / "evaluate" / f"{args.video.stem}.tracks.txt"
+    write_mot(tracks_out, {r["frameIndex"]: r["tracks"] for r in results})
+    detections_out = tracks_out.with_name(f"{args.video.stem}.detections.json")
+    detections_out.write_text(json.dumps({"video": str(args.video), "fps": info.fps, "width": info.width,
+                                          "height": info.height, "frames": [
+                                              {"frameIndex": r["frameIndex"], **r["detections"]} for r in results]}))
+    report = score_run(args.video, info, gt, lines, zones, results, flushed, reference, peer)
+    report["backend"] = loaded["backend"]
+    report["input_size"] = loaded["inputSize"]
+    report["tracks_file"] = str(tracks_out)
+    report["options"] = options
+    report["goals"] = evaluate_goals(report)
+    print_table(report)
+    line = json.dumps(report, sort_keys=True)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(line + "\n")
+    print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
