@@ -7,6 +7,7 @@ from typing import Iterator
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .schema import metadata
 
@@ -49,6 +50,7 @@ def create_schema(engine: sa.Engine) -> None:
 
 @click.command("init-db")
 @click.option("--drop", is_flag=True, help="Drop every table first (destroys data).")
+@with_appcontext  # added with app.cli.add_command, so not wrapped automatically
 def init_db_command(drop: bool) -> None:
     """Create the tables that do not exist yet."""
     engine = get_engine()
