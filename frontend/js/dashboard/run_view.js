@@ -58,7 +58,7 @@ export class RunView {
     this.renderCharts(stats);
     this.renderAlerts(alerts);
     byId('server-charts').replaceChildren(...['cumulative', 'occupancy', 'hourly'].map((name) => h('figure', {},
-      h('a', { href: chartUrl(name), target: '_blank', rel: 'noopener' }, h('img', { src: chartUrl(name), alt: `${name} chart`, loading: 'lazy' })),
+      h('a', { href: chartUrl(name), target: '_blank', rel: 'noopener' }, h('img', { src: chartUrl(name), alt: `${name} chart` })),
       h('figcaption', {}, { cumulative: 'Cumulative in and out', occupancy: 'Occupancy over time', hourly: 'By hour of day' }[name]))));
   }
 

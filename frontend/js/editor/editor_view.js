@@ -106,8 +106,8 @@ export class ZoneEditorView {
   renderInspector() {
     const form = this.elements.inspector;
     const zone = this.state.selectedZone;
-    form.hidden = !zone;
-    if (!zone) return;
+    form.hidden = !zone || !this.enabled;
+    if (!zone || !this.enabled) return;
     const field = (name) => form.elements.namedItem(name);
     form.dataset.kind = zone.kind;
     form.querySelector('[data-kind-label]').textContent = { polygon: 'Zone', line: 'Line', band: 'Band' }[zone.kind];

@@ -33,6 +33,13 @@ export class LivePanel {
     this.render(null, new Map());
   }
 
+  /** While not counting: list the drawn zones with zero counts. */
+  showZones(zones) {
+    this.zones = zones;
+    this.zonesByKey = new Map(zones.map((zone) => [zoneKey(zone), zone]));
+    renderTotals(byId('totals-body'), { zones, result: null, peaks: new Map(), dwell: this.dwell });
+  }
+
   /** Per frame; the DOM is refreshed a few times a second, alerts at once. */
   update(output, { timestamp, peaks, timeLabel }) {
     const events = output.result.events;

@@ -32,7 +32,7 @@ async function main() {
   const editorView = new ZoneEditorView({
     state: editor,
     elements: { canvas: byId('overlay-canvas'), toolbar: byId('editor-toolbar'), undoButton: byId('undo-button'), inspector: byId('zone-inspector'), hint: byId('editor-hint') },
-    onChange: () => controller && controller.redrawOverlay(),
+    onChange: () => controller && controller.zonesChanged(),
     onError: (message) => status.show(message, 'error'),
   });
   const loadDetector = (onMessage) => createDetector(Object.fromEntries(Object.entries({

@@ -54,6 +54,7 @@ export class MonitorController {
     this.floorCalibration = FloorCalibrationView.recall(this.sourceKey);
     this.controls.showFloor(this.floorCalibration);
     this.editorView.setEnabled(true);
+    this.panel.showZones(this.editor.zones);
     this.controls.setState('preview', this.source);
     const saved = this.editor.zones.length;
     this.status.show(`${this.source.label}: ${video.videoWidth}×${video.videoHeight}. ${saved ? `${saved} saved zone${saved === 1 ? '' : 's'} loaded.` : 'Draw a line or a zone, then start counting.'}`, 'success');
@@ -106,6 +107,12 @@ export class MonitorController {
     this.previewHandle = null;
   }
 
+  /** The editor changed something: redraw, and list the zones in the panel when not counting. */
+  zonesChanged() {
+    this.redrawOverlay();
+    if (!this.loop) this.panel.showZones(this.editor.zones);
+  }
+
   redrawOverlay(live = null) {
     if (!this.source) return;
     this.stage.drawOverlay({ zones: this.editor.zones, layers: this.layers, live, editor: { selectedId: this.editor.selectedId, editing: this.editorView.enabled, draft: this.editor.draft } });
@@ -135,7 +142,7 @@ export class MonitorController {
     this.session = new CountingSession({
       queue: this.queue, sender: this.sender, config: this.config, epochAtZeroMs,
       lineKeys: this.pipeline.lineKeys, zoneKeys: this.pipeline.zoneKeys,
-      run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.label },
+      run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.kind === 'webcam' ? `Camera ${this.source.cameraKey}` : this.source.label },
       onRunCreated: (runId) => this.controls.showRun(runId),
     });
     this.fps.reset();

@@ -19,7 +19,10 @@ export function renderSummary({ zones, finalResult, peaks, frames, seconds, comp
   }
   byId('summary-grid').replaceChildren(...tiles);
   byId('summary-meta').textContent = `${wholeVideo ? 'Whole video' : 'Live'} · ${completed ? 'finished' : 'stopped'}${runId ? ` · session #${runId}` : ''}`;
-  byId('summary-card').hidden = false;
+  const card = byId('summary-card');
+  card.dataset.samples = String(samples);
+  card.dataset.runId = runId ? String(runId) : '';
+  card.hidden = false;
 }
 
 function tile(label, value, color = null, testClass = '') {

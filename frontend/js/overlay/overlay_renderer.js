@@ -16,6 +16,9 @@ function label(context, text, x, y, { background = 'rgba(15, 23, 42, .82)', colo
   context.font = `600 ${Math.round(12 * scale)}px system-ui, sans-serif`;
   const width = context.measureText(text).width + 10 * scale;
   const height = 18 * scale;
+  // Keep the label inside the picture.
+  x = Math.max(2, Math.min(x, context.canvas.width - width - 2));
+  y = Math.max(height + 2, Math.min(y, context.canvas.height - 2));
   context.fillStyle = background;
   context.beginPath();
   context.roundRect(x, y - height, width, height, 4 * scale);
