@@ -63,6 +63,8 @@ class Config:
         # Login throttling: this many failures within the window locks the account+address.
         self.LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
         self.LOGIN_WINDOW_SECONDS = _int("LOGIN_WINDOW_SECONDS", 15 * 60)
+        # Failures from one address (any usernames) before it is refused; 0: 4 x the above.
+        self.LOGIN_MAX_FAILURES_PER_IP = _int("LOGIN_MAX_FAILURES_PER_IP", 0)
         self.API_TOKEN_DEFAULT_DAYS = _int("API_TOKEN_DEFAULT_DAYS", 90)
         self.CORS_ORIGINS = [
             o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()

@@ -60,6 +60,9 @@ def test_register_login_edit_profile_logout(live_server, page, artifacts):
     assert page.locator("[data-testid=profile-timezone]").inner_text() == "Europe/Berlin"
     assert page.input_value("#gender_self_described") == "genderqueer"
     page.screenshot(path=str(artifacts / "accounts-profile.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column
+    page.screenshot(path=str(artifacts / "accounts-profile-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     # A bad value is refused with its message, and nothing changes.
     page.evaluate("document.getElementById('place').removeAttribute('maxlength')")
