@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 
 from ..db import transaction
 from ..repositories import alerts as alert_repo
-from .common import (Id, PageArgs, UtcTime, current_user_id, page_envelope, require_user)
+from .common import (PageArgs, QueryId, UtcTime, current_user_id, page_envelope,
+                     require_user)
 
 blp = Blueprint("api_alerts", __name__, url_prefix="/api/alerts",
                 description="Occupancy alerts (list and filters)")
@@ -14,8 +15,8 @@ blp.before_request(require_user)
 
 
 class AlertArgs(PageArgs):
-    run_id = Id(load_default=None)
-    zone_id = Id(load_default=None)
+    run_id = QueryId(load_default=None)
+    zone_id = QueryId(load_default=None)
     active = ma.fields.Boolean(load_default=None,
                                metadata={"description": "true: still open; false: ended"})
     since = UtcTime(load_default=None, metadata={"description": "Started at or after"})

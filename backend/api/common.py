@@ -58,7 +58,13 @@ class UtcTime(ma.fields.AwareDateTime):
 
 
 def Id(**kwargs) -> ma.fields.Integer:  # noqa: N802 - a field factory reads like a field class
+    """An id in a JSON body (a JSON integer, not "3")."""
     return ma.fields.Integer(strict=True, validate=ma.validate.Range(1, MAX_ID), **kwargs)
+
+
+def QueryId(**kwargs) -> ma.fields.Integer:  # noqa: N802
+    """An id in the query string (text digits)."""
+    return ma.fields.Integer(validate=ma.validate.Range(1, MAX_ID), **kwargs)
 
 
 def Count(**kwargs) -> ma.fields.Integer:  # noqa: N802

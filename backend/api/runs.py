@@ -18,8 +18,9 @@ from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
 from ..schema import utcnow
 from ..services import ingestion, webhooks
-from .common import (ID_CONVERTER, Count, Id, PageArgs, Text, UtcTime, current_user_id,
-                     field_error, iso_utc, not_found, page_envelope, require_user)
+from .common import (ID_CONVERTER, Count, Id, PageArgs, QueryId, Text, UtcTime,
+                     current_user_id, field_error, iso_utc, not_found, page_envelope,
+                     require_user)
 
 blp = Blueprint("api_runs", __name__, url_prefix="/api/runs",
                 description="Counting runs and idempotent count ingestion")
@@ -74,7 +75,7 @@ class RunPageSchema(ma.Schema):
 
 
 class RunFilterArgs(PageArgs):
-    video_id = Id(load_default=None)
+    video_id = QueryId(load_default=None)
     camera_key = Text(load_default=None, validate=ma.validate.Length(1, 120))
 
 

@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 from ..db import transaction
 from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
-from .common import (ID_CONVERTER, Id, Text, UtcTime, current_user_id, field_error,
-                     not_found, require_user)
+from .common import (ID_CONVERTER, Id, QueryId, Text, UtcTime, current_user_id,
+                     field_error, not_found, require_user)
 from .geometry import GeometryField, validate_geometry
 
 blp = Blueprint("api_zones", __name__, url_prefix="/api/zones",
@@ -80,7 +80,7 @@ class ZoneListSchema(ma.Schema):
 
 
 class ZoneFilterArgs(ma.Schema):
-    video_id = Id(load_default=None)
+    video_id = QueryId(load_default=None)
     camera_key = Text(load_default=None, validate=ma.validate.Length(1, 120))
 
 

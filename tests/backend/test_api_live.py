@@ -1,0 +1,94 @@
+"""Live counts as server-sent events: the first `counts` event at once, a new one after a
+batch, heartbeats as comments, a bounded lifetime, and /api/live following the newest run."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.backend.test_api_common import alice, bob, sample  # noqa: F401 - fixtures
+
+
+@pytest.fixture
+def fast_live(app):
+    app.config.update(LIVE_POLL_SECONDS=0.05, LIVE_HEARTBEAT_SECONDS=0.1,
+                      LIVE_MAX_SECONDS=5)
+    return app
+
+
+class Events:
+    """Reads a text/event-stream response event by event."""
+
+    def __init__(self, response) -> None:
+        assert response.status_code == 200
+        assert response.mimetype == "text/event-stream"
+        self.response = response
+        self.chunks = response.response if not hasattr(response, "iter_encoded") else \
+            response.iter_encoded()
+        self.buffer = ""
+        self.comments = 0
+
+    def next(self, kind: str) -> dict:
+        while True:
+            while "\n\n" not in self.buffer:
+                self.buffer += next(self.chunks).decode()
+            block, self.buffer = self.buffer.split("\n\n", 1)
+            if block.startswith(":"):
+                self.comments += 1
+                continue
+            lines = dict(line.split(": ", 1) for line in block.splitlines())
+            if lines.get("event") == kind:
+                return json.loads(lines["data"])
+
+    def close(self):
+        self.response.close()
+
+
+def test_run_stream_sends_counts_now_and_after_each_batch(fast_live, alice):
+    run = alice.create_run()
+    alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", "zone-a", occupancy=2,
+                                        entries=2)])
+    stream = Events(alice.get(f"/api/runs/{run['id']}/live", buffered=False))
+    try:
+        first = stream.next("counts")
+        assert first["run_id"] == run["id"]
+        assert first["zones"] == [{"zone_key": "zone-a", "zone_id": None, "occupancy": 2,
+                                   "entries": 2, "exits": 0,
+                                   "ts": "2026-03-01T10:00:00.000Z"}]
+        alice.post_batch(run["id"], [sample("2026-03-01T10:00:05Z", "zone-a", occupancy=1,
+                                            entries=1, exits=2),
+                                     sample("2026-03-01T10:00:05Z", "frame", occupancy=6)])
+        second = stream.next("counts")
+        zones = {z["zone_key"]: z for z in second["zones"]}
+        assert (zones["zone-a"]["occupancy"], zones["zone-a"]["entries"],
+                zones["zone-a"]["exits"]) == (1, 3, 2)
+        assert zones["frame"]["occupancy"] == 6
+    finally:
+        stream.close()
+
+
+def test_stream_sends_heartbeats_and_ends(fast_live, alice):
+    fast_live.config["LIVE_MAX_SECONDS"] = 0.5
+    run = alice.create_run()
+    response = alice.get(f"/api/runs/{run['id']}/live", buffered=False)
+    text = b"".join(response.iter_encoded()).decode()
+    assert text.startswith("retry: ")
+    assert "event: counts" in text and ": heartbeat" in text
+    assert text.rstrip().endswith("reconnect")
+
+
+def test_latest_stream_follows_the_newest_run(fast_live, alice, bob):
+    assert alice.get("/api/live").status_code == 404
+    old = alice.create_run()
+    stream = Events(alice.get("/api/live", buffered=False))
+    try:
+        assert stream.next("run") == {"run_id": old["id"]}
+        assert stream.next("counts") == {"run_id": old["id"], "zones": []}
+        new = alice.create_run()
+        alice.post_batch(new["id"], [sample("2026-03-01T10:00:00Z", "frame", occupancy=9)])
+        assert stream.next("run") == {"run_id": new["id"]}
+        counts = stream.next("counts")
+        assert counts["run_id"] == new["id"] and counts["zones"][0]["occupancy"] == 9
+    finally:
+        stream.close()
+    assert bob.get("/api/live").status_code == 404
