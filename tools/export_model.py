@@ -29,6 +29,7 @@ DEFAULT_FILE = "yolo11n-pose.pt"
 DEFAULT_SHA256 = "869e83fcdffdc7371fa4e34cd8e51c838cc729571d1635e5141e3075e9319dc0"
 DEFAULT_SIZES = (320, 416, 480, 640)
 DEFAULT_SIZE = 416   # chosen on speed and recall, see README "## Detection"
+DEFAULT_PRECISION = "fp32"
 MANIFEST_VERSION = 1
 OPSET = 17
 LICENCE = "AGPL-3.0"
@@ -38,6 +39,10 @@ COCO_KEYPOINTS = [
     "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"]
 BUS_PEOPLE = 4
 VERIFY_SCORE = 0.4
+INT8_SUFFIX = "int8"
+# int8 may move a box or a score a little, never lose or invent a confident person.
+INT8_MIN_IOU = 0.85
+INT8_MAX_SCORE_GAP = 0.08
 
 
 class ExportError(SystemExit):
@@ -83,12 +88,13 @@ def check_weights(path: Path, expected_sha256: str | None) -> str:
     return digest
 
 
-def model_stem(name: str, size: int) -> str:
-    return f"{name}-{size}"
+def model_stem(name: str, size: int, precision: str = "fp32") -> str:
+    return f"{name}-{size}" if precision == "fp32" else f"{name}-{precision}-{size}"
 
 
-def manifest_is_current(out_dir: Path, name: str, size: int, weights_sha256: str) -> bool:
-    manifest_path = out_dir / f"{model_stem(name, size)}.json"
+def manifest_is_current(out_dir: Path, name: str, size: int, weights_sha256: str,
+                        precision: str = "fp32") -> bool:
+    manifest_path = out_dir / f"{model_stem(name, size, precision)}.json"
     try:
         manifest = json.loads(manifest_path.read_text())
     except (OSError, ValueError):
@@ -96,6 +102,7 @@ def manifest_is_current(out_dir: Path, name: str, size: int, weights_sha256: str
     onnx_path = out_dir / manifest.get("file", "")
     return (manifest.get("manifestVersion") == MANIFEST_VERSION
             and manifest.get("inputSize") == size
+            and manifest.get("precision") == precision
             and manifest.get("weights", {}).get("sha256") == weights_sha256
             and onnx_path.is_file() and sha256_of(onnx_path) == manifest.get("sha256"))
 
@@ -114,7 +121,8 @@ def write_index(out_dir: Path, default_name: str | None) -> None:
             continue
         models.append({"name": manifest["name"], "file": manifest["file"],
                        "manifest": manifest_path.name, "task": manifest["task"],
-                       "inputSize": manifest["inputSize"]})
+                       "inputSize": manifest["inputSize"],
+                       "precision": manifest.get("precision", "fp32")})
     names = [model["name"] for model in models]
     default = default_name if default_name in names else (names[0] if names else None)
     index = {"default": default, "models": models}
@@ -223,6 +231,91 @@ def export_one(model, weights: Path, weights_sha256: str, size: int, out_dir: Pa
         f"{found} people in bus.jpg, {time.perf_counter() - started:.1f} s")
 
 
+def calibration_tensors(size: int):
+    """Letterboxed calibration inputs from the images the ultralytics wheel ships (the whole
+    picture, its halves and a mirror image), so the export needs no data set."""
+    sys.path.insert(0, str(REPO))
+    import cv2
+    import numpy as np
+    from tools.detector_reference import letterbox_rgba
+
+    assets = Path(importlib.util.find_spec("ultralytics").origin).parent / "assets"
+    tensors = []
+    for path in sorted(assets.glob("*.jpg")):
+        rgb = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+        rgba = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+        height, width = rgba.shape[:2]
+        regions = [None, {"x": 0, "y": 0, "width": width // 2, "height": height},
+                   {"x": width // 2, "y": 0, "width": width - width // 2, "height": height},
+                   {"x": 0, "y": height // 4, "width": width, "height": height // 2}]
+        for image in (rgba, np.ascontiguousarray(rgba[:, ::-1])):
+            tensors.extend(letterbox_rgba(image, size, region)[0] for region in regions)
+    if not tensors:
+        raise ExportError(f"no calibration images in {assets}")
+    return tensors
+
+
+def quantize_int8(fp32_path: Path, fp32_manifest: dict, out_dir: Path, name: str) -> None:
+    """Static QDQ quantisation of the convolutions (int8 weights per channel, uint8
+    activations); the box/score decoding at the end stays float."""
+    from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
+                                          quantize_static)
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    size = fp32_manifest["inputSize"]
+    input_name = fp32_manifest["inputName"]
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.batches = iter([{input_name: tensor} for tensor in calibration_tensors(size)])
+
+        def get_next(self):
+            return next(self.batches, None)
+
+    started = time.perf_counter()
+    target = out_dir / f"{model_stem(name, size, INT8_SUFFIX)}.onnx"
+    with tempfile.TemporaryDirectory(prefix="quantize-") as scratch:
+        prepared = Path(scratch) / "prepared.onnx"
+        quant_pre_process(str(fp32_path), str(prepared))
+        quantize_static(str(prepared), str(target), Reader(), quant_format=QuantFormat.QDQ,
+                        per_channel=True, op_types_to_quantize=["Conv"],
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+    manifest = dict(fp32_manifest, name=target.stem, file=target.name, sha256=sha256_of(target),
+                    precision=INT8_SUFFIX,
+                    quantization={"method": "onnxruntime quantize_static, QDQ, Conv only, "
+                                            "per-channel int8 weights, uint8 activations, MinMax",
+                                  "calibration": "ultralytics/assets/*.jpg: whole, halves, "
+                                                 "mirrored",
+                                  "fromSha256": fp32_manifest["sha256"]})
+    found = verify_int8(target, manifest, fp32_path, fp32_manifest)
+    (out_dir / f"{manifest['name']}.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    log(f"  {target.name}: {target.stat().st_size / 1e6:.1f} MB, {found} people in bus.jpg, "
+        f"{time.perf_counter() - started:.1f} s")
+
+
+def verify_int8(int8_path: Path, manifest: dict, fp32_path: Path, fp32_manifest: dict) -> int:
+    """The int8 model finds on bus.jpg the people the float model finds, nearly in place."""
+    sys.path.insert(0, str(REPO))
+    import numpy as np
+    from tools.detector_reference import ReferenceDetector, box_iou_matrix
+
+    image = bus_image_rgba()
+    quantized = ReferenceDetector(int8_path, manifest, threads=2,
+                                  score_threshold=VERIFY_SCORE).detect(image)
+    reference = ReferenceDetector(fp32_path, fp32_manifest, threads=2,
+                                  score_threshold=VERIFY_SCORE).detect(image)
+    same = quantized["count"] == reference["count"]
+    if same and reference["count"]:
+        ious = box_iou_matrix(reference["boxes"], quantized["boxes"]).max(axis=1)
+        gap = np.abs(np.sort(reference["scores"]) - np.sort(quantized["scores"])).max()
+        same = bool(ious.min() >= INT8_MIN_IOU and gap <= INT8_MAX_SCORE_GAP)
+    if not same:
+        raise ExportError(f"{int8_path.name} finds {quantized['count']} people in bus.jpg where "
+                          f"the float model finds {reference['count']}, or puts them elsewhere: "
+                          "the quantisation is broken")
+    return quantized["count"]
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--weights", type=Path, help="an Ultralytics detect or pose .pt "
@@ -233,6 +326,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="the size index.json names as the app's default")
     parser.add_argument("--name", help="model name (default: the weights' file stem)")
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="output folder")
+    parser.add_argument("--no-int8", dest="int8", action="store_false",
+                        help="skip the int8 (quantised) variants")
+    parser.add_argument("--default-precision", choices=("fp32", INT8_SUFFIX),
+                        default=DEFAULT_PRECISION, help="precision of the app's default model")
     parser.add_argument("--force", action="store_true", help="export even when up to date")
     args = parser.parse_args(argv)
     bad = [size for size in args.imgsz if size < 32 or size % 32]
@@ -255,21 +352,30 @@ def main(argv=None) -> int:
     sizes = sorted(set(args.imgsz))
     stale = [size for size in sizes
              if args.force or not manifest_is_current(out_dir, name, size, weights_sha256)]
-    default_name = model_stem(name, args.default_size)
-    if not stale:
+    stale_int8 = [size for size in sizes if args.int8 and (
+        args.force or size in stale
+        or not manifest_is_current(out_dir, name, size, weights_sha256, INT8_SUFFIX))]
+    default_name = model_stem(name, args.default_size, args.default_precision)
+    if not stale and not stale_int8:
         write_index(out_dir, default_name)
         log(f"{name} {sizes}: up to date in {out_dir}")
         return 0
-    log(f"exporting {weights} (sha256 {weights_sha256[:12]}...) at {stale} to {out_dir}")
-    from ultralytics import YOLO
+    if stale:
+        log(f"exporting {weights} (sha256 {weights_sha256[:12]}...) at {stale} to {out_dir}")
+        from ultralytics import YOLO
 
-    try:
-        model = YOLO(str(weights))
-    except Exception as error:  # torch/ultralytics raise many kinds for a bad file
-        raise ExportError(f"cannot load {weights} as an Ultralytics model: {error}") from error
-    for number, size in enumerate(stale, 1):
-        log(f"[{number}/{len(stale)}] {model_stem(name, size)} ...")
-        export_one(model, weights, weights_sha256, size, out_dir, name)
+        try:
+            model = YOLO(str(weights))
+        except Exception as error:  # torch/ultralytics raise many kinds for a bad file
+            raise ExportError(f"cannot load {weights} as an Ultralytics model: {error}") from error
+        for number, size in enumerate(stale, 1):
+            log(f"[{number}/{len(stale)}] {model_stem(name, size)} ...")
+            export_one(model, weights, weights_sha256, size, out_dir, name)
+    for number, size in enumerate(stale_int8, 1):
+        log(f"[{number}/{len(stale_int8)}] {model_stem(name, size, INT8_SUFFIX)} (quantising) ...")
+        stem = model_stem(name, size)
+        quantize_int8(out_dir / f"{stem}.onnx", json.loads((out_dir / f"{stem}.json").read_text()),
+                      out_dir, name)
     write_index(out_dir, default_name)
     log(f"done: {out_dir / 'index.json'}")
     return 0

@@ -17,6 +17,11 @@ FRAME_COUNT = 20
 FRAME_STEP = 5          # frames 1, 6, 11, ... 96: people move between them
 MIN_IOU = 0.98
 MAX_SCORE_GAP = 0.01
+# int8: the same graph, but native onnxruntime runs its int8 convolutions with AVX-512 VNNI
+# kernels and the browser with WASM SIMD ones, whose requantisation rounds differently
+# (measured here: IoU >= 0.95, score gap <= 0.024 on these frames; fp32 is bit-identical).
+INT8_MIN_IOU = 0.9
+INT8_MAX_SCORE_GAP = 0.05
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +34,10 @@ def frames():
     return picked
 
 
-@pytest.fixture(scope="module")
-def reference():
+def reference_for(name: str | None = None) -> ReferenceDetector:
     if not (MODELS_DIR / "index.json").exists():
         pytest.fail(f"no exported model in {MODELS_DIR}: run `make model`")
-    model_path, manifest = load_model()
+    model_path, manifest = load_model(name=name)
     return ReferenceDetector(model_path, manifest, threads=2)
 
 
@@ -50,7 +54,8 @@ def browser_detect(page, frame: np.ndarray, **options) -> dict:
     return page.evaluate("([w, h, p, o]) => lab.detectRgba(w, h, p, o)", [width, height, pixels, options])
 
 
-def assert_same_people(browser: dict, python: dict, label: str) -> None:
+def assert_same_people(browser: dict, python: dict, label: str, min_iou: float = MIN_IOU,
+                       max_score_gap: float = MAX_SCORE_GAP) -> None:
     assert browser["count"] == python["count"], (
         f"{label}: browser found {browser['count']} people, onnxruntime-Python {python['count']}")
     if python["count"] == 0:
@@ -63,34 +68,40 @@ def assert_same_people(browser: dict, python: dict, label: str) -> None:
         candidates = [index for index in np.argsort(-ious[person]) if index not in taken]
         match = candidates[0]
         taken.add(match)
-        assert ious[person, match] >= MIN_IOU, (
+        assert ious[person, match] >= min_iou, (
             f"{label}: person {person} {python['boxes'][person].round(1).tolist()} best browser box "
             f"{browser_boxes[match].round(1).tolist()} has IoU {ious[person, match]:.4f}")
         gap = abs(float(browser_scores[match]) - float(python["scores"][person]))
-        assert gap <= MAX_SCORE_GAP, f"{label}: person {person} score differs by {gap:.4f}"
+        assert gap <= max_score_gap, f"{label}: person {person} score differs by {gap:.4f}"
     assert browser["classIds"] == [0] * browser["count"]
     if python["keypoints"] is not None:
         assert browser["keypointCount"] == 17
         assert len(browser["keypoints"]) == browser["count"] * 17 * 3
 
 
-def test_browser_detections_equal_onnxruntime_python(lab, frames, reference):
-    info = lab.evaluate("() => lab.load()")
+@pytest.mark.parametrize("precision", ["fp32", "int8"])
+def test_browser_detections_equal_onnxruntime_python(lab, frames, precision):
+    info = lab.evaluate("(precision) => lab.load({ precision })", precision)
+    reference = reference_for(info["info"]["modelName"])
+    assert reference.manifest.get("precision", "fp32") == precision
     assert info["crossOriginIsolated"] is True
     assert info["inputSize"] == reference.size
     assert info["backend"], "the detector must say which backend it uses"
+    tolerances = (MIN_IOU, MAX_SCORE_GAP) if precision == "fp32" else (INT8_MIN_IOU, INT8_MAX_SCORE_GAP)
     total_people = 0
     for number, frame in enumerate(frames):
         python = reference.detect(frame)
         browser = browser_detect(lab, frame)
-        assert_same_people(browser, python, f"frame {1 + number * FRAME_STEP} ({info['backend']})")
+        assert_same_people(browser, python, f"frame {1 + number * FRAME_STEP} ({info['backend']})",
+                           *tolerances)
         total_people += python["count"]
     # TUD-Stadtmitte has several people in every frame: an empty result would prove nothing.
     assert total_people >= 3 * FRAME_COUNT
 
 
-def test_regions_merge_like_the_reference(lab, frames, reference):
-    lab.evaluate("() => lab.load()")
+def test_regions_merge_like_the_reference(lab, frames):
+    info = lab.evaluate("() => lab.load({ precision: 'fp32' })")
+    reference = reference_for(info["info"]["modelName"])
     frame = frames[4]
     height, width = frame.shape[:2]
     regions = [{"x": 0, "y": 0, "width": width * 0.6, "height": height},
@@ -103,8 +114,9 @@ def test_regions_merge_like_the_reference(lab, frames, reference):
     assert right_edge.max() <= width
 
 
-def test_image_bitmap_path_sees_the_same_pixels(lab, frames, reference):
-    lab.evaluate("() => lab.load()")
+def test_image_bitmap_path_sees_the_same_pixels(lab, frames):
+    info = lab.evaluate("() => lab.load({ precision: 'fp32' })")
+    reference = reference_for(info["info"]["modelName"])
     frame = frames[10]
     assert_same_people(browser_detect(lab, frame, **{"as": "bitmap"}), reference.detect(frame),
                        "ImageBitmap source")
@@ -115,3 +127,5 @@ def test_bad_options_are_refused_clearly(lab):
     assert "unknown backend" in message
     message = lab.evaluate("() => lab.load({ inputSize: 123 }).then(() => 'loaded', (e) => e.message)")
     assert "no exported model has input size 123" in message
+    message = lab.evaluate("() => lab.load({ precision: 'fp16' }).then(() => 'loaded', (e) => e.message)")
+    assert "precision must be" in message

@@ -8,6 +8,7 @@ const DEFAULTS = Object.freeze({
   modelUrl: null,
   manifestUrl: null,
   inputSize: null,
+  precision: null,
   backends: ['webnn-gpu', 'webgpu', 'wasm'],
   threads: null,
   scoreThreshold: 0.25,
@@ -33,6 +34,9 @@ function validate(options) {
   for (const key of ['scoreThreshold', 'iouThreshold']) {
     if (!(merged[key] >= 0 && merged[key] <= 1)) throw new RangeError(`${key} must be in [0, 1], got ${merged[key]}`);
   }
+  if (merged.precision !== null && !['fp32', 'int8'].includes(merged.precision)) {
+    throw new TypeError(`precision must be "fp32" or "int8", got ${merged.precision}`);
+  }
   if (merged.threads !== null && !(Number.isInteger(merged.threads) && merged.threads >= 1)) {
     throw new RangeError(`threads must be a positive integer, got ${merged.threads}`);
   }
@@ -56,17 +60,22 @@ async function resolveModel(options) {
     const models = index.models || [];
     const fallback = models.find((model) => model.name === index.default) || models[0];
     if (!fallback) throw new Error(`no model is listed in ${new URL('index.json', base)} (run \`make model\`)`);
-    const family = fallback.name.replace(/-\d+$/, '');
-    const entry = options.inputSize == null ? fallback
-      : models.find((model) => model.inputSize === options.inputSize && model.name.replace(/-\d+$/, '') === family)
-        || models.find((model) => model.inputSize === options.inputSize);
+    const precisionOf = (model) => model.precision || 'fp32';
+    const precision = options.precision || precisionOf(fallback);
+    const size = options.inputSize == null ? fallback.inputSize : options.inputSize;
+    const family = (model) => model.name.replace(/(-int8)?-\d+$/, '');
+    const matching = models.filter((model) => model.inputSize === size && precisionOf(model) === precision);
+    const entry = matching.find((model) => family(model) === family(fallback)) || matching[0];
     if (!entry) {
-      throw new Error(`no exported model has input size ${options.inputSize}; available: ${models.map((model) => model.inputSize).join(', ')}`);
+      throw new Error(`no exported model has input size ${size} and precision ${precision}; available: ${models.map((model) => model.name).join(', ')}`);
     }
     manifestUrl = new URL(entry.manifest, base);
   }
   const manifest = await fetchJson(manifestUrl);
   const modelUrl = options.modelUrl ? new URL(options.modelUrl, location.href) : new URL(manifest.file, manifestUrl);
+  if (options.precision && (manifest.precision || 'fp32') !== options.precision) {
+    throw new Error(`${manifestUrl} is a ${manifest.precision || 'fp32'} model, precision ${options.precision} was asked for`);
+  }
   if (options.inputSize != null && manifest.inputSize !== options.inputSize) {
     throw new Error(`${manifestUrl} is a ${manifest.inputSize} px model, inputSize ${options.inputSize} was asked for`);
   }
@@ -157,6 +166,7 @@ class Detector {
 
 /**
  * Start a detector. Options (all optional): modelsUrl, modelUrl, manifestUrl, inputSize,
+ * precision ('fp32'|'int8'; default: the precision of index.json's default model),
  * backends (tried in order; 'webnn-npu'|'webnn-gpu'|'webnn-cpu'|'webgpu'|'wasm'), threads,
  * scoreThreshold, iouThreshold, maxDetections, graphOptimizationLevel, ortBaseUrl,
  * workerUrl, onStatus({stage, message}).
