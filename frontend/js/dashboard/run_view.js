@@ -3,7 +3,12 @@ import { bucketChart } from './charts.js';
 import { byId, h, formatDateTime } from '../ui/dom.js';
 
 const PALETTE = ['#0f766e', '#2563eb', '#c2410c', '#7c3aed', '#be185d', '#15803d', '#b45309', '#0e7490'];
-const KIND_LABELS = { polygon: 'Zone', line: 'Line', band: 'Band', frame: 'Whole frame', null: 'Whole frame' };
+const KIND_LABELS = { polygon: 'Zone', line: 'Line', band: 'Band' };
+
+function kindLabel(zone) {
+  if (zone.zone_key === 'frame') return 'Whole frame';
+  return KIND_LABELS[zone.kind] || 'Unsaved line or zone';
+}
 
 export function zoneName(zone) {
   if (zone.name) return zone.name;
@@ -45,7 +50,8 @@ export class RunView {
   render(stats, alerts, { chartUrl }) {
     byId('run-view').hidden = false;
     const zones = stats.zones;
-    const lines = zones.filter((zone) => zone.kind === 'line' || zone.kind === 'band');
+    // In and out: every line and band (saved or not); zones' entries are visits, not counts.
+    const lines = zones.filter((zone) => zone.kind !== 'polygon' && zone.zone_key !== 'frame');
     byId('kpi-entries').textContent = lines.reduce((sum, zone) => sum + zone.entries, 0);
     byId('kpi-exits').textContent = lines.reduce((sum, zone) => sum + zone.exits, 0);
     const peaks = zones.filter((zone) => zone.kind === 'polygon').map((zone) => zone.peak_occupancy || 0);
@@ -64,7 +70,7 @@ export class RunView {
 
   renderTable(zones) {
     const rows = zones.map((zone) => h('tr', { dataset: { zoneKey: zone.zone_key } },
-      h('td', {}, h('strong', {}, zoneName(zone))), h('td', { class: 'muted' }, KIND_LABELS[zone.kind] || zone.kind || '–'),
+      h('td', {}, h('strong', {}, zoneName(zone))), h('td', { class: 'muted' }, kindLabel(zone)),
       h('td', { class: 'num' }, zone.entries), h('td', { class: 'num' }, zone.exits),
       h('td', { class: 'num' }, zone.current_occupancy ?? '–'), h('td', { class: 'num' }, zone.peak_occupancy ?? '–'),
       h('td', { class: 'num' }, zone.avg_dwell_s ? `${zone.avg_dwell_s.toFixed(1)} s` : '–')));

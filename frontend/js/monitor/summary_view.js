@@ -4,17 +4,17 @@ import { zoneKey } from '../editor/zone_model.js';
 
 export function renderSummary({ zones, finalResult, peaks, frames, seconds, completed, wholeVideo, samples, runId }) {
   const tiles = [
-    tile('Frames', frames), tile('Time taken', formatDuration(seconds)),
-    tile('Speed', seconds > 0 ? `${(frames / seconds).toFixed(1)} frames/s` : '–'), tile('Samples saved', samples),
+    tile('Frames', frames, { stat: 'frames' }), tile('Time taken', formatDuration(seconds), { stat: 'seconds' }),
+    tile('Speed', seconds > 0 ? `${(frames / seconds).toFixed(1)} frames/s` : '–', { stat: 'speed' }), tile('Samples saved', samples, { stat: 'samples' }),
   ];
   for (const zone of zones) {
     const key = zoneKey(zone);
     if (zone.kind === 'polygon') {
       const counts = finalResult.zones[key] || { entries: 0, exits: 0 };
-      tiles.push(tile(zone.name, `peak ${peaks.get(key) || 0} · ${counts.entries} entered · ${counts.exits} left`, zone.color));
+      tiles.push(tile(zone.name, `peak ${peaks.get(key) || 0} · ${counts.entries} entered · ${counts.exits} left`, { color: zone.color, stat: key }));
     } else {
       const counts = finalResult.lines[key] || { in: 0, out: 0 };
-      tiles.push(tile(zone.name, `${counts.in} in · ${counts.out} out`, zone.color, 'summary-line'));
+      tiles.push(tile(zone.name, `${counts.in} in · ${counts.out} out`, { color: zone.color, stat: key, className: 'summary-line' }));
     }
   }
   byId('summary-grid').replaceChildren(...tiles);
@@ -25,7 +25,7 @@ export function renderSummary({ zones, finalResult, peaks, frames, seconds, comp
   card.hidden = false;
 }
 
-function tile(label, value, color = null, testClass = '') {
-  return h('div', { class: `summary-tile ${testClass}`, style: color ? `border-left-color:${color}` : null },
+function tile(label, value, { color = null, stat, className = '' } = {}) {
+  return h('div', { class: `summary-tile ${className}`, style: color ? `border-left-color:${color}` : null, dataset: { stat } },
     h('span', { class: 'label' }, label), h('strong', {}, String(value)));
 }

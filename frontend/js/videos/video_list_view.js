@@ -21,6 +21,6 @@ export function renderVideoList(container, videos, { onPlay, onDelete, monitorUr
       h('a', { class: 'button button-secondary button-small', href: `${monitorUrl}?video=${video.id}` }, 'Count'),
       h('button', { type: 'button', class: 'button button-danger button-small', 'data-testid': 'delete-video', onclick: (event) => onDelete(video, event.currentTarget) }, 'Delete'))));
   container.append(h('table', { class: 'table' },
-    h('thead', {}, h('tr', {}, ['Name', 'Size', 'Length', 'Rate', 'File', 'Uploaded', ''].map((label) => h('th', {}, label)))),
+    h('thead', {}, h('tr', {}, ["Name", "Resolution", "Length", "Rate", "File", "Uploaded", ""].map((label) => h('th', {}, label)))),
     h('tbody', {}, rows)));
 }

@@ -1,0 +1,53 @@
+"""My videos end to end: upload with progress, list, play, count the whole video frame by
+frame on the monitor (real model), delete."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.e2e.test_monitor import WAIT_MS, register_and_login
+from tools.harness import SHARED_DATA, probe_video
+
+CLIP = SHARED_DATA / "TUD-Campus" / "TUD-Campus.mp4"
+
+
+def test_upload_play_process_whole_video_and_delete(live_server, page, artifacts):
+    register_and_login(page, live_server.url, "uploader")
+    page.goto(f"{live_server.url}/videos")
+    page.wait_for_selector("text=No videos yet.")
+
+    page.set_input_files("[data-testid=upload-file]", str(CLIP))
+    page.wait_for_selector("[data-testid=video-row]", timeout=WAIT_MS)
+    assert "Uploaded “TUD-Campus.mp4”" in page.inner_text("#status-area")
+    row = page.locator("[data-testid=video-row]")
+    assert "TUD-Campus.mp4" in row.inner_text()
+    assert "640×480" in row.inner_text()
+    page.screenshot(path=str(artifacts / "videos.png"))
+
+    # Play: the dialog opens and the browser decodes the uploaded file (HTTP Range).
+    row.get_by_role("button", name="Play").click()
+    page.wait_for_function("document.getElementById('player').readyState >= 2", timeout=WAIT_MS)
+    assert page.is_visible("#player-dialog")
+    page.click("#player-close")
+
+    # Count it: the monitor opens the video; every frame is processed.
+    row.get_by_role("link", name="Count").click()
+    page.wait_for_function("document.getElementById('stage-placeholder').hidden", timeout=WAIT_MS)
+    page.wait_for_selector("[data-testid=process-whole]:not([disabled])")
+    page.click("[data-testid=process-whole]")
+    page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
+    assert page.evaluate("document.getElementById('progress-bar').value") == 1
+    frames_tile = page.inner_text("[data-stat=frames]")
+    assert int(re.search(r"\d+", frames_tile).group()) == probe_video(CLIP).frames
+    assert "Whole video · finished" in page.inner_text("#summary-meta")
+    assert re.search(r"\d+ frames/s", page.inner_text("[data-testid=detector-info]"))
+
+    # Delete (asks once more), then the list is empty and the file is gone.
+    page.goto(f"{live_server.url}/videos")
+    upload_dir = Path(live_server.app.config["UPLOAD_DIR"])
+    stored = list(upload_dir.rglob("*"))
+    assert any(path.is_file() for path in stored)
+    page.click("[data-testid=delete-video]")
+    page.click("[data-testid=delete-video]:has-text('Really delete?')")
+    page.wait_for_selector("text=No videos yet.")
+    assert not any(path.is_file() for path in upload_dir.rglob("*"))
