@@ -8,15 +8,27 @@ export function bundleFor(backends) {
   return backends.every((backend) => backend === 'wasm') ? 'ort.wasm.min.mjs' : 'ort.all.min.mjs';
 }
 
-/** Why `backend` cannot run in this browser, or null when it may. */
-export async function unavailableReason(backend, scope) {
+/** True when a WebGPU adapter renders on the CPU (SwiftShader): far slower than WASM. */
+export function isSoftwareAdapter(adapter) {
+  const info = adapter.info || {};
+  if (adapter.isFallbackAdapter || info.isFallbackAdapter) return true;
+  return /swiftshader|llvmpipe|software/i.test([info.vendor, info.architecture, info.description].join(' '));
+}
+
+/**
+ * Why `backend` cannot run in this browser, or null when it may. A software WebGPU adapter
+ * counts as unavailable unless allowSoftwareGpu (measured: ~100x slower than WASM).
+ */
+export async function unavailableReason(backend, scope, { allowSoftwareGpu = false } = {}) {
   if (backend.startsWith('webnn')) {
     return scope.navigator && 'ml' in scope.navigator ? null : 'WebNN is not offered (navigator.ml is missing)';
   }
   if (backend === 'webgpu') {
     if (!scope.navigator || !scope.navigator.gpu) return 'WebGPU is not offered (navigator.gpu is missing)';
     const adapter = await scope.navigator.gpu.requestAdapter().catch(() => null);
-    return adapter ? null : 'WebGPU has no adapter (no usable GPU)';
+    if (!adapter) return 'WebGPU has no adapter (no usable GPU)';
+    if (!allowSoftwareGpu && isSoftwareAdapter(adapter)) return 'WebGPU only has a software (CPU) adapter, slower than WASM';
+    return null;
   }
   return null;
 }

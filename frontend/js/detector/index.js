@@ -17,6 +17,7 @@ const DEFAULTS = Object.freeze({
   graphOptimizationLevel: 'all',
   ortBaseUrl: '/vendor/onnxruntime-web/',
   workerUrl: null,
+  allowSoftwareGpu: false,
   onStatus: null,
 });
 
@@ -169,7 +170,8 @@ class Detector {
  * precision ('fp32'|'int8'; default: the precision of index.json's default model),
  * backends (tried in order; 'webnn-npu'|'webnn-gpu'|'webnn-cpu'|'webgpu'|'wasm'), threads,
  * scoreThreshold, iouThreshold, maxDetections, graphOptimizationLevel, ortBaseUrl,
- * workerUrl, onStatus({stage, message}).
+ * workerUrl, allowSoftwareGpu (accept a CPU-emulated WebGPU adapter; off: it is ~100x slower
+ * than WASM), onStatus({stage, message}).
  */
 export async function createDetector(options = {}) {
   const settings = validate(options);
@@ -185,6 +187,7 @@ export async function createDetector(options = {}) {
         modelUrl, manifest, threads, backends: settings.backends,
         scoreThreshold: settings.scoreThreshold, iouThreshold: settings.iouThreshold,
         maxDetections: settings.maxDetections, graphOptimizationLevel: settings.graphOptimizationLevel,
+        allowSoftwareGpu: Boolean(settings.allowSoftwareGpu),
         ortBaseUrl: new URL(settings.ortBaseUrl, location.href).href,
       },
     });

@@ -59,7 +59,7 @@ class DetectorWorker {
   async createSession(ort, modelBytes, options, threads) {
     const failures = [];
     for (const backend of options.backends) {
-      const reason = await unavailableReason(backend, this.scope);
+      const reason = await unavailableReason(backend, this.scope, { allowSoftwareGpu: options.allowSoftwareGpu });
       if (reason) { failures.push(`${backend}: ${reason}`); this.status('backend-skipped', failures.at(-1)); continue; }
       this.status('creating-session', `Starting ${backendLabel(backend, threads)}`);
       try {

@@ -1,0 +1,309 @@
+"""Detector benchmark: the browser (onnxruntime-web in Debian's Chromium, the app's own
+frontend/js/detector through /lab/detector) against native onnxruntime-Python on the same
+frames, in one run, plus detection precision/recall against the MOT ground truth.
+
+    .venv/bin/python tools/bench_detector.py                    # everything (~10 min here)
+    .venv/bin/python tools/bench_detector.py --sizes 416 --no-experiments --no-accuracy
+
+Browser and native runs are interleaved in small blocks so a busy machine slows both alike.
+Prints tables; the last line is one JSON object with every figure.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tools.detector_reference import ReferenceDetector, letterbox_rgba, load_model  # noqa: E402
+from tools.harness import (SHARED_DATA, LiveServer, decode_frames, launch_chromium,  # noqa: E402
+                           make_app)
+
+SPEED_VIDEO = SHARED_DATA / "TUD-Stadtmitte" / "TUD-Stadtmitte.mp4"
+BLOCK = 5          # frames per interleaved block
+WARMUP = 3
+BUDGET_PARTS = ("grab", "preprocess", "inference", "decode")
+
+
+def median_min(values: list[float]) -> dict:
+    return {"median": round(statistics.median(values), 2), "min": round(min(values), 2)}
+
+
+def model_name(size: int, precision: str) -> str:
+    return f"yolo11n-pose-{size}" if precision == "fp32" else f"yolo11n-pose-{precision}-{size}"
+
+
+class BrowserLab:
+    """One Chromium page on /lab/detector with the frames stored in it."""
+
+    def __init__(self, playwright, url: str, frames, extra_args=None) -> None:
+        self.browser = launch_chromium(playwright, extra_args)
+        self.page = self.browser.new_page()
+        self.page.goto(f"{url}/lab/detector")
+        self.page.wait_for_function("window.lab !== undefined")
+        for key, frame in enumerate(frames):
+            height, width = frame.shape[:2]
+            self.page.evaluate("([k, w, h, p]) => lab.storeFrame(k, w, h, p)",
+                               [key, width, height, base64.b64encode(frame.tobytes()).decode()])
+        self.frame_count = len(frames)
+
+    def load(self, options: dict) -> dict:
+        return self.page.evaluate("(o) => lab.load(o)", options)
+
+    def detect(self, key: int, grab: str = "bitmap") -> dict:
+        return self.page.evaluate("([k, a]) => lab.detectStored(k, { as: a })", [key, grab])
+
+    def close(self) -> None:
+        self.browser.close()
+
+
+def run_interleaved(lab: BrowserLab, native: ReferenceDetector | None, frames, tensors,
+                    grab: str = "bitmap", warmup: int = WARMUP) -> tuple[dict, list[float]]:
+    """Browser timings (per part) and native inference times over every frame."""
+    browser = {part: [] for part in (*BUDGET_PARTS, "total")}
+    native_times: list[float] = []
+    for key in range(warmup):
+        lab.detect(key % len(frames), grab)
+        if native:
+            native.infer(tensors[key % len(frames)])
+    for start in range(0, len(frames), BLOCK):
+        for key in range(start, min(start + BLOCK, len(frames))):
+            timings = lab.detect(key, grab)["timings"]
+            for part in browser:
+                browser[part].append(timings[part])
+        if native:
+            for key in range(start, min(start + BLOCK, len(frames))):
+                began = time.perf_counter()
+                native.infer(tensors[key])
+                native_times.append((time.perf_counter() - began) * 1000)
+    return browser, native_times
+
+
+def speed_table(lab: BrowserLab, frames, sizes, threads_list, precisions) -> list[dict]:
+    rows = []
+    for precision in precisions:
+        for size in sizes:
+            path, manifest = load_model(name=model_name(size, precision))
+            tensors = [letterbox_rgba(frame, size)[0] for frame in frames]
+            for threads in threads_list:
+                info = lab.load({"inputSize": size, "precision": precision, "threads": threads,
+                                 "backends": ["wasm"]})
+                native = ReferenceDetector(path, manifest, threads=threads)
+                browser, native_times = run_interleaved(lab, native, frames, tensors)
+                row = {"size": size, "precision": precision, "threads": threads,
+                       "backend": info["backend"],
+                       "browser_inference_ms": median_min(browser["inference"]),
+                       "native_inference_ms": median_min(native_times),
+                       "budget_ms": {part: round(statistics.median(browser[part]), 2)
+                                     for part in (*BUDGET_PARTS, "total")}}
+                row["ratio"] = round(row["browser_inference_ms"]["median"]
+                                     / row["native_inference_ms"]["median"], 2)
+                row["fps"] = round(1000 / row["budget_ms"]["total"], 1)
+                rows.append(row)
+                print(f"{precision:5} {size:4} {threads:2}  {row['browser_inference_ms']['median']:8.1f} "
+                      f"{row['browser_inference_ms']['min']:7.1f}  {row['native_inference_ms']['median']:8.1f} "
+                      f"{row['native_inference_ms']['min']:7.1f}  {row['ratio']:5.2f}  "
+                      + "  ".join(f"{row['budget_ms'][part]:6.1f}" for part in (*BUDGET_PARTS, "total"))
+                      + f"  {row['fps']:5.1f}", flush=True)
+    return rows
+
+
+def measure_option(lab: BrowserLab, frames, options: dict, grab: str = "bitmap",
+                   warmup: int = WARMUP) -> dict:
+    try:
+        info = lab.load(options)
+    except Exception as error:  # the browser's own message is the result here
+        return {"options": options, "error": str(error).splitlines()[0][:300]}
+    browser, _ = run_interleaved(lab, None, frames, None, grab, warmup)
+    return {"options": options, "grab": grab, "backend": info["backend"],
+            "inference_ms": median_min(browser["inference"]),
+            "total_ms": median_min(browser["total"]),
+            "grab_ms": round(statistics.median(browser["grab"]), 2)}
+
+
+def experiments(playwright, url: str, lab: BrowserLab, frames, size: int) -> list[dict]:
+    """What each knob of issue 3 gives, at one size, on the same frames."""
+    base = {"inputSize": size, "threads": 2, "precision": "fp32"}
+    trials = [
+        ("wasm only (plain WASM build)", lab, {**base, "backends": ["wasm"]}, "bitmap"),
+        ("app default list webnn-gpu,webgpu,wasm (JSEP build, falls back to wasm)", lab,
+         {**base}, "bitmap"),
+        ("int8 model", lab, {**base, "precision": "int8", "backends": ["wasm"]}, "bitmap"),
+        ("1 thread", lab, {**base, "threads": 1, "backends": ["wasm"]}, "bitmap"),
+        ("4 threads (2 cores)", lab, {**base, "threads": 4, "backends": ["wasm"]}, "bitmap"),
+        ("graph optimisation basic", lab, {**base, "graphOptimizationLevel": "basic",
+                                           "backends": ["wasm"]}, "bitmap"),
+        ("graph optimisation disabled", lab, {**base, "graphOptimizationLevel": "disabled",
+                                              "backends": ["wasm"]}, "bitmap"),
+        ("grab from ImageData instead of ImageBitmap", lab, {**base, "backends": ["wasm"]},
+         "imagedata"),
+    ]
+    results = []
+    for label, target, options, grab in trials:
+        result = {"trial": label, **measure_option(target, frames, options, grab)}
+        results.append(result)
+        print_trial(result)
+    flagged = [
+        ("WebNN CPU, Chromium --enable-features=WebMachineLearningNeuralNetwork",
+         ["--enable-features=WebMachineLearningNeuralNetwork"],
+         {**base, "backends": ["webnn-cpu"]}),
+        ("WebNN GPU, same flag", ["--enable-features=WebMachineLearningNeuralNetwork"],
+         {**base, "backends": ["webnn-gpu"]}),
+        ("WebGPU, --enable-unsafe-webgpu (the app refuses a software adapter)",
+         ["--enable-unsafe-webgpu"], {**base, "backends": ["webgpu"]}),
+        ("WebGPU on SwiftShader, --enable-unsafe-webgpu, allowSoftwareGpu", ["--enable-unsafe-webgpu"],
+         {**base, "backends": ["webgpu"], "allowSoftwareGpu": True}),
+    ]
+    for label, args, options in flagged:
+        few = frames[:2]   # software WebGPU takes tens of seconds a frame
+        other = BrowserLab(playwright, url, few, args)
+        try:
+            result = {"trial": label, "chromium_args": args,
+                      **measure_option(other, few, options, warmup=1)}
+        finally:
+            other.close()
+        results.append(result)
+        print_trial(result)
+    results.append({"trial": "WASM without SIMD", "error": "not measurable: onnxruntime-web "
+                    "1.30 ships only SIMD (+threads) WASM builds"})
+    print_trial(results[-1])
+    return results
+
+
+def print_trial(result: dict) -> None:
+    if "error" in result:
+        print(f"  {result['trial']:72}  -> {result['error']}", flush=True)
+    else:
+        print(f"  {result['trial']:72}  {result['backend']:18} inference "
+              f"{result['inference_ms']['median']:7.1f} ms (min {result['inference_ms']['min']:.1f}), "
+              f"whole {result['total_ms']['median']:7.1f} ms, grab {result['grab_ms']:.1f} ms",
+              flush=True)
+
+
+def accuracy(sizes, precisions, step: int, thresholds) -> list[dict]:
+    """Precision/recall at IoU 0.5 of the detector on every shared sequence (native
+    onnxruntime with the browser's exact pipeline: the parity test keeps them equal).
+    Greedy NMS never lets a weaker box suppress a stronger one, so one run at the lowest
+    threshold, filtered, equals a run at each higher threshold."""
+    from tools.eval_data import load_mot
+    from tools.eval_metrics import detection_precision_recall
+
+    rows = []
+    sequences = sorted(path for path in SHARED_DATA.iterdir() if (path / "gt.txt").exists())
+    for sequence in sequences:
+        gt = load_mot(sequence / "gt.txt")
+        frames = {number: frame.copy() for number, frame in
+                  enumerate(decode_frames(sequence / f"{sequence.name}.mp4"), start=1)
+                  if (number - 1) % step == 0}
+        for precision in precisions:
+            for size in sizes:
+                path, manifest = load_model(name=model_name(size, precision))
+                detector = ReferenceDetector(path, manifest, threads=2,
+                                             score_threshold=min(thresholds))
+                found = {number: detector.detect(frame) for number, frame in frames.items()}
+                for threshold in sorted(thresholds, reverse=True):
+                    boxes = {number: result["boxes"][result["scores"] > threshold].tolist()
+                             for number, result in found.items()}
+                    scores = detection_precision_recall(boxes, gt, sorted(frames))
+                    row = {"sequence": sequence.name, "size": size, "precision_model": precision,
+                           "score_threshold": threshold, "frames": len(frames),
+                           **{key: round(value, 4) if isinstance(value, float) else value
+                              for key, value in scores.items()}}
+                    rows.append(row)
+                    print(f"{sequence.name:16} {precision:5} {size:4} score>{threshold:<5} "
+                          f"precision {row['precision']:.3f}  recall {row['recall']:.3f}  "
+                          f"({row['true_positives']}/{row['gt_boxes']} GT, "
+                          f"{row['detections']} detections)", flush=True)
+    return rows
+
+
+def suggest_default(speed: list[dict], quality: list[dict], score_threshold: float,
+                    min_fps: float = 15, min_recall: float = 0.90) -> dict:
+    """The fastest (size, precision) at 2 threads reaching both goals, else the one with the
+    best recall among those reaching the frame rate, else the fastest."""
+    options = []
+    for row in speed:
+        if row["threads"] != max(entry["threads"] for entry in speed):
+            continue
+        recalls = [entry["recall"] for entry in quality if entry["size"] == row["size"]
+                   and entry["precision_model"] == row["precision"]
+                   and entry["score_threshold"] == score_threshold]
+        mean_recall = round(sum(recalls) / len(recalls), 4) if recalls else None
+        options.append({"size": row["size"], "precision": row["precision"], "fps": row["fps"],
+                        "mean_recall": mean_recall})
+    both = [o for o in options if o["fps"] >= min_fps and (o["mean_recall"] or 0) >= min_recall]
+    fast = [o for o in options if o["fps"] >= min_fps]
+    if both:
+        choice, reason = max(both, key=lambda o: o["fps"]), "fastest reaching both goals"
+    elif fast and all(o["mean_recall"] is not None for o in fast):
+        choice, reason = max(fast, key=lambda o: o["mean_recall"]), \
+            f"no option reaches recall {min_recall} at {min_fps} fps: best recall at >= {min_fps} fps"
+    else:
+        choice, reason = max(options, key=lambda o: o["fps"]), f"nothing reaches {min_fps} fps: fastest"
+    return {**choice, "score_threshold": score_threshold, "reason": reason, "options": options}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--frames", type=int, default=20, help="frames per speed measurement")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[320, 416, 480, 640])
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--precisions", nargs="+", default=["fp32", "int8"],
+                        choices=["fp32", "int8"])
+    parser.add_argument("--experiment-size", type=int, default=416)
+    parser.add_argument("--no-experiments", dest="experiments", action="store_false")
+    parser.add_argument("--no-accuracy", dest="accuracy", action="store_false")
+    parser.add_argument("--accuracy-step", type=int, default=1, help="use every n-th frame")
+    parser.add_argument("--score-thresholds", type=float, nargs="+", default=[0.25, 0.1],
+                        help="detection score thresholds to score (the first is the app's)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    frames = [frame.copy() for frame in decode_frames(SPEED_VIDEO, args.frames)]
+    result = {"machine": {"cores": os.cpu_count(), "load_average": os.getloadavg()},
+              "frames": len(frames), "video": SPEED_VIDEO.name}
+    with tempfile.TemporaryDirectory(prefix="bench-detector-") as scratch, \
+            LiveServer(make_app(Path(scratch))) as server, sync_playwright() as playwright:
+        lab = BrowserLab(playwright, server.url, frames)
+        try:
+            print(f"\nSpeed on {len(frames)} frames of {SPEED_VIDEO.name} (640x480), ms per frame; "
+                  "browser = onnxruntime-web WASM in Chromium, native = onnxruntime-Python")
+            print("prec  size th  browser     min    native     min  ratio    grab   prep   infer "
+                  " decode  whole    fps")
+            result["speed"] = speed_table(lab, frames, args.sizes, args.threads, args.precisions)
+            if args.experiments:
+                print(f"\nExperiments at {args.experiment_size} px, 2 threads (browser only):")
+                result["experiments"] = experiments(playwright, server.url, lab, frames,
+                                                    args.experiment_size)
+        finally:
+            lab.close()
+    if args.accuracy:
+        print("\nDetection precision/recall at IoU 0.5 against gt.txt (NMS IoU 0.7):")
+        result["accuracy"] = accuracy(args.sizes, args.precisions, args.accuracy_step,
+                                      args.score_thresholds)
+        result["suggested_default"] = suggest_default(result["speed"], result["accuracy"],
+                                                      args.score_thresholds[0])
+        choice = result["suggested_default"]
+        print(f"\nSuggested default: {choice['size']} px {choice['precision']} "
+              f"({choice['fps']} fps, mean recall {choice['mean_recall']}): {choice['reason']}")
+    result["machine"]["load_average_end"] = os.getloadavg()
+    print(json.dumps(result, separators=(",", ":")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
