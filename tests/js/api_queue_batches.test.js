@@ -106,6 +106,18 @@ test('concurrent flush calls share one pass (no double sending)', async () => {
   assert.deepEqual(server.calls, ['b1']);
 });
 
+test('a batch queued while a pass is running goes out with the flush asked for meanwhile', async () => {
+  const server = fakeServer();
+  const queue = new BatchQueue({ store: new MemoryBatchStore(), sender: server.sender });
+  await queue.enqueue('run-a', {}, batch('b1'));
+  const first = queue.flush();
+  await queue.enqueue('run-a', {}, batch('b2'));
+  const second = queue.flush();
+  await Promise.all([first, second]);
+  assert.deepEqual(server.calls, ['b1', 'b2']);
+  assert.equal(queue.state.queuedBatches, 0);
+});
+
 test('batches of two runs each go to their own run', async () => {
   const server = fakeServer();
   const queue = new BatchQueue({ store: new MemoryBatchStore(), sender: server.sender });

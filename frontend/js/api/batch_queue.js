@@ -15,6 +15,7 @@ export class BatchQueue {
     this.sender = sender;
     this.onChange = onChange;
     this.flushing = null;
+    this.followUp = null;
     this.enqueued = 0;
     this.state = { online: true, queuedBatches: 0, queuedSamples: 0, sentBatches: 0, sentSamples: 0, duplicates: 0, rejected: [], lastError: null };
   }
@@ -25,11 +26,18 @@ export class BatchQueue {
     await this.refreshCounts();
   }
 
-  /** Send every queued batch, oldest first; stops at the first network failure. */
+  /**
+   * Send every queued batch, oldest first; stops at the first network failure. A call while
+   * a pass is running gets one more pass after it (batches queued meanwhile go too).
+   */
   flush() {
-    if (!this.flushing) {
-      this.flushing = this.flushOnce().finally(() => { this.flushing = null; });
+    if (this.flushing) {
+      if (!this.followUp) {
+        this.followUp = this.flushing.then(() => { this.followUp = null; return this.flush(); });
+      }
+      return this.followUp;
     }
+    this.flushing = this.flushOnce().finally(() => { this.flushing = null; });
     return this.flushing;
   }
 

@@ -23,9 +23,10 @@ export function gridToCanvas(snapshot, canvas = document.createElement('canvas')
   const max = snapshot.max || 1;
   snapshot.values.forEach((value, index) => {
     if (value <= 0) return;
-    const t = Math.sqrt(value / max);
+    // A gamma below 1 so places visited once still show next to where people linger.
+    const t = (value / max) ** 0.4;
     const [r, g, b] = ramp(t);
-    image.data.set([r, g, b, Math.round(60 + 195 * t)], index * 4);
+    image.data.set([r, g, b, Math.round(110 + 145 * t)], index * 4);
   });
   context.putImageData(image, 0, 0);
   return canvas;

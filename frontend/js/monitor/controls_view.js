@@ -95,6 +95,12 @@ export class MonitorControls {
 
   paintFloor(stage, snapshot, calibration) {
     if (!calibration) return;
-    stage.paintFloor(byId('floor-canvas'), snapshot, { widthMetres: calibration.widthMetres, depthMetres: calibration.depthMetres });
+    const canvas = byId('floor-canvas');
+    const height = Math.round(Math.min(480, Math.max(160, 360 * (calibration.depthMetres / calibration.widthMetres))));
+    if (canvas.width !== 360 || canvas.height !== height) {
+      canvas.width = 360;
+      canvas.height = height;
+    }
+    stage.paintFloor(canvas, snapshot, { widthMetres: calibration.widthMetres, depthMetres: calibration.depthMetres });
   }
 }

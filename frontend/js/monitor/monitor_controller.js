@@ -53,6 +53,7 @@ export class MonitorController {
     }
     this.floorCalibration = FloorCalibrationView.recall(this.sourceKey);
     this.controls.showFloor(this.floorCalibration);
+    this.controls.paintFloor(this.stage, null, this.floorCalibration);
     this.editorView.setEnabled(true);
     this.panel.showZones(this.editor.zones);
     this.controls.setState('preview', this.source);
@@ -121,7 +122,23 @@ export class MonitorController {
 
   // ----- counting -----
   async start({ wholeVideo = false } = {}) {
-    if (!this.source || this.loop) return;
+    if (!this.source || this.loop || this.starting) return;
+    this.starting = true;
+    try {
+      await this.startCounting(wholeVideo);
+    } catch (error) {
+      this.loop = null;
+      this.session?.dispose();
+      this.editorView.setEnabled(true);
+      this.controls.setState('preview', this.source);
+      this.startPreview();
+      this.status.error(`Counting could not start: ${error.message}`);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async startCounting(wholeVideo) {
     let detector;
     try {
       detector = await this.ensureDetector();
@@ -147,12 +164,13 @@ export class MonitorController {
     });
     this.fps.reset();
     this.wholeVideo = wholeVideo;
+    this.finished = new Promise((resolve) => { this.resolveFinished = resolve; });
     this.loop = new FrameLoop({
       source: this.source,
       processFrame: (frame) => this.processFrame(detector, frame),
       onProgress: (fraction) => this.controls.showProgress(fraction, wholeVideo),
       onEnd: (summary) => this.finish(summary),
-      onError: (error) => { this.status.error(error); this.stop(); },
+      onError: (error) => { this.status.error(error); this.finish({ completed: false, frames: this.loop ? this.loop.frameIndex : 0, seconds: 0 }); },
     });
     this.controls.setState('running', this.source, { wholeVideo });
     this.status.show(wholeVideo ? 'Processing every frame…' : 'Counting.', 'info', { sticky: true });
@@ -178,9 +196,10 @@ export class MonitorController {
   }
 
   async processFrame(detector, frame) {
-    this.stage.drawFrame(this.source.video);
-    const detections = await detector.detect(this.stage.frameCanvas);
+    const picture = this.stage.grab(this.source.video);
+    const detections = await detector.detect(picture);
     const output = this.pipeline.process(detections, frame);
+    this.stage.presentGrab();
     if (this.layers.heatmap) this.stage.drawHeatmap(this.pipeline.imageHeatmap.snapshot(), this.controls.heatmapOpacity());
     this.redrawOverlay(output);
     this.session.observe(output.result, { timestamp: frame.timestamp, personCount: output.personCount });
@@ -199,12 +218,23 @@ export class MonitorController {
     else { this.loop.pause(); this.controls.setPaused(true); this.status.show('Paused.', 'warning'); }
   }
 
+  /** Stop counting; resolves when the session has ended (final counts sent or queued). */
   async stop() {
-    if (this.loop) this.loop.stop();
+    if (!this.loop) return;
+    this.loop.stop();
+    await this.finished;
   }
 
   /** The loop ended (stopped, or the video is done): final counts, summary, back to preview. */
-  async finish({ completed, frames, seconds }) {
+  async finish(summary) {
+    try {
+      await this.endSession(summary);
+    } finally {
+      this.resolveFinished();
+    }
+  }
+
+  async endSession({ completed, frames, seconds }) {
     const finalResult = this.pipeline.finish();
     this.panel.finish(finalResult, this.pipeline.peaks);
     this.loop = null;

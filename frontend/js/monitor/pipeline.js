@@ -42,10 +42,14 @@ export class CountingPipeline {
     this.lastResult = null;
   }
 
+  /** calibration: { imagePoints, floorPoints, cellSize } (other keys, e.g. sizes for display, are ignored). */
   setFloorCalibration(calibration, decayPerSecond = this.imageHeatmap.decayPerSecond) {
-    this.floorHeatmap = calibration
-      ? new DecayingHeatmap({ create: () => new FloorHeatmap(calibration), decayPerSecond })
-      : null;
+    if (!calibration) {
+      this.floorHeatmap = null;
+      return;
+    }
+    const { imagePoints, floorPoints, cellSize } = calibration;
+    this.floorHeatmap = new DecayingHeatmap({ create: () => new FloorHeatmap({ imagePoints, floorPoints, cellSize }), decayPerSecond });
   }
 
   setDecay(decayPerSecond) {

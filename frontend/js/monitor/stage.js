@@ -12,6 +12,10 @@ export class Stage {
     this.frameContext = frameCanvas.getContext('2d', { willReadFrequently: false });
     this.overlayContext = overlayCanvas.getContext('2d');
     this.scratch = document.createElement('canvas');
+    // Frames are grabbed here for the detector and shown only once their overlay is ready,
+    // so boxes, heatmap and picture always belong to the same frame.
+    this.grabCanvas = document.createElement('canvas');
+    this.grabContext = this.grabCanvas.getContext('2d');
     this.floorScratch = document.createElement('canvas');
   }
 
@@ -19,7 +23,7 @@ export class Stage {
   get height() { return this.frameCanvas.height; }
 
   setFrameSize(width, height) {
-    for (const canvas of [this.frameCanvas, this.overlayCanvas]) {
+    for (const canvas of [this.frameCanvas, this.overlayCanvas, this.grabCanvas]) {
       canvas.width = width;
       canvas.height = height;
     }
@@ -42,8 +46,20 @@ export class Stage {
     return Math.max(0.5, this.width / shown);
   }
 
+  /** Preview: show the video's current picture directly. */
   drawFrame(video) {
     this.frameContext.drawImage(video, 0, 0, this.width, this.height);
+  }
+
+  /** Counting: take the current picture for the detector (not shown yet). */
+  grab(video) {
+    this.grabContext.drawImage(video, 0, 0, this.width, this.height);
+    return this.grabCanvas;
+  }
+
+  /** Show the grabbed picture (after its detections are ready). */
+  presentGrab() {
+    this.frameContext.drawImage(this.grabCanvas, 0, 0);
   }
 
   drawHeatmap(snapshot, opacity) {

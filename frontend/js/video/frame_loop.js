@@ -2,12 +2,13 @@
 // (frames are dropped when the detector is slower than the video). Whole video: every frame,
 // by seeking frame by frame, as fast as the machine allows.
 
-/** The media time of the next painted frame, or null when the video ends first. */
-function nextVideoFrame(video) {
+/** The media time of the next painted frame, or null when the video ends or the loop stops. */
+function nextVideoFrame(video, signal) {
   return new Promise((resolve) => {
     const onEnded = () => resolve(null);
     video.addEventListener('ended', onEnded, { once: true });
-    const done = (time) => { video.removeEventListener('ended', onEnded); resolve(time); };
+    signal.addEventListener('abort', onEnded, { once: true });
+    const done = (time) => { video.removeEventListener('ended', onEnded); signal.removeEventListener('abort', onEnded); resolve(time); };
     if (typeof video.requestVideoFrameCallback === 'function') {
       video.requestVideoFrameCallback((now, metadata) => done(metadata.mediaTime));
     } else {
@@ -45,6 +46,7 @@ export class FrameLoop {
     this.startedAt = 0;
     this.mode = null;
     this.resumeWaiters = [];
+    this.stopping = new AbortController();
   }
 
   /** Play in real time (webcam, or a video played at normal speed). */
@@ -59,7 +61,7 @@ export class FrameLoop {
         await this.waitWhilePaused();
         if (!this.running) break;
         if (!this.source.live && video.ended) break;
-        const mediaTime = await nextVideoFrame(video);
+        const mediaTime = await nextVideoFrame(video, this.stopping.signal);
         if (!this.running || mediaTime === null) break;
         const timestamp = this.source.live ? (this.clock() - this.startedAt) / 1000 : mediaTime;
         await this.processFrame({ frameIndex: this.frameIndex, timestamp });
@@ -97,19 +99,21 @@ export class FrameLoop {
 
   resume() {
     this.paused = false;
+    if (this.running && this.mode === 'live' && !this.source.live) this.source.video.play().catch(() => {});
     this.resumeWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   stop() {
     this.running = false;
-    this.resume();
+    this.paused = false;
+    this.stopping.abort();
+    this.resumeWaiters.splice(0).forEach((resolve) => resolve());
+    if (!this.source.live) this.source.video.pause();
   }
 
   waitWhilePaused() {
     if (!this.paused) return Promise.resolve();
-    return new Promise((resolve) => this.resumeWaiters.push(resolve)).then(() => {
-      if (this.running && !this.source.live && this.source.video.paused && this.mode === 'live') this.source.video.play().catch(() => {});
-    });
+    return new Promise((resolve) => this.resumeWaiters.push(resolve));
   }
 
   run(body) {
