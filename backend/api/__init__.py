@@ -50,6 +50,8 @@ def init_app(app: Flask) -> None:
 
     _configure(app)
     api = PeopleCounterApi(app)
+    # The ingest route reads its body with a fast parser; the schema is documented here.
+    api.spec.components.schema("Batch", schema=runs.BatchSchema)
     for module in (me, videos, zones, runs, stats, exports, charts, alerts, live):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_smorest import Blueprint
 
 from .. import ops
@@ -18,6 +18,7 @@ from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
 from ..schema import utcnow
 from ..services import ingestion, webhooks
+from .batch_parser import read_batch
 from .common import (ID_CONVERTER, Count, Id, PageArgs, QueryId, Text, UtcTime,
                      current_user_id, field_error, iso_utc, not_found, page_envelope,
                      require_user)
@@ -96,7 +97,7 @@ class EventSchema(ma.Schema):
     track_id = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
                                  validate=ma.validate.Range(-2**31, 2**31 - 1))
     dwell_s = ma.fields.Float(load_default=None, allow_none=True,
-                              validate=ma.validate.Range(0, 10 * 365 * 86400))
+                              validate=ma.validate.Range(0, 10 * 365 * 86400))  # MAX_DWELL
     value = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
                               validate=ma.validate.Range(0, 1_000_000))
 
@@ -201,9 +202,11 @@ def _validate_zone_links(conn, user_id: int, batch: dict) -> None:
     ingestion.link_saved_zones(rows, owned)
 
 
-def _duplicate_answer(user_id: int, run_id: int, batch_key: str) -> tuple[dict, int]:
-    with transaction() as conn:
-        stored = ingest_repo.find_batch(conn, user_id, batch_key)
+def _duplicate_answer(user_id: int, run_id: int, batch_key: str,
+                      stored: dict | None = None) -> tuple[dict, int]:
+    if stored is None:
+        with transaction() as conn:
+            stored = ingest_repo.find_batch(conn, user_id, batch_key)
     if stored is None:
         raise ApiError(409, "The batch conflicts with a concurrent change; send it again.",
                        "conflict")
@@ -220,34 +223,44 @@ def _is_deadlock(exc: sa.exc.OperationalError) -> bool:
     return code in (1205, 1213) or "database is locked" in str(exc.orig)
 
 
+BATCH_BODY = {"required": True, "content": {"application/json": {
+    "schema": {"$ref": "#/components/schemas/Batch"}}}}
+MAX_DWELL = 10 * 365 * 86400
+
+
 @blp.route(f"/<{ID_CONVERTER}:run_id>/batches", methods=["POST"])
-@blp.arguments(BatchSchema)
+@blp.doc(requestBody=BATCH_BODY)
 @blp.response(201, BatchResultSchema)
 @blp.alt_response(200, schema=BatchResultSchema, description="Already stored (duplicate)")
-def post_batch(batch, run_id: int):
+@blp.alt_response(422, description="Invalid batch: nothing stored; fields name the bad rows")
+def post_batch(run_id: int):
     """Store a batch of per-zone samples and events. Idempotent on batch_id: the same id
     again answers 200 with duplicate=true and changes nothing. An invalid batch is
     rejected whole (422 with field errors)."""
     user_id = current_user_id()
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, "Send the batch as a JSON object.", "bad_request")
+    batch = read_batch(body, BatchSchema(), EVENT_KINDS, MAX_ROWS, MAX_DWELL)
     batch_key = batch["batch_id"]
-    with transaction() as conn:
-        run = owned_run(conn, run_id)
-        if ingest_repo.find_batch(conn, user_id, batch_key) is not None:
-            return _duplicate_answer(user_id, run_id, batch_key)
-        _validate_zone_links(conn, user_id, batch)
-    outcome = None
     for attempt in range(DEADLOCK_RETRIES):
         try:
             with transaction() as conn:
-                outcome = ingestion.write_batch(
-                    conn, user_id=user_id, run_id=run_id, batch_key=batch_key,
-                    samples=batch["samples"], events=batch["events"], iso=iso_utc)
+                run = owned_run(conn, run_id)
+                stored = ingest_repo.find_batch(conn, user_id, batch_key)
+                if stored is None:
+                    _validate_zone_links(conn, user_id, batch)
+                    outcome = ingestion.write_batch(
+                        conn, user_id=user_id, run_id=run_id, batch_key=batch_key,
+                        samples=batch["samples"], events=batch["events"], iso=iso_utc)
             break
         except sa.exc.IntegrityError:
             return _duplicate_answer(user_id, run_id, batch_key)
         except sa.exc.OperationalError as exc:
             if not _is_deadlock(exc) or attempt == DEADLOCK_RETRIES - 1:
                 raise
+    if stored is not None:
+        return _duplicate_answer(user_id, run_id, batch_key, stored)
     _after_write(run, outcome)
     ops.record_ingest("created", len(batch["samples"]), len(batch["events"]))
     return {"batch_id": batch_key, "duplicate": False, "samples": len(batch["samples"]),

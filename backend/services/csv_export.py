@@ -26,17 +26,33 @@ def _offset_text(seconds: int) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def iso_texts(naive_utc: np.ndarray, tz: ZoneInfo) -> tuple[np.ndarray, np.ndarray]:
+    """ISO 8601 texts of naive-UTC datetime64 values: (UTC with Z, local wall time with its
+    offset), built with numpy's C string routines (no Python loop per row)."""
+    naive_utc = naive_utc.astype("datetime64[ms]")
+    utc_text = np.char.add(np.datetime_as_string(naive_utc, unit="ms"), "Z")
+    local = pd.DatetimeIndex(naive_utc).tz_localize("UTC").tz_convert(tz)
+    wall = local.tz_localize(None).to_numpy().astype("datetime64[ms]")
+    offsets = (wall - naive_utc).astype("timedelta64[s]").astype(np.int64)
+    unique = np.unique(offsets)
+    if len(unique) == 1:
+        suffix = _offset_text(int(unique[0]))
+    else:
+        suffix = np.array([_offset_text(int(o)) for o in unique])[
+            np.searchsorted(unique, offsets)]
+    return utc_text, np.char.add(np.datetime_as_string(wall, unit="ms"), suffix)
+
+
 def time_columns(utc: pd.Series, tz: ZoneInfo) -> tuple[pd.Series, pd.Series]:
     """ISO 8601 texts of tz-aware UTC times: (UTC with Z, local wall time with offset)."""
-    naive_utc = utc.dt.tz_localize(None)
-    utc_text = pd.Series(np.datetime_as_string(
-        naive_utc.to_numpy(dtype="datetime64[ms]"), unit="ms"), index=utc.index) + "Z"
-    wall = utc.dt.tz_convert(tz).dt.tz_localize(None)
-    offsets = (wall - naive_utc).dt.total_seconds().astype("int64")
-    offset_text = offsets.map({o: _offset_text(o) for o in offsets.unique()})
-    local_text = pd.Series(np.datetime_as_string(
-        wall.to_numpy(dtype="datetime64[ms]"), unit="ms"), index=utc.index) + offset_text
-    return utc_text, local_text
+    utc_text, local_text = iso_texts(utc.dt.tz_localize(None).to_numpy(), tz)
+    return pd.Series(utc_text, index=utc.index, dtype=object), \
+        pd.Series(local_text, index=utc.index, dtype=object)
+
+
+MYSQL_MAX_CHUNK = 50_000
+# MySQL stores times as DATETIME(3): "YYYY-MM-DD HH:MM:SS.fff".
+MYSQL_TS_WIDTH = len("2026-01-01 00:00:00.000")
 
 
 def raw_csv(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
@@ -44,13 +60,17 @@ def raw_csv(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
     """Raw events or samples of a run, in time order, as CSV text chunks."""
     columns = RAW_COLUMNS[kind]
     yield ",".join(["time_utc", "time_local", "run_id", *columns]) + "\n"
+    if engine.dialect.name == "mysql":
+        yield from _raw_csv_mysql(engine, kind, run_id, tz, min(chunk_rows, MYSQL_MAX_CHUNK))
+        return
     after = None
     while True:
         with engine.connect() as conn:
             rows = stats_repo.raw_rows(conn, kind, run_id, after, chunk_rows)
         if not rows:
             return
-        frame = pd.DataFrame(rows, columns=["row_id", "ts_text", *columns[1:]])
+        frame = pd.DataFrame.from_records([tuple(row) for row in rows],
+                                          columns=["row_id", "ts_text", *columns[1:]])
         after = (rows[-1][1], rows[-1][0])
         utc = pd.to_datetime(frame["ts_text"], format="ISO8601", utc=True)
         utc_text, local_text = time_columns(utc, tz)
@@ -64,6 +84,29 @@ def raw_csv(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
         yield out.to_csv(index=False, header=False, lineterminator="\n")
         if len(rows) < chunk_rows:
             return
+
+
+def _raw_csv_mysql(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
+                   chunk_rows: int) -> Iterator[str]:
+    """MySQL writes each chunk's lines ("<ts>,<id>,..."); numpy and pandas add the ISO
+    UTC and local-time columns."""
+    after = None
+    while True:
+        with engine.connect() as conn:
+            text = stats_repo.raw_csv_chunk_mysql(conn, kind, run_id, after, chunk_rows)
+        if not text:
+            return
+        lines = text.split("\n")
+        stamps = [line[:MYSQL_TS_WIDTH] for line in lines]
+        rest = [line[MYSQL_TS_WIDTH + 1:] for line in lines]
+        utc_text, local_text = iso_texts(
+            np.array([s.replace(" ", "T") for s in stamps], dtype="datetime64[ms]"), tz)
+        prefix = f",{run_id},"
+        yield "".join(f"{u},{loc}{prefix}{r}\n" for u, loc, r in
+                      zip(utc_text.tolist(), local_text.tolist(), rest))
+        if len(lines) < chunk_rows:
+            return
+        after = (stamps[-1], int(rest[-1].split(",", 1)[0]))
 
 
 def buckets_csv(frame: pd.DataFrame, zones: list[dict], run_id: int, tz: ZoneInfo,

@@ -185,3 +185,39 @@ def test_another_users_run_is_not_found(app, alice, bob):
     assert bob.get("/api/runs").get_json()["total"] == 0
     assert stored(app) == (1, 1, 0)
     assert alice.get(f"/api/runs/{rid}").get_json()["ended_at"] is None
+
+
+FAST_PATH_CASES = [
+    {"batch_id": "b1", "samples": [sample(T0, "zone-a", occupancy=1)], "events": []},
+    {"batch_id": "b2", "samples": [sample("2026-03-01T10:00:00.123456+05:30", "z",
+                                          zone_id=3)]},
+    {"batch_id": "b3", "events": [{"ts": T0, "zone_key": "l", "kind": "leave", "dwell_s": 2,
+                                   "track_id": -1, "value": None}]},
+    {"batch_id": "b4", "samples": [sample("2026-03-01T10:00:00", "naive-time")]},
+    {"batch_id": "b5", "samples": [sample("2026-03-01T10:00:00+0100", "compact-offset")]},
+    {"batch_id": "b6", "samples": [sample(T0, "z", occupancy=True)]},
+    {"batch_id": "b7", "samples": [sample(T0, "z", occupancy=2.0)]},
+    {"batch_id": "b8", "events": [{"ts": T0, "zone_key": "l", "kind": "in",
+                                   "dwell_s": float("nan")}]},
+    {"batch_id": "b9", "samples": [], "events": [], "extra": 1},
+    ["not", "an", "object"],
+]
+
+
+@pytest.mark.parametrize("body", FAST_PATH_CASES)
+def test_fast_batch_reader_agrees_with_the_schema(body):
+    import marshmallow as ma
+
+    from backend.api.batch_parser import read_batch
+    from backend.api.runs import EVENT_KINDS, MAX_DWELL, MAX_ROWS, BatchSchema
+    from backend.errors import ApiError
+
+    try:
+        expected = BatchSchema().load(body)
+    except ma.ValidationError as exc:
+        expected = exc.messages
+    try:
+        got = read_batch(body, BatchSchema(), EVENT_KINDS, MAX_ROWS, MAX_DWELL)
+    except ApiError as exc:
+        got = exc.fields
+    assert got == expected
