@@ -84,3 +84,12 @@ test('pairs above the limit are never matched', () => {
   assert.deepEqual(result.matches, []);
   assert.deepEqual(result.unmatchedColumns, [0, 1]);
 });
+
+test('Infinity and NaN costs are never matched and do not stall the solver', () => {
+  const cost = [Infinity, 0.2, Number.NaN, Infinity];
+  const limited = linearAssignment(cost, 2, 2, 0.8);
+  assert.deepEqual(limited.matches, [[0, 1]]);
+  const unlimited = linearAssignment(cost, 2, 2);
+  assert.equal(unlimited.matches.length, 2);
+  assert.deepEqual(unlimited.matches.find(([i]) => i === 0), [0, 1]);
+});

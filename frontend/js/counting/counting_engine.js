@@ -84,6 +84,12 @@ export class CountingEngine {
       const trackId = tracked.trackIds[i];
       const x = points[i * 2];
       const y = points[i * 2 + 1];
+      if (tracked.predicted && tracked.predicted[i]) {
+        // A person hidden this frame (the tracker's prediction): still there for occupancy,
+        // but a guess never moves a line, band or zone membership, nor the heatmaps.
+        for (const zone of this.zones) zone.observePredicted(trackId, x, y);
+        continue;
+      }
       this.lastSeen.set(trackId, frame);
       for (const counter of this.counters) events.push(...counter.observe(trackId, x, y, frame));
       for (const zone of this.zones) events.push(...zone.observe(trackId, x, y, frame));

@@ -62,6 +62,11 @@ export class ZoneMonitor {
     return member ? this.#leave(trackId, member, frame) : [];
   }
 
+  /** A hidden member's predicted foot point: counts in occupancy while inside, no events. */
+  observePredicted(trackId, x, y) {
+    if (this.members.has(trackId) && this.contains(x, y)) this.seenInside.add(trackId);
+  }
+
   /** The track ended (last seen at `frame`); a member leaves. */
   finish(trackId, frame) {
     if (this.seenInside.delete(trackId)) this.occupancy = this.seenInside.size;

@@ -3,6 +3,7 @@
 // detections, tracks, counts, events and per-stage timings.
 import { createDetector } from '../detector/index.js';
 import { ByteTracker } from '../tracker/byte_tracker.js';
+import { appearanceEmbeddings } from '../tracker/appearance.js';
 import { CountingEngine } from '../counting/counting_engine.js';
 import { footPoints } from '../counting/foot_points.js';
 
@@ -81,7 +82,9 @@ class PipelineLab {
     const started = performance.now();
     const detections = await this.detector.detect(image, { regions: this.regions });
     const detected = performance.now();
-    const tracked = this.tracker.update(detections, frame);
+    // The tracker's appearance cue needs the pixels: colour signatures of each box.
+    detections.embeddings = appearanceEmbeddings(image, detections);
+    const tracked = this.tracker.update(detections, { ...frame, width, height });
     const trackedAt = performance.now();
     const result = this.engine.update(tracked, frame);
     const counted = performance.now();

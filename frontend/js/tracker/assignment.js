@@ -85,10 +85,14 @@ export function linearAssignment(cost, rows, columns, costLimit = Infinity) {
   const size = limited ? rows + columns : Math.max(rows, columns);
   const square = new Float64Array(size * size);
   const filler = limited ? costLimit / 2 : 0;
+  // Pairs above the limit can never be chosen, so clamping them keeps the optimum and keeps
+  // Infinity/NaN (which would stall the augmenting paths) out of the solver.
+  const ceiling = limited ? costLimit + 1 : 1e12;
+  const entry = (value) => (value <= ceiling ? value : ceiling);
   for (let i = 0; i < size; i += 1) {
     for (let j = 0; j < size; j += 1) {
       let value;
-      if (i < rows && j < columns) value = cost[i * columns + j];
+      if (i < rows && j < columns) value = entry(cost[i * columns + j]);
       else if (limited && i >= rows && j >= columns) value = 0;
       else value = filler;
       square[i * size + j] = value;

@@ -1,5 +1,6 @@
 /** Cost matrices between tracks and detections (IoU distance, optionally fused with score). */
 import { iouDistanceMatrix } from '../geometry/boxes.js';
+import { appearanceSimilarity } from './appearance.js';
 
 function flatBoxes(items) {
   const flat = new Float64Array(items.length * 4);
@@ -22,4 +23,28 @@ export function fuseScore(cost, rows, detections) {
     }
   }
   return fused;
+}
+
+/** Appearance similarity (0..1) of every track/detection pair; NaN where either has none. */
+export function similarityMatrix(tracks, detections) {
+  const similarity = new Float64Array(tracks.length * detections.length);
+  tracks.forEach((track, i) => {
+    detections.forEach((detection, j) => {
+      const value = appearanceSimilarity(track.embedding, detection.embedding);
+      similarity[i * detections.length + j] = value === null ? Number.NaN : value;
+    });
+  });
+  return similarity;
+}
+
+/**
+ * Pairs allowed by `cost` <= limit get `weight` * (1 - similarity) added, so among plausible
+ * pairs the ones that look alike win; pairs over the limit become Infinity.
+ */
+export function addAppearance(cost, similarity, limit, weight) {
+  return cost.map((value, k) => {
+    if (!(value <= limit)) return Infinity;
+    const similar = similarity[k];
+    return Number.isNaN(similar) ? value : value + weight * (1 - similar);
+  });
 }

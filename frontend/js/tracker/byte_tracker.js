@@ -6,10 +6,11 @@
  */
 import { resolveOptions, requireNumber, requireBoolean } from '../geometry/options.js';
 import { linearAssignment } from './assignment.js';
-import { fuseScore, iouDistance } from './association.js';
+import { addAppearance, fuseScore, iouDistance, similarityMatrix } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
 import { selectDetections } from './detections.js';
+import { recoveryCostMatrix } from './recovery.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   /** detections at or above this score take part in the first association */
@@ -30,16 +31,40 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   fuseScore: true,
   /** tracked and lost tracks closer than this (1 - IoU) are duplicates; the younger goes */
   duplicateDistance: 0.15,
+  /**
+   * a confirmed track lost for at most this many frames (a person hidden behind another) is
+   * still reported, with its Kalman-predicted box and `predicted` = 1; 0 reports only tracks
+   * matched this frame
+   */
+  coastFrames: 0,
+  /**
+   * lost tracks left unmatched by IoU may take a leftover high-score detection whose centre is
+   * within this many track heights (the gate widens by one height per 25 frames lost; see
+   * recovery.js); 0 disables
+   */
+  recoveryDistance: 0.5,
+  /** only tracks lost for at most this many frames are recovered by position */
+  recoveryMaxFrames: 5,
+  /** recovery also needs at least this appearance similarity (needs detections.embeddings) */
+  recoveryMinSimilarity: 0.9,
+  /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
+  appearanceWeight: 0.3,
+  /** share of a track's appearance signature kept at each update */
+  appearanceKeep: 0.9,
 });
 
 export class ByteTracker {
   constructor(options = {}) {
     const resolved = resolveOptions('ByteTracker', BYTE_TRACKER_DEFAULTS, options);
     for (const key of ['highThreshold', 'lowThreshold', 'newTrackThreshold', 'matchThreshold',
-      'lowMatchThreshold', 'unconfirmedMatchThreshold', 'duplicateDistance']) {
+      'lowMatchThreshold', 'unconfirmedMatchThreshold', 'duplicateDistance', 'recoveryMinSimilarity',
+      'appearanceWeight', 'appearanceKeep']) {
       requireNumber('ByteTracker', key, resolved[key], { min: 0, max: 1 });
     }
     requireNumber('ByteTracker', 'trackBuffer', resolved.trackBuffer, { min: 0, integer: true });
+    requireNumber('ByteTracker', 'recoveryDistance', resolved.recoveryDistance, { min: 0 });
+    requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
+    requireNumber('ByteTracker', 'coastFrames', resolved.coastFrames, { min: 0, integer: true });
     requireBoolean('ByteTracker', 'fuseScore', resolved.fuseScore);
     if (resolved.lowThreshold > resolved.highThreshold) {
       throw new RangeError('ByteTracker: lowThreshold must not exceed highThreshold');
@@ -66,10 +91,12 @@ export class ByteTracker {
 
   /**
    * @param {object} detections  Detections (see the contract)
-   * @param {{frameIndex: number, timestamp: number}} frame
-   * @returns Detections of the confirmed tracks matched this frame, with trackIds
+   * @param {{frameIndex: number, timestamp: number, width?: number, height?: number}} frame
+   *   width/height (of the frame, optional): predicted boxes whose centre leaves it are not reported
+   * @returns Detections of the confirmed tracks matched this frame (and of the coasting ones,
+   *   see coastFrames), with trackIds, detectionIndices (-1 when predicted) and predicted flags
    */
-  update(detections, { frameIndex, timestamp } = {}) {
+  update(detections, { frameIndex, timestamp, width = Infinity, height = Infinity } = {}) {
     requireNumber('ByteTracker.update', 'frameIndex', frameIndex, { integer: true });
     requireNumber('ByteTracker.update', 'timestamp', timestamp);
     this.frameCount += 1;
@@ -88,21 +115,40 @@ export class ByteTracker {
     const removed = [];
 
     // 1. confirmed + lost tracks against high-score detections
+    const { matchThreshold, appearanceWeight, appearanceKeep } = this.options;
     let cost = iouDistance(pool, high);
     if (this.options.fuseScore) cost = fuseScore(cost, pool.length, high);
-    const first = linearAssignment(cost, pool.length, high.length, this.options.matchThreshold);
+    if (appearanceWeight > 0) cost = addAppearance(cost, similarityMatrix(pool, high), matchThreshold, appearanceWeight);
+    const first = linearAssignment(cost, pool.length, high.length, matchThreshold + appearanceWeight);
     for (const [t, d] of first.matches) {
-      pool[t].update(this.filter, high[d], frame);
+      pool[t].update(this.filter, high[d], frame, appearanceKeep);
       matched.push(pool[t]);
     }
 
+    const unmatchedPool = first.unmatchedRows.map((t) => pool[t]);
+    const leftovers = unmatchedPool.filter((track) => track.state === TrackState.TRACKED);
+
+    // 1b. lost tracks against the high-score detections IoU could not place, by position
+    let highLeft = first.unmatchedColumns;
+    if (this.options.recoveryDistance > 0) {
+      const lost = unmatchedPool.filter((track) => track.state === TrackState.LOST
+        && frame - track.lastFrame <= this.options.recoveryMaxFrames);
+      const candidates = highLeft.map((d) => high[d]);
+      const recoveryCost = recoveryCostMatrix(lost, candidates, frame, similarityMatrix(lost, candidates),
+        this.options.recoveryMinSimilarity, this.options.recoveryDistance);
+      const recovery = linearAssignment(recoveryCost, lost.length, candidates.length, this.options.recoveryDistance + 1);
+      for (const [t, d] of recovery.matches) {
+        lost[t].update(this.filter, candidates[d], frame, appearanceKeep);
+        matched.push(lost[t]);
+      }
+      highLeft = recovery.unmatchedColumns.map((d) => highLeft[d]);
+    }
+
     // 2. still-tracked leftovers against low-score detections
-    const leftovers = first.unmatchedRows.map((t) => pool[t])
-      .filter((track) => track.state === TrackState.TRACKED);
     const second = linearAssignment(iouDistance(leftovers, low), leftovers.length, low.length,
       this.options.lowMatchThreshold);
     for (const [t, d] of second.matches) {
-      leftovers[t].update(this.filter, low[d], frame);
+      leftovers[t].update(this.filter, low[d], frame, appearanceKeep);
       matched.push(leftovers[t]);
     }
     for (const t of second.unmatchedRows) {
@@ -111,13 +157,13 @@ export class ByteTracker {
     }
 
     // 3. unconfirmed tracks against the high-score detections nobody took
-    const remaining = first.unmatchedColumns.map((d) => high[d]);
+    const remaining = highLeft.map((d) => high[d]);
     let unconfirmedCost = iouDistance(unconfirmed, remaining);
     if (this.options.fuseScore) unconfirmedCost = fuseScore(unconfirmedCost, unconfirmed.length, remaining);
     const third = linearAssignment(unconfirmedCost, unconfirmed.length, remaining.length,
       this.options.unconfirmedMatchThreshold);
     for (const [t, d] of third.matches) {
-      unconfirmed[t].update(this.filter, remaining[d], frame);
+      unconfirmed[t].update(this.filter, remaining[d], frame, appearanceKeep);
       matched.push(unconfirmed[t]);
     }
     for (const t of third.unmatchedRows) {
@@ -143,7 +189,7 @@ export class ByteTracker {
     }
 
     this.#mergePools(matched, newlyLost);
-    return this.#output(detections, frame);
+    return this.#output(detections, frame, { width, height });
   }
 
   /** High and low score detections as Track candidates (boxes of zero size are skipped). */
@@ -155,7 +201,7 @@ export class ByteTracker {
       if (candidate.score >= highThreshold) high.push(candidate);
       else if (candidate.score > lowThreshold) low.push(candidate);
     }
-    const toTrack = (c) => new Track(c.box, c.score, c.index);
+    const toTrack = (c) => new Track(c.box, c.score, c.index, c.embedding);
     return { high: high.map(toTrack), low: low.map(toTrack) };
   }
 
@@ -182,35 +228,60 @@ export class ByteTracker {
     this.lostTracks = lost.filter((_, j) => !dropLost.has(j));
   }
 
-  /** Detections of the confirmed tracks updated this frame, ordered by track id. */
-  #output(detections, frame) {
+  /** Lost tracks still reported (recently lost, centre inside the frame). */
+  #coasting(frame, { width, height }) {
+    const { coastFrames } = this.options;
+    if (coastFrames === 0) return [];
+    return this.lostTracks.filter((track) => {
+      if (frame - track.lastFrame > coastFrames) return false;
+      const [x1, y1, x2, y2] = track.box;
+      const cx = (x1 + x2) / 2;
+      const cy = (y1 + y2) / 2;
+      return cx >= 0 && cy >= 0 && cx <= width && cy <= height && x2 > x1 && y2 > y1;
+    });
+  }
+
+  /** Detections of the confirmed tracks updated this frame (then coasting ones), by track id. */
+  #output(detections, frame, frameSize) {
     const shown = this.trackedTracks
       .filter((track) => track.isActivated && track.lastFrame === frame)
+      .concat(this.#coasting(frame, frameSize))
       .sort((a, b) => a.trackId - b.trackId);
-    const n = shown.length;
-    const keypointCount = detections.keypoints ? (detections.keypointCount || 17) : 0;
-    const output = {
-      count: n,
-      boxes: new Float32Array(4 * n),
-      scores: new Float32Array(n),
-      classIds: new Int32Array(n),
-      keypoints: keypointCount ? new Float32Array(n * keypointCount * 3) : null,
-      keypointCount,
-      trackIds: new Int32Array(n),
-      detectionIndices: new Int32Array(n),
-    };
-    shown.forEach((track, k) => {
-      const i = track.detectionIndex;
-      output.boxes.set(detections.boxes.subarray(i * 4, i * 4 + 4), k * 4);
-      output.scores[k] = detections.scores[i];
-      output.classIds[k] = detections.classIds ? detections.classIds[i] : 0;
-      if (keypointCount) {
-        const size = keypointCount * 3;
-        output.keypoints.set(detections.keypoints.subarray(i * size, (i + 1) * size), k * size);
-      }
-      output.trackIds[k] = track.trackId;
-      output.detectionIndices[k] = i;
-    });
-    return output;
+    return buildOutput(detections, shown, frame);
   }
+}
+
+/** The Detections the tracker returns; a coasting track has its predicted box and no keypoints. */
+function buildOutput(detections, shown, frame) {
+  const n = shown.length;
+  const keypointCount = detections.keypoints ? (detections.keypointCount || 17) : 0;
+  const size = keypointCount * 3;
+  const output = {
+    count: n,
+    boxes: new Float32Array(4 * n),
+    scores: new Float32Array(n),
+    classIds: new Int32Array(n),
+    keypoints: keypointCount ? new Float32Array(n * size) : null,
+    keypointCount,
+    trackIds: new Int32Array(n),
+    detectionIndices: new Int32Array(n),
+    predicted: new Uint8Array(n),
+  };
+  shown.forEach((track, k) => {
+    output.trackIds[k] = track.trackId;
+    if (track.lastFrame !== frame) {
+      output.boxes.set(track.box, k * 4);
+      output.scores[k] = track.score;
+      output.detectionIndices[k] = -1;
+      output.predicted[k] = 1;
+      return;
+    }
+    const i = track.detectionIndex;
+    output.boxes.set(detections.boxes.subarray(i * 4, i * 4 + 4), k * 4);
+    output.scores[k] = detections.scores[i];
+    output.classIds[k] = detections.classIds ? detections.classIds[i] : 0;
+    if (keypointCount) output.keypoints.set(detections.keypoints.subarray(i * size, (i + 1) * size), k * size);
+    output.detectionIndices[k] = i;
+  });
+  return output;
 }

@@ -13,13 +13,15 @@ export function requireDetections(detections, owner = 'Detections') {
 /** Person detections with a positive-size box: [{ index, box: [x1,y1,x2,y2], score }]. */
 export function selectDetections(detections) {
   requireDetections(detections, 'ByteTracker.update');
-  const { count, boxes, scores, classIds } = detections;
+  const { count, boxes, scores, classIds, embeddings } = detections;
+  const size = embeddings ? embeddings.length / Math.max(1, count) : 0;
   const selected = [];
   for (let i = 0; i < count; i += 1) {
     if (classIds && classIds[i] !== 0) continue;
     const box = [boxes[i * 4], boxes[i * 4 + 1], boxes[i * 4 + 2], boxes[i * 4 + 3]];
     if (!(box[2] > box[0]) || !(box[3] > box[1])) continue;
-    selected.push({ index: i, box, score: scores[i] });
+    const embedding = size ? embeddings.subarray(i * size, (i + 1) * size) : null;
+    selected.push({ index: i, box, score: scores[i], embedding });
   }
   return selected;
 }

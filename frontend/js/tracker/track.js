@@ -1,4 +1,5 @@
 /** One tracked person: Kalman state plus the bookkeeping ByteTrack needs. */
+import { blendEmbedding } from './appearance.js';
 import { boxToMeasurement, meanToBox } from './kalman.js';
 
 export const TrackState = Object.freeze({ TRACKED: 'tracked', LOST: 'lost', REMOVED: 'removed' });
@@ -8,7 +9,8 @@ export class Track {
    * A candidate made from detection `detectionIndex` (box [x1, y1, x2, y2], score).
    * It has no id and no Kalman state until activate().
    */
-  constructor(box, score, detectionIndex) {
+  constructor(box, score, detectionIndex, embedding = null) {
+    this.embedding = embedding ? Float32Array.from(embedding) : null;
     this.detectionBox = box;
     this.score = score;
     this.detectionIndex = detectionIndex;
@@ -46,7 +48,8 @@ export class Track {
   }
 
   /** Correct with a matched detection (a tracked track, or a lost one found again). */
-  update(filter, detection, frame) {
+  update(filter, detection, frame, embeddingKeep = 0.9) {
+    this.embedding = blendEmbedding(this.embedding, detection.embedding, embeddingKeep);
     const wasLost = this.state !== TrackState.TRACKED;
     ({ mean: this.mean, covariance: this.covariance } = filter.update(
       this.mean, this.covariance, boxToMeasurement(...detection.detectionBox)));
