@@ -64,3 +64,21 @@ test('update without track ids is an error', () => {
   const untracked = { ...trackedAt([{ id: 1, x: 5, y: 5 }]), trackIds: undefined };
   assert.throws(() => engine.update(untracked, { frameIndex: 0, timestamp: 0 }), /trackIds/);
 });
+
+test('predicted (hidden) tracks count in zone occupancy but never cross a line', () => {
+  const engine = new CountingEngine({
+    lines: [{ id: 'line', a: [100, 0], b: [100, 200], confirmFrames: 1 }],
+    zones: [{ id: 'all', polygon: [[0, 0], [200, 0], [200, 200], [0, 200]] }],
+  });
+  const frame = (frameIndex, x, predicted) => {
+    const tracked = trackedAt([{ id: 1, x, y: 100 }]);
+    tracked.predicted = Uint8Array.from([predicted ? 1 : 0]);
+    return engine.update(tracked, { frameIndex, timestamp: frameIndex / 25 });
+  };
+  frame(0, 120, false);
+  const hidden = frame(1, 80, true);
+  assert.equal(hidden.zones.all.occupancy, 1);
+  assert.deepEqual(hidden.lines.line, { in: 0, out: 0 });
+  const back = frame(2, 125, false);
+  assert.deepEqual(back.lines.line, { in: 0, out: 0 }, 'the guess on the other side is not a crossing');
+});

@@ -120,3 +120,22 @@ for (const [options, message] of badOptions) {
 test('update requires frameIndex and timestamp', () => {
   assert.throws(() => new ByteTracker().update(detectionsFromBoxes([]), {}), /frameIndex/);
 });
+
+test('random crowds never give two outputs the same id in one frame', () => {
+  let state = 7;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const tracker = new ByteTracker({ coastFrames: 5 });
+  for (let frame = 1; frame <= 300; frame += 1) {
+    const rows = Array.from({ length: Math.floor(random() * 12) }, () => {
+      const x = random() * 600;
+      const y = random() * 400;
+      return { box: [x, y, x + 20 + random() * 40, y + 60 + random() * 80], score: random() };
+    });
+    const out = tracker.update(detectionsFromBoxes(rows), { frameIndex: frame, timestamp: frame / 25 });
+    const ids = Array.from(out.trackIds);
+    assert.equal(new Set(ids).size, ids.length, `frame ${frame}`);
+  }
+});
