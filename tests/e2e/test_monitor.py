@@ -19,6 +19,18 @@ CLIP = SHARED_DATA / "TUD-Stadtmitte" / "TUD-Stadtmitte.mp4"
 FRAME = (640, 480)
 PASSWORD = "quiet harbour lights 42"
 WAIT_MS = 240_000  # generous: the model runs on a shared 2-core CPU
+COLOURED_FLOOR_CELLS = """() => {
+    // Heatmap cells are saturated colours; the plan itself is white, grey grid lines and a
+    // teal frame (left out: only the inside, 4 px from the edges, is looked at).
+    const canvas = document.querySelector('[data-testid=floor-canvas]');
+    const inside = canvas.getContext('2d').getImageData(4, 4, canvas.width - 8, canvas.height - 28).data;
+    let coloured = 0;
+    for (let i = 0; i < inside.length; i += 4) {
+        const [r, g, b] = [inside[i], inside[i + 1], inside[i + 2]];
+        if (Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured += 1;
+    }
+    return coloured > 50;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +137,18 @@ def test_webcam_count_alert_offline_and_csv(live_server, webcam_page, artifacts)
         ("Pavement", "polygon", "front-door"), ("Shop door", "line", "front-door")]
     line_key = f"zone-{zones[1].id}"
 
+    # Floor plan: four floor corners clicked on the picture, 6 m x 10 m; heatmap layer on.
+    page.click("[data-testid=calibrate-floor]")
+    for corner in [(60, 470), (600, 470), (470, 230), (160, 230)]:
+        page.mouse.click(*frame_point(page, *corner))
+    page.fill("#floor-width", "6")
+    page.fill("#floor-depth", "10")
+    page.click("#floor-apply")
+    assert "Floor plan set: 6 m × 10 m" in page.inner_text("#status-area")
+    page.click("#layers-menu summary")
+    page.check("[data-testid=layer-heatmap]")
+    page.click("#layers-menu summary")
+
     page.click("[data-testid=start]")
     # Counts update: people in view, a crossing of the line, and an alert for the low threshold.
     page.wait_for_function("Number(document.getElementById('kpi-people').textContent) > 0",
@@ -137,6 +161,8 @@ def test_webcam_count_alert_offline_and_csv(live_server, webcam_page, artifacts)
         " + Number(document.getElementById('kpi-out').textContent) > 0", timeout=WAIT_MS)
     page.wait_for_function("Number(document.querySelector('[data-testid=connection-state]')"
                            ".dataset.sentSamples) > 0", timeout=WAIT_MS)
+    # Foot points land on the bird's-eye floor plan (coloured cells on the floor canvas).
+    page.wait_for_function(COLOURED_FLOOR_CELLS, timeout=WAIT_MS)
 
     # The server goes away for a while: the page says so and keeps the batches.
     live_server.stop()

@@ -95,10 +95,13 @@ export class MonitorControls {
 
   paintFloor(stage, snapshot, calibration) {
     if (!calibration) return;
+    // The canvas takes the plan's proportions (at most 360 x 480 px).
     const canvas = byId('floor-canvas');
-    const height = Math.round(Math.min(480, Math.max(160, 360 * (calibration.depthMetres / calibration.widthMetres))));
-    if (canvas.width !== 360 || canvas.height !== height) {
-      canvas.width = 360;
+    const ratio = calibration.depthMetres / calibration.widthMetres;
+    const width = Math.round(ratio * 360 > 480 ? 480 / ratio : 360);
+    const height = Math.round(width * ratio);
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
       canvas.height = height;
     }
     stage.paintFloor(canvas, snapshot, { widthMetres: calibration.widthMetres, depthMetres: calibration.depthMetres });
