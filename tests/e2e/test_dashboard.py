@@ -80,3 +80,14 @@ def test_second_browser_follows_a_running_session_live(live_server, browser, art
     manager.wait_for_function("[...document.querySelectorAll('#server-charts img')]"
                               ".every((image) => image.complete && image.naturalWidth > 0)")
     manager.screenshot(path=str(artifacts / "dashboard-live.png"), full_page=True)
+
+    # A new session starts elsewhere: the manager's page switches to it by itself.
+    second = post_json(counter, "/api/runs", {"client_run_id": str(uuid.uuid4()),
+                                              "source_kind": "webcam", "camera_key": "back-door",
+                                              "label": "Camera back-door"})
+    second_id = second["body"]["id"]
+    assert post_json(counter, f"/api/runs/{second_id}/batches",
+                     batch("line-back", now + timedelta(seconds=9), 1, 0))["status"] == 201
+    manager.wait_for_function(f"document.getElementById('run-select').value === '{second_id}'")
+    manager.wait_for_function("document.getElementById('kpi-samples').textContent === '2'")
+    assert "back-door" in manager.inner_text("#run-meta")

@@ -14,10 +14,17 @@ function main() {
   const api = new ApiResources(new HttpClient({ csrfToken: config.csrfToken }));
   const status = new StatusArea(byId('status-area'));
   const view = new RunView();
-  const state = { runId: null, refreshTimer: null, refreshing: false };
+  // followLatest: no session picked by hand, so show whichever session is active now.
+  const state = { runId: null, refreshTimer: null, refreshing: false, followLatest: true, runs: [] };
 
   const live = new LiveStream({
-    onCounts: () => scheduleRefresh(),
+    onCounts: (payload) => {
+      if (payload.run_id && payload.run_id !== state.runId && state.followLatest) switchTo(payload.run_id);
+      else scheduleRefresh();
+    },
+    onRun: (payload) => {
+      if (state.followLatest && payload.run_id && payload.run_id !== state.runId) switchTo(payload.run_id);
+    },
     onState: (value) => {
       byId('live-state').replaceChildren(h('span', { class: `live-dot ${value === 'live' ? 'is-live' : ''}` }),
         value === 'live' ? 'Live' : value === 'reconnecting' ? 'Reconnecting…' : 'Not live');
@@ -54,28 +61,48 @@ function main() {
     state.refreshTimer = setTimeout(() => { state.refreshTimer = null; refresh(); }, 1000);
   }
 
-  async function select(runId, runs) {
+  /** A session picked by hand: its own live stream while it runs. */
+  async function select(runId) {
     state.runId = runId;
     byId('run-select').value = String(runId);
-    const run = runs.find((candidate) => String(candidate.id) === String(runId));
+    const run = state.runs.find((candidate) => String(candidate.id) === String(runId));
     await refresh();
+    if (state.followLatest) return;
     if (run && !run.ended_at) live.follow(api.liveUrl(runId));
     else live.close();
   }
 
+  /** Following the latest session: another one became active (e.g. started elsewhere). */
+  async function switchTo(runId) {
+    if (!state.runs.some((run) => run.id === runId)) state.runs = await loadRuns();
+    await select(runId);
+    status.show(`Showing session #${runId}, the one active now.`);
+  }
+
   async function start() {
     try {
-      const runs = await loadRuns();
-      if (!runs.length) { status.show('No sessions yet.'); return; }
-      const requested = new URLSearchParams(location.search).get('run');
-      await select(requested && runs.some((run) => String(run.id) === requested) ? Number(requested) : runs[0].id, runs);
-      byId('run-select').addEventListener('change', (event) => select(Number(event.target.value), runs));
+      state.runs = await loadRuns();
+      byId('run-select').addEventListener('change', (event) => { state.followLatest = false; select(Number(event.target.value)); });
       byId('bucket-select').addEventListener('change', refresh);
-      status.show(`${runs.length} session${runs.length === 1 ? '' : 's'}.`);
+      if (!state.runs.length) {
+        status.show('No sessions yet. This page picks up a session as soon as one starts.');
+        setTimeout(() => location.reload(), 15000);
+        return;
+      }
+      const requested = new URLSearchParams(location.search).get('run');
+      if (requested && state.runs.some((run) => String(run.id) === requested)) {
+        state.followLatest = false;
+        await select(Number(requested));
+      } else {
+        await select(state.runs[0].id);
+        live.follow(api.liveUrl());
+      }
+      status.show(`${state.runs.length} session${state.runs.length === 1 ? '' : 's'}.${state.followLatest ? ' Following the most recently active one.' : ''}`);
     } catch (error) {
       status.error(error);
+    } finally {
+      document.body.dataset.dashboardReady = 'yes';
     }
-    document.body.dataset.dashboardReady = 'yes';
   }
 
   start();

@@ -74,7 +74,8 @@ export class SourcePicker {
     const name = byId('camera-name').value.trim();
     const cameraKey = cameraKeyFromLabel(name || label);
     byId('camera-name').value = cameraKey;
-    this.onOpen({ kind: 'webcam', deviceId: select.value || null, label, cameraKey });
+    // After the first permission the browser reveals the cameras' names: list them again.
+    Promise.resolve(this.onOpen({ kind: 'webcam', deviceId: select.value || null, label, cameraKey })).then(() => this.refreshCameras());
   }
 
   openVideo(id) {
