@@ -250,7 +250,7 @@ export class MonitorController {
   // ----- floor calibration -----
   beginFloorCalibration() {
     if (!this.source || this.loop) { this.status.show('Open a source and stop counting to calibrate the floor.', 'warning'); return; }
-    this.editorView.setEnabled(false, 'Click the four floor corners (see below).');
+    this.editorView.setEnabled(false, 'Click the four floor corners, then give the size above the picture.');
     this.calibrationView.begin();
     this.redrawOverlay();
   }

@@ -1,6 +1,6 @@
 // The picture: the frame canvas (video pixels + image heatmap) under the overlay canvas
 // (zones, tracks, editor handles). Canvas pixels are source-frame pixels; CSS scales them.
-import { drawOverlay } from '../overlay/overlay_renderer.js';
+import { drawOverlay, drawLabel } from '../overlay/overlay_renderer.js';
 import { paintImageHeatmap, paintFloorHeatmap } from '../heatmap_view/heatmap_painter.js';
 
 export class Stage {
@@ -86,9 +86,7 @@ export class Stage {
       context.beginPath();
       context.arc(x, y, 6 * scale, 0, Math.PI * 2);
       context.fill();
-      context.fillStyle = '#111827';
-      context.font = `700 ${Math.round(12 * scale)}px system-ui`;
-      context.fillText(['near-left', 'near-right', 'far-right', 'far-left'][index], x + 8 * scale, y - 8 * scale);
+      drawLabel(context, `${index + 1} ${['near-left', 'near-right', 'far-right', 'far-left'][index]}`, x + 8 * scale, y - 8 * scale, { background: 'rgba(146, 64, 14, .92)', scale });
     });
     context.restore();
   }

@@ -12,7 +12,7 @@ export function withAlpha(hex, alpha) {
   return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
 }
 
-function label(context, text, x, y, { background = 'rgba(15, 23, 42, .82)', color = '#fff', scale = 1 } = {}) {
+export function drawLabel(context, text, x, y, { background = 'rgba(15, 23, 42, .82)', color = '#fff', scale = 1 } = {}) {
   context.font = `600 ${Math.round(12 * scale)}px system-ui, sans-serif`;
   const width = context.measureText(text).width + 10 * scale;
   const height = 18 * scale;
@@ -60,7 +60,7 @@ export function drawZone(context, zone, { counts = null, selected = false, scale
     context.stroke();
     const [cx, cy] = polygonCentroid(zone.points);
     const text = counts ? `${zone.name}: ${occupancy}${zone.threshold !== null ? ` / ${zone.threshold}` : ''}` : zone.name;
-    label(context, text, cx - 30 * scale, cy, { background: alarm ? '#b91c1c' : withAlpha(zone.color, 0.92), scale });
+    drawLabel(context, text, cx - 30 * scale, cy, { background: alarm ? '#b91c1c' : withAlpha(zone.color, 0.92), scale });
     return;
   }
   const [a, b] = zone.points;
@@ -88,7 +88,7 @@ export function drawZone(context, zone, { counts = null, selected = false, scale
   const reach = 28 * scale;
   arrow(context, [middle[0] - nx * reach, middle[1] - ny * reach], [middle[0] + nx * reach, middle[1] + ny * reach], zone.color, scale);
   const text = counts ? `${zone.name}  in ${counts.in} · out ${counts.out}` : `${zone.name} (arrow = in)`;
-  label(context, text, Math.min(a[0], b[0]) + 4 * scale, Math.min(a[1], b[1]) - 6 * scale, { background: withAlpha(zone.color, 0.92), scale });
+  drawLabel(context, text, Math.min(a[0], b[0]) + 4 * scale, Math.min(a[1], b[1]) - 6 * scale, { background: withAlpha(zone.color, 0.92), scale });
 }
 
 export function drawHandles(context, zone, scale = 1) {
@@ -147,7 +147,7 @@ export function drawTracks(context, tracked, feet, trails, layers, scale = 1) {
       context.lineWidth = 2 * scale;
       context.strokeRect(x1, y1, x2 - x1, y2 - y1);
     }
-    if (layers.ids) label(context, `#${id}`, x1, y1, { background: color, scale });
+    if (layers.ids) drawLabel(context, `#${id}`, x1, y1, { background: color, scale });
     if (layers.feet && feet) {
       context.fillStyle = color;
       context.strokeStyle = '#fff';

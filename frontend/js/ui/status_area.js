@@ -33,7 +33,7 @@ export class StatusArea {
     this.connection.classList.toggle('is-pending', online && queuedBatches > 0);
     const queued = queuedBatches ? ` · ${queuedSamples} samples in ${queuedBatches} batch${queuedBatches === 1 ? '' : 'es'} waiting` : '';
     this.connection.textContent = online
-      ? `Saved ${sentSamples} samples${queued}`
+      ? (sentSamples || queuedBatches ? `Saved ${sentSamples} samples${queued}` : 'Connected')
       : `Offline: the server cannot be reached${queued}. They will be sent when it is back.`;
     this.connection.dataset.online = String(online);
     this.connection.dataset.queuedBatches = String(queuedBatches);
