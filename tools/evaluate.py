@@ -49,7 +49,7 @@ def parse_args(argv):
                         help='detector crops, e.g. \'[{"x":0,"y":0,"width":640,"height":480}]\' (default: whole frame)')
     parser.add_argument("--tracker-options", default="{}", metavar="JSON", help="ByteTracker options")
     parser.add_argument("--counting-options", default="{}", metavar="JSON",
-                        help="extra CountingEngine options (e.g. confirmFrames via lines is per line)")
+                        help='extra CountingEngine options, e.g. \'{"staleFrames": 50}\'')
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser.parse_args(argv)
 

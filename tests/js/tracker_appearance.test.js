@@ -105,3 +105,18 @@ test('coasting reports a hidden track with its predicted box, flagged, within th
   assert.ok(seen[8].x1 > seen[6].x1, 'the predicted box keeps moving');
   assert.deepEqual(seen[9].ids, [], 'no longer reported after coastFrames');
 });
+
+test('a track lost at the frame edge is not recovered by position (it left the view)', () => {
+  const tracker = new ByteTracker();
+  const ids = [];
+  for (let frame = 1; frame <= 12; frame += 1) {
+    // Walking out on the right edge of a 200 px wide frame, then someone alike appears nearby.
+    let rows = [{ box: [160, 40, 200, 120], color: RED }];
+    if (frame >= 7 && frame <= 8) rows = [];
+    if (frame >= 9) rows = [{ box: [125, 45, 158, 120], color: RED }];
+    const out = tracker.update(colouredDetections(rows), { frameIndex: frame, timestamp: frame / 25, width: 200, height: 200 });
+    ids.push(Array.from(out.trackIds));
+  }
+  assert.deepEqual(ids[5], [1]);
+  assert.deepEqual(ids[11], [2]);
+});

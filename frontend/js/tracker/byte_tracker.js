@@ -44,7 +44,7 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    */
   recoveryDistance: 0.5,
   /** only tracks lost for at most this many frames are recovered by position */
-  recoveryMaxFrames: 5,
+  recoveryMaxFrames: 10,
   /** recovery also needs at least this appearance similarity (needs detections.embeddings) */
   recoveryMinSimilarity: 0.9,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
@@ -131,8 +131,10 @@ export class ByteTracker {
     // 1b. lost tracks against the high-score detections IoU could not place, by position
     let highLeft = first.unmatchedColumns;
     if (this.options.recoveryDistance > 0) {
+      // A track last seen touching the frame's edge has most likely left the view.
       const lost = unmatchedPool.filter((track) => track.state === TrackState.LOST
-        && frame - track.lastFrame <= this.options.recoveryMaxFrames);
+        && frame - track.lastFrame <= this.options.recoveryMaxFrames
+        && !touchesEdge(track.detectionBox, width, height));
       const candidates = highLeft.map((d) => high[d]);
       const recoveryCost = recoveryCostMatrix(lost, candidates, frame, similarityMatrix(lost, candidates),
         this.options.recoveryMinSimilarity, this.options.recoveryDistance);
@@ -249,6 +251,14 @@ export class ByteTracker {
       .sort((a, b) => a.trackId - b.trackId);
     return buildOutput(detections, shown, frame);
   }
+}
+
+/** Is the box within 1% of the frame size from an edge? (false when the size is unknown) */
+function touchesEdge([x1, y1, x2, y2], width, height) {
+  if (!Number.isFinite(width) || !Number.isFinite(height)) return false;
+  const marginX = width * 0.01;
+  const marginY = height * 0.01;
+  return x1 <= marginX || y1 <= marginY || x2 >= width - marginX || y2 >= height - marginY;
 }
 
 /** The Detections the tracker returns; a coasting track has its predicted box and no keypoints. */
