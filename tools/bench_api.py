@@ -148,15 +148,19 @@ class Server:
         else:
             command = [str(VENV_BIN / "waitress-serve"), "--threads", "16", "--listen", bind,
                        "--call", "backend:create_app"]
+        # A file, not a pipe: an unread pipe fills up with the server's warnings and the
+        # server blocks on its next log line.
+        self.log_path = workdir / f"{kind}.log"
+        self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE)
+                                        stderr=self.log)
         self._wait_ready()
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited: {self.process.stderr.read()[-2000:]!r}")
+                raise RuntimeError(f"{self.kind} exited: {self.log_path.read_text()[-2000:]}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/healthz")
@@ -179,6 +183,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
 
 
 def reset_peak_rss(pids: list[int]) -> None:
