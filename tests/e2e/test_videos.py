@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.e2e.test_monitor import WAIT_MS, register_and_login
+from tests.e2e.test_monitor import WAIT_MS, database_rows, register_and_login
 from tools.harness import SHARED_DATA, probe_video
 
 CLIP = SHARED_DATA / "TUD-Campus" / "TUD-Campus.mp4"
@@ -51,3 +51,22 @@ def test_upload_play_process_whole_video_and_delete(live_server, page, artifacts
     page.click("[data-testid=delete-video]:has-text('Really delete?')")
     page.wait_for_selector("text=No videos yet.")
     assert not any(path.is_file() for path in upload_dir.rglob("*"))
+
+
+def test_local_file_is_counted_in_the_browser_and_never_uploaded(live_server, page):
+    register_and_login(page, live_server.url, "localfiles")
+    page.goto(f"{live_server.url}/monitor")
+    page.wait_for_selector("body[data-monitor-ready=yes]")
+    page.click("[data-source-tab=file]")
+    page.set_input_files("[data-testid=file-input]", str(CLIP))
+    page.wait_for_function("document.getElementById('stage-placeholder').hidden", timeout=WAIT_MS)
+    page.wait_for_selector("[data-testid=process-whole]:not([disabled])")
+    page.click("[data-testid=process-whole]")
+    page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
+    # The frame rate was measured from the file itself: every one of its frames was counted.
+    assert int(re.search(r"\d+", page.inner_text("[data-stat=frames]")).group()) == probe_video(CLIP).frames
+    page.wait_for_function("document.querySelector('[data-testid=connection-state]')"
+                           ".dataset.queuedBatches === '0'", timeout=WAIT_MS)
+    assert database_rows(live_server.app, "SELECT COUNT(*) FROM videos")[0][0] == 0
+    runs = database_rows(live_server.app, "SELECT source_kind, label FROM runs")
+    assert [(run.source_kind, run.label) for run in runs] == [("file", "TUD-Campus.mp4")]

@@ -10,7 +10,7 @@ export async function listCameras(mediaDevices = navigator.mediaDevices) {
 
 /** A stable key for zones drawn on a camera: the label the user gives it, slugged. */
 export function cameraKeyFromLabel(label) {
-  const slug = String(label || '').toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
+  const slug = String(label || '').toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
   return slug || 'camera';
 }
 
@@ -62,6 +62,48 @@ export async function openWebcam(video, { deviceId, label }) {
   };
 }
 
+/** Pure: frames per second from the media times of consecutive frames (median step). */
+export function fpsFromMediaTimes(times) {
+  const steps = [];
+  for (let i = 1; i < times.length; i += 1) {
+    const step = times[i] - times[i - 1];
+    if (step > 0.001) steps.push(step);
+  }
+  if (steps.length < 3) return null;
+  steps.sort((a, b) => a - b);
+  const median = steps[Math.floor(steps.length / 2)];
+  return Math.round((1 / median) * 1000) / 1000;
+}
+
+/**
+ * A local file's frame rate is not in its metadata as the browser shows it: play a few
+ * frames muted, read their media times, go back to the start. null when it cannot tell.
+ */
+async function measureFps(video, frames = 12) {
+  if (typeof video.requestVideoFrameCallback !== 'function') return null;
+  const times = [];
+  const collected = new Promise((resolve) => {
+    const onFrame = (now, metadata) => {
+      times.push(metadata.mediaTime);
+      if (times.length >= frames) resolve();
+      else video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+    video.addEventListener('ended', resolve, { once: true });
+    setTimeout(resolve, 3000);
+  });
+  try {
+    video.playbackRate = 1;
+    await video.play();
+    await collected;
+  } catch (error) {
+    return null;
+  } finally {
+    video.pause();
+  }
+  return fpsFromMediaTimes(times);
+}
+
 export async function openFile(video, file) {
   const url = URL.createObjectURL(file);
   video.srcObject = null;
@@ -73,8 +115,9 @@ export async function openFile(video, file) {
     URL.revokeObjectURL(url);
     throw error;
   }
+  const fps = await measureFps(video);
   return {
-    kind: 'file', live: false, video, label: file.name, fps: null,
+    kind: 'file', live: false, video, label: file.name, fps,
     close() { video.pause(); video.removeAttribute('src'); video.load(); URL.revokeObjectURL(url); },
   };
 }
