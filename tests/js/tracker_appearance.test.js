@@ -92,18 +92,31 @@ test('a different-looking person at that place gets a new id', () => {
   assert.deepEqual(ids[13], [2]);
 });
 
-test('coasting reports a hidden track with its predicted box, flagged, within the frame', () => {
+test('coasting reports a person hidden behind another with the predicted box, flagged', () => {
   const tracker = new ByteTracker({ coastFrames: 3 });
   const seen = [];
   for (let frame = 1; frame <= 12; frame += 1) {
-    const rows = frame <= 6 ? [{ box: [100 + 2 * frame, 40, 130 + 2 * frame, 120], score: 0.9 }] : [];
+    // Person 1 walks right; person 2 stands in front of where person 1 disappears.
+    const rows = [{ box: [120, 30, 160, 130], score: 0.9 }];
+    if (frame <= 6) rows.push({ box: [100 + 2 * frame, 40, 130 + 2 * frame, 120], score: 0.9 });
     const out = tracker.update(detectionsFromBoxes(rows), { frameIndex: frame, timestamp: frame / 25, width: 640, height: 480 });
-    seen.push({ ids: Array.from(out.trackIds), predicted: Array.from(out.predicted), x1: out.boxes[0] });
+    const k = Array.from(out.trackIds).indexOf(2);
+    seen.push(k < 0 ? null : { predicted: out.predicted[k], x1: out.boxes[k * 4] });
   }
-  assert.deepEqual(seen[5], { ids: [1], predicted: [0], x1: 112 });
-  for (const index of [6, 7, 8]) assert.deepEqual(seen[index].predicted, [1], `frame ${index + 1}`);
+  assert.deepEqual(seen[5], { predicted: 0, x1: 112 });
+  for (const index of [6, 7, 8]) assert.equal(seen[index]?.predicted, 1, `frame ${index + 1}`);
   assert.ok(seen[8].x1 > seen[6].x1, 'the predicted box keeps moving');
-  assert.deepEqual(seen[9].ids, [], 'no longer reported after coastFrames');
+  assert.equal(seen[9], null, 'no longer reported after coastFrames');
+});
+
+test('a track lost in the open (nobody in front) does not coast', () => {
+  const tracker = new ByteTracker({ coastFrames: 3 });
+  const counts = [];
+  for (let frame = 1; frame <= 9; frame += 1) {
+    const rows = frame <= 6 ? [{ box: [100 + 2 * frame, 40, 130 + 2 * frame, 120], score: 0.9 }] : [];
+    counts.push(tracker.update(detectionsFromBoxes(rows), { frameIndex: frame, timestamp: frame / 25 }).count);
+  }
+  assert.deepEqual(counts, [1, 1, 1, 1, 1, 1, 0, 0, 0]);
 });
 
 test('a track lost at the frame edge is not recovered by position (it left the view)', () => {

@@ -36,7 +36,9 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    * still reported, with its Kalman-predicted box and `predicted` = 1; 0 reports only tracks
    * matched this frame
    */
-  coastFrames: 0,
+  coastFrames: 10,
+  /** a lost track coasts only while this share of its predicted box is covered by someone seen */
+  coastOverlap: 0.3,
   /**
    * lost tracks left unmatched by IoU may take a leftover high-score detection whose centre is
    * within this many track heights (the gate widens by one height per 25 frames lost; see
@@ -58,7 +60,7 @@ export class ByteTracker {
     const resolved = resolveOptions('ByteTracker', BYTE_TRACKER_DEFAULTS, options);
     for (const key of ['highThreshold', 'lowThreshold', 'newTrackThreshold', 'matchThreshold',
       'lowMatchThreshold', 'unconfirmedMatchThreshold', 'duplicateDistance', 'recoveryMinSimilarity',
-      'appearanceWeight', 'appearanceKeep']) {
+      'appearanceWeight', 'appearanceKeep', 'coastOverlap']) {
       requireNumber('ByteTracker', key, resolved[key], { min: 0, max: 1 });
     }
     requireNumber('ByteTracker', 'trackBuffer', resolved.trackBuffer, { min: 0, integer: true });
@@ -230,16 +232,23 @@ export class ByteTracker {
     this.lostTracks = lost.filter((_, j) => !dropLost.has(j));
   }
 
-  /** Lost tracks still reported (recently lost, centre inside the frame). */
+  /**
+   * Lost tracks still reported: recently lost, centre inside the frame, and hidden behind
+   * someone seen this frame (the predicted box overlaps a matched track's box by at least
+   * `coastOverlap` of its area); a track lost in the open was more likely a false detection.
+   */
   #coasting(frame, { width, height }) {
-    const { coastFrames } = this.options;
+    const { coastFrames, coastOverlap } = this.options;
     if (coastFrames === 0) return [];
+    const visible = this.trackedTracks.filter((track) => track.lastFrame === frame).map((track) => track.detectionBox);
     return this.lostTracks.filter((track) => {
       if (frame - track.lastFrame > coastFrames) return false;
-      const [x1, y1, x2, y2] = track.box;
+      const box = track.box;
+      const [x1, y1, x2, y2] = box;
       const cx = (x1 + x2) / 2;
       const cy = (y1 + y2) / 2;
-      return cx >= 0 && cy >= 0 && cx <= width && cy <= height && x2 > x1 && y2 > y1;
+      if (!(cx >= 0 && cy >= 0 && cx <= width && cy <= height && x2 > x1 && y2 > y1)) return false;
+      return visible.some((other) => coveredFraction(box, other) >= coastOverlap);
     });
   }
 
@@ -251,6 +260,14 @@ export class ByteTracker {
       .sort((a, b) => a.trackId - b.trackId);
     return buildOutput(detections, shown, frame);
   }
+}
+
+/** Share of box `a`'s area covered by box `b`. */
+function coveredFraction([ax1, ay1, ax2, ay2], [bx1, by1, bx2, by2]) {
+  const w = Math.min(ax2, bx2) - Math.max(ax1, bx1);
+  const h = Math.min(ay2, by2) - Math.max(ay1, by1);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / ((ax2 - ax1) * (ay2 - ay1));
 }
 
 /** Is the box within 1% of the frame size from an edge? (false when the size is unknown) */
