@@ -67,6 +67,13 @@ def test_local_file_is_counted_in_the_browser_and_never_uploaded(live_server, pa
     assert int(re.search(r"\d+", page.inner_text("[data-stat=frames]")).group()) == probe_video(CLIP).frames
     page.wait_for_function("document.querySelector('[data-testid=connection-state]')"
                            ".dataset.queuedBatches === '0'", timeout=WAIT_MS)
+    # Played at normal speed: counted until the video ends by itself.
+    page.click("[data-testid=start]")
+    page.wait_for_function("document.getElementById('summary-meta').textContent.startsWith('Live · finished')",
+                           timeout=WAIT_MS)
+    page.wait_for_function("document.querySelector('[data-testid=connection-state]')"
+                           ".dataset.queuedBatches === '0'", timeout=WAIT_MS)
+
     assert database_rows(live_server.app, "SELECT COUNT(*) FROM videos")[0][0] == 0
     runs = database_rows(live_server.app, "SELECT source_kind, label FROM runs")
-    assert [(run.source_kind, run.label) for run in runs] == [("file", "TUD-Campus.mp4")]
+    assert [(run.source_kind, run.label) for run in runs] == [("file", "TUD-Campus.mp4")] * 2

@@ -154,6 +154,7 @@ export class MonitorController {
       heatmapCellSize: this.config.heatmapCellSize, heatmapDecayPerSecond: this.controls.heatmapDecay(), floorCalibration: this.floorCalibration,
     });
     this.panel.reset(this.editor.zones);
+    if (!this.source.live && !wholeVideo && this.source.video.ended) this.source.video.currentTime = 0;
     const startMedia = this.source.live ? 0 : (wholeVideo ? 0 : this.source.video.currentTime);
     const epochAtZeroMs = Date.now() - startMedia * 1000;
     this.session = new CountingSession({
