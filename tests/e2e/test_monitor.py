@@ -229,3 +229,38 @@ def test_webcam_count_alert_offline_and_csv(live_server, webcam_page, artifacts)
                            ".every((image) => image.complete && image.naturalWidth > 0)")
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
     assert page.inner_text("#kpi-samples") == str(made)
+
+
+def test_counts_queued_offline_survive_closing_the_page(live_server, webcam_page):
+    """Counting ends while the server is away; the tab is closed; the next visit sends what
+    waited in IndexedDB, each batch once."""
+    page = webcam_page
+    register_and_login(page, live_server.url, "laptop")
+    open_webcam(page, live_server.url, "entrance")
+    page.click("[data-testid=start]")
+    page.wait_for_function("Number(document.querySelector('[data-testid=connection-state]')"
+                           ".dataset.sentSamples) > 0", timeout=WAIT_MS)
+    live_server.stop()
+    page.wait_for_function("Number(document.querySelector('[data-testid=connection-state]')"
+                           ".dataset.queuedBatches) >= 2", timeout=WAIT_MS)
+    page.click("[data-testid=stop]")
+    page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
+    assert "still waiting for the server" in page.inner_text("#status-area")
+    made = int(page.get_attribute("[data-testid=summary]", "data-samples"))
+    context = page.context
+    page.close()
+
+    live_server.start()
+    later = context.new_page()
+    later.goto(f"{live_server.url}/monitor")
+    later.wait_for_selector("body[data-monitor-ready=yes]")
+    later.wait_for_function("document.querySelector('[data-testid=connection-state]')"
+                            ".dataset.queuedBatches === '0'", timeout=WAIT_MS)
+    runs = database_rows(live_server.app, "SELECT id FROM runs")
+    assert len(runs) == 1
+    stored = database_rows(live_server.app, "SELECT COUNT(*) FROM count_samples WHERE run_id = :run",
+                           run=runs[0].id)[0][0]
+    doubled = database_rows(live_server.app, "SELECT zone_key, ts FROM count_samples WHERE run_id = :run "
+                            "GROUP BY zone_key, ts HAVING COUNT(*) > 1", run=runs[0].id)
+    assert stored == made
+    assert doubled == []
