@@ -87,4 +87,5 @@ test('finish with the engine flush adds its events and a sample with the final c
   assert.deepEqual(body.samples.filter((s) => s.zone_key === 'zone-5').map((s) => s.entries), [1, 1]);
   assert.deepEqual(body.events.map((e) => [e.kind, e.track_id, e.ts]), [['in', 9, '2026-01-01T12:00:00.000Z']]);
   assert.deepEqual(body.samples.filter((s) => s.zone_key === 'zone-5').map((s) => s.ts), ['2026-01-01T12:00:00.000Z', '2026-01-01T12:00:00.001Z']);
+  assert.deepEqual(body.samples.filter((s) => s.zone_key === 'frame').map((s) => s.occupancy), [1, 0]);
 });

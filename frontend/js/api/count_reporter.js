@@ -59,8 +59,9 @@ export class CountReporter {
         this.pendingEvents.push(this.toApiEvent({ ...event, timestamp: event.timestamp ?? this.latest.timestamp }));
         this.totalEvents += 1;
       }
-      // One millisecond after the last frame, so no two samples of a zone share a time.
-      this.latest = { ...this.latest, timestamp: this.latest.timestamp + 0.001, result: { ...this.latest.result, lines: finalResult.lines, zones: finalResult.zones } };
+      // One millisecond after the last frame, so no two samples of a zone share a time; every
+      // track has ended, so nobody is in view any more (zones report the same after flush).
+      this.latest = { ...this.latest, timestamp: this.latest.timestamp + 0.001, personCount: 0, result: { ...this.latest.result, lines: finalResult.lines, zones: finalResult.zones } };
       this.takeSamples();
       return;
     }

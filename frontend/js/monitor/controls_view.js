@@ -73,6 +73,12 @@ export class MonitorControls {
     byId('run-badge').textContent = paused ? 'Paused' : byId('run-badge').textContent;
   }
 
+  showUnsaved(unsaved) {
+    const button = byId('save-zones');
+    button.classList.toggle('is-unsaved', unsaved);
+    button.title = unsaved ? 'Some changes are not saved yet' : 'Zones are saved';
+  }
+
   showDetector(text) { byId('detector-info').textContent = text; }
 
   showProgress(fraction) {

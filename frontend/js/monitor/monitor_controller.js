@@ -56,6 +56,7 @@ export class MonitorController {
     this.controls.paintFloor(this.stage, null, this.floorCalibration);
     this.editorView.setEnabled(true);
     this.panel.showZones(this.editor.zones);
+    this.controls.showUnsaved(false);
     this.controls.setState('preview', this.source);
     const saved = this.editor.zones.length;
     this.status.show(`${this.source.label}: ${video.videoWidth}×${video.videoHeight}. ${saved ? `${saved} saved zone${saved === 1 ? '' : 's'} loaded.` : 'Draw a line or a zone, then start counting.'}`, 'success');
@@ -111,6 +112,7 @@ export class MonitorController {
   /** The editor changed something: redraw, and list the zones in the panel when not counting. */
   zonesChanged() {
     this.redrawOverlay();
+    this.controls.showUnsaved(this.editor.dirty && this.zoneSync.canSave);
     if (!this.loop) this.panel.showZones(this.editor.zones);
   }
 
@@ -192,6 +194,7 @@ export class MonitorController {
   async saveZones() {
     const ids = await this.zoneSync.save(this.editor.zones, { frameWidth: this.stage.width, frameHeight: this.stage.height });
     this.editor.markSaved(ids);
+    this.controls.showUnsaved(false);
     this.redrawOverlay();
     return ids.size;
   }
