@@ -104,96 +104,90 @@ export class ByteTracker {
     this.frameCount += 1;
     this.lastFrameIndex = frameIndex;
     this.lastTimestamp = timestamp;
-    const frame = this.frameCount;
+    const step = { frame: this.frameCount, width, height, matched: [], newlyLost: [] };
     const { high, low } = this.#split(detections);
-
     const unconfirmed = this.trackedTracks.filter((track) => !track.isActivated);
-    const confirmed = this.trackedTracks.filter((track) => track.isActivated);
-    const pool = [...confirmed, ...this.lostTracks];
+    const pool = [...this.trackedTracks.filter((track) => track.isActivated), ...this.lostTracks];
     for (const track of pool) track.predict(this.filter);
 
-    const matched = [];
-    const newlyLost = [];
-    const removed = [];
+    const { unmatchedPool, highLeft } = this.#associateHigh(step, pool, high);
+    const leftovers = unmatchedPool.filter((track) => track.state === TrackState.TRACKED);
+    const unplaced = this.#recoverLost(step, unmatchedPool, highLeft);
+    this.#associateLow(step, leftovers, low);
+    const unclaimed = this.#associateUnconfirmed(step, unconfirmed, unplaced);
+    this.#startTracks(step, unclaimed);
+    this.#dropStale(step.frame);
+    this.#mergePools(step.matched, step.newlyLost);
+    return this.#output(detections, step.frame, { width, height });
+  }
 
-    // 1. confirmed + lost tracks against high-score detections
-    const { matchThreshold, appearanceWeight, appearanceKeep } = this.options;
+  #apply(step, track, detection) {
+    track.update(this.filter, detection, step.frame, this.options.appearanceKeep);
+    step.matched.push(track);
+  }
+
+  /** 1. Confirmed and lost tracks against high-score detections (IoU fused with score, plus appearance). */
+  #associateHigh(step, pool, high) {
+    const { matchThreshold, appearanceWeight } = this.options;
     let cost = iouDistance(pool, high);
     if (this.options.fuseScore) cost = fuseScore(cost, pool.length, high);
     if (appearanceWeight > 0) cost = addAppearance(cost, similarityMatrix(pool, high), matchThreshold, appearanceWeight);
-    const first = linearAssignment(cost, pool.length, high.length, matchThreshold + appearanceWeight);
-    for (const [t, d] of first.matches) {
-      pool[t].update(this.filter, high[d], frame, appearanceKeep);
-      matched.push(pool[t]);
-    }
+    const result = linearAssignment(cost, pool.length, high.length, matchThreshold + appearanceWeight);
+    for (const [t, d] of result.matches) this.#apply(step, pool[t], high[d]);
+    return { unmatchedPool: result.unmatchedRows.map((t) => pool[t]), highLeft: result.unmatchedColumns.map((d) => high[d]) };
+  }
 
-    const unmatchedPool = first.unmatchedRows.map((t) => pool[t]);
-    const leftovers = unmatchedPool.filter((track) => track.state === TrackState.TRACKED);
+  /** 1b. Recently lost tracks against the high-score detections IoU could not place, by position and looks. */
+  #recoverLost(step, unmatchedPool, candidates) {
+    const { recoveryDistance, recoveryMaxFrames, recoveryMinSimilarity } = this.options;
+    if (recoveryDistance === 0) return candidates;
+    // A track last seen touching the frame's edge has most likely left the view.
+    const lost = unmatchedPool.filter((track) => track.state === TrackState.LOST
+      && step.frame - track.lastFrame <= recoveryMaxFrames
+      && !touchesEdge(track.detectionBox, step.width, step.height));
+    const cost = recoveryCostMatrix(lost, candidates, step.frame, similarityMatrix(lost, candidates),
+      recoveryMinSimilarity, recoveryDistance);
+    const result = linearAssignment(cost, lost.length, candidates.length, recoveryDistance + 1);
+    for (const [t, d] of result.matches) this.#apply(step, lost[t], candidates[d]);
+    return result.unmatchedColumns.map((d) => candidates[d]);
+  }
 
-    // 1b. lost tracks against the high-score detections IoU could not place, by position
-    let highLeft = first.unmatchedColumns;
-    if (this.options.recoveryDistance > 0) {
-      // A track last seen touching the frame's edge has most likely left the view.
-      const lost = unmatchedPool.filter((track) => track.state === TrackState.LOST
-        && frame - track.lastFrame <= this.options.recoveryMaxFrames
-        && !touchesEdge(track.detectionBox, width, height));
-      const candidates = highLeft.map((d) => high[d]);
-      const recoveryCost = recoveryCostMatrix(lost, candidates, frame, similarityMatrix(lost, candidates),
-        this.options.recoveryMinSimilarity, this.options.recoveryDistance);
-      const recovery = linearAssignment(recoveryCost, lost.length, candidates.length, this.options.recoveryDistance + 1);
-      for (const [t, d] of recovery.matches) {
-        lost[t].update(this.filter, candidates[d], frame, appearanceKeep);
-        matched.push(lost[t]);
-      }
-      highLeft = recovery.unmatchedColumns.map((d) => highLeft[d]);
-    }
-
-    // 2. still-tracked leftovers against low-score detections
-    const second = linearAssignment(iouDistance(leftovers, low), leftovers.length, low.length,
+  /** 2. Tracked tracks still unmatched against low-score detections (IoU only); the rest are lost. */
+  #associateLow(step, leftovers, low) {
+    const result = linearAssignment(iouDistance(leftovers, low), leftovers.length, low.length,
       this.options.lowMatchThreshold);
-    for (const [t, d] of second.matches) {
-      leftovers[t].update(this.filter, low[d], frame, appearanceKeep);
-      matched.push(leftovers[t]);
-    }
-    for (const t of second.unmatchedRows) {
+    for (const [t, d] of result.matches) this.#apply(step, leftovers[t], low[d]);
+    for (const t of result.unmatchedRows) {
       leftovers[t].markLost();
-      newlyLost.push(leftovers[t]);
+      step.newlyLost.push(leftovers[t]);
     }
+  }
 
-    // 3. unconfirmed tracks against the high-score detections nobody took
-    const remaining = highLeft.map((d) => high[d]);
-    let unconfirmedCost = iouDistance(unconfirmed, remaining);
-    if (this.options.fuseScore) unconfirmedCost = fuseScore(unconfirmedCost, unconfirmed.length, remaining);
-    const third = linearAssignment(unconfirmedCost, unconfirmed.length, remaining.length,
-      this.options.unconfirmedMatchThreshold);
-    for (const [t, d] of third.matches) {
-      unconfirmed[t].update(this.filter, remaining[d], frame, appearanceKeep);
-      matched.push(unconfirmed[t]);
-    }
-    for (const t of third.unmatchedRows) {
-      unconfirmed[t].markRemoved();
-      removed.push(unconfirmed[t]);
-    }
+  /** 3. Unconfirmed tracks against the high-score detections nobody took; unmatched ones go. */
+  #associateUnconfirmed(step, unconfirmed, remaining) {
+    let cost = iouDistance(unconfirmed, remaining);
+    if (this.options.fuseScore) cost = fuseScore(cost, unconfirmed.length, remaining);
+    const result = linearAssignment(cost, unconfirmed.length, remaining.length, this.options.unconfirmedMatchThreshold);
+    for (const [t, d] of result.matches) this.#apply(step, unconfirmed[t], remaining[d]);
+    for (const t of result.unmatchedRows) unconfirmed[t].markRemoved();
+    return result.unmatchedColumns.map((d) => remaining[d]);
+  }
 
-    // 4. new tracks from confident detections left over
-    for (const d of third.unmatchedColumns) {
-      const candidate = remaining[d];
+  /** 4. New (unconfirmed) tracks from the confident detections left over. */
+  #startTracks(step, candidates) {
+    for (const candidate of candidates) {
       if (candidate.score < this.options.newTrackThreshold) continue;
-      candidate.activate(this.filter, this.nextTrackId, frame);
+      candidate.activate(this.filter, this.nextTrackId, step.frame);
       this.nextTrackId += 1;
-      matched.push(candidate);
+      step.matched.push(candidate);
     }
+  }
 
-    // 5. lost tracks too old are dropped
+  /** 5. Lost tracks older than the track buffer are dropped. */
+  #dropStale(frame) {
     for (const track of this.lostTracks) {
-      if (track.state === TrackState.LOST && frame - track.lastFrame > this.options.trackBuffer) {
-        track.markRemoved();
-        removed.push(track);
-      }
+      if (track.state === TrackState.LOST && frame - track.lastFrame > this.options.trackBuffer) track.markRemoved();
     }
-
-    this.#mergePools(matched, newlyLost);
-    return this.#output(detections, frame, { width, height });
   }
 
   /** High and low score detections as Track candidates (boxes of zero size are skipped). */
