@@ -77,3 +77,31 @@ def test_counts_and_tracking_are_in_line_with_the_reference(evaluation):
     assert report["detection"]["recall"] >= 0.7
     assert report["ours"]["mot"]["idf1"] >= 0.6
     assert report["ours"]["occupancy_mae"]["frame"] <= 1.5
+
+
+# The scoring rules themselves, on small tables (no browser needed).
+from tools.eval_metrics import match_events, net_events  # noqa: E402
+
+
+def test_net_events_drop_cancelled_counts():
+    events = [
+        {"type": "cross_raw", "zoneId": "l", "trackId": 1, "frameIndex": 3},
+        {"type": "in", "zoneId": "l", "trackId": 1, "frameIndex": 3},
+        {"type": "in", "zoneId": "l", "trackId": 1, "frameIndex": 9, "cancelled": True},
+        {"type": "out", "zoneId": "l", "trackId": 2, "frameIndex": 5},
+        {"type": "in", "zoneId": "other", "trackId": 3, "frameIndex": 6},
+    ]
+    assert [(e["trackId"], e["type"]) for e in net_events(events, "l")] == [(2, "out")]
+
+
+@pytest.mark.parametrize("predicted, reference, expected", [
+    ([(10, "in")], [(30, "in")], (1.0, 1.0)),           # 20 frames = 0.8 s apart: a match
+    ([(10, "in")], [(40, "in")], (0.0, 0.0)),           # 1.2 s apart: no match
+    ([(10, "in")], [(12, "out")], (0.0, 0.0)),          # opposite directions never match
+    ([(10, "in"), (11, "in")], [(10, "in")], (0.5, 1.0)),  # one-to-one
+    ([], [], (1.0, 1.0)),
+])
+def test_crossing_events_match_within_one_second_same_direction(predicted, reference, expected):
+    as_events = lambda rows: [{"frameIndex": f, "direction": d} for f, d in rows]  # noqa: E731
+    result = match_events(as_events(predicted), as_events(reference), fps=25)
+    assert (result["precision"], result["recall"]) == expected
