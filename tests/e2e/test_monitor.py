@@ -264,3 +264,51 @@ def test_counts_queued_offline_survive_closing_the_page(live_server, webcam_page
                             "GROUP BY zone_key, ts HAVING COUNT(*) > 1", run=runs[0].id)
     assert stored == made
     assert doubled == []
+
+
+def test_zone_editor_with_the_mouse_and_keyboard(live_server, webcam_page):
+    """Every tool, vertex dragging, flip, rename, undo and delete, saved per camera."""
+    page = webcam_page
+    register_and_login(page, live_server.url, "editor")
+    open_webcam(page, live_server.url, "hall")
+
+    # Polygon: clicks, closed by clicking the first corner again.
+    page.click("[data-testid=tool-polygon]")
+    for corner in [(100, 300), (300, 300), (300, 450), (100, 450), (101, 301)]:
+        page.mouse.click(*frame_point(page, *corner))
+    set_field(page, "zone-name", "Queue")
+    # Drag its corner (300, 450) to (350, 460).
+    drag(page, (300, 450), (350, 460))
+    # Band by drag, then the width; a line by two clicks, flipped.
+    page.click("[data-testid=tool-band]")
+    drag(page, (400, 200), (600, 200))
+    page.fill("#zone-width", "30")
+    page.press("#zone-width", "Tab")
+    page.click("[data-testid=tool-line]")
+    page.mouse.click(*frame_point(page, 20, 100))
+    page.mouse.click(*frame_point(page, 200, 100))
+    page.click("[data-testid=flip]")
+    # A rectangle, removed again by undo; a second line deleted with the Delete key.
+    page.click("[data-testid=tool-rectangle]")
+    drag(page, (500, 400), (620, 470))
+    page.click("[data-testid=undo]")
+    page.keyboard.press("l")
+    drag(page, (20, 200), (200, 200))
+    page.keyboard.press("Delete")
+    rows = page.locator("[data-testid=totals-row] td:first-child").all_inner_texts()
+    assert sorted(rows) == ["Band 1", "Line 1", "Queue"]
+    page.click("[data-testid=save-zones]")
+    page.wait_for_function("document.getElementById('status-area').textContent.includes('Saved 3 zones')")
+
+    # What the server keeps, as the API gives it back.
+    items = page.evaluate("fetch('/api/zones?camera_key=hall').then((r) => r.json())")["items"]
+    saved = {item["name"]: (item["kind"], item["geometry"]) for item in items}
+    assert set(saved) == {"Queue", "Band 1", "Line 1"}
+    kind, geometry = saved["Queue"]
+    assert kind == "polygon" and len(geometry["points"]) == 4
+    assert [round(v / 5) * 5 for v in geometry["points"][2]] == [350, 460]
+    kind, geometry = saved["Band 1"]
+    assert kind == "band" and geometry["width"] == 30 and geometry["flipped"] is False
+    kind, geometry = saved["Line 1"]
+    assert kind == "line" and geometry["flipped"] is True
+    assert [[round(v / 5) * 5 for v in point] for point in geometry["points"]] == [[20, 100], [200, 100]]
