@@ -85,6 +85,7 @@ function main() {
       byId('run-select').addEventListener('change', (event) => { state.followLatest = false; select(Number(event.target.value)); });
       byId('bucket-select').addEventListener('change', refresh);
       if (!state.runs.length) {
+        byId('dashboard-controls-card').hidden = true;
         status.show('No sessions yet. This page picks up a session as soon as one starts.');
         setTimeout(() => location.reload(), 15000);
         return;
