@@ -107,13 +107,16 @@ def speed_table(lab: BrowserLab, frames, sizes, threads_list, precisions) -> lis
                                      for part in (*BUDGET_PARTS, "total")}}
                 row["ratio"] = round(row["browser_inference_ms"]["median"]
                                      / row["native_inference_ms"]["median"], 2)
-                row["fps"] = round(1000 / row["budget_ms"]["total"], 1)
+                row["whole_ms"] = median_min(browser["total"])
+                row["fps"] = round(1000 / row["whole_ms"]["median"], 1)
+                # The quietest frame: on a machine shared with other work the median is load.
+                row["fps_best"] = round(1000 / row["whole_ms"]["min"], 1)
                 rows.append(row)
                 print(f"{precision:5} {size:4} {threads:2}  {row['browser_inference_ms']['median']:8.1f} "
                       f"{row['browser_inference_ms']['min']:7.1f}  {row['native_inference_ms']['median']:8.1f} "
                       f"{row['native_inference_ms']['min']:7.1f}  {row['ratio']:5.2f}  "
                       + "  ".join(f"{row['budget_ms'][part]:6.1f}" for part in (*BUDGET_PARTS, "total"))
-                      + f"  {row['fps']:5.1f}", flush=True)
+                      + f"  {row['fps']:5.1f}  {row['fps_best']:5.1f}", flush=True)
     return rows
 
 
@@ -152,23 +155,40 @@ def experiments(playwright, url: str, lab: BrowserLab, frames, size: int) -> lis
         result = {"trial": label, **measure_option(target, frames, options, grab)}
         results.append(result)
         print_trial(result)
+    for workers, threads in ((1, 2), (1, 1), (2, 1)):
+        label = f"throughput: {workers} worker(s) x {threads} thread(s), frames in flight"
+        try:
+            figures = lab.page.evaluate("([o, n]) => lab.throughput(o, n)",
+                                        [{**base, "threads": threads, "backends": ["wasm"]}, workers])
+            result = {"trial": label, "backend": figures["backend"], "workers": workers,
+                      "threads": threads, "ms_per_frame": round(figures["msPerFrame"], 2),
+                      "fps": round(figures["fps"], 2)}
+            print(f"  {label:72}  {figures['msPerFrame']:7.1f} ms/frame = {figures['fps']:.1f} fps",
+                  flush=True)
+        except Exception as error:  # the browser's own message is the result here
+            result = {"trial": label, "error": str(error).splitlines()[0][:300]}
+            print_trial(result)
+        results.append(result)
     flagged = [
         ("WebNN CPU, Chromium --enable-features=WebMachineLearningNeuralNetwork",
          ["--enable-features=WebMachineLearningNeuralNetwork"],
          {**base, "backends": ["webnn-cpu"]}),
         ("WebNN GPU, same flag", ["--enable-features=WebMachineLearningNeuralNetwork"],
          {**base, "backends": ["webnn-gpu"]}),
+        ("V8 without Liftoff (--js-flags=--no-liftoff: optimised WASM from the start)",
+         ["--js-flags=--no-liftoff"], {**base, "backends": ["wasm"]}),
         ("WebGPU, --enable-unsafe-webgpu (the app refuses a software adapter)",
          ["--enable-unsafe-webgpu"], {**base, "backends": ["webgpu"]}),
         ("WebGPU on SwiftShader, --enable-unsafe-webgpu, allowSoftwareGpu", ["--enable-unsafe-webgpu"],
          {**base, "backends": ["webgpu"], "allowSoftwareGpu": True}),
     ]
     for label, args, options in flagged:
-        few = frames[:2]   # software WebGPU takes tens of seconds a frame
+        # Software WebGPU takes tens of seconds a frame: two frames are enough to show it.
+        few = frames[:2] if "webgpu" in options["backends"] else frames
         other = BrowserLab(playwright, url, few, args)
         try:
             result = {"trial": label, "chromium_args": args,
-                      **measure_option(other, few, options, warmup=1)}
+                      **measure_option(other, few, options, warmup=1 if len(few) == 2 else WARMUP)}
         finally:
             other.close()
         results.append(result)
@@ -227,28 +247,42 @@ def accuracy(sizes, precisions, step: int, thresholds) -> list[dict]:
 
 
 def suggest_default(speed: list[dict], quality: list[dict], score_threshold: float,
-                    min_fps: float = 15, min_recall: float = 0.90) -> dict:
-    """The fastest (size, precision) at 2 threads reaching both goals, else the one with the
-    best recall among those reaching the frame rate, else the fastest."""
+                    min_fps: float = 15, min_recall: float = 0.90,
+                    recall_slack: float = 0.025) -> dict:
+    """The default input size, on speed AND recall, among fp32 models (int8 is measured but
+    not bit-exact with native) at the app's thread count (one core left for the page),
+    speed from each size's quietest frame (fps_best), as other work on the machine inflates
+    medians unevenly:
+    the fastest reaching both goals; else, when none reaches the frame rate, the fastest
+    whose mean recall is within recall_slack of the best (a missed person is a missed
+    count, while frames the detector cannot keep up with are skipped and tracked across)."""
+    threads = max(1, min(4, (os.cpu_count() or 2) - 1))
     options = []
     for row in speed:
-        if row["threads"] != max(entry["threads"] for entry in speed):
+        if row["threads"] != threads or row["precision"] != "fp32":
             continue
         recalls = [entry["recall"] for entry in quality if entry["size"] == row["size"]
                    and entry["precision_model"] == row["precision"]
                    and entry["score_threshold"] == score_threshold]
-        mean_recall = round(sum(recalls) / len(recalls), 4) if recalls else None
-        options.append({"size": row["size"], "precision": row["precision"], "fps": row["fps"],
-                        "mean_recall": mean_recall})
-    both = [o for o in options if o["fps"] >= min_fps and (o["mean_recall"] or 0) >= min_recall]
+        if recalls:
+            options.append({"size": row["size"], "precision": row["precision"],
+                            "threads": threads, "fps": row["fps_best"], "fps_median": row["fps"],
+                            "mean_recall": round(sum(recalls) / len(recalls), 4)})
+    if not options:
+        return {"reason": "no fp32 speed row at the app's thread count"}
+    both = [o for o in options if o["fps"] >= min_fps and o["mean_recall"] >= min_recall]
     fast = [o for o in options if o["fps"] >= min_fps]
+    best_recall = max(o["mean_recall"] for o in options)
     if both:
         choice, reason = max(both, key=lambda o: o["fps"]), "fastest reaching both goals"
-    elif fast and all(o["mean_recall"] is not None for o in fast):
+    elif fast:
         choice, reason = max(fast, key=lambda o: o["mean_recall"]), \
-            f"no option reaches recall {min_recall} at {min_fps} fps: best recall at >= {min_fps} fps"
+            f"no size reaches recall {min_recall}: best recall at >= {min_fps} fps"
     else:
-        choice, reason = max(options, key=lambda o: o["fps"]), f"nothing reaches {min_fps} fps: fastest"
+        near = [o for o in options if o["mean_recall"] >= best_recall - recall_slack]
+        choice = max(near, key=lambda o: o["fps"])
+        reason = (f"no size reaches {min_fps} fps here: the fastest within {recall_slack} "
+                  f"of the best mean recall ({best_recall})")
     return {**choice, "score_threshold": score_threshold, "reason": reason, "options": options}
 
 
@@ -283,7 +317,7 @@ def main(argv=None) -> int:
             print(f"\nSpeed on {len(frames)} frames of {SPEED_VIDEO.name} (640x480), ms per frame; "
                   "browser = onnxruntime-web WASM in Chromium, native = onnxruntime-Python")
             print("prec  size th  browser     min    native     min  ratio    grab   prep   infer "
-                  " decode  whole    fps")
+                  " decode  whole    fps   best")
             result["speed"] = speed_table(lab, frames, args.sizes, args.threads, args.precisions)
             if args.experiments:
                 print(f"\nExperiments at {args.experiment_size} px, 2 threads (browser only):")
@@ -298,8 +332,8 @@ def main(argv=None) -> int:
         result["suggested_default"] = suggest_default(result["speed"], result["accuracy"],
                                                       args.score_thresholds[0])
         choice = result["suggested_default"]
-        print(f"\nSuggested default: {choice['size']} px {choice['precision']} "
-              f"({choice['fps']} fps, mean recall {choice['mean_recall']}): {choice['reason']}")
+        print(f"\nSuggested default: {choice.get('size')} px {choice.get('precision')} "
+              f"({choice.get('fps')} fps, mean recall {choice.get('mean_recall')}): {choice['reason']}")
     result["machine"]["load_average_end"] = os.getloadavg()
     print(json.dumps(result, separators=(",", ":")))
     return 0

@@ -176,7 +176,9 @@ class Detector {
 export async function createDetector(options = {}) {
   const settings = validate(options);
   const { modelUrl, manifest } = await resolveModel(settings);
-  const threads = settings.threads ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+  // One core stays free for the page (video, tracking, drawing): on this 2-core class of
+  // machine 1 inference thread beat 2 in every loaded measurement (README, "Detection").
+  const threads = settings.threads ?? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
   const workerUrl = settings.workerUrl || new URL('./worker.js', import.meta.url);
   const worker = new Worker(workerUrl, { type: 'module', name: 'detector' });
   const detector = new Detector(worker, { backend: null, inputSize: manifest.inputSize }, settings.onStatus);

@@ -80,6 +80,27 @@ class DetectorLab {
     return { ...plainDetections(detections), timings: { ...this.detector.timings, total: elapsed } };
   }
 
+  /**
+   * Frames per second when `workers` detectors (each its own worker and session) take the
+   * stored frames round-robin, all in flight at once: throughput, not latency.
+   */
+  async throughput(options, workers, rounds = 2) {
+    const detectors = await Promise.all(Array.from({ length: workers }, () => createDetector(options)));
+    try {
+      const images = [...this.frames.values()];
+      const runAll = () => Promise.all(detectors.map(async (detector, index) => {
+        for (let key = index; key < images.length; key += workers) await detector.detect(images[key]);
+      }));
+      await runAll();   // warm-up
+      const started = performance.now();
+      for (let round = 0; round < rounds; round++) await runAll();
+      const perFrame = (performance.now() - started) / (rounds * images.length);
+      return { workers, backend: detectors[0].backend, msPerFrame: perFrame, fps: 1000 / perFrame };
+    } finally {
+      detectors.forEach((detector) => detector.dispose());
+    }
+  }
+
   dispose() {
     if (this.detector) this.detector.dispose();
     this.detector = null;
