@@ -17,7 +17,9 @@ def test_upload_play_process_whole_video_and_delete(live_server, page, artifacts
     page.wait_for_selector("text=No videos yet.")
 
     page.set_input_files("[data-testid=upload-file]", str(CLIP))
-    page.wait_for_selector("[data-testid=video-row]", timeout=WAIT_MS)
+    page.wait_for_function("document.querySelector('[data-testid=video-row]')"
+                           " || document.getElementById('status-area').dataset.kind === 'error'",
+                           timeout=WAIT_MS)
     assert "Uploaded “TUD-Campus.mp4”" in page.inner_text("#status-area")
     row = page.locator("[data-testid=video-row]")
     assert "TUD-Campus.mp4" in row.inner_text()
