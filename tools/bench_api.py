@@ -361,7 +361,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10, help="events per batch")
     parser.add_argument("--export-rows", type=int, default=1_000_000)
     parser.add_argument("--servers", default="gunicorn,waitress")
-    parser.add_argument("--rate", type=float, default=3.2,
+    parser.add_argument("--rate", type=float, default=3.6,
                         help="batches per second per client in the paced phase (0: skip it)")
     args = parser.parse_args()
     if not 1 <= args.clients <= 256 or not 1 <= args.seconds <= 300:
