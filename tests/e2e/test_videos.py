@@ -62,6 +62,10 @@ def test_local_file_is_counted_in_the_browser_and_never_uploaded(live_server, pa
     page.click("[data-source-tab=file]")
     page.set_input_files("[data-testid=file-input]", str(CLIP))
     page.wait_for_function("document.getElementById('stage-placeholder').hidden", timeout=WAIT_MS)
+    # The smallest exported model, picked by the operator, is the one that runs.
+    page.select_option("[data-testid=model-select]", "320")
+    page.wait_for_function("document.querySelector('[data-testid=detector-info]').textContent.includes('320 px')",
+                           timeout=WAIT_MS)
     page.wait_for_selector("[data-testid=process-whole]:not([disabled])")
     page.click("[data-testid=process-whole]")
     page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)

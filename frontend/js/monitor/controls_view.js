@@ -2,6 +2,8 @@
 import { byId, h } from '../ui/dom.js';
 import { LAYERS } from '../overlay/overlay_renderer.js';
 
+const MODEL_SIZE_KEY = 'people-counter.model-size';
+
 export class MonitorControls {
   constructor({ api, timeZone }) {
     this.api = api;
@@ -19,6 +21,28 @@ export class MonitorControls {
     document.querySelectorAll('[data-layer]').forEach((input) => input.addEventListener('change', () => controller.setLayers(this.readLayers())));
     byId('heatmap-decay').addEventListener('change', () => controller.pipeline && controller.pipeline.setDecay(this.heatmapDecay()));
     byId('heatmap-clear').addEventListener('click', () => controller.pipeline && controller.pipeline.imageHeatmap.reset());
+    byId('model-select').addEventListener('change', (event) => {
+      const size = event.target.value ? Number(event.target.value) : null;
+      if (size) localStorage.setItem(MODEL_SIZE_KEY, String(size)); else localStorage.removeItem(MODEL_SIZE_KEY);
+      controller.setModelSize(size);
+    });
+  }
+
+  /** The exported model sizes (frontend/models/index.json); the last choice is remembered. */
+  async listModels(modelsUrl) {
+    const response = await fetch(new URL('index.json', new URL(modelsUrl, location.href)));
+    if (!response.ok) throw new Error(`HTTP ${response.status} (run \`make model\`)`);
+    const index = await response.json();
+    const select = byId('model-select');
+    const sizes = [...new Set((index.models || []).map((model) => model.inputSize))].sort((a, b) => a - b);
+    const defaultSize = (index.models || []).find((model) => model.name === index.default)?.inputSize;
+    select.replaceChildren(...sizes.map((size) => h('option', { value: size }, `${size} px${size === defaultSize ? ' (default)' : ''}`)));
+    select.value = String(this.preferredModelSize() || defaultSize || '');
+  }
+
+  preferredModelSize() {
+    const stored = Number(localStorage.getItem(MODEL_SIZE_KEY));
+    return Number.isInteger(stored) && stored > 0 ? stored : null;
   }
 
   async saveZones(controller) {
@@ -58,6 +82,7 @@ export class MonitorControls {
     byId('stop-button').disabled = !running;
     byId('save-zones').disabled = !ready;
     byId('calibrate-floor').disabled = !ready;
+    byId('model-select').disabled = running;
     byId('start-button').textContent = source && !source.live ? 'Play and count' : 'Start counting';
     byId('progress-row').hidden = !(running && source && !source.live);
     this.setPaused(false);

@@ -35,8 +35,8 @@ async function main() {
     onChange: () => controller && controller.zonesChanged(),
     onError: (message) => status.show(message, 'error'),
   });
-  const loadDetector = (onMessage) => createDetector(Object.fromEntries(Object.entries({
-    modelsUrl: config.modelsUrl, inputSize: config.detectorInputSize, backends: config.detectorBackends, threads: config.detectorThreads,
+  const loadDetector = (onMessage, inputSize = null) => createDetector(Object.fromEntries(Object.entries({
+    modelsUrl: config.modelsUrl, inputSize: inputSize ?? config.detectorInputSize, backends: config.detectorBackends, threads: config.detectorThreads,
     scoreThreshold: config.scoreThreshold, iouThreshold: config.iouThreshold, onStatus: (message) => onMessage(message.message || message.text || 'Loading the person detector…'),
   }).filter(([, value]) => value !== null)));
   const controls = new MonitorControls({ api, timeZone: browserTimeZone() });
@@ -48,6 +48,7 @@ async function main() {
     onError: (message) => status.show(message, 'error'),
   });
   controls.bind(controller);
+  controls.listModels(config.modelsUrl).catch((error) => status.error(`The model list could not be read: ${error.message}`));
   controls.setState('empty');
   editorView.setEnabled(false);
   controller.panel.reset([]);

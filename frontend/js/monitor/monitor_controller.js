@@ -73,18 +73,31 @@ export class MonitorController {
     if (this.detector) return this.detector;
     if (!this.detectorLoading) {
       this.controls.showDetector('Loading the person detector…');
-      this.detectorLoading = this.loadDetector((message) => this.controls.showDetector(message)).then((detector) => {
+      const loading = this.loadDetector((message) => this.controls.showDetector(message), this.controls.preferredModelSize()).then((detector) => {
+        if (this.detectorLoading !== loading) { detector.dispose(); return this.ensureDetector(); } // another size was picked meanwhile
         this.detector = detector;
         this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px`);
         return detector;
       }, (error) => {
+        if (this.detectorLoading !== loading) return this.ensureDetector();
         this.detectorLoading = null;
         this.controls.showDetector('Detector failed to load');
         this.status.error(`The person detector could not be loaded: ${error.message}`);
         throw error;
       });
+      this.detectorLoading = loading;
     }
     return this.detectorLoading;
+  }
+
+  /** Another model size: the next detector is loaded now (not while counting). */
+  setModelSize() {
+    if (this.loop) return;
+    if (this.detector) this.detector.dispose();
+    this.detector = null;
+    this.detectorLoading = null; // a load still under way disposes of its detector when it ends
+    if (this.source) this.ensureDetector().catch(() => {});
+    else this.controls.showDetector('Detector not loaded');
   }
 
   // ----- preview: show frames, no counting -----
