@@ -59,90 +59,121 @@ class BrowserLab:
     def load(self, options: dict) -> dict:
         return self.page.evaluate("(o) => lab.load(o)", options)
 
-    def detect(self, key: int, grab: str = "bitmap") -> dict:
-        return self.page.evaluate("([k, a]) => lab.detectStored(k, { as: a })", [key, grab])
+    def load_slot(self, options: dict, slot: str) -> dict:
+        return self.page.evaluate("([o, s]) => lab.load(o, s)", [options, slot])
+
+    def detect(self, key: int, grab: str = "bitmap", slot: str = "main") -> dict:
+        return self.page.evaluate("([k, a, s]) => lab.detectStored(k, { as: a, slot: s })",
+                                  [key, grab, slot])
 
     def close(self) -> None:
         self.browser.close()
 
 
-def run_interleaved(lab: BrowserLab, native: ReferenceDetector | None, frames, tensors,
-                    grab: str = "bitmap", warmup: int = WARMUP) -> tuple[dict, list[float]]:
-    """Browser timings (per part) and native inference times over every frame."""
-    browser = {part: [] for part in (*BUDGET_PARTS, "total")}
-    native_times: list[float] = []
+def browser_runner(lab: BrowserLab, grab: str = "bitmap", slot: str = "main"):
+    return lambda key: lab.detect(key, grab, slot)["timings"]
+
+
+def native_runner(native: ReferenceDetector, tensors):
+    def run(key: int) -> dict:
+        began = time.perf_counter()
+        native.infer(tensors[key])
+        return {"inference": (time.perf_counter() - began) * 1000}
+    return run
+
+
+def run_interleaved(runners: dict, frame_count: int, warmup: int = WARMUP) -> dict:
+    """name -> {part: [ms per frame]}: every runner takes BLOCK frames in turn, so a load
+    spike on the shared machine hits all of them alike."""
+    timings = {name: {} for name in runners}
     for key in range(warmup):
-        lab.detect(key % len(frames), grab)
-        if native:
-            native.infer(tensors[key % len(frames)])
-    for start in range(0, len(frames), BLOCK):
-        for key in range(start, min(start + BLOCK, len(frames))):
-            timings = lab.detect(key, grab)["timings"]
-            for part in browser:
-                browser[part].append(timings[part])
-        if native:
-            for key in range(start, min(start + BLOCK, len(frames))):
-                began = time.perf_counter()
-                native.infer(tensors[key])
-                native_times.append((time.perf_counter() - began) * 1000)
-    return browser, native_times
+        for run in runners.values():
+            run(key % frame_count)
+    for start in range(0, frame_count, BLOCK):
+        for name, run in runners.items():
+            for key in range(start, min(start + BLOCK, frame_count)):
+                for part, value in run(key).items():
+                    timings[name].setdefault(part, []).append(value)
+    return timings
 
 
 def speed_table(lab: BrowserLab, frames, sizes, threads_list, precisions) -> list[dict]:
+    """Per size and thread count, every precision in the browser and natively, interleaved."""
     rows = []
-    for precision in precisions:
-        for size in sizes:
-            path, manifest = load_model(name=model_name(size, precision))
-            tensors = [letterbox_rgba(frame, size)[0] for frame in frames]
-            for threads in threads_list:
-                info = lab.load({"inputSize": size, "precision": precision, "threads": threads,
-                                 "backends": ["wasm"]})
-                native = ReferenceDetector(path, manifest, threads=threads)
-                browser, native_times = run_interleaved(lab, native, frames, tensors)
+    for size in sizes:
+        tensors = [letterbox_rgba(frame, size)[0] for frame in frames]
+        for threads in threads_list:
+            runners, backends = {}, {}
+            for precision in precisions:
+                path, manifest = load_model(name=model_name(size, precision))
+                info = lab.load_slot({"inputSize": size, "precision": precision,
+                                      "threads": threads, "backends": ["wasm"]}, precision)
+                backends[precision] = info["backend"]
+                runners[("browser", precision)] = browser_runner(lab, slot=precision)
+                runners[("native", precision)] = native_runner(
+                    ReferenceDetector(path, manifest, threads=threads), tensors)
+            timings = run_interleaved(runners, len(frames))
+            for precision in precisions:
+                browser, native = timings[("browser", precision)], timings[("native", precision)]
                 row = {"size": size, "precision": precision, "threads": threads,
-                       "backend": info["backend"],
+                       "backend": backends[precision],
                        "browser_inference_ms": median_min(browser["inference"]),
-                       "native_inference_ms": median_min(native_times),
+                       "native_inference_ms": median_min(native["inference"]),
                        "budget_ms": {part: round(statistics.median(browser[part]), 2)
-                                     for part in (*BUDGET_PARTS, "total")}}
+                                     for part in (*BUDGET_PARTS, "total")},
+                       "whole_ms": median_min(browser["total"])}
                 row["ratio"] = round(row["browser_inference_ms"]["median"]
                                      / row["native_inference_ms"]["median"], 2)
-                row["whole_ms"] = median_min(browser["total"])
                 row["fps"] = round(1000 / row["whole_ms"]["median"], 1)
                 # The quietest frame: on a machine shared with other work the median is load.
                 row["fps_best"] = round(1000 / row["whole_ms"]["min"], 1)
                 rows.append(row)
-                print(f"{precision:5} {size:4} {threads:2}  {row['browser_inference_ms']['median']:8.1f} "
-                      f"{row['browser_inference_ms']['min']:7.1f}  {row['native_inference_ms']['median']:8.1f} "
-                      f"{row['native_inference_ms']['min']:7.1f}  {row['ratio']:5.2f}  "
-                      + "  ".join(f"{row['budget_ms'][part]:6.1f}" for part in (*BUDGET_PARTS, "total"))
-                      + f"  {row['fps']:5.1f}  {row['fps_best']:5.1f}", flush=True)
+                print_speed_row(row)
     return rows
 
 
-def measure_option(lab: BrowserLab, frames, options: dict, grab: str = "bitmap",
+def print_speed_row(row: dict) -> None:
+    print(f"{row['precision']:5} {row['size']:4} {row['threads']:2}  "
+          f"{row['browser_inference_ms']['median']:8.1f} {row['browser_inference_ms']['min']:7.1f}  "
+          f"{row['native_inference_ms']['median']:8.1f} {row['native_inference_ms']['min']:7.1f}  "
+          f"{row['ratio']:5.2f}  "
+          + "  ".join(f"{row['budget_ms'][part]:6.1f}" for part in (*BUDGET_PARTS, "total"))
+          + f"  {row['fps']:5.1f}  {row['fps_best']:5.1f}", flush=True)
+
+
+def measure_option(lab: BrowserLab, frames, options: dict, baseline, grab: str = "bitmap",
                    warmup: int = WARMUP) -> dict:
+    """A trial's browser timings, interleaved with the baseline detector's on the same
+    frames (so `vs_baseline` holds even while the machine's load changes)."""
     try:
-        info = lab.load(options)
+        info = lab.load_slot(options, "trial")
     except Exception as error:  # the browser's own message is the result here
         return {"options": options, "error": str(error).splitlines()[0][:300]}
-    browser, _ = run_interleaved(lab, None, frames, None, grab, warmup)
+    timings = run_interleaved({"trial": browser_runner(lab, grab, "trial"), "baseline": baseline},
+                              len(frames), warmup)
+    trial, reference = timings["trial"], timings["baseline"]
+    inference = median_min(trial["inference"])
+    baseline_inference = median_min(reference["inference"])
     return {"options": options, "grab": grab, "backend": info["backend"],
-            "inference_ms": median_min(browser["inference"]),
-            "total_ms": median_min(browser["total"]),
-            "grab_ms": round(statistics.median(browser["grab"]), 2)}
+            "inference_ms": inference, "total_ms": median_min(trial["total"]),
+            "grab_ms": round(statistics.median(trial["grab"]), 2),
+            "baseline_inference_ms": baseline_inference,
+            "vs_baseline": round(inference["median"] / baseline_inference["median"], 2)}
 
 
 def experiments(playwright, url: str, lab: BrowserLab, frames, size: int) -> list[dict]:
     """What each knob of issue 3 gives, at one size, on the same frames."""
     base = {"inputSize": size, "threads": 2, "precision": "fp32"}
+    lab.load_slot({**base, "backends": ["wasm"]}, "baseline")
+    baseline = browser_runner(lab, "bitmap", "baseline")
     trials = [
-        ("wasm only (plain WASM build)", lab, {**base, "backends": ["wasm"]}, "bitmap"),
         ("app default list webnn-gpu,webgpu,wasm (JSEP build, falls back to wasm)", lab,
          {**base}, "bitmap"),
         ("int8 model", lab, {**base, "precision": "int8", "backends": ["wasm"]}, "bitmap"),
         ("1 thread", lab, {**base, "threads": 1, "backends": ["wasm"]}, "bitmap"),
         ("4 threads (2 cores)", lab, {**base, "threads": 4, "backends": ["wasm"]}, "bitmap"),
+        ("2 threads, no intra-op spinning", lab, {**base, "intraOpSpinning": False,
+                                                  "backends": ["wasm"]}, "bitmap"),
         ("graph optimisation basic", lab, {**base, "graphOptimizationLevel": "basic",
                                            "backends": ["wasm"]}, "bitmap"),
         ("graph optimisation disabled", lab, {**base, "graphOptimizationLevel": "disabled",
@@ -152,7 +183,7 @@ def experiments(playwright, url: str, lab: BrowserLab, frames, size: int) -> lis
     ]
     results = []
     for label, target, options, grab in trials:
-        result = {"trial": label, **measure_option(target, frames, options, grab)}
+        result = {"trial": label, **measure_option(target, frames, options, baseline, grab)}
         results.append(result)
         print_trial(result)
     for workers, threads in ((1, 2), (1, 1), (2, 1)):
@@ -188,7 +219,8 @@ def experiments(playwright, url: str, lab: BrowserLab, frames, size: int) -> lis
         other = BrowserLab(playwright, url, few, args)
         try:
             result = {"trial": label, "chromium_args": args,
-                      **measure_option(other, few, options, warmup=1 if len(few) == 2 else WARMUP)}
+                      **measure_option(other, few, options, baseline,
+                                       warmup=1 if len(few) == 2 else WARMUP)}
         finally:
             other.close()
         results.append(result)
@@ -205,8 +237,9 @@ def print_trial(result: dict) -> None:
     else:
         print(f"  {result['trial']:72}  {result['backend']:18} inference "
               f"{result['inference_ms']['median']:7.1f} ms (min {result['inference_ms']['min']:.1f}), "
-              f"whole {result['total_ms']['median']:7.1f} ms, grab {result['grab_ms']:.1f} ms",
-              flush=True)
+              f"whole {result['total_ms']['median']:7.1f} ms, grab {result['grab_ms']:.1f} ms; "
+              f"baseline {result['baseline_inference_ms']['median']:.1f} ms -> "
+              f"x{result['vs_baseline']:.2f}", flush=True)
 
 
 def accuracy(sizes, precisions, step: int, thresholds) -> list[dict]:
@@ -320,7 +353,8 @@ def main(argv=None) -> int:
                   " decode  whole    fps   best")
             result["speed"] = speed_table(lab, frames, args.sizes, args.threads, args.precisions)
             if args.experiments:
-                print(f"\nExperiments at {args.experiment_size} px, 2 threads (browser only):")
+                print(f"\nExperiments at {args.experiment_size} px fp32 (browser only), each "
+                      "interleaved with the baseline: plain WASM build, 2 threads, ImageBitmap grab")
                 result["experiments"] = experiments(playwright, server.url, lab, frames,
                                                     args.experiment_size)
         finally:

@@ -18,6 +18,7 @@ const DEFAULTS = Object.freeze({
   ortBaseUrl: '/vendor/onnxruntime-web/',
   workerUrl: null,
   allowSoftwareGpu: false,
+  intraOpSpinning: true,
   onStatus: null,
 });
 
@@ -171,7 +172,8 @@ class Detector {
  * backends (tried in order; 'webnn-npu'|'webnn-gpu'|'webnn-cpu'|'webgpu'|'wasm'), threads,
  * scoreThreshold, iouThreshold, maxDetections, graphOptimizationLevel, ortBaseUrl,
  * workerUrl, allowSoftwareGpu (accept a CPU-emulated WebGPU adapter; off: it is ~100x slower
- * than WASM), onStatus({stage, message}).
+ * than WASM), intraOpSpinning (false: idle WASM threads sleep instead of spinning),
+ * onStatus({stage, message}).
  */
 export async function createDetector(options = {}) {
   const settings = validate(options);
@@ -190,6 +192,7 @@ export async function createDetector(options = {}) {
         scoreThreshold: settings.scoreThreshold, iouThreshold: settings.iouThreshold,
         maxDetections: settings.maxDetections, graphOptimizationLevel: settings.graphOptimizationLevel,
         allowSoftwareGpu: Boolean(settings.allowSoftwareGpu),
+        intraOpSpinning: settings.intraOpSpinning !== false,
         ortBaseUrl: new URL(settings.ortBaseUrl, location.href).href,
       },
     });

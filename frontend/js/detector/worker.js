@@ -66,6 +66,8 @@ class DetectorWorker {
         const session = await ort.InferenceSession.create(modelBytes, {
           executionProviders: [executionProvider(backend)],
           graphOptimizationLevel: options.graphOptimizationLevel,
+          // Idle WASM threads spin by default, taking CPU the page may need.
+          ...(options.intraOpSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
         });
         return { session, backend: backendLabel(backend, threads) };
       } catch (error) {

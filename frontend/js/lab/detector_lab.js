@@ -29,7 +29,7 @@ function plainDetections(detections) {
 class DetectorLab {
   constructor(elements) {
     this.elements = elements;
-    this.detector = null;
+    this.detectors = new Map();   // slot name -> Detector (several, to interleave comparisons)
     this.frames = new Map();
     elements.isolated.textContent = String(self.crossOriginIsolated);
   }
@@ -38,12 +38,13 @@ class DetectorLab {
     this.elements.log.textContent += `${text}\n`;
   }
 
-  async load(options = {}) {
-    if (this.detector) this.detector.dispose();
-    this.detector = null;
+  /** Start a detector in `slot` (replacing the one there); its backend and input size. */
+  async load(options = {}, slot = 'main') {
+    if (this.detectors.has(slot)) this.detectors.get(slot).dispose();
+    this.detectors.delete(slot);
     this.elements.backend.textContent = 'loading';
     const detector = await createDetector({ ...options, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
-    this.detector = detector;
+    this.detectors.set(slot, detector);
     this.elements.backend.textContent = detector.backend;
     return { backend: detector.backend, inputSize: detector.inputSize, info: detector.info,
       crossOriginIsolated: self.crossOriginIsolated };
@@ -69,15 +70,17 @@ class DetectorLab {
     return this.detectImage(image, options);
   }
 
-  /** options.as: 'imagedata' (exact pixels, the default) or 'bitmap' (the video path). */
-  async detectImage(image, { as = 'imagedata', regions = null } = {}) {
-    if (!this.detector) throw new Error('call lab.load() first');
+  /** options.as: 'imagedata' (exact pixels, the default) or 'bitmap' (the video path);
+   * options.slot: which loaded detector. */
+  async detectImage(image, { as = 'imagedata', regions = null, slot = 'main' } = {}) {
+    const detector = this.detectors.get(slot);
+    if (!detector) throw new Error(`no detector in slot ${slot}: call lab.load() first`);
     const source = as === 'bitmap' ? await createImageBitmap(image) : image;
     const started = performance.now();
-    const detections = await this.detector.detect(source, { regions });
+    const detections = await detector.detect(source, { regions });
     const elapsed = performance.now() - started;
     if (as === 'bitmap') source.close();
-    return { ...plainDetections(detections), timings: { ...this.detector.timings, total: elapsed } };
+    return { ...plainDetections(detections), timings: { ...detector.timings, total: elapsed } };
   }
 
   /**
@@ -102,8 +105,8 @@ class DetectorLab {
   }
 
   dispose() {
-    if (this.detector) this.detector.dispose();
-    this.detector = null;
+    this.detectors.forEach((detector) => detector.dispose());
+    this.detectors.clear();
   }
 }
 
