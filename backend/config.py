@@ -19,6 +19,16 @@ def _int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -74,6 +84,13 @@ class Config:
         self.FRONTEND_DIR = str(REPO_ROOT / "frontend")
         self.WEBHOOK_TIMEOUT_SECONDS = _int("WEBHOOK_TIMEOUT_SECONDS", 5)
         self.WEBHOOK_RETRIES = _int("WEBHOOK_RETRIES", 3)
+        self.WEBHOOK_BACKOFF_SECONDS = _float("WEBHOOK_BACKOFF_SECONDS", 1.0)
+        # Live view (server-sent events): database poll interval, heartbeat, stream lifetime.
+        self.LIVE_POLL_SECONDS = _float("LIVE_POLL_SECONDS", 1.0)
+        self.LIVE_HEARTBEAT_SECONDS = _float("LIVE_HEARTBEAT_SECONDS", 15.0)
+        self.LIVE_MAX_SECONDS = _float("LIVE_MAX_SECONDS", 300.0)
+        self.FFPROBE_BIN = os.environ.get("FFPROBE_BIN", "ffprobe")
+        self.EXPORT_CHUNK_ROWS = _int("EXPORT_CHUNK_ROWS", 50_000)
         self.TESTING = False
 
     def as_dict(self) -> dict:

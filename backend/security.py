@@ -125,6 +125,10 @@ def _logged_in_before_password_change(user: dict) -> bool:
 def _check_csrf() -> None:
     if request.method in SAFE_METHODS or g.get("auth_method") == "token":
         return
+    if g.get("user") is None and wants_json():
+        # No credentials at all: nothing a forged request could act as. The view's
+        # login_required answers 401, which tells an API client what is really missing.
+        return
     view = request.endpoint and g.get("_view_func")
     if view is not None and getattr(view, "csrf_exempt", False):
         return

@@ -37,12 +37,6 @@ def _configure(app: Flask) -> None:
         }},
         "security": [{"bearerAuth": []}, {"sessionCookie": [], "csrfHeader": []}],
     })
-    app.config.setdefault("LIVE_POLL_SECONDS", 1.0)
-    app.config.setdefault("LIVE_HEARTBEAT_SECONDS", 15.0)
-    app.config.setdefault("LIVE_MAX_SECONDS", 300.0)
-    app.config.setdefault("WEBHOOK_BACKOFF_SECONDS", 1.0)
-    app.config.setdefault("FFPROBE_BIN", "ffprobe")
-    app.config.setdefault("EXPORT_CHUNK_ROWS", 50_000)
 
 
 def init_app(app: Flask) -> None:

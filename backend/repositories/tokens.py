@@ -1,7 +1,7 @@
 """API tokens: only a SHA-256 of each token is stored, plus a short prefix for display."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -11,12 +11,17 @@ _LISTED = [api_tokens.c.id, api_tokens.c.name, api_tokens.c.prefix, api_tokens.c
            api_tokens.c.expires_at, api_tokens.c.last_used_at, api_tokens.c.revoked_at]
 
 
+# "Last used" is kept to the minute: writing it on every request would cost a commit per call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def user_for_token(conn: sa.Connection, token_hash: str) -> dict | None:
     """The user owning an active (not revoked, not expired) token; marks it used."""
     now = utcnow()
     row = conn.execute(
         sa.select(users.c.id, users.c.username, users.c.email, users.c.timezone,
-                  users.c.created_at, api_tokens.c.id.label("token_id"))
+                  users.c.created_at, api_tokens.c.id.label("token_id"),
+                  api_tokens.c.last_used_at)
         .join(api_tokens, api_tokens.c.user_id == users.c.id)
         .where(api_tokens.c.token_hash == token_hash,
                api_tokens.c.revoked_at.is_(None),
@@ -24,10 +29,13 @@ def user_for_token(conn: sa.Connection, token_hash: str) -> dict | None:
     ).mappings().first()
     if row is None:
         return None
-    conn.execute(sa.update(api_tokens).where(api_tokens.c.id == row["token_id"])
-                 .values(last_used_at=now))
+    last_used = row["last_used_at"]
+    if last_used is None or now - last_used >= LAST_USED_RESOLUTION:
+        conn.execute(sa.update(api_tokens).where(api_tokens.c.id == row["token_id"])
+                     .values(last_used_at=now))
     user = dict(row)
     user.pop("token_id")
+    user.pop("last_used_at")
     return user
 
 
