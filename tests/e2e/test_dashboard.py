@@ -91,3 +91,21 @@ def test_second_browser_follows_a_running_session_live(live_server, browser, art
     manager.wait_for_function(f"document.getElementById('run-select').value === '{second_id}'")
     manager.wait_for_function("document.getElementById('kpi-samples').textContent === '2'")
     assert "back-door" in manager.inner_text("#run-meta")
+
+
+def test_pages_need_a_login_and_come_back_after_it(live_server, page):
+    register_and_login(page, live_server.url, "returning")
+    with page.expect_navigation():
+        page.click("[data-testid=logout]")
+    page.wait_for_url("**/auth/login**")
+    for path in ("/monitor", "/dashboard", "/videos"):
+        page.goto(f"{live_server.url}{path}")
+        assert "/auth/login" in page.url and "next=" in page.url
+    # Logging in on the page the last redirect showed leads back to where the user was going.
+    page.fill("#username", "returning")
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/videos")
+    nav = page.locator("nav.nav a").all_inner_texts()
+    assert nav[:3] == ["Monitor", "Dashboard", "My videos"]
+    assert page.locator("nav.nav a.active").inner_text() == "My videos"
