@@ -30,6 +30,15 @@ export class AlertsPanel {
     this.renderBanner();
   }
 
+  /** Keep the banner's numbers current while alerts are on (zones: the engine's zone counts). */
+  refresh(zones) {
+    if (!this.active.size) return;
+    for (const [key, alert] of this.active) {
+      if (zones[key]) alert.occupancy = zones[key].occupancy;
+    }
+    this.renderBanner();
+  }
+
   append(text, kind, timeLabel) {
     this.count += 1;
     const empty = this.log.querySelector('.empty');

@@ -51,6 +51,7 @@ export class LivePanel {
     if (timestamp - this.lastRefresh >= REFRESH_SECONDS || timestamp < this.lastRefresh) {
       this.lastRefresh = timestamp;
       this.render(output, peaks);
+      this.alerts.refresh(output.result.zones);
     }
   }
 
