@@ -98,25 +98,30 @@ def run_interleaved(runners: dict, frame_count: int, warmup: int = WARMUP) -> di
 
 
 def speed_table(lab: BrowserLab, frames, sizes, threads_list, precisions) -> list[dict]:
-    """Per size and thread count, every precision in the browser and natively, interleaved."""
+    """Per thread count, every size and precision in the browser and natively, all
+    interleaved: comparisons across sizes, precisions and browser/native hold even while
+    other work on the machine comes and goes."""
     rows = []
-    for size in sizes:
-        tensors = [letterbox_rgba(frame, size)[0] for frame in frames]
-        for threads in threads_list:
-            runners, backends = {}, {}
+    for threads in threads_list:
+        runners, backends = {}, {}
+        for size in sizes:
+            tensors = [letterbox_rgba(frame, size)[0] for frame in frames]
             for precision in precisions:
                 path, manifest = load_model(name=model_name(size, precision))
+                slot = f"{precision}-{size}"
                 info = lab.load_slot({"inputSize": size, "precision": precision,
-                                      "threads": threads, "backends": ["wasm"]}, precision)
-                backends[precision] = info["backend"]
-                runners[("browser", precision)] = browser_runner(lab, slot=precision)
-                runners[("native", precision)] = native_runner(
+                                      "threads": threads, "backends": ["wasm"]}, slot)
+                backends[(size, precision)] = info["backend"]
+                runners[("browser", size, precision)] = browser_runner(lab, slot=slot)
+                runners[("native", size, precision)] = native_runner(
                     ReferenceDetector(path, manifest, threads=threads), tensors)
-            timings = run_interleaved(runners, len(frames))
+        timings = run_interleaved(runners, len(frames))
+        for size in sizes:
             for precision in precisions:
-                browser, native = timings[("browser", precision)], timings[("native", precision)]
+                browser = timings[("browser", size, precision)]
+                native = timings[("native", size, precision)]
                 row = {"size": size, "precision": precision, "threads": threads,
-                       "backend": backends[precision],
+                       "backend": backends[(size, precision)],
                        "browser_inference_ms": median_min(browser["inference"]),
                        "native_inference_ms": median_min(native["inference"]),
                        "budget_ms": {part: round(statistics.median(browser[part]), 2)
@@ -125,10 +130,10 @@ def speed_table(lab: BrowserLab, frames, sizes, threads_list, precisions) -> lis
                 row["ratio"] = round(row["browser_inference_ms"]["median"]
                                      / row["native_inference_ms"]["median"], 2)
                 row["fps"] = round(1000 / row["whole_ms"]["median"], 1)
-                # The quietest frame: on a machine shared with other work the median is load.
                 row["fps_best"] = round(1000 / row["whole_ms"]["min"], 1)
                 rows.append(row)
                 print_speed_row(row)
+        lab.page.evaluate("() => lab.dispose()")
     return rows
 
 
@@ -283,13 +288,11 @@ def suggest_default(speed: list[dict], quality: list[dict], score_threshold: flo
                     min_fps: float = 15, min_recall: float = 0.90,
                     recall_slack: float = 0.025) -> dict:
     """The default input size, on speed AND recall, among fp32 models (int8 is measured but
-    not bit-exact with native) at the app's thread count (one core left for the page),
-    speed from each size's quietest frame (fps_best), as other work on the machine inflates
-    medians unevenly:
+    not bit-exact with native) at the app's default thread count (all cores, at most 4):
     the fastest reaching both goals; else, when none reaches the frame rate, the fastest
     whose mean recall is within recall_slack of the best (a missed person is a missed
     count, while frames the detector cannot keep up with are skipped and tracked across)."""
-    threads = max(1, min(4, (os.cpu_count() or 2) - 1))
+    threads = max(1, min(4, os.cpu_count() or 1))
     options = []
     for row in speed:
         if row["threads"] != threads or row["precision"] != "fp32":
@@ -299,7 +302,7 @@ def suggest_default(speed: list[dict], quality: list[dict], score_threshold: flo
                    and entry["score_threshold"] == score_threshold]
         if recalls:
             options.append({"size": row["size"], "precision": row["precision"],
-                            "threads": threads, "fps": row["fps_best"], "fps_median": row["fps"],
+                            "threads": threads, "fps": row["fps"], "fps_best": row["fps_best"],
                             "mean_recall": round(sum(recalls) / len(recalls), 4)})
     if not options:
         return {"reason": "no fp32 speed row at the app's thread count"}
