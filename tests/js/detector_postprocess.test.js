@@ -101,3 +101,42 @@ test('selectDetections returns the contract shape in the given order', () => {
   assert.equal(detections.keypointCount, 1);
   assert.ok(detections.classIds instanceof Int32Array);
 });
+
+test('backends: every known backend has a provider and a label', async (t) => {
+  const { KNOWN_BACKENDS, backendLabel, executionProvider, bundleFor } = await import('../../frontend/js/detector/backends.js');
+  const cases = [
+    { backend: 'wasm', provider: 'wasm', label: 'wasm (2 threads)' },
+    { backend: 'webgpu', provider: 'webgpu', label: 'webgpu' },
+    { backend: 'webnn', provider: 'webnn', label: 'webnn' },
+    { backend: 'webnn-cpu', provider: { name: 'webnn', deviceType: 'cpu' }, label: 'webnn (cpu)' },
+  ];
+  for (const { backend, provider, label } of cases) {
+    await t.test(backend, () => {
+      assert.ok(KNOWN_BACKENDS.includes(backend));
+      assert.deepEqual(executionProvider(backend), provider);
+      assert.equal(backendLabel(backend, 2), label);
+    });
+  }
+  assert.equal(backendLabel('wasm', 1), 'wasm (1 thread)');
+  assert.equal(bundleFor(['wasm']), 'ort.wasm.min.mjs');
+  assert.equal(bundleFor(['webgpu', 'wasm']), 'ort.all.min.mjs');
+});
+
+test('backends: availability from what the browser offers; software WebGPU refused', async (t) => {
+  const { unavailableReason } = await import('../../frontend/js/detector/backends.js');
+  const gpu = (adapter) => ({ navigator: { gpu: { requestAdapter: async () => adapter } } });
+  const cases = [
+    { name: 'wasm always', backend: 'wasm', scope: { navigator: {} }, available: true },
+    { name: 'no navigator.ml', backend: 'webnn-gpu', scope: { navigator: {} }, available: false },
+    { name: 'navigator.ml', backend: 'webnn-cpu', scope: { navigator: { ml: {} } }, available: true },
+    { name: 'no navigator.gpu', backend: 'webgpu', scope: { navigator: {} }, available: false },
+    { name: 'no adapter', backend: 'webgpu', scope: gpu(null), available: false },
+    { name: 'hardware adapter', backend: 'webgpu', scope: gpu({ info: { vendor: 'intel', architecture: 'gen-12lp' } }), available: true },
+    { name: 'SwiftShader adapter', backend: 'webgpu', scope: gpu({ info: { vendor: 'google', architecture: 'swiftshader' } }), available: false },
+    { name: 'fallback adapter', backend: 'webgpu', scope: gpu({ isFallbackAdapter: true, info: {} }), available: false },
+    { name: 'SwiftShader allowed', backend: 'webgpu', scope: gpu({ info: { architecture: 'swiftshader' } }), options: { allowSoftwareGpu: true }, available: true },
+  ];
+  for (const { name, backend, scope, options, available } of cases) {
+    await t.test(name, async () => assert.equal((await unavailableReason(backend, scope, options)) === null, available));
+  }
+});

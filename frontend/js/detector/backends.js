@@ -1,7 +1,8 @@
 // Execution providers of onnxruntime-web: which the browser offers, the session options
 // each needs, and the label reported to the user. Runs inside the detector worker.
 
-export const KNOWN_BACKENDS = ['webnn-npu', 'webnn-gpu', 'webnn-cpu', 'webgpu', 'wasm'];
+// 'webnn' alone lets onnxruntime-web pick the WebNN device.
+export const KNOWN_BACKENDS = ['webnn', 'webnn-npu', 'webnn-gpu', 'webnn-cpu', 'webgpu', 'wasm'];
 
 /** onnxruntime-web bundle that holds every backend in `backends` (plain WASM is smaller). */
 export function bundleFor(backends) {
@@ -34,12 +35,14 @@ export async function unavailableReason(backend, scope, { allowSoftwareGpu = fal
 }
 
 export function executionProvider(backend) {
+  if (backend === 'webnn') return 'webnn';
   if (backend.startsWith('webnn')) return { name: 'webnn', deviceType: backend.slice('webnn-'.length) };
   return backend;
 }
 
 export function backendLabel(backend, threads) {
   if (backend === 'wasm') return `wasm (${threads} thread${threads === 1 ? '' : 's'})`;
+  if (backend === 'webnn') return 'webnn';
   if (backend.startsWith('webnn')) return `webnn (${backend.slice('webnn-'.length)})`;
   return backend;
 }
