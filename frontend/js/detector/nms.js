@@ -1,16 +1,7 @@
 // Greedy non-maximum suppression over x1,y1,x2,y2 boxes (pure).
+import { boxIou } from '../geometry/boxes.js';
 
-/** Intersection over union of box i of `a` and box j of `b` (Float32Array(4n) each). */
-export function boxIou(a, i, b, j) {
-  const ax1 = a[4 * i], ay1 = a[4 * i + 1], ax2 = a[4 * i + 2], ay2 = a[4 * i + 3];
-  const bx1 = b[4 * j], by1 = b[4 * j + 1], bx2 = b[4 * j + 2], by2 = b[4 * j + 3];
-  const width = Math.min(ax2, bx2) - Math.max(ax1, bx1);
-  const height = Math.min(ay2, by2) - Math.max(ay1, by1);
-  if (width <= 0 || height <= 0) return 0;
-  const intersection = width * height;
-  const union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - intersection;
-  return union > 0 ? intersection / union : 0;
-}
+export { boxIou };
 
 /**
  * Indices of the boxes kept, best score first: a box is dropped when its IoU with a kept,
