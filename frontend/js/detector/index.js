@@ -19,6 +19,7 @@ const DEFAULTS = Object.freeze({
   workerUrl: null,
   allowSoftwareGpu: false,
   intraOpSpinning: true,
+  appearance: false,
   onStatus: null,
 });
 
@@ -173,7 +174,8 @@ class Detector {
  * scoreThreshold, iouThreshold, maxDetections, graphOptimizationLevel, ortBaseUrl,
  * workerUrl, allowSoftwareGpu (accept a CPU-emulated WebGPU adapter; off: it is ~100x slower
  * than WASM), intraOpSpinning (false: idle WASM threads sleep instead of spinning),
- * onStatus({stage, message}).
+ * appearance (true: each Detections also carries `embeddings`, the colour signatures the
+ * tracker uses to tell people apart), onStatus({stage, message}).
  */
 export async function createDetector(options = {}) {
   const settings = validate(options);
@@ -193,6 +195,7 @@ export async function createDetector(options = {}) {
         maxDetections: settings.maxDetections, graphOptimizationLevel: settings.graphOptimizationLevel,
         allowSoftwareGpu: Boolean(settings.allowSoftwareGpu),
         intraOpSpinning: settings.intraOpSpinning !== false,
+        appearance: Boolean(settings.appearance),
         ortBaseUrl: new URL(settings.ortBaseUrl, location.href).href,
       },
     });

@@ -6,6 +6,7 @@
 import { letterboxRgba, normaliseRegion } from './letterbox.js';
 import { outputLayout, postprocess } from './postprocess.js';
 import { backendLabel, bundleFor, executionProvider, unavailableReason } from './backends.js';
+import { appearanceEmbeddings } from '../tracker/appearance.js';
 
 class DetectorWorker {
   constructor(scope) {
@@ -51,6 +52,9 @@ class DetectorWorker {
       maxDetections: options.maxDetections,
       personClassIds: options.manifest.personClassIds || [0],
     };
+    // The tracker's appearance cue: colour signatures of each box, made here where the
+    // pixels already are (detections.embeddings).
+    this.appearance = Boolean(options.appearance);
     this.tensorData = new Float32Array(3 * this.size * this.size);
     return { backend, threads: backend.startsWith('wasm') ? threads : 0, crossOriginIsolated: isolated,
       inputSize: this.size, modelName: options.manifest.name, task: options.manifest.task };
@@ -113,6 +117,7 @@ class DetectorWorker {
     }
     const decodeStarted = now();
     const detections = postprocess(runs, this.layout, this.postOptions);
+    if (this.appearance) detections.embeddings = appearanceEmbeddings({ data: rgba, width, height }, detections);
     const timings = { grab: grabbed - started, preprocess, inference, decode: now() - decodeStarted };
     return { detections, timings, width, height };
   }
@@ -128,6 +133,7 @@ class DetectorWorker {
           const { detections } = result;
           const transfer = [detections.boxes.buffer, detections.scores.buffer, detections.classIds.buffer];
           if (detections.keypoints) transfer.push(detections.keypoints.buffer);
+          if (detections.embeddings) transfer.push(detections.embeddings.buffer);
           reply({ type: 'result', ...result }, transfer);
         } else if (message.type === 'dispose') {
           if (this.session) await this.session.release();

@@ -3,7 +3,6 @@
 // detections, tracks, counts, events and per-stage timings.
 import { createDetector } from '../detector/index.js';
 import { ByteTracker } from '../tracker/byte_tracker.js';
-import { appearanceEmbeddings } from '../tracker/appearance.js';
 import { CountingEngine } from '../counting/counting_engine.js';
 import { footPoints } from '../counting/foot_points.js';
 
@@ -68,7 +67,7 @@ class PipelineLab {
     this.tracker = new ByteTracker(tracker);
     this.engine = new CountingEngine(counting);
     this.regions = regions;
-    this.detector = await createDetector({ ...detector, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
+    this.detector = await createDetector({ appearance: true, ...detector, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
     this.elements.backend.textContent = this.detector.backend;
     this.frames = 0;
     return { backend: this.detector.backend, inputSize: this.detector.inputSize, crossOriginIsolated: self.crossOriginIsolated };
@@ -82,8 +81,6 @@ class PipelineLab {
     const started = performance.now();
     const detections = await this.detector.detect(image, { regions: this.regions });
     const detected = performance.now();
-    // The tracker's appearance cue needs the pixels: colour signatures of each box.
-    detections.embeddings = appearanceEmbeddings(image, detections);
     const tracked = this.tracker.update(detections, { ...frame, width, height });
     const trackedAt = performance.now();
     const result = this.engine.update(tracked, frame);

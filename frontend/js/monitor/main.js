@@ -37,7 +37,7 @@ async function main() {
   });
   const loadDetector = (onMessage, inputSize = null) => createDetector(Object.fromEntries(Object.entries({
     modelsUrl: config.modelsUrl, inputSize: inputSize ?? config.detectorInputSize, backends: config.detectorBackends, threads: config.detectorThreads,
-    scoreThreshold: config.scoreThreshold, iouThreshold: config.iouThreshold, onStatus: (message) => onMessage(message.message || message.text || 'Loading the person detector…'),
+    scoreThreshold: config.scoreThreshold, iouThreshold: config.iouThreshold, appearance: true, onStatus: (message) => onMessage(message.message || message.text || 'Loading the person detector…'),
   }).filter(([, value]) => value !== null)));
   const controls = new MonitorControls({ api, timeZone: browserTimeZone() });
   controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, zoneSync: new ZoneSync(api), panel: new LivePanel({ config }), loadDetector, controls });

@@ -215,7 +215,7 @@ export class MonitorController {
   async processFrame(detector, frame) {
     const picture = this.stage.grab(this.source.video);
     const detections = await detector.detect(picture);
-    const output = this.pipeline.process(detections, frame);
+    const output = this.pipeline.process(detections, { ...frame, width: this.stage.width, height: this.stage.height });
     this.stage.presentGrab();
     if (this.layers.heatmap) this.stage.drawHeatmap(this.pipeline.imageHeatmap.snapshot(), this.controls.heatmapOpacity());
     this.redrawOverlay(output);

@@ -20,6 +20,14 @@ export function engineOptionsFor(zones) {
   return { lines, bands, zones: polygons };
 }
 
+/** The foot points (x,y pairs) of the tracks that were detected this frame, not predicted. */
+function seenPoints(feet, predicted) {
+  if (!predicted || !predicted.some((flag) => flag)) return feet;
+  const seen = [];
+  predicted.forEach((flag, i) => { if (!flag) seen.push(feet[2 * i], feet[2 * i + 1]); });
+  return Float32Array.from(seen);
+}
+
 export class CountingPipeline {
   /**
    * @param {{ zones, frameWidth, frameHeight, heatmapCellSize?, heatmapDecayPerSecond?, trailLength?, floorCalibration? }} options
@@ -58,12 +66,14 @@ export class CountingPipeline {
   }
 
   /** One frame: detections in, everything the views need out. */
-  process(detections, { frameIndex, timestamp }) {
-    const tracked = this.tracker.update(detections, { frameIndex, timestamp });
+  process(detections, { frameIndex, timestamp, width, height }) {
+    const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height });
     const result = this.engine.update(tracked, { frameIndex, timestamp });
     const feet = result.footPoints;
-    this.imageHeatmap.addPoints(feet, timestamp);
-    this.floorHeatmap?.addPoints(feet, timestamp);
+    // Heatmaps count where people were seen: tracks coasting behind someone are left out.
+    const seenFeet = seenPoints(feet, tracked.predicted);
+    this.imageHeatmap.addPoints(seenFeet, timestamp);
+    this.floorHeatmap?.addPoints(seenFeet, timestamp);
     this.trails.update(tracked.trackIds || new Int32Array(0), feet, frameIndex);
     for (const [key, counts] of Object.entries(result.zones)) {
       this.peaks.set(key, Math.max(this.peaks.get(key) || 0, counts.occupancy));
