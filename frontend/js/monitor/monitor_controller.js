@@ -73,7 +73,10 @@ export class MonitorController {
     if (this.detector) return this.detector;
     if (!this.detectorLoading) {
       this.controls.showDetector('Loading the person detector…');
-      const loading = this.loadDetector((message) => this.controls.showDetector(message), this.controls.preferredModelSize()).then((detector) => {
+      this.loadInFlight = true;
+      const loading = this.loadDetector((message) => this.controls.showDetector(message), this.controls.preferredModelSize()).finally(() => {
+        this.loadInFlight = false;
+      }).then((detector) => {
         if (this.detectorLoading !== loading) { detector.dispose(); return this.ensureDetector(); } // another size was picked meanwhile
         this.detector = detector;
         this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px`);
@@ -95,8 +98,11 @@ export class MonitorController {
     if (this.loop) return;
     if (this.detector) this.detector.dispose();
     this.detector = null;
-    this.detectorLoading = null; // a load still under way disposes of its detector when it ends
-    if (this.source) this.ensureDetector().catch(() => {});
+    this.detectorLoading = null;
+    // One model loads at a time: a load under way disposes of its detector and starts the
+    // new one when it ends.
+    if (this.loadInFlight) this.controls.showDetector('Switching the model…');
+    else if (this.source) this.ensureDetector().catch(() => {});
     else this.controls.showDetector('Detector not loaded');
   }
 
