@@ -68,6 +68,9 @@ class Config:
         self.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
         self.SESSION_COOKIE_HTTPONLY = True
+        # Save a session only when it changed: a request still in flight at logout must not
+        # write the old session back under its old id (which would log the user in again).
+        self.SESSION_REFRESH_EACH_REQUEST = False
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.PERMANENT_SESSION_LIFETIME = _int("SESSION_LIFETIME_HOURS", 24 * 14) * 3600
         # Login throttling: this many failures within the window locks the account+address.

@@ -23,6 +23,11 @@ class UploadError(Exception):
         self.message = message
 
 
+# Werkzeug applies this limit to its undecoded buffer, which holds file data too (it reads
+# 64 KiB at a time), so it must sit well above the read size; file parts still go to disk.
+FORM_MEMORY_LIMIT = 1024 * 1024
+
+
 def receive_file(environ: dict, upload_dir: Path, field: str, max_bytes: int) -> ReceivedFile:
     """Parses the request body (multipart/form-data) writing file parts to disk as they
     arrive; werkzeug raises RequestEntityTooLarge (413) past max_bytes. Every temporary file
@@ -39,7 +44,7 @@ def receive_file(environ: dict, upload_dir: Path, field: str, max_bytes: int) ->
     try:
         _, form, files = parse_form_data(environ, stream_factory=stream_factory,
                                          max_content_length=max_bytes,
-                                         max_form_memory_size=64 * 1024)
+                                         max_form_memory_size=FORM_MEMORY_LIMIT)
         storage = files.get(field)
         if storage is None or not storage.filename:
             raise UploadError(field, "Choose a video file to upload (form field 'file').")

@@ -3,6 +3,7 @@ playback, delete, and per-user authorisation."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 import shutil
 import subprocess
 
@@ -87,6 +88,15 @@ def test_upload_without_ffprobe_keeps_metadata_empty(app, alice):
     assert video["content_type"] == "video/mp4"
     assert (video["duration_s"], video["width"], video["height"], video["fps"]) == \
         (None, None, None, None)
+
+
+def test_upload_of_several_megabytes_streams_to_disk_whole(app, alice):
+    data = b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * (3 * 4096)
+    response = upload(alice, data)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["size_bytes"] == len(data)
+    (stored,) = stored_files(app)
+    assert (Path(app.config["UPLOAD_DIR"]) / stored).read_bytes() == data
 
 
 def test_wrong_container_is_refused_and_nothing_kept(app, alice):

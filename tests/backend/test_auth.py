@@ -175,6 +175,24 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(app, client, auth):
     assert not is_logged_in(thief)
 
 
+def test_a_request_in_flight_at_logout_does_not_bring_the_session_back(app, client, auth):
+    """A request that loaded the session before logout and answers after it must not write
+    the old session back (which would log the user in again)."""
+    auth.register("alice")
+    auth.login()
+    cookie = session_cookie(client)
+    interface = app.session_interface
+    with app.test_request_context("/api/me", headers={"Cookie": f"session={cookie}"}):
+        in_flight = interface.open_session(app, __import__("flask").request)
+        assert in_flight.get("user_id") is not None
+        auth.logout()
+        response = app.response_class()
+        interface.save_session(app, in_flight, response)
+    replay = app.test_client()
+    replay.set_cookie("session", cookie)
+    assert not is_logged_in(replay)
+
+
 def test_logout_needs_post(client, auth):
     auth.register("alice")
     auth.login()
