@@ -15,7 +15,7 @@ function main() {
   const status = new StatusArea(byId('status-area'));
   const view = new RunView();
   // followLatest: no session picked by hand, so show whichever session is active now.
-  const state = { runId: null, refreshTimer: null, refreshing: false, followLatest: true, runs: [] };
+  const state = { runId: null, refreshTimer: null, refreshing: false, refreshAgain: false, followLatest: true, runs: [] };
 
   const live = new LiveStream({
     onCounts: (payload) => {
@@ -40,19 +40,31 @@ function main() {
     return page.items;
   }
 
+  /** One refresh at a time; a refresh asked for meanwhile (new counts, another session
+   * picked) runs right after it, so the page never stays on an older answer. */
   async function refresh() {
-    if (state.runId === null || state.refreshing) return;
+    if (state.runId === null) return;
+    if (state.refreshing) {
+      state.refreshAgain = true;
+      return;
+    }
     state.refreshing = true;
+    const runId = state.runId;
     try {
       const bucket = byId('bucket-select').value;
-      const [stats, alerts] = await Promise.all([api.stats(state.runId, { bucket, tz: timeZone }), api.alerts({ runId: state.runId })]);
-      view.render(stats, alerts.items, { chartUrl: (name) => `${api.chartUrl(state.runId, name, { tz: timeZone })}&v=${stats.totals.samples}` });
-      byId('csv-buckets').href = api.csvUrl(state.runId, { bucket, tz: timeZone });
-      byId('csv-events').href = api.csvUrl(state.runId, { bucket, tz: timeZone, kind: 'events' });
+      const [stats, alerts] = await Promise.all([api.stats(runId, { bucket, tz: timeZone }), api.alerts({ runId })]);
+      if (runId !== state.runId) return;
+      view.render(stats, alerts.items, { chartUrl: (name) => `${api.chartUrl(runId, name, { tz: timeZone })}&v=${stats.totals.samples}` });
+      byId('csv-buckets').href = api.csvUrl(runId, { bucket, tz: timeZone });
+      byId('csv-events').href = api.csvUrl(runId, { bucket, tz: timeZone, kind: 'events' });
     } catch (error) {
       status.error(error);
     } finally {
       state.refreshing = false;
+      if (state.refreshAgain) {
+        state.refreshAgain = false;
+        refresh();
+      }
     }
   }
 
