@@ -287,4 +287,4 @@ def _after_write(run: dict, outcome: ingestion.BatchOutcome) -> None:
         with transaction() as conn:
             for delivery in outcome.deliveries:
                 alert_repo.set_webhook_status(conn, delivery.alert_id, "pending")
-        webhooks.send_in_background(outcome.deliveries, policy, record)
+        current_app.extensions[webhooks.DISPATCHER_KEY].submit(outcome.deliveries, policy, record)

@@ -1,11 +1,12 @@
 """Alert webhooks: a JSON POST signed with HMAC-SHA256 (header X-PeopleCounter-Signature:
-sha256=<hex of HMAC(secret, body)>), sent from a background thread with retries."""
+sha256=<hex of HMAC(secret, body)>), sent in order from one background thread per app, with retries."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
 import logging
+import queue
 import threading
 import time
 import urllib.error
@@ -15,6 +16,7 @@ from typing import Callable
 
 SIGNATURE_HEADER = "X-PeopleCounter-Signature"
 EVENT_HEADER = "X-PeopleCounter-Event"
+DISPATCHER_KEY = "people_counter_webhooks"
 log = logging.getLogger(__name__)
 
 
@@ -64,25 +66,42 @@ def deliver(delivery: Delivery, policy: RetryPolicy,
     return status
 
 
-def send_in_background(deliveries: list[Delivery], policy: RetryPolicy,
-                       record_status: Callable[[int, str], None]) -> threading.Thread | None:
-    """One daemon thread delivers the deliveries in order and records each outcome."""
-    if not deliveries:
-        return None
+class WebhookDispatcher:
+    """Delivers in the order deliveries were submitted, from one background thread per app:
+    a zone's alert_end never overtakes its alert_start, even when they arrive in different
+    batches. A receiver that keeps failing delays the ones behind it by its retries."""
 
-    def run() -> None:
-        for delivery in deliveries:
-            try:
-                outcome = deliver(delivery, policy)
-            except Exception:  # noqa: BLE001 - a webhook must never take the server down
-                log.exception("Webhook delivery to %s crashed", delivery.url)
-                outcome = "failed: error"
-            try:
-                record_status(delivery.alert_id, outcome)
-            except Exception:  # noqa: BLE001
-                log.exception("Could not record the webhook status of alert %s",
-                              delivery.alert_id)
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
 
-    thread = threading.Thread(target=run, name="webhooks", daemon=True)
-    thread.start()
-    return thread
+    def submit(self, deliveries: list[Delivery], policy: RetryPolicy,
+               record_status: Callable[[int, str], None]) -> None:
+        if not deliveries:
+            return
+        self._queue.put((list(deliveries), policy, record_status))
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, name="webhooks", daemon=True)
+                self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            deliveries, policy, record_status = self._queue.get()
+            for delivery in deliveries:
+                _deliver_and_record(delivery, policy, record_status)
+            self._queue.task_done()
+
+
+def _deliver_and_record(delivery: Delivery, policy: RetryPolicy,
+                        record_status: Callable[[int, str], None]) -> None:
+    try:
+        outcome = deliver(delivery, policy)
+    except Exception:  # noqa: BLE001 - a webhook must never take the server down
+        log.exception("Webhook delivery to %s crashed", delivery.url)
+        outcome = "failed: error"
+    try:
+        record_status(delivery.alert_id, outcome)
+    except Exception:  # noqa: BLE001
+        log.exception("Could not record the webhook status of alert %s", delivery.alert_id)

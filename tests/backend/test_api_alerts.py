@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from backend.services.webhooks import Delivery, RetryPolicy, deliver, sign
+from backend.services.webhooks import Delivery, RetryPolicy, WebhookDispatcher, deliver, sign
 from tests.backend.test_api_common import alice, bob, sample  # noqa: F401 - fixtures
 
 
@@ -86,6 +86,21 @@ def test_deliver_gives_up_after_the_attempts():
         assert len(failing.calls) == 3
     finally:
         failing.close()
+
+
+def test_dispatcher_keeps_the_order_across_submissions(hook):
+    """alert_start fails once and is retried; alert_end, submitted later, still goes after it."""
+    dispatcher = WebhookDispatcher()
+    recorded = []
+    policy = RetryPolicy(attempts=3, backoff_seconds=0.2)
+    for event in ("alert_start", "alert_end"):
+        delivery = Delivery(url=hook.url, secret="k", event=event, payload={"event": event},
+                            alert_id=1)
+        dispatcher.submit([delivery], policy, lambda alert_id, status: recorded.append(status))
+    assert wait_for(lambda: len(recorded) == 2)
+    events = [call["headers"]["x-peoplecounter-event"] for call in hook.calls]
+    assert events == ["alert_start", "alert_start", "alert_end"]
+    assert recorded == ["delivered", "delivered"]
 
 
 def test_alert_events_open_and_close_alerts_and_call_the_webhook(app, alice, hook):
