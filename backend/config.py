@@ -9,24 +9,22 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("PC_INSTANCE_DIR", REPO_ROOT / "instance"))
 
 
-def _int(name: str, default: int) -> int:
+def _number(name: str, default, kind, what: str):
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError as exc:
-        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+        raise RuntimeError(f"{name} must be {what}, got {raw!r}") from exc
+
+
+def _int(name: str, default: int) -> int:
+    return _number(name, default, int, "a whole number")
 
 
 def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise RuntimeError(f"{name} must be a number, got {raw!r}") from exc
+    return _number(name, default, float, "a number")
 
 
 def _bool(name: str, default: bool) -> bool:

@@ -86,6 +86,13 @@ def launch_chromium(playwright, extra_args: list[str] | None = None):
                                       args=CHROMIUM_ARGS + list(extra_args or []))
 
 
+def open_page(browser):
+    """A page in a fresh context (own cookies and storage), laptop-sized, downloads on."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900},
+                                  accept_downloads=True)
+    return context, context.new_page()
+
+
 @dataclass(frozen=True)
 class VideoInfo:
     width: int

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.harness import CHROMIUM, REPO, SHARED_DATA, LiveServer, launch_chromium, make_app
+from tools.harness import (CHROMIUM, REPO, LiveServer, launch_chromium, make_app,
+                           open_page)
 
 ARTIFACTS = REPO / "test-artifacts"
 
@@ -37,9 +38,7 @@ def browser(playwright_instance):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900},
-                                  accept_downloads=True)
-    page = context.new_page()
+    context, page = open_page(browser)
     yield page
     context.close()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tools.harness import REPO, SHARED_DATA, launch_chromium
+from tools.harness import REPO, SHARED_DATA, launch_chromium, open_page
 
 CLIP = SHARED_DATA / "TUD-Stadtmitte" / "TUD-Stadtmitte.mp4"
 FRAME = (640, 480)
@@ -57,9 +57,7 @@ def webcam_browser(playwright_instance, webcam_clip):
 
 @pytest.fixture
 def webcam_page(webcam_browser):
-    context = webcam_browser.new_context(viewport={"width": 1366, "height": 900},
-                                         accept_downloads=True)
-    page = context.new_page()
+    context, page = open_page(webcam_browser)
     yield page
     context.close()
 
