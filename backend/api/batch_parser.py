@@ -52,8 +52,9 @@ def _sample(row) -> dict:
     return {"ts": _time(row.get("ts")), "zone_key": _key(row.get("zone_key")),
             "zone_id": _int(row.get("zone_id"), 1, MAX_ID, optional=True),
             "occupancy": _int(row.get("occupancy"), 0, MAX_COUNT),
-            "entries": _int(row.get("entries"), 0, MAX_COUNT),
-            "exits": _int(row.get("exits"), 0, MAX_COUNT)}
+            # Net changes: a line crossing cancelled by a return makes them negative.
+            "entries": _int(row.get("entries"), -MAX_COUNT, MAX_COUNT),
+            "exits": _int(row.get("exits"), -MAX_COUNT, MAX_COUNT)}
 
 
 def _event(row, kinds: frozenset, max_dwell: float) -> dict:

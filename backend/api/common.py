@@ -71,6 +71,13 @@ def Count(**kwargs) -> ma.fields.Integer:  # noqa: N802
     return ma.fields.Integer(strict=True, validate=ma.validate.Range(0, MAX_COUNT), **kwargs)
 
 
+def Delta(**kwargs) -> ma.fields.Integer:  # noqa: N802
+    """A change of a net count: negative when a confirmed line crossing was cancelled
+    because the person walked back (DESIGN.md §4, once per person)."""
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(-MAX_COUNT, MAX_COUNT),
+                             **kwargs)
+
+
 class ErrorSchema(ma.Schema):
     error = ma.fields.String(metadata={"description": "Machine-readable error code"})
     message = ma.fields.String(metadata={"description": "What went wrong, for people"})

@@ -19,7 +19,7 @@ from ..repositories import zones as zone_repo
 from ..schema import utcnow
 from ..services import ingestion, webhooks
 from .batch_parser import read_batch
-from .common import (ID_CONVERTER, Count, Id, PageArgs, QueryId, Text, UtcTime,
+from .common import (ID_CONVERTER, Count, Delta, Id, PageArgs, QueryId, Text, UtcTime,
                      current_user_id, field_error, iso_utc, not_found, page_envelope,
                      require_user)
 
@@ -85,8 +85,10 @@ class SampleSchema(ma.Schema):
     zone_key = ma.fields.String(required=True, validate=KEY_PATTERN)
     zone_id = Id(load_default=None, allow_none=True)
     occupancy = Count(required=True)
-    entries = Count(required=True)
-    exits = Count(required=True)
+    entries = Delta(required=True, metadata={"description": (
+        "Change of the net entries since the previous sample of this key; negative when a "
+        "confirmed crossing of a line was cancelled by the person walking back.")})
+    exits = Delta(required=True, metadata={"description": "Likewise for exits."})
 
 
 class EventSchema(ma.Schema):

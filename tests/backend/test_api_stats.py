@@ -132,3 +132,18 @@ def test_video_stats_add_up_its_runs(alice, bob):
     assert body["zones"][0]["current_occupancy"] == 2
     assert len(body["buckets"]) == 2
     assert bob.get(f"/api/videos/{video['id']}/stats").status_code == 404
+
+
+def test_a_cancelled_crossing_arrives_as_a_negative_change_and_nets_out(alice):
+    """A person counted in who walks back: +1 then -1 on the line, 0 in the stats."""
+    run = alice.create_run()
+    line = "zone-line"
+    assert alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", line, entries=1),
+                                        sample("2026-03-01T10:00:01Z", line, entries=-1)],
+                            [{"ts": "2026-03-01T10:00:00Z", "zone_key": line, "kind": "in",
+                              "track_id": 3},
+                             {"ts": "2026-03-01T10:00:01Z", "zone_key": line, "kind": "out",
+                              "track_id": 3}]).status_code == 201
+    body = alice.get(f"/api/runs/{run['id']}/stats?bucket=1h").get_json()
+    (row,) = [zone for zone in body["zones"] if zone["zone_key"] == line]
+    assert (row["entries"], row["exits"]) == (0, 0)

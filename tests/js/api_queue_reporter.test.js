@@ -43,13 +43,25 @@ test('one sample per key per interval, entries and exits as deltas since the las
   assert.equal(reporter.totalSamples, 9);
 });
 
-test('a count that steps back is never sent as a negative delta', () => {
+test('a net count that steps back is sent as a negative change, so sums equal the page', () => {
   const reporter = new CountReporter({ lineKeys: ['zone-5'], epochAtZeroMs });
   reporter.observe(frame({ lineIn: 2 }), { timestamp: 0, personCount: 0 });
   reporter.observe(frame({ lineIn: 1 }), { timestamp: 1, personCount: 0 });
   reporter.observe(frame({ lineIn: 3 }), { timestamp: 2, personCount: 0 });
   const entries = reporter.takeBatch('b').samples.filter((s) => s.zone_key === 'zone-5').map((s) => s.entries);
-  assert.deepEqual(entries, [2, 0, 1]);
+  assert.deepEqual(entries, [2, -1, 2]);
+  assert.equal(entries.reduce((sum, value) => sum + value, 0), 3);
+});
+
+test('a cancelled crossing is sent as the walk back, in the opposite direction', () => {
+  const reporter = new CountReporter({ lineKeys: ['zone-5'], epochAtZeroMs });
+  const events = [
+    { type: 'in', zoneId: 'zone-5', trackId: 3, timestamp: 0.2 },
+    { type: 'in', cancelled: true, zoneId: 'zone-5', trackId: 3, timestamp: 0.6 },
+    { type: 'out', cancelled: true, zoneId: 'zone-5', trackId: 4, timestamp: 0.7 },
+  ];
+  reporter.observe(frame({ events }), { timestamp: 0.7, personCount: 0 });
+  assert.deepEqual(reporter.takeBatch('b').events.map((e) => [e.kind, e.track_id]), [['in', 3], ['out', 3], ['in', 4]]);
 });
 
 test('events keep crossings, zone visits and alerts; raw crossings stay local', () => {

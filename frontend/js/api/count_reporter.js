@@ -4,6 +4,7 @@
 // enter/leave with dwell, alert start/end. Stream seconds map to wall time via epochAtZeroMs.
 
 const EVENT_KINDS = new Set(['in', 'out', 'enter', 'leave', 'alert_start', 'alert_end']);
+const OPPOSITE = Object.freeze({ in: 'out', out: 'in' });
 export const FRAME_KEY = 'frame';
 
 export function zoneIdFromKey(zoneKey) {
@@ -96,10 +97,11 @@ export class CountReporter {
 
   sample(ts, key, occupancy, entriesTotal, exitsTotal) {
     const before = this.reported.get(key) || { entries: 0, exits: 0 };
-    // Net counts can step back when a crossing is cancelled: report only growth, never negative.
-    const entries = Math.max(0, entriesTotal - before.entries);
-    const exits = Math.max(0, exitsTotal - before.exits);
-    this.reported.set(key, { entries: Math.max(before.entries, entriesTotal), exits: Math.max(before.exits, exitsTotal) });
+    // Changes of the net totals: a crossing cancelled by a return makes them negative, so the
+    // server's sums always equal what the page shows.
+    const entries = entriesTotal - before.entries;
+    const exits = exitsTotal - before.exits;
+    this.reported.set(key, { entries: entriesTotal, exits: exitsTotal });
     const sample = { ts, zone_key: key, occupancy, entries, exits };
     const zoneId = zoneIdFromKey(key);
     if (zoneId !== null) sample.zone_id = zoneId;
@@ -107,7 +109,10 @@ export class CountReporter {
   }
 
   toApiEvent(event) {
-    const apiEvent = { ts: this.isoAt(event.timestamp), zone_key: event.zoneId, kind: event.type };
+    // Events are the crossings as they happened: a cancelled "in" is the person walking back
+    // out (and the other way round); the samples carry the net counts.
+    const kind = event.cancelled ? OPPOSITE[event.type] : event.type;
+    const apiEvent = { ts: this.isoAt(event.timestamp), zone_key: event.zoneId, kind };
     const zoneId = zoneIdFromKey(String(event.zoneId));
     if (zoneId !== null) apiEvent.zone_id = zoneId;
     if (Number.isInteger(event.trackId)) apiEvent.track_id = event.trackId;
