@@ -181,7 +181,7 @@ export async function createDetector(options = {}) {
   const settings = validate(options);
   const { modelUrl, manifest } = await resolveModel(settings);
   // Every core, at most 4: on a 2-core machine 2 threads beat 1 by 1.6x, interleaved
-  // (README, "Detection"); more threads than cores only slow it down.
+  // (docs/detection.md); more threads than cores only slow it down.
   const threads = settings.threads ?? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
   const workerUrl = settings.workerUrl || new URL('./worker.js', import.meta.url);
   const worker = new Worker(workerUrl, { type: 'module', name: 'detector' });
