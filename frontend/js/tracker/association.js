@@ -1,6 +1,7 @@
 /** Cost matrices between tracks and detections (IoU distance, optionally fused with score). */
 import { iouDistanceMatrix } from '../geometry/boxes.js';
 import { appearanceSimilarity } from './appearance.js';
+import { boxToMeasurement, gatingDistance } from './kalman.js';
 
 function flatBoxes(items) {
   const flat = new Float64Array(items.length * 4);
@@ -47,4 +48,30 @@ export function addAppearance(cost, similarity, limit, weight) {
     const similar = similarity[k];
     return Number.isNaN(similar) ? value : value + weight * (1 - similar);
   });
+}
+
+/**
+ * Association by motion for boxes that no longer overlap (a detector a few times a second
+ * sees people move further than their own width): `cost` (rows: tracks, columns: detections)
+ * becomes, where lower, `floor` + (`limit` - `floor`) * d / `gate`, d the squared Mahalanobis
+ * distance of the detection's centre and height from the track's prediction (it widens with
+ * the time predicted over), pairs with d > `gate` left as they are. Where both have an
+ * appearance signature the pair must also look alike (`minSimilarity`): across a gap, looks
+ * confirm what position alone cannot.
+ */
+export function addMotion(cost, tracks, detections, filter, { gate, floor, limit, similarity, minSimilarity }) {
+  const columns = detections.length;
+  const measurements = detections.map((detection) => boxToMeasurement(...detection.detectionBox));
+  const result = Float64Array.from(cost);
+  tracks.forEach((track, i) => {
+    measurements.forEach((measurement, j) => {
+      const k = i * columns + j;
+      const similar = similarity[k];
+      if (similar < minSimilarity) return;
+      const distance = gatingDistance(filter, track.mean, track.covariance, measurement);
+      if (!(distance <= gate)) return;
+      result[k] = Math.min(result[k], floor + ((limit - floor) * distance) / gate);
+    });
+  });
+  return result;
 }

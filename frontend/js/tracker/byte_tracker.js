@@ -2,15 +2,21 @@
  * ByteTrack (Zhang et al., 2022) in plain JavaScript: Kalman prediction, association of
  * high-score detections first, then of low-score ones to the remaining tracked tracks,
  * unconfirmed tracks that need a second hit, and a buffer of lost tracks that can be found
- * again. Pure: frame index and timestamp are passed in; each instance owns its id counter.
+ * again. Built for a detector that runs a few times a second: motion is in time (the filter
+ * predicts over the real time between two updates), boxes that no longer overlap are
+ * associated by distance relative to the person's size when they look alike, and a lost
+ * track is stitched to a person appearing where it would have gone. Durations given in
+ * frames are measured in time, one frame = `frameSeconds`. Pure: frame index and timestamp
+ * are passed in; each instance owns its id counter.
  */
 import { resolveOptions, requireNumber, requireBoolean } from '../geometry/options.js';
 import { linearAssignment } from './assignment.js';
-import { addAppearance, fuseScore, iouDistance, similarityMatrix } from './association.js';
+import { addAppearance, addMotion, fuseScore, iouDistance, similarityMatrix } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
 import { selectDetections } from './detections.js';
 import { recoveryCostMatrix } from './recovery.js';
+import { buildOutput, coveredFraction, touchesEdge } from './output.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   /** detections at or above this score take part in the first association */
@@ -19,7 +25,9 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   lowThreshold: 0.1,
   /** an unmatched high-score detection starts a new track only at or above this score */
   newTrackThreshold: 0.25,
-  /** frames a lost track is kept for re-identification */
+  /** length of one "frame" of the frame-counted options below, in seconds (25 frames/s) */
+  frameSeconds: 1 / 25,
+  /** frames (of frameSeconds) a lost track is kept for re-identification */
   trackBuffer: 30,
   /** first association: maximum cost (1 - IoU, fused with score) */
   matchThreshold: 0.8,
@@ -49,6 +57,13 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   recoveryMaxFrames: 10,
   /** recovery also needs at least this appearance similarity (needs detections.embeddings) */
   recoveryMinSimilarity: 0.9,
+  /**
+   * association by motion when boxes no longer overlap: largest squared Mahalanobis distance
+   * of centre and height from the prediction (3 degrees of freedom; 7.81 = 95%); 0 disables
+   */
+  motionGate: 7.81,
+  /** a match by motion alone also needs at least this appearance similarity (with embeddings) */
+  motionMinSimilarity: 0.8,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
@@ -60,11 +75,13 @@ export class ByteTracker {
     const resolved = resolveOptions('ByteTracker', BYTE_TRACKER_DEFAULTS, options);
     for (const key of ['highThreshold', 'lowThreshold', 'newTrackThreshold', 'matchThreshold',
       'lowMatchThreshold', 'unconfirmedMatchThreshold', 'duplicateDistance', 'recoveryMinSimilarity',
-      'appearanceWeight', 'appearanceKeep', 'coastOverlap']) {
+      'appearanceWeight', 'appearanceKeep', 'coastOverlap', 'motionMinSimilarity']) {
       requireNumber('ByteTracker', key, resolved[key], { min: 0, max: 1 });
     }
     requireNumber('ByteTracker', 'trackBuffer', resolved.trackBuffer, { min: 0, integer: true });
     requireNumber('ByteTracker', 'recoveryDistance', resolved.recoveryDistance, { min: 0 });
+    requireNumber('ByteTracker', 'motionGate', resolved.motionGate, { min: 0 });
+    requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
     requireNumber('ByteTracker', 'coastFrames', resolved.coastFrames, { min: 0, integer: true });
     requireBoolean('ByteTracker', 'fuseScore', resolved.fuseScore);
@@ -72,7 +89,7 @@ export class ByteTracker {
       throw new RangeError('ByteTracker: lowThreshold must not exceed highThreshold');
     }
     this.options = Object.freeze(resolved);
-    this.filter = new KalmanBoxFilter();
+    this.filter = new KalmanBoxFilter({ frameSeconds: resolved.frameSeconds });
     this.reset();
   }
 
@@ -101,14 +118,16 @@ export class ByteTracker {
   update(detections, { frameIndex, timestamp, width = Infinity, height = Infinity } = {}) {
     requireNumber('ByteTracker.update', 'frameIndex', frameIndex, { integer: true });
     requireNumber('ByteTracker.update', 'timestamp', timestamp);
+    // The real time since the last update (a clock that steps back predicts nothing).
+    const seconds = this.lastTimestamp === null ? 0 : Math.max(0, timestamp - this.lastTimestamp);
     this.frameCount += 1;
     this.lastFrameIndex = frameIndex;
     this.lastTimestamp = timestamp;
-    const step = { frame: this.frameCount, width, height, matched: [], newlyLost: [] };
+    const step = { frame: this.frameCount, timestamp, width, height, matched: [], newlyLost: [] };
     const { high, low } = this.#split(detections);
     const unconfirmed = this.trackedTracks.filter((track) => !track.isActivated);
     const pool = [...this.trackedTracks.filter((track) => track.isActivated), ...this.lostTracks];
-    for (const track of pool) track.predict(this.filter);
+    for (const track of [...pool, ...unconfirmed]) track.predict(this.filter, seconds);
 
     const { unmatchedPool, highLeft } = this.#associateHigh(step, pool, high);
     const leftovers = unmatchedPool.filter((track) => track.state === TrackState.TRACKED);
@@ -116,22 +135,37 @@ export class ByteTracker {
     this.#associateLow(step, leftovers, low);
     const unclaimed = this.#associateUnconfirmed(step, unconfirmed, unplaced);
     this.#startTracks(step, unclaimed);
-    this.#dropStale(step.frame);
+    this.#dropStale(timestamp);
     this.#mergePools(step.matched, step.newlyLost);
-    return this.#output(detections, step.frame, { width, height });
+    return this.#output(detections, step, { width, height });
+  }
+
+  /** Time since the track was last detected, in frames of `frameSeconds`. */
+  #framesLost(track, timestamp) {
+    return (timestamp - track.lastTimestamp) / this.options.frameSeconds;
   }
 
   #apply(step, track, detection) {
-    track.update(this.filter, detection, step.frame, this.options.appearanceKeep);
+    track.update(this.filter, detection, step.frame, step.timestamp, this.options.appearanceKeep);
     step.matched.push(track);
   }
 
-  /** 1. Confirmed and lost tracks against high-score detections (IoU fused with score, plus appearance). */
+  /** IoU cost (fused with score) lowered by motion where the boxes no longer overlap. */
+  #overlapOrMotionCost(tracks, detections, limit, similarity) {
+    let cost = iouDistance(tracks, detections);
+    if (this.options.fuseScore) cost = fuseScore(cost, tracks.length, detections);
+    if (this.options.motionGate === 0) return cost;
+    return addMotion(cost, tracks, detections, this.filter, {
+      gate: this.options.motionGate, floor: 0.5, limit, similarity, minSimilarity: this.options.motionMinSimilarity,
+    });
+  }
+
+  /** 1. Confirmed and lost tracks against high-score detections (IoU fused with score or motion, plus appearance). */
   #associateHigh(step, pool, high) {
     const { matchThreshold, appearanceWeight } = this.options;
-    let cost = iouDistance(pool, high);
-    if (this.options.fuseScore) cost = fuseScore(cost, pool.length, high);
-    if (appearanceWeight > 0) cost = addAppearance(cost, similarityMatrix(pool, high), matchThreshold, appearanceWeight);
+    const similarity = similarityMatrix(pool, high);
+    let cost = this.#overlapOrMotionCost(pool, high, matchThreshold, similarity);
+    if (appearanceWeight > 0) cost = addAppearance(cost, similarity, matchThreshold, appearanceWeight);
     const result = linearAssignment(cost, pool.length, high.length, matchThreshold + appearanceWeight);
     for (const [t, d] of result.matches) this.#apply(step, pool[t], high[d]);
     return { unmatchedPool: result.unmatchedRows.map((t) => pool[t]), highLeft: result.unmatchedColumns.map((d) => high[d]) };
@@ -143,9 +177,10 @@ export class ByteTracker {
     if (recoveryDistance === 0) return candidates;
     // A track last seen touching the frame's edge has most likely left the view.
     const lost = unmatchedPool.filter((track) => track.state === TrackState.LOST
-      && step.frame - track.lastFrame <= recoveryMaxFrames
+      && this.#framesLost(track, step.timestamp) <= recoveryMaxFrames
       && !touchesEdge(track.detectionBox, step.width, step.height));
-    const cost = recoveryCostMatrix(lost, candidates, step.frame, similarityMatrix(lost, candidates),
+    const framesLost = lost.map((track) => this.#framesLost(track, step.timestamp));
+    const cost = recoveryCostMatrix(lost, candidates, framesLost, similarityMatrix(lost, candidates),
       recoveryMinSimilarity, recoveryDistance);
     const result = linearAssignment(cost, lost.length, candidates.length, recoveryDistance + 1);
     for (const [t, d] of result.matches) this.#apply(step, lost[t], candidates[d]);
@@ -165,8 +200,9 @@ export class ByteTracker {
 
   /** 3. Unconfirmed tracks against the high-score detections nobody took; unmatched ones go. */
   #associateUnconfirmed(step, unconfirmed, remaining) {
-    let cost = iouDistance(unconfirmed, remaining);
-    if (this.options.fuseScore) cost = fuseScore(cost, unconfirmed.length, remaining);
+    const { unconfirmedMatchThreshold } = this.options;
+    const similarity = similarityMatrix(unconfirmed, remaining);
+    const cost = this.#overlapOrMotionCost(unconfirmed, remaining, unconfirmedMatchThreshold, similarity);
     const result = linearAssignment(cost, unconfirmed.length, remaining.length, this.options.unconfirmedMatchThreshold);
     for (const [t, d] of result.matches) this.#apply(step, unconfirmed[t], remaining[d]);
     for (const t of result.unmatchedRows) unconfirmed[t].markRemoved();
@@ -177,16 +213,16 @@ export class ByteTracker {
   #startTracks(step, candidates) {
     for (const candidate of candidates) {
       if (candidate.score < this.options.newTrackThreshold) continue;
-      candidate.activate(this.filter, this.nextTrackId, step.frame);
+      candidate.activate(this.filter, this.nextTrackId, step.frame, step.timestamp);
       this.nextTrackId += 1;
       step.matched.push(candidate);
     }
   }
 
   /** 5. Lost tracks older than the track buffer are dropped. */
-  #dropStale(frame) {
+  #dropStale(timestamp) {
     for (const track of this.lostTracks) {
-      if (track.state === TrackState.LOST && frame - track.lastFrame > this.options.trackBuffer) track.markRemoved();
+      if (track.state === TrackState.LOST && this.#framesLost(track, timestamp) > this.options.trackBuffer) track.markRemoved();
     }
   }
 
@@ -216,8 +252,8 @@ export class ByteTracker {
     for (let i = 0; i < tracked.length; i += 1) {
       for (let j = 0; j < lost.length; j += 1) {
         if (distances[i * lost.length + j] >= this.options.duplicateDistance) continue;
-        const ageTracked = tracked[i].lastFrame - tracked[i].startFrame;
-        const ageLost = lost[j].lastFrame - lost[j].startFrame;
+        const ageTracked = tracked[i].lastTimestamp - tracked[i].startTimestamp;
+        const ageLost = lost[j].lastTimestamp - lost[j].startTimestamp;
         if (ageTracked > ageLost) dropLost.add(j);
         else dropTracked.add(i);
       }
@@ -231,12 +267,12 @@ export class ByteTracker {
    * someone seen this frame (the predicted box overlaps a matched track's box by at least
    * `coastOverlap` of its area); a track lost in the open was more likely a false detection.
    */
-  #coasting(frame, { width, height }) {
+  #coasting(step, { width, height }) {
     const { coastFrames, coastOverlap } = this.options;
     if (coastFrames === 0) return [];
-    const visible = this.trackedTracks.filter((track) => track.lastFrame === frame).map((track) => track.detectionBox);
+    const visible = this.trackedTracks.filter((track) => track.lastFrame === step.frame).map((track) => track.detectionBox);
     return this.lostTracks.filter((track) => {
-      if (frame - track.lastFrame > coastFrames) return false;
+      if (this.#framesLost(track, step.timestamp) > coastFrames) return false;
       const box = track.box;
       const [x1, y1, x2, y2] = box;
       const cx = (x1 + x2) / 2;
@@ -247,62 +283,12 @@ export class ByteTracker {
   }
 
   /** Detections of the confirmed tracks updated this frame (then coasting ones), by track id. */
-  #output(detections, frame, frameSize) {
+  #output(detections, step, frameSize) {
     const shown = this.trackedTracks
-      .filter((track) => track.isActivated && track.lastFrame === frame)
-      .concat(this.#coasting(frame, frameSize))
+      .filter((track) => track.isActivated && track.lastFrame === step.frame)
+      .concat(this.#coasting(step, frameSize))
       .sort((a, b) => a.trackId - b.trackId);
-    return buildOutput(detections, shown, frame);
+    return buildOutput(detections, shown, step.frame);
   }
 }
 
-/** Share of box `a`'s area covered by box `b`. */
-function coveredFraction([ax1, ay1, ax2, ay2], [bx1, by1, bx2, by2]) {
-  const w = Math.min(ax2, bx2) - Math.max(ax1, bx1);
-  const h = Math.min(ay2, by2) - Math.max(ay1, by1);
-  if (w <= 0 || h <= 0) return 0;
-  return (w * h) / ((ax2 - ax1) * (ay2 - ay1));
-}
-
-/** Is the box within 1% of the frame size from an edge? (false when the size is unknown) */
-function touchesEdge([x1, y1, x2, y2], width, height) {
-  if (!Number.isFinite(width) || !Number.isFinite(height)) return false;
-  const marginX = width * 0.01;
-  const marginY = height * 0.01;
-  return x1 <= marginX || y1 <= marginY || x2 >= width - marginX || y2 >= height - marginY;
-}
-
-/** The Detections the tracker returns; a coasting track has its predicted box and no keypoints. */
-function buildOutput(detections, shown, frame) {
-  const n = shown.length;
-  const keypointCount = detections.keypoints ? (detections.keypointCount || 17) : 0;
-  const size = keypointCount * 3;
-  const output = {
-    count: n,
-    boxes: new Float32Array(4 * n),
-    scores: new Float32Array(n),
-    classIds: new Int32Array(n),
-    keypoints: keypointCount ? new Float32Array(n * size) : null,
-    keypointCount,
-    trackIds: new Int32Array(n),
-    detectionIndices: new Int32Array(n),
-    predicted: new Uint8Array(n),
-  };
-  shown.forEach((track, k) => {
-    output.trackIds[k] = track.trackId;
-    if (track.lastFrame !== frame) {
-      output.boxes.set(track.box, k * 4);
-      output.scores[k] = track.score;
-      output.detectionIndices[k] = -1;
-      output.predicted[k] = 1;
-      return;
-    }
-    const i = track.detectionIndex;
-    output.boxes.set(detections.boxes.subarray(i * 4, i * 4 + 4), k * 4);
-    output.scores[k] = detections.scores[i];
-    output.classIds[k] = detections.classIds ? detections.classIds[i] : 0;
-    if (keypointCount) output.keypoints.set(detections.keypoints.subarray(i * size, (i + 1) * size), k * size);
-    output.detectionIndices[k] = i;
-  });
-  return output;
-}

@@ -1,12 +1,21 @@
 /**
  * Constant-velocity Kalman filter on the box state (x, y, a, h, vx, vy, va, vh): centre,
- * aspect ratio (w/h), height and their velocities, the filter of ByteTrack/DeepSORT.
+ * aspect ratio (w/h), height and their velocities, the filter of ByteTrack/DeepSORT, in time:
+ * velocities are per second and a prediction spans the real time since the last one, so a
+ * detector that runs twice a second predicts as far as the person walked. The noise of
+ * ByteTrack's filter is per frame; here it is per `frameSeconds` and grows with the time
+ * predicted over (at one prediction per frameSeconds this is ByteTrack's filter exactly).
  * The measurement is (x, y, a, h). Noise scales with the box height.
  * Means are Float64Array(8), covariances Float64Array(64) row-major.
  */
-import { resolveOptions } from '../geometry/options.js';
+import { resolveOptions, requireNumber } from '../geometry/options.js';
 
-const DEFAULTS = Object.freeze({ positionWeight: 1 / 20, velocityWeight: 1 / 160 });
+const DEFAULTS = Object.freeze({
+  positionWeight: 1 / 20,
+  velocityWeight: 1 / 160,
+  /** the time step of the per-frame noise (ByteTrack's filter at 25 frames/s) */
+  frameSeconds: 1 / 25,
+});
 
 /** Inverse of a symmetric positive-definite 4x4 (Gauss-Jordan). */
 function invert4(matrix) {
@@ -32,9 +41,10 @@ function invert4(matrix) {
 
 export class KalmanBoxFilter {
   constructor(options = {}) {
-    const { positionWeight, velocityWeight } = resolveOptions('KalmanBoxFilter', DEFAULTS, options);
-    this.positionWeight = positionWeight;
-    this.velocityWeight = velocityWeight;
+    const { positionWeight, velocityWeight, frameSeconds } = resolveOptions('KalmanBoxFilter', DEFAULTS, options);
+    this.positionWeight = requireNumber('KalmanBoxFilter', 'positionWeight', positionWeight, { min: 0 });
+    this.velocityWeight = requireNumber('KalmanBoxFilter', 'velocityWeight', velocityWeight, { min: 0 });
+    this.frameSeconds = requireNumber('KalmanBoxFilter', 'frameSeconds', frameSeconds, { min: 1e-6 });
   }
 
   /** New state from a measurement [x, y, a, h], velocities zero. */
@@ -42,36 +52,44 @@ export class KalmanBoxFilter {
     const mean = new Float64Array(8);
     mean.set(measurement);
     const h = measurement[3];
+    const perSecond = 1 / this.frameSeconds;
     const std = [2 * this.positionWeight * h, 2 * this.positionWeight * h, 1e-2,
-      2 * this.positionWeight * h, 10 * this.velocityWeight * h, 10 * this.velocityWeight * h,
-      1e-5, 10 * this.velocityWeight * h];
+      2 * this.positionWeight * h, 10 * this.velocityWeight * h * perSecond, 10 * this.velocityWeight * h * perSecond,
+      1e-5 * perSecond, 10 * this.velocityWeight * h * perSecond];
     const covariance = new Float64Array(64);
     for (let i = 0; i < 8; i += 1) covariance[i * 9] = std[i] * std[i];
     return { mean, covariance };
   }
 
-  /** One step ahead: x += v; P = F P F^T + Q. Returns new arrays. */
-  predict(mean, covariance) {
+  /**
+   * `seconds` ahead (default one frameSeconds): x += v * seconds; P = F P F^T + Q, with Q
+   * ByteTrack's per-frame noise times the number of frames the time spans. Returns new arrays.
+   */
+  predict(mean, covariance, seconds = this.frameSeconds) {
+    requireNumber('KalmanBoxFilter.predict', 'seconds', seconds, { min: 0 });
+    const dt = seconds;
+    const frames = seconds / this.frameSeconds;
     const h = mean[3];
     const p = this.positionWeight * h;
-    const v = this.velocityWeight * h;
-    const noise = [p * p, p * p, 1e-4, p * p, v * v, v * v, 1e-10, v * v];
+    const v = (this.velocityWeight * h) / this.frameSeconds;
+    const aspect = 1e-5 / this.frameSeconds;
+    const noise = [p * p, p * p, 1e-4, p * p, v * v, v * v, aspect * aspect, v * v].map((value) => value * frames);
     const next = new Float64Array(8);
     for (let i = 0; i < 4; i += 1) {
-      next[i] = mean[i] + mean[i + 4];
+      next[i] = mean[i] + dt * mean[i + 4];
       next[i + 4] = mean[i + 4];
     }
-    // F = [[I, I], [0, I]]: (F P)[i][j] = P[i][j] + P[i+4][j] for i < 4.
+    // F = [[I, dt I], [0, I]]: (F P)[i][j] = P[i][j] + dt P[i+4][j] for i < 4.
     const fp = new Float64Array(64);
     for (let i = 0; i < 8; i += 1) {
       for (let j = 0; j < 8; j += 1) {
-        fp[i * 8 + j] = covariance[i * 8 + j] + (i < 4 ? covariance[(i + 4) * 8 + j] : 0);
+        fp[i * 8 + j] = covariance[i * 8 + j] + (i < 4 ? dt * covariance[(i + 4) * 8 + j] : 0);
       }
     }
     const predicted = new Float64Array(64);
     for (let i = 0; i < 8; i += 1) {
       for (let j = 0; j < 8; j += 1) {
-        predicted[i * 8 + j] = fp[i * 8 + j] + (j < 4 ? fp[i * 8 + j + 4] : 0);
+        predicted[i * 8 + j] = fp[i * 8 + j] + (j < 4 ? dt * fp[i * 8 + j + 4] : 0);
       }
       predicted[i * 9] += noise[i];
     }
@@ -116,6 +134,38 @@ export class KalmanBoxFilter {
     }
     return { mean: nextMean, covariance: nextCovariance };
   }
+}
+
+/**
+ * Squared Mahalanobis distance of a measurement [x, y, a, h] from the state's prediction, on
+ * the centre and the height only (the aspect ratio of a walking person changes with each
+ * step): a distance relative to the person's size, that widens with the time predicted over.
+ */
+export function gatingDistance(filter, mean, covariance, measurement) {
+  const indices = [0, 1, 3];
+  const h = mean[3];
+  const noise = (filter.positionWeight * h) ** 2;
+  const s = indices.map((i) => indices.map((j) => covariance[i * 8 + j] + (i === j ? noise : 0)));
+  const d = indices.map((i) => measurement[i] - mean[i]);
+  const inverse = invert3(s);
+  let total = 0;
+  for (let i = 0; i < 3; i += 1) for (let j = 0; j < 3; j += 1) total += d[i] * inverse[i][j] * d[j];
+  return total;
+}
+
+function invert3(m) {
+  const [[a, b, c], [d, e, f], [g, h, i]] = m;
+  const A = e * i - f * h;
+  const B = -(d * i - f * g);
+  const C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (!(Math.abs(det) > 0)) return [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const k = 1 / det;
+  return [
+    [A * k, -(b * i - c * h) * k, (b * f - c * e) * k],
+    [B * k, (a * i - c * g) * k, -(a * f - c * d) * k],
+    [C * k, -(a * h - b * g) * k, (a * e - b * d) * k],
+  ];
 }
 
 /** [x1, y1, x2, y2] -> [cx, cy, w/h, h] */

@@ -7,8 +7,11 @@
 
 const FRAMES_PER_HEIGHT = 25;
 
-/** Cost of giving detection `detection` to lost track `track` (lower is better). */
-export function recoveryCost(track, detection, frame) {
+/**
+ * Cost of giving detection `detection` to lost track `track`, lost for `framesLost` frames
+ * (of the tracker's frameSeconds: measured in time), lower is better.
+ */
+export function recoveryCost(track, detection, framesLost) {
   const [dx1, dy1, dx2, dy2] = detection.detectionBox;
   const detectionHeight = dy2 - dy1;
   const detectionCentre = [(dx1 + dx2) / 2, (dy1 + dy2) / 2];
@@ -20,10 +23,9 @@ export function recoveryCost(track, detection, frame) {
     const sizeChange = Math.abs(Math.log(detectionHeight / height));
     best = Math.min(best, distance / height + sizeChange);
   }
-  const framesLost = Math.max(1, frame - track.lastFrame);
   // A person hidden longer may have moved further: the allowed distance grows with the gap
   // (by one track height per `FRAMES_PER_HEIGHT` frames, about a brisk walk across the image).
-  return best / (1 + framesLost / FRAMES_PER_HEIGHT);
+  return best / (1 + Math.max(1, framesLost) / FRAMES_PER_HEIGHT);
 }
 
 /**
@@ -31,13 +33,13 @@ export function recoveryCost(track, detection, frame) {
  * plus appearance dissimilarity; pairs without signatures, or less similar than
  * `minSimilarity`, are Infinity (position alone confuses people walking side by side).
  */
-export function recoveryCostMatrix(tracks, detections, frame, similarity, minSimilarity, maxDistance) {
+export function recoveryCostMatrix(tracks, detections, framesLost, similarity, minSimilarity, maxDistance) {
   const cost = new Float64Array(tracks.length * detections.length);
   tracks.forEach((track, i) => {
     detections.forEach((detection, j) => {
       const k = i * detections.length + j;
       const similar = similarity[k];
-      const position = recoveryCost(track, detection, frame);
+      const position = recoveryCost(track, detection, framesLost[i]);
       cost[k] = similar >= minSimilarity && position <= maxDistance ? position + (1 - similar) : Infinity;
     });
   });

@@ -22,6 +22,9 @@ export class Track {
     this.trackletLength = 0;
     this.startFrame = 0;
     this.lastFrame = 0;
+    /** times (s) of the first and the latest detection of the track */
+    this.startTimestamp = 0;
+    this.lastTimestamp = 0;
   }
 
   /** Current box [x1, y1, x2, y2]: the Kalman estimate once activated, else the detection. */
@@ -30,7 +33,7 @@ export class Track {
   }
 
   /** Start a new track with a fresh id (confirmed at once only on the tracker's first frame). */
-  activate(filter, trackId, frame) {
+  activate(filter, trackId, frame, timestamp) {
     this.trackId = trackId;
     ({ mean: this.mean, covariance: this.covariance } = filter.initiate(boxToMeasurement(...this.detectionBox)));
     this.trackletLength = 0;
@@ -38,17 +41,19 @@ export class Track {
     this.isActivated = frame === 1;
     this.startFrame = frame;
     this.lastFrame = frame;
+    this.startTimestamp = timestamp;
+    this.lastTimestamp = timestamp;
   }
 
-  /** Kalman prediction one frame ahead; a track not currently tracked keeps its height still. */
-  predict(filter) {
+  /** Kalman prediction `seconds` ahead; a track not currently tracked keeps its height still. */
+  predict(filter, seconds) {
     const mean = Float64Array.from(this.mean);
     if (this.state !== TrackState.TRACKED) mean[7] = 0;
-    ({ mean: this.mean, covariance: this.covariance } = filter.predict(mean, this.covariance));
+    ({ mean: this.mean, covariance: this.covariance } = filter.predict(mean, this.covariance, seconds));
   }
 
   /** Correct with a matched detection (a tracked track, or a lost one found again). */
-  update(filter, detection, frame, embeddingKeep = 0.9) {
+  update(filter, detection, frame, timestamp, embeddingKeep = 0.9) {
     this.embedding = blendEmbedding(this.embedding, detection.embedding, embeddingKeep);
     const wasLost = this.state !== TrackState.TRACKED;
     ({ mean: this.mean, covariance: this.covariance } = filter.update(
@@ -57,6 +62,7 @@ export class Track {
     this.state = TrackState.TRACKED;
     this.isActivated = true;
     this.lastFrame = frame;
+    this.lastTimestamp = timestamp;
     this.score = detection.score;
     this.detectionBox = detection.detectionBox;
     this.detectionIndex = detection.detectionIndex;

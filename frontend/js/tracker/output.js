@@ -1,0 +1,52 @@
+/** What the tracker reports each frame: Detections of the tracks shown, and the coasting rule's geometry. */
+
+/** Share of box `a`'s area covered by box `b`. */
+export function coveredFraction([ax1, ay1, ax2, ay2], [bx1, by1, bx2, by2]) {
+  const w = Math.min(ax2, bx2) - Math.max(ax1, bx1);
+  const h = Math.min(ay2, by2) - Math.max(ay1, by1);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / ((ax2 - ax1) * (ay2 - ay1));
+}
+
+/** Is the box within 1% of the frame size from an edge? (false when the size is unknown) */
+export function touchesEdge([x1, y1, x2, y2], width, height) {
+  if (!Number.isFinite(width) || !Number.isFinite(height)) return false;
+  const marginX = width * 0.01;
+  const marginY = height * 0.01;
+  return x1 <= marginX || y1 <= marginY || x2 >= width - marginX || y2 >= height - marginY;
+}
+
+/** The Detections the tracker returns; a coasting track has its predicted box and no keypoints. */
+export function buildOutput(detections, shown, frame) {
+  const n = shown.length;
+  const keypointCount = detections.keypoints ? (detections.keypointCount || 17) : 0;
+  const size = keypointCount * 3;
+  const output = {
+    count: n,
+    boxes: new Float32Array(4 * n),
+    scores: new Float32Array(n),
+    classIds: new Int32Array(n),
+    keypoints: keypointCount ? new Float32Array(n * size) : null,
+    keypointCount,
+    trackIds: new Int32Array(n),
+    detectionIndices: new Int32Array(n),
+    predicted: new Uint8Array(n),
+  };
+  shown.forEach((track, k) => {
+    output.trackIds[k] = track.trackId;
+    if (track.lastFrame !== frame) {
+      output.boxes.set(track.box, k * 4);
+      output.scores[k] = track.score;
+      output.detectionIndices[k] = -1;
+      output.predicted[k] = 1;
+      return;
+    }
+    const i = track.detectionIndex;
+    output.boxes.set(detections.boxes.subarray(i * 4, i * 4 + 4), k * 4);
+    output.scores[k] = detections.scores[i];
+    output.classIds[k] = detections.classIds ? detections.classIds[i] : 0;
+    if (keypointCount) output.keypoints.set(detections.keypoints.subarray(i * size, (i + 1) * size), k * size);
+    output.detectionIndices[k] = i;
+  });
+  return output;
+}

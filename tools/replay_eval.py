@@ -1,0 +1,119 @@
+"""Score tracker + counting on recorded detections at lower detector rates, in seconds.
+
+tools/evaluate.py runs the detector in the browser once and saves its detections
+(test-artifacts/evaluate/<video>.detections.json); this replays them through the tracker and
+counting engine in Node (tools/replay_tracks.mjs) at every K-th frame, or as a simulated live
+run on the looped clip, and scores the result with the evaluator's own metrics (IDF1 on the
+frames processed; crossing events matched within 1 s to the ground truth counted by the
+same engine).
+
+    .venv/bin/python tools/replay_eval.py --detections D.json --gt gt.txt [--every 1,3,6,12]
+        [--modules DIR ...] [--live RATE --passes N] [--tracker-options JSON] [--json OUT]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools.eval_data import load_mot  # noqa: E402
+from tools.eval_metrics import match_events, mot_metrics, net_events  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def replay(args, modules: str, extra: list[str]) -> dict:
+    with tempfile.TemporaryDirectory(prefix="replay-") as folder:
+        out = Path(folder) / "replay.json"
+        command = ["node", str(REPO / "tools" / "replay_tracks.mjs"), "--detections", str(args.detections),
+                   "--gt", str(args.gt), "--modules", modules, "--tracker-options", args.tracker_options,
+                   "--counting-options", args.counting_options, "--out", str(out), *extra]
+        subprocess.run(command, check=True)
+        return json.loads(out.read_text())
+
+
+def score(run: dict, gt: dict) -> dict:
+    """IDF1 on the processed frames (offline runs) and per-line crossing figures."""
+    figures = {"runs": run["runs"], "ms": run["milliseconds"], "lines": {}}
+    if "every" in run["mode"]:
+        tracks = {frame["source"]: frame["tracks"] for frame in run["frames"]}
+        figures["mot"] = mot_metrics(tracks, gt, sorted(tracks))
+    passes = run["mode"].get("passes", 1)
+    for line in run["lines"]:
+        line_id = line["id"]
+        ours = [{"frameIndex": e["frameIndex"], "direction": e["type"]} for e in net_events(run["events"], line_id)]
+        truth = [{"frameIndex": e["frameIndex"], "direction": e["type"]}
+                 for e in net_events(run["reference"]["events"], line_id)]
+        final, reference = run["final"][line_id], run["reference"]["final"][line_id]
+        entry = {"in": final["in"], "out": final["out"], "reference_in": reference["in"] * passes,
+                 "reference_out": reference["out"] * passes}
+        if "every" in run["mode"]:
+            entry["events"] = match_events(ours, truth, run["fps"])
+        else:
+            entry["per_pass"] = _per_pass(run, line_id, passes)
+        figures["lines"][line_id] = entry
+    return figures
+
+
+def _per_pass(run: dict, line_id: str, passes: int) -> list[list[int]]:
+    """Net in/out of the counted events grouped by the pass of the clip they fall in."""
+    counts = [[0, 0] for _ in range(passes + 1)]
+    for event in net_events(run["events"], line_id):
+        seconds = event["timestamp"]
+        index = min(passes, int(seconds * run["fps"] // run["frameCount"]))
+        counts[index][0 if event["type"] == "in" else 1] += 1
+    return counts[:passes]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--detections", required=True, type=Path)
+    parser.add_argument("--gt", required=True, type=Path)
+    parser.add_argument("--every", default="1,3,6,12", help="comma-separated K values (default %(default)s)")
+    parser.add_argument("--offsets", default="0", help="comma-separated first frames (0-based) to average over")
+    parser.add_argument("--modules", action="append", default=[], help="frontend/js folder(s) to compare")
+    parser.add_argument("--live", type=float, help="simulate a live run at this many detector runs/s instead")
+    parser.add_argument("--passes", type=int, default=7)
+    parser.add_argument("--jitter", type=float, default=0.5)
+    parser.add_argument("--frame-index", default="video", choices=["video", "consecutive"])
+    parser.add_argument("--tracker-options", default="{}")
+    parser.add_argument("--counting-options", default="{}")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    gt = load_mot(args.gt)
+    modules = args.modules or [str(REPO / "frontend" / "js")]
+    results = []
+    for module in modules:
+        if args.live:
+            extra = ["--live", str(args.live), "--passes", str(args.passes), "--jitter", str(args.jitter),
+                     "--frame-index", args.frame_index]
+            figures = score(replay(args, module, extra), gt)
+            results.append({"modules": module, "live": args.live, **figures})
+            per_line = "; ".join(f"{lid}: {f['in']}/{f['out']} (ref {f['reference_in']}/{f['reference_out']}) "
+                                 f"per pass {f['per_pass']}" for lid, f in figures["lines"].items())
+            print(f"{module} live {args.live}/s x{args.passes}: {per_line}")
+            continue
+        for every in (int(k) for k in args.every.split(",")):
+            for offset in (int(o) for o in args.offsets.split(",")):
+                if offset >= every:
+                    continue
+                figures = score(replay(args, module, ["--every", str(every), "--offset", str(offset)]), gt)
+                results.append({"modules": module, "every": every, "offset": offset, **figures})
+                lines = "  ".join(f"{lid} {f['in']}/{f['out']} (ref {f['reference_in']}/{f['reference_out']}) "
+                                  f"F1 {f['events']['f1']:.3f}" for lid, f in figures["lines"].items())
+                mot = figures["mot"]
+                print(f"K={every:<2} +{offset:<2} IDF1 {mot['idf1']:.3f} MOTA {mot['mota']:.3f} "
+                      f"sw {mot['id_switches']:<2} {lines}  [{Path(module).parent.parent.name}]", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

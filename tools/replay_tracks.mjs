@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// Replays recorded detections (the `<video>.detections.json` that tools/evaluate.py writes)
+// through the app's tracker and counting engine in Node, at every K-th frame or as a
+// simulated live run, so tracker and counting changes can be tried in seconds instead of a
+// browser run. The appearance signatures are made here from the frames ffmpeg decodes (the
+// same pixels the lab page gets). Writes one JSON document (tracks per processed frame,
+// events, final counts, the ground truth counted by the same engine); tools/replay_eval.py
+// scores it with the evaluator's metrics.
+//
+//   node tools/replay_tracks.mjs --detections D.json --gt gt.txt [--every K] [--offset O]
+//        [--live RATE --passes N --jitter J --frame-index consecutive|video]
+//        [--modules DIR] [--tracker-options JSON] [--counting-options JSON] [--out OUT.json]
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      detections: { type: 'string' },
+      gt: { type: 'string' },
+      video: { type: 'string' },
+      every: { type: 'string', default: '1' },
+      offset: { type: 'string', default: '0' },
+      live: { type: 'string' },
+      passes: { type: 'string', default: '7' },
+      jitter: { type: 'string', default: '0.5' },
+      seed: { type: 'string', default: '1' },
+      'frame-index': { type: 'string', default: 'video' },
+      modules: { type: 'string', default: path.join(REPO, 'frontend', 'js') },
+      'tracker-options': { type: 'string', default: '{}' },
+      'counting-options': { type: 'string', default: '{}' },
+      out: { type: 'string' },
+    },
+  });
+  if (!values.detections || !values.gt) throw new Error('--detections and --gt are required');
+  if (!['video', 'consecutive'].includes(values['frame-index'])) throw new Error('--frame-index: video or consecutive');
+  return values;
+}
+
+/** Every frame of the video as RGBA bytes (ffmpeg, as tools/harness.decode_frames). */
+async function decodeFrames(video, width, height) {
+  const child = spawn('ffmpeg', ['-v', 'error', '-i', video, '-map', '0:v:0', '-vsync', 'passthrough',
+    '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const chunks = [];
+  for await (const chunk of child.stdout) chunks.push(chunk);
+  const all = Buffer.concat(chunks);
+  const size = width * height * 4;
+  const frames = [];
+  for (let offset = 0; offset + size <= all.length; offset += size) {
+    frames.push({ data: new Uint8ClampedArray(all.buffer, all.byteOffset + offset, size), width, height });
+  }
+  return frames;
+}
+
+/** frame -> [{ id, box }] from a MOT file (conf 0 rows dropped), as tools/eval_data.load_mot. */
+function loadMot(file) {
+  const frames = new Map();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const [frame, id, left, top, width, height, conf] = line.split(',').map(Number);
+    if (conf === 0) continue;
+    if (!frames.has(frame)) frames.set(frame, []);
+    frames.get(frame).push({ id, box: [left, top, left + width, top + height] });
+  }
+  return frames;
+}
+
+function referenceLines(video, width, height) {
+  const reference = JSON.parse(readFileSync(path.join(path.dirname(video), 'reference_counts.json'), 'utf8'));
+  const lines = [];
+  if (reference.horizontal_line) lines.push({ id: 'horizontal_line', a: [0, reference.horizontal_line.y], b: [width, reference.horizontal_line.y] });
+  if (reference.vertical_line) lines.push({ id: 'vertical_line', a: [reference.vertical_line.x, 0], b: [reference.vertical_line.x, height] });
+  return lines;
+}
+
+function detectionsOf(frame, embed, pixels) {
+  const detections = {
+    count: frame.count,
+    boxes: Float32Array.from(frame.boxes),
+    scores: Float32Array.from(frame.scores),
+    classIds: new Int32Array(frame.count),
+    keypoints: frame.keypoints ? Float32Array.from(frame.keypoints) : null,
+    keypointCount: frame.keypointCount || 0,
+  };
+  if (pixels) detections.embeddings = embed(pixels, detections);
+  return detections;
+}
+
+function trackedFromRows(rows) {
+  const n = rows.length;
+  const boxes = new Float32Array(4 * n);
+  const trackIds = new Int32Array(n);
+  rows.forEach((row, i) => { boxes.set(row.box, i * 4); trackIds[i] = row.id; });
+  return { count: n, boxes, scores: new Float32Array(n).fill(1), classIds: new Int32Array(n), keypoints: null, keypointCount: 0, trackIds };
+}
+
+/** A small deterministic generator (mulberry32), so a simulated live run repeats exactly. */
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The schedule of detector runs: [{ source (1-based video frame), frameIndex, timestamp, pass }].
+ * Offline: every K-th frame. Live: the clip loops (as Chromium's fake camera does), each run
+ * takes the newest frame when the previous one is done and lasts 1/rate s +- jitter.
+ */
+function schedule(args, frameCount, fps) {
+  const runs = [];
+  if (!args.live) {
+    const every = Number(args.every);
+    for (let source = 1 + Number(args.offset); source <= frameCount; source += every) {
+      runs.push({ source, frameIndex: source, timestamp: (source - 1) / fps, pass: 0 });
+    }
+    return runs;
+  }
+  const rate = Number(args.live);
+  const jitter = Number(args.jitter);
+  const next = random(Number(args.seed));
+  const total = Number(args.passes) * frameCount / fps;
+  let time = 0;
+  for (let run = 0; time < total; run += 1) {
+    const frame = Math.floor(time * fps);
+    runs.push({ source: (frame % frameCount) + 1, frameIndex: args['frame-index'] === 'video' ? frame : run, timestamp: time, pass: Math.floor(frame / frameCount) });
+    time += (1 / rate) * (1 + jitter * (2 * next() - 1));
+  }
+  return runs;
+}
+
+async function main() {
+  const args = options();
+  const recorded = JSON.parse(readFileSync(args.detections, 'utf8'));
+  const video = args.video || recorded.video;
+  const { width, height, fps } = recorded;
+  const modules = pathToFileURL(path.resolve(args.modules) + '/').href;
+  const { ByteTracker } = await import(`${modules}tracker/byte_tracker.js`);
+  const { CountingEngine } = await import(`${modules}counting/counting_engine.js`);
+  const { appearanceEmbeddings } = await import(`${modules}tracker/appearance.js`);
+  const { footPoints } = await import(`${modules}counting/foot_points.js`);
+  const pixels = await decodeFrames(video, width, height);
+  const byIndex = new Map(recorded.frames.map((frame) => [frame.frameIndex, frame]));
+  const lines = referenceLines(video, width, height);
+  const counting = { lines, ...JSON.parse(args['counting-options']) };
+  const tracker = new ByteTracker(JSON.parse(args['tracker-options']));
+  const engine = new CountingEngine(counting);
+  const runs = schedule(args, recorded.frames.length, fps);
+  const frames = [];
+  const events = [];
+  const started = performance.now();
+  for (const run of runs) {
+    const detections = detectionsOf(byIndex.get(run.source), appearanceEmbeddings, pixels[run.source - 1]);
+    const frame = { frameIndex: run.frameIndex, timestamp: run.timestamp };
+    const tracked = tracker.update(detections, { ...frame, width, height });
+    const result = engine.update(tracked, frame);
+    const feet = footPoints(tracked);
+    frames.push({ ...run, tracks: Array.from({ length: tracked.count }, (_, i) => ({
+      id: tracked.trackIds[i], box: Array.from(tracked.boxes.subarray(i * 4, i * 4 + 4)),
+      foot: [feet[2 * i], feet[2 * i + 1]], predicted: tracked.predicted ? tracked.predicted[i] : 0 })) });
+    for (const event of result.events) events.push({ ...event, pass: run.pass });
+  }
+  const flushed = engine.flush();
+  events.push(...flushed.events);
+  const milliseconds = performance.now() - started;
+  // The reference: the ground truth, every frame, through the same engine.
+  const gt = loadMot(args.gt);
+  const referenceEngine = new CountingEngine(counting);
+  const referenceEvents = [];
+  for (let source = 1; source <= recorded.frames.length; source += 1) {
+    const result = referenceEngine.update(trackedFromRows(gt.get(source) || []), { frameIndex: source, timestamp: (source - 1) / fps });
+    referenceEvents.push(...result.events);
+  }
+  referenceEvents.push(...referenceEngine.flush().events);
+  const output = {
+    video, fps, width, height, frameCount: recorded.frames.length, lines,
+    mode: args.live ? { live: Number(args.live), passes: Number(args.passes), jitter: Number(args.jitter), frameIndex: args['frame-index'] } : { every: Number(args.every), offset: Number(args.offset) },
+    modules: args.modules, runs: runs.length, milliseconds,
+    frames, events, final: flushed.lines,
+    reference: { events: referenceEvents, final: referenceEngine.snapshot().lines },
+  };
+  const text = JSON.stringify(output);
+  if (args.out) writeFileSync(args.out, text);
+  else process.stdout.write(`${text}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`replay_tracks: ${error.message}\n`);
+  process.exit(1);
+});
