@@ -39,12 +39,13 @@ test('the engine reports lines, bands and zones together, and reset clears them'
   assert.equal(engine.heatmap.snapshot().total, 0);
 });
 
-test('events carry the counter id, track id, frame index and timestamp', () => {
+test('events carry the counter id, track id, frame index and the time the movement passed the line', () => {
   const engine = new CountingEngine({ lines: [{ id: 7, a: [100, 0], b: [100, 200], confirmFrames: 1 }] });
-  const { events } = runPaths(engine, { 9: [[110, 50], [90, 50]] });
+  // From x 106 (frame 0) to x 94 (frame 1): the line is passed halfway.
+  const { events } = runPaths(engine, { 9: [[106, 50], [94, 50]] });
   assert.deepEqual(events, [
-    { type: 'cross_raw', zoneId: 7, trackId: 9, direction: 'in', frameIndex: 1, timestamp: 1 / 25 },
-    { type: 'in', zoneId: 7, trackId: 9, frameIndex: 1, timestamp: 1 / 25 },
+    { type: 'cross_raw', zoneId: 7, trackId: 9, direction: 'in', frameIndex: 1, timestamp: 0.5 / 25 },
+    { type: 'in', zoneId: 7, trackId: 9, frameIndex: 1, timestamp: 0.5 / 25 },
   ]);
 });
 

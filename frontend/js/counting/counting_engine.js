@@ -22,7 +22,19 @@ export const ENGINE_DEFAULTS = Object.freeze({
   keypointConfidence: 0.5,
   /** a track unseen for more than this many frames has ended (pending crossings become final) */
   staleFrames: 30,
+  /** length of one "frame" of staleFrames, in seconds: tracks end after a time, at any detector rate */
+  frameSeconds: 1 / 25,
+  /**
+   * a track whose foot point moves faster than this many box heights per second (plus a
+   * quarter height) jumped to another person, or the video looped: its line and band
+   * counting ends there and starts again as a new person, so a jump is never a crossing
+   * (zones are not affected); 0 disables
+   */
+  maxSpeed: 2,
 });
+
+/** Slack of the jump rule, in box heights (detections wobble). */
+const JUMP_SLACK = 0.25;
 
 function requireUniqueIds(counters) {
   const seen = new Set();
@@ -48,6 +60,8 @@ export class CountingEngine {
     this.keypointConfidence = requireNumber('CountingEngine', 'keypointConfidence',
       resolved.keypointConfidence, { min: 0, max: 1 });
     this.staleFrames = requireNumber('CountingEngine', 'staleFrames', resolved.staleFrames, { min: 0, integer: true });
+    this.frameSeconds = requireNumber('CountingEngine', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
+    this.maxSpeed = requireNumber('CountingEngine', 'maxSpeed', resolved.maxSpeed, { min: 0 });
     this.reset();
   }
 
@@ -59,7 +73,7 @@ export class CountingEngine {
     for (const counter of [...this.counters, ...this.zones]) counter.reset();
     this.heatmap?.reset();
     this.floorHeatmap?.reset();
-    this.lastSeen = new Map(); // trackId -> { frameIndex, timestamp }
+    this.lastSeen = new Map(); // trackId -> { frameIndex, timestamp, point, height }
     this.frameIndex = null;
     this.timestamp = null;
   }
@@ -74,7 +88,9 @@ export class CountingEngine {
     if (tracked.count > 0 && !tracked.trackIds) {
       throw new TypeError('CountingEngine.update: detections need trackIds (run the tracker first)');
     }
-    const frame = { frameIndex, timestamp };
+    // interval: time since the previous update, i.e. between two detector runs
+    const interval = this.timestamp === null ? 0 : Math.max(0, timestamp - this.timestamp);
+    const frame = { frameIndex, timestamp, interval };
     this.frameIndex = frameIndex;
     this.timestamp = timestamp;
     const points = footPoints(tracked, { keypointConfidence: this.keypointConfidence });
@@ -90,14 +106,19 @@ export class CountingEngine {
         for (const zone of this.zones) zone.observePredicted(trackId, x, y);
         continue;
       }
-      this.lastSeen.set(trackId, frame);
-      for (const counter of this.counters) events.push(...counter.observe(trackId, x, y, frame));
+      const height = tracked.boxes[i * 4 + 3] - tracked.boxes[i * 4 + 1];
+      const seen = this.lastSeen.get(trackId);
+      if (seen && this.#jumped(seen, [x, y], height, timestamp)) {
+        for (const counter of this.counters) events.push(...counter.finish(trackId));
+      }
+      this.lastSeen.set(trackId, { frameIndex, timestamp, point: [x, y], height });
+      for (const counter of this.counters) events.push(...counter.observe(trackId, x, y, frame, { height }));
       for (const zone of this.zones) events.push(...zone.observe(trackId, x, y, frame));
       this.heatmap?.add(x, y);
       this.floorHeatmap?.add(x, y);
     }
     for (const [trackId, seen] of this.lastSeen) {
-      if (frameIndex - seen.frameIndex > this.staleFrames) events.push(...this.#finishTrack(trackId, seen));
+      if ((timestamp - seen.timestamp) / this.frameSeconds > this.staleFrames + 1e-6) events.push(...this.#finishTrack(trackId, seen));
     }
     for (const zone of this.zones) events.push(...zone.endFrame(frame));
     return { ...this.snapshot(), events, frameIndex, timestamp, footPoints: points };
@@ -117,6 +138,15 @@ export class CountingEngine {
     const zones = {};
     for (const zone of this.zones) zones[zone.id] = zone.counts;
     return { lines, zones };
+  }
+
+  /** Did the track move from its last sighting faster than a person walks (see maxSpeed)? */
+  #jumped(seen, point, height, timestamp) {
+    if (this.maxSpeed === 0) return false;
+    const size = Math.max(height, seen.height);
+    if (!(size > 0)) return false;
+    const moved = Math.hypot(point[0] - seen.point[0], point[1] - seen.point[1]);
+    return moved > size * (this.maxSpeed * (timestamp - seen.timestamp) + JUMP_SLACK);
   }
 
   #finishTrack(trackId, lastFrame) {

@@ -2,15 +2,29 @@
  * A directed counting line: the segment A->B. "in" is a foot point moving from the side
  * where (B-A)x(P-A) < 0 to the side where it is > 0 (image coordinates); `flipped` swaps in
  * and out. Only movements through the segment itself count, not the infinite line.
+ * Built for gaps between sightings: a crossing is stamped with the time the movement passed
+ * the line (interpolated between the two sightings), and a person first seen just past the
+ * line, walking away from it, whose motion over the detector's last runs says they came from
+ * the other side, counts as a crossing (see entry_crossing.js).
  */
 import { resolveOptions, requireBoolean, requireId, requireNumber, requirePoint } from '../geometry/options.js';
 import { distance, movementCrossesSegment, sideOf } from '../geometry/segments.js';
 import { CrossingLedger } from './crossing_ledger.js';
+import { crossingFrame, entryCrossing } from './entry_crossing.js';
+
+/** crossings remembered for the entry rule's guard against counting one person twice */
+const RECENT_SECONDS = 5;
 
 export const LINE_DEFAULTS = Object.freeze({
   id: undefined, a: undefined, b: undefined, flipped: false,
   /** observations on the new side (the crossing frame included) before a crossing is final */
   confirmFrames: 5,
+  /**
+   * a track's first sighting counts as a crossing from the other side when, moving away from
+   * the line, it was there at most this many seconds earlier (and no longer than two detector
+   * runs before); 0 disables
+   */
+  entryLookbackSeconds: 1,
   name: '',
 });
 
@@ -29,6 +43,7 @@ export class LineCounter {
     ({ a: this.a, b: this.b } = requireSegment(owner, resolved));
     this.flipped = requireBoolean(owner, 'flipped', resolved.flipped);
     this.confirmFrames = requireNumber(owner, 'confirmFrames', resolved.confirmFrames, { min: 1, integer: true });
+    this.entryLookbackSeconds = requireNumber(owner, 'entryLookbackSeconds', resolved.entryLookbackSeconds, { min: 0 });
     this.name = String(resolved.name);
     this.kind = 'line';
     this.ledger = new CrossingLedger({ counterId: this.id, confirmFrames: this.confirmFrames, flipped: this.flipped });
@@ -36,7 +51,9 @@ export class LineCounter {
   }
 
   reset() {
-    this.lastPoints = new Map();
+    this.lastSightings = new Map();
+    this.firstSightings = new Map();
+    this.recentCrossings = [];
     this.ledger.reset();
   }
 
@@ -44,21 +61,50 @@ export class LineCounter {
     return { ...this.ledger.counts };
   }
 
-  /** A track's foot point this frame; returns events (cross_raw, in, out). */
-  observe(trackId, x, y, frame) {
+  /**
+   * A track's foot point this frame; returns events (cross_raw, in, out).
+   * frame: { frameIndex, timestamp, interval? (seconds since the previous detector run) };
+   * size: { height } of the person's box (bounds the entry rule's reach).
+   */
+  observe(trackId, x, y, frame, { height = 0 } = {}) {
     const point = [x, y];
     const side = sideOf(this.a, this.b, point);
-    const last = this.lastPoints.get(trackId);
-    if (side !== 0) this.lastPoints.set(trackId, point);
-    if (last && side !== 0 && movementCrossesSegment(this.a, this.b, last, point)) {
-      return this.ledger.crossing(trackId, -side, side, frame);
+    if (side === 0) return this.ledger.observe(trackId);
+    const sighting = { point, side, frameIndex: frame.frameIndex, timestamp: frame.timestamp };
+    const last = this.lastSightings.get(trackId);
+    this.lastSightings.set(trackId, sighting);
+    if (!last) {
+      this.firstSightings.set(trackId, { ...sighting, interval: frame.interval || 0 });
+      return this.ledger.observe(trackId);
     }
-    return this.ledger.observe(trackId);
+    const events = [];
+    const first = this.firstSightings.get(trackId);
+    if (first) {
+      this.firstSightings.delete(trackId);
+      const entry = entryCrossing(this, first, sighting, { height, lookbackSeconds: this.entryLookbackSeconds });
+      if (entry) events.push(...this.#cross(trackId, entry.point, -first.side, first.side, entry.frame, true));
+    }
+    if (movementCrossesSegment(this.a, this.b, last.point, point)) {
+      const { point: at, frame: when } = crossingFrame(this.a, this.b, last, sighting);
+      events.push(...this.#cross(trackId, at, -side, side, when, false));
+    } else {
+      events.push(...this.ledger.observe(trackId));
+    }
+    return events;
+  }
+
+  #cross(trackId, point, fromSide, toSide, frame, inferred) {
+    this.recentCrossings = this.recentCrossings.filter((crossing) => frame.timestamp - crossing.timestamp <= RECENT_SECONDS);
+    this.recentCrossings.push({ trackId, point, toSide, timestamp: frame.timestamp });
+    const events = this.ledger.crossing(trackId, fromSide, toSide, frame);
+    if (inferred) events[0].inferred = true;
+    return events;
   }
 
   /** The track ended; returns events. */
   finish(trackId) {
-    this.lastPoints.delete(trackId);
+    this.lastSightings.delete(trackId);
+    this.firstSightings.delete(trackId);
     return this.ledger.finish(trackId);
   }
 }

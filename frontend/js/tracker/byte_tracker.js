@@ -62,6 +62,11 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    * of centre and height from the prediction (3 degrees of freedom; 7.81 = 95%); 0 disables
    */
   motionGate: 7.81,
+  /**
+   * association by motion only when the detector ran this long after its previous run: near
+   * the video's frame rate boxes overlap from one run to the next and IoU alone is better
+   */
+  motionMinSeconds: 0.1,
   /** a match by motion alone also needs at least this appearance similarity (with embeddings) */
   motionMinSimilarity: 0.8,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
@@ -81,6 +86,7 @@ export class ByteTracker {
     requireNumber('ByteTracker', 'trackBuffer', resolved.trackBuffer, { min: 0, integer: true });
     requireNumber('ByteTracker', 'recoveryDistance', resolved.recoveryDistance, { min: 0 });
     requireNumber('ByteTracker', 'motionGate', resolved.motionGate, { min: 0 });
+    requireNumber('ByteTracker', 'motionMinSeconds', resolved.motionMinSeconds, { min: 0 });
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
     requireNumber('ByteTracker', 'coastFrames', resolved.coastFrames, { min: 0, integer: true });
@@ -123,7 +129,7 @@ export class ByteTracker {
     this.frameCount += 1;
     this.lastFrameIndex = frameIndex;
     this.lastTimestamp = timestamp;
-    const step = { frame: this.frameCount, timestamp, width, height, matched: [], newlyLost: [] };
+    const step = { frame: this.frameCount, timestamp, seconds, width, height, matched: [], newlyLost: [] };
     const { high, low } = this.#split(detections);
     const unconfirmed = this.trackedTracks.filter((track) => !track.isActivated);
     const pool = [...this.trackedTracks.filter((track) => track.isActivated), ...this.lostTracks];
@@ -151,12 +157,13 @@ export class ByteTracker {
   }
 
   /** IoU cost (fused with score) lowered by motion where the boxes no longer overlap. */
-  #overlapOrMotionCost(tracks, detections, limit, similarity) {
+  #overlapOrMotionCost(tracks, detections, limit, similarity, seconds) {
     let cost = iouDistance(tracks, detections);
     if (this.options.fuseScore) cost = fuseScore(cost, tracks.length, detections);
-    if (this.options.motionGate === 0) return cost;
+    const { motionGate, motionMinSeconds, motionMinSimilarity } = this.options;
+    if (motionGate === 0 || seconds < motionMinSeconds) return cost;
     return addMotion(cost, tracks, detections, this.filter, {
-      gate: this.options.motionGate, floor: 0.5, limit, similarity, minSimilarity: this.options.motionMinSimilarity,
+      gate: motionGate, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity,
     });
   }
 
@@ -164,7 +171,7 @@ export class ByteTracker {
   #associateHigh(step, pool, high) {
     const { matchThreshold, appearanceWeight } = this.options;
     const similarity = similarityMatrix(pool, high);
-    let cost = this.#overlapOrMotionCost(pool, high, matchThreshold, similarity);
+    let cost = this.#overlapOrMotionCost(pool, high, matchThreshold, similarity, step.seconds);
     if (appearanceWeight > 0) cost = addAppearance(cost, similarity, matchThreshold, appearanceWeight);
     const result = linearAssignment(cost, pool.length, high.length, matchThreshold + appearanceWeight);
     for (const [t, d] of result.matches) this.#apply(step, pool[t], high[d]);
@@ -202,7 +209,7 @@ export class ByteTracker {
   #associateUnconfirmed(step, unconfirmed, remaining) {
     const { unconfirmedMatchThreshold } = this.options;
     const similarity = similarityMatrix(unconfirmed, remaining);
-    const cost = this.#overlapOrMotionCost(unconfirmed, remaining, unconfirmedMatchThreshold, similarity);
+    const cost = this.#overlapOrMotionCost(unconfirmed, remaining, unconfirmedMatchThreshold, similarity, step.seconds);
     const result = linearAssignment(cost, unconfirmed.length, remaining.length, this.options.unconfirmedMatchThreshold);
     for (const [t, d] of result.matches) this.#apply(step, unconfirmed[t], remaining[d]);
     for (const t of result.unmatchedRows) unconfirmed[t].markRemoved();

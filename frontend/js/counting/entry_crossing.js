@@ -1,0 +1,63 @@
+/**
+ * Line crossings across gaps between sightings. A detector that runs a few times a second
+ * sees a person on one side and, half a second later, on the other: the crossing is stamped
+ * with the time the straight movement passed the line. And when the tracker lost a person at
+ * the line, the person's new track starts just past it: its first two sightings give the
+ * walking velocity, and if walking back along it for the time the detector could not have
+ * seen them (two detector runs: the run that first saw them, whose track the tracker confirms
+ * only at the next one, and the run before) crosses the segment, they came from the other side.
+ */
+import { crossSign, distance, movementCrossesSegment } from '../geometry/segments.js';
+
+/** How many detector runs back a new track may have been unseen (see above). */
+const ENTRY_RUNS = 2;
+/** Another track's crossing to the same side within this many box heights blocks the entry rule. */
+const GUARD_HEIGHTS = 2;
+
+/** Linear interpolation of two sightings ({ point, frameIndex, timestamp }) at fraction s. */
+function between(from, to, s) {
+  return {
+    point: [from.point[0] + s * (to.point[0] - from.point[0]), from.point[1] + s * (to.point[1] - from.point[1])],
+    frame: {
+      frameIndex: Math.round(from.frameIndex + s * (to.frameIndex - from.frameIndex)),
+      timestamp: from.timestamp + s * (to.timestamp - from.timestamp),
+    },
+  };
+}
+
+/** Where and when the movement from sighting `from` to sighting `to` passed the line a->b. */
+export function crossingFrame(a, b, from, to) {
+  const before = crossSign(a, b, from.point);
+  const after = crossSign(a, b, to.point);
+  const s = before === after ? 1 : before / (before - after);
+  return between(from, to, Math.min(1, Math.max(0, s)));
+}
+
+/**
+ * The crossing a new track's first sighting implies, or null.
+ * @param line  { a, b, recentCrossings: [{ trackId, point, toSide, timestamp }] }
+ * @param first  { point, side, frameIndex, timestamp, interval } the track's first sighting
+ *   (interval: seconds between the detector run that gave it and the run before)
+ * @param second  { point, side, frameIndex, timestamp } its next sighting
+ * @returns {{ point, frame: { frameIndex, timestamp } } | null}
+ */
+export function entryCrossing(line, first, second, { height = 0, lookbackSeconds }) {
+  const elapsed = second.timestamp - first.timestamp;
+  const lookback = Math.min(lookbackSeconds, ENTRY_RUNS * first.interval);
+  if (!(elapsed > 0) || !(lookback > 0) || second.side !== first.side) return null;
+  const scale = lookback / elapsed;
+  const back = [
+    first.point[0] - scale * (second.point[0] - first.point[0]),
+    first.point[1] - scale * (second.point[1] - first.point[1]),
+  ];
+  if (!movementCrossesSegment(line.a, line.b, back, first.point)) return null;
+  const origin = { point: back, frameIndex: first.frameIndex - scale * (second.frameIndex - first.frameIndex), timestamp: first.timestamp - lookback };
+  const crossing = crossingFrame(line.a, line.b, origin, first);
+  // The person may already have been counted by the track the tracker lost: another track's
+  // crossing to this side, recent and close enough to be the same person, blocks the rule.
+  const reach = height > 0 ? GUARD_HEIGHTS * height : Infinity;
+  const counted = line.recentCrossings.some((other) => other.toSide === first.side
+    && first.timestamp - other.timestamp <= lookback + elapsed
+    && distance(other.point, crossing.point) <= reach);
+  return counted ? null : crossing;
+}
