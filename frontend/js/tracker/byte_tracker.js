@@ -67,7 +67,10 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    * the video's frame rate boxes overlap from one run to the next and IoU alone is better
    */
   motionMinSeconds: 0.1,
-  /** a match by motion alone also needs at least this appearance similarity (with embeddings) */
+  /**
+   * at those rates, a match by motion alone, or of a track lost at the previous run, also
+   * needs at least this appearance similarity (when detections carry embeddings)
+   */
   motionMinSimilarity: 0.8,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
@@ -132,7 +135,10 @@ export class ByteTracker {
     const step = { frame: this.frameCount, timestamp, seconds, width, height, matched: [], newlyLost: [] };
     const { high, low } = this.#split(detections);
     const unconfirmed = this.trackedTracks.filter((track) => !track.isActivated);
-    const pool = [...this.trackedTracks.filter((track) => track.isActivated), ...this.lostTracks];
+    // ByteTrack's timing: a track lost for more than trackBuffer frames goes at the next update.
+    this.#dropStale(timestamp, 1);
+    const pool = [...this.trackedTracks.filter((track) => track.isActivated),
+      ...this.lostTracks.filter((track) => track.state === TrackState.LOST)];
     for (const track of [...pool, ...unconfirmed]) track.predict(this.filter, seconds);
 
     const { unmatchedPool, highLeft } = this.#associateHigh(step, pool, high);
@@ -162,9 +168,11 @@ export class ByteTracker {
     if (this.options.fuseScore) cost = fuseScore(cost, tracks.length, detections);
     const { motionGate, motionMinSeconds, motionMinSimilarity } = this.options;
     if (motionGate === 0 || seconds < motionMinSeconds) return cost;
-    return addMotion(cost, tracks, detections, this.filter, {
+    cost = addMotion(cost, tracks, detections, this.filter, {
       gate: motionGate, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity,
     });
+    // Across a gap (a track not seen at the previous run) looks must confirm any match.
+    return requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity);
   }
 
   /** 1. Confirmed and lost tracks against high-score detections (IoU fused with score or motion, plus appearance). */
@@ -227,9 +235,10 @@ export class ByteTracker {
   }
 
   /** 5. Lost tracks older than the track buffer are dropped. */
-  #dropStale(timestamp) {
+  #dropStale(timestamp, slackFrames = 0) {
     for (const track of this.lostTracks) {
-      if (track.state === TrackState.LOST && this.#framesLost(track, timestamp) > this.options.trackBuffer) track.markRemoved();
+      if (track.state === TrackState.LOST
+        && this.#framesLost(track, timestamp) > this.options.trackBuffer + slackFrames) track.markRemoved();
     }
   }
 
@@ -299,3 +308,13 @@ export class ByteTracker {
   }
 }
 
+
+/** Pairs of a lost track and a detection that do not look alike enough become Infinity. */
+function requireLooks(cost, tracks, columns, similarity, minSimilarity) {
+  const result = Float64Array.from(cost);
+  tracks.forEach((track, i) => {
+    if (track.state !== TrackState.LOST) return;
+    for (let j = 0; j < columns; j += 1) if (similarity[i * columns + j] < minSimilarity) result[i * columns + j] = Infinity;
+  });
+  return result;
+}

@@ -1,0 +1,146 @@
+// The tracker at the rates a laptop's detector really runs: sequences of boxes seen every K-th
+// frame of a 25 frames/s video, with uneven spacing, misses, look-alikes and jumps.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ByteTracker } from '../../frontend/js/tracker/byte_tracker.js';
+import { detectionsFromBoxes } from '../../frontend/js/tracker/detections.js';
+import { EMBEDDING_SIZE } from '../../frontend/js/tracker/appearance.js';
+
+const FPS = 25;
+
+/** An appearance signature: all weight on one colour bin (0..63) of both body parts. */
+function looks(colour) {
+  const signature = new Float32Array(EMBEDDING_SIZE);
+  signature[colour] = Math.SQRT1_2;
+  signature[64 + colour] = Math.SQRT1_2;
+  return signature;
+}
+
+/** A person 200 px tall and 80 wide whose box starts at (x0, y) and walks `speed` px/s. */
+const person = (x0, speed, { y = 100, colour = 1, score = 0.9 } = {}) => (seconds) => {
+  const x = x0 + speed * seconds;
+  return { box: [x, y, x + 80, y + 200], score, colour };
+};
+
+function detections(rows) {
+  const result = detectionsFromBoxes(rows);
+  result.embeddings = new Float32Array(rows.length * EMBEDDING_SIZE);
+  rows.forEach((row, i) => result.embeddings.set(looks(row.colour ?? 1), i * EMBEDDING_SIZE));
+  return result;
+}
+
+/**
+ * Run the tracker at the given video frames; `scene(seconds)` gives the detection rows.
+ * Returns, per run, the ids in the order of the rows they came from (0 = not reported).
+ */
+function run(frames, scene, options = {}) {
+  const tracker = new ByteTracker(options);
+  return frames.map((frame) => {
+    const seconds = frame / FPS;
+    const rows = scene(seconds);
+    const out = tracker.update(detections(rows), { frameIndex: frame, timestamp: seconds });
+    const byDetection = new Map();
+    for (let k = 0; k < out.count; k += 1) if (!out.predicted[k]) byDetection.set(out.detectionIndices[k], out.trackIds[k]);
+    return rows.map((_, i) => byDetection.get(i) ?? 0);
+  });
+}
+
+const every = (k, until = 120) => Array.from({ length: Math.floor(until / k) + 1 }, (_, i) => i * k);
+
+/** The ids a row got over the run, after the track was confirmed (first runs may be 0). */
+const idsOf = (ids, row) => [...new Set(ids.map((frameIds) => frameIds[row]).filter((id) => id !== undefined && id !== 0))];
+
+const oneId = [1, 3, 6, 12].map((k) => ({
+  name: `a walker at 100 px/s seen every ${k} frames keeps one id`,
+  frames: every(k),
+  scene: (s) => [person(0, 100)(s)],
+  check: (ids) => {
+    assert.deepEqual(idsOf(ids, 0), [1]);
+    assert.ok(ids.slice(2).every((frameIds) => frameIds[0] === 1), JSON.stringify(ids));
+  },
+}));
+
+const cases = [
+  ...oneId,
+  {
+    name: 'a fast walker (60 px between runs, boxes never overlap twice) keeps one id at 2 runs/s',
+    frames: every(12, 200),
+    scene: (s) => [person(0, 125)(s)],
+    check: (ids) => assert.deepEqual(idsOf(ids, 0), [1]),
+  },
+  {
+    name: 'uneven spacing (0.2 to 0.8 s between runs) keeps one id',
+    frames: [0, 5, 20, 27, 45, 50, 70, 78, 98, 103, 120, 140],
+    scene: (s) => [person(0, 90)(s)],
+    check: (ids) => assert.deepEqual(idsOf(ids, 0), [1]),
+  },
+  {
+    name: 'two people passing each other at 2 runs/s keep their ids (looks tell them apart)',
+    frames: every(12, 150),
+    scene: (s) => [person(0, 100, { colour: 3 })(s), person(600, -100, { colour: 40, y: 110 })(s)],
+    check: (ids) => {
+      assert.deepEqual(idsOf(ids, 0), [1]);
+      assert.deepEqual(idsOf(ids, 1), [2]);
+    },
+  },
+  {
+    name: 'missed by one run (0.96 s unseen), found again where the walk leads: the same id',
+    frames: every(12, 200),
+    scene: (s) => (s > 2.5 && s < 3 ? [] : [person(0, 80)(s)]),
+    check: (ids) => assert.deepEqual(idsOf(ids, 0), [1]),
+  },
+  {
+    name: 'someone who looks different appearing where a lost person would be gets a new id',
+    frames: every(12, 200),
+    scene: (s) => (s < 2.5 ? [person(0, 80, { colour: 3 })(s)] : s < 3 ? [] : [person(0, 80, { colour: 50 })(s)]),
+    check: (ids) => {
+      assert.deepEqual(idsOf(ids, 0).length, 2, JSON.stringify(ids));
+    },
+  },
+  {
+    name: 'a person jumping back across the picture (a looped clip) is not the same track',
+    frames: every(12, 200),
+    scene: (s) => [person(s < 3.9 ? 100 : -300, 100)(s)],
+    check: (ids) => {
+      const before = ids.filter((_, i) => every(12, 200)[i] / FPS < 3.9);
+      const after = ids.filter((_, i) => every(12, 200)[i] / FPS >= 3.9);
+      const first = idsOf(before, 0);
+      assert.deepEqual(first, [1]);
+      assert.ok(!idsOf(after, 0).includes(1), JSON.stringify(ids));
+    },
+  },
+];
+
+for (const { name, frames, scene, check } of cases) {
+  test(name, () => check(run(frames, scene)));
+}
+
+test('at 2 runs/s plain IoU association (motionGate 0) loses the walker that motion keeps', () => {
+  const scene = (s) => [person(0, 125)(s)];
+  const reported = (ids) => ids.filter((frameIds) => frameIds[0] !== 0).length;
+  const plain = run(every(12, 200), scene, { motionGate: 0 });
+  const withMotion = run(every(12, 200), scene);
+  assert.ok(reported(plain) < plain.length / 2, JSON.stringify(plain));
+  assert.equal(reported(withMotion), withMotion.length);
+  assert.deepEqual(idsOf(withMotion, 0), [1]);
+});
+
+test('durations are time: a lost track is dropped after trackBuffer frames of frameSeconds, at any rate', () => {
+  // Unseen from 0.96 s to 1.92 s, back at the same place: kept with trackBuffer 30 (1.2 s),
+  // a new id with 10 (0.4 s; counted in detector runs it would be 4.8 s at 2 runs/s).
+  const scene = (s) => (s > 0.97 && s < 1.91 ? [] : [person(100, 0)(s)]);
+  for (const k of [1, 4, 12]) {
+    assert.deepEqual(idsOf(run(every(k, 100), scene, { trackBuffer: 30 }), 0), [1], `every ${k}, buffer 30`);
+    assert.equal(idsOf(run(every(k, 100), scene, { trackBuffer: 10 }), 0).length, 2, `every ${k}, buffer 10`);
+  }
+});
+
+const badOptions = [
+  [{ frameSeconds: 0 }, /frameSeconds must be within/],
+  [{ motionGate: -1 }, /motionGate must be within/],
+  [{ motionMinSimilarity: 2 }, /motionMinSimilarity must be within/],
+  [{ motionMinSeconds: 'x' }, /motionMinSeconds must be a finite number/],
+];
+for (const [options, message] of badOptions) {
+  test(`bad gap options throw: ${JSON.stringify(options)}`, () => assert.throws(() => new ByteTracker(options), message));
+}
