@@ -1,0 +1,143 @@
+// Once per person when the detector runs a few times a second: sequences of foot points with
+// gaps, one entry per detector run (runPaths' fps = runs per second).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CountingEngine } from '../../frontend/js/counting/counting_engine.js';
+import { gap, hold, runPaths, trackedAt, walk } from './counting_helpers.js';
+
+// A vertical door line at x = 100 from y 0 to 200: "in" is right to left (as counting_line).
+const LINE = { id: 'door', a: [100, 0], b: [100, 200] };
+const RUNS_PER_SECOND = 25 / 12; // every 12th frame of a 25 frames/s video: 0.48 s apart
+
+const counted = (events, type) => events.filter((e) => e.type === type && !e.cancelled).length;
+
+const cases = [
+  {
+    name: 'a track stitched across the line (seen at 130, 1 s unseen, then at 70) counts one in',
+    paths: { 1: [[190, 100], [160, 100], [130, 100], null, null, [70, 100], [40, 100], [10, 100]] },
+    expect: { in: 1, out: 0 },
+    check: (events) => {
+      const crossing = events.find((e) => e.type === 'in');
+      // Passed x = 100 halfway between the sightings at run 2 and run 5: at run 3.5.
+      assert.ok(Math.abs(crossing.timestamp - 3.5 / RUNS_PER_SECOND) < 1e-9, `${crossing.timestamp}`);
+      assert.equal(crossing.frameIndex, 4);
+    },
+  },
+  {
+    name: 'first seen just past the line, walking away from it: came from the other side, counts one in',
+    // Track 1 is lost before the line; the same person comes back as track 2 at x = 80.
+    paths: { 1: [[200, 100], [170, 100], [140, 100]], 2: [null, null, null, null, [80, 100], [50, 100], [20, 100]] },
+    expect: { in: 1, out: 0 },
+    check: (events) => {
+      const inferred = events.find((e) => e.type === 'cross_raw');
+      assert.equal(inferred.inferred, true);
+      assert.equal(inferred.trackId, 2);
+      assert.ok(inferred.timestamp < 4 / RUNS_PER_SECOND, 'stamped before the first sighting');
+    },
+  },
+  {
+    name: 'first seen far past the line (further than two detector runs of walking): not counted',
+    paths: { 2: [null, [20, 100], [0, 100], [-20, 100]] },
+    expect: { in: 0, out: 0 },
+  },
+  {
+    name: 'first seen past the line but walking towards it and back over it: one crossing, no guess',
+    paths: { 2: [null, [80, 100], [110, 100], [140, 100], [170, 100]] },
+    expect: { in: 0, out: 1 },
+    check: (events) => assert.ok(events.every((e) => !e.inferred)),
+  },
+  {
+    name: 'a person counted by a lost track is not counted again by the track that takes over',
+    paths: {
+      1: [[190, 100], [150, 100], [110, 100], [85, 100]],
+      2: [null, null, null, null, null, [60, 100], [30, 100], [0, 100]],
+    },
+    expect: { in: 1, out: 0 },
+  },
+  {
+    name: 'two people, each first seen past the line on their own side, far apart: both count',
+    paths: {
+      1: [null, [80, 20], [50, 20], [20, 20]],
+      2: [null, null, null, [120, 180], [150, 180], [180, 180]],
+    },
+    expect: { in: 1, out: 1 },
+  },
+  {
+    name: 'a jump back across the picture (the clip looped) never cancels or counts',
+    // Walks in, confirmed; then the same id is suddenly 160 px back on the right and walks in again.
+    paths: { 1: [...walk([190, 100], [10, 100], 6), ...walk([170, 100], [30, 100], 6)] },
+    expect: { in: 2, out: 0 },
+    check: (events) => assert.equal(events.filter((e) => e.cancelled).length, 0),
+  },
+  {
+    name: 'at 2 runs/s a track unseen for more than staleFrames (in time) ends: its pending crossing is final',
+    paths: { 1: [[130, 100], [110, 100], [90, 100], ...gap(4)] },
+    flush: false,
+    expect: { in: 1, out: 0 },
+  },
+];
+
+for (const { name, paths, expect, check, flush = true } of cases) {
+  test(`gaps — ${name}`, () => {
+    const engine = new CountingEngine({ lines: [LINE] });
+    const { events, final } = runPaths(engine, paths, { fps: RUNS_PER_SECOND, flush });
+    assert.deepEqual(final.lines.door, expect, JSON.stringify(events));
+    assert.equal(counted(events, 'in') - events.filter((e) => e.type === 'in' && e.cancelled).length, expect.in);
+    if (check) check(events);
+  });
+}
+
+test('gaps — at the video rate the entry rule reaches only two frames back', () => {
+  const engine = new CountingEngine({ lines: [LINE] });
+  // First seen 20 px past the line walking away at 50 px/s (2 px a frame): two frames back is 4 px.
+  const { final } = runPaths(engine, { 2: [null, ...walk([80, 100], [40, 100], 21)] }, { fps: 25 });
+  assert.deepEqual(final.lines.door, { in: 0, out: 0 });
+});
+
+test('gaps — entryLookbackSeconds 0 turns the entry rule off', () => {
+  const engine = new CountingEngine({ lines: [{ ...LINE, entryLookbackSeconds: 0 }] });
+  const { final } = runPaths(engine, { 2: [null, null, [80, 100], [50, 100], [20, 100]] }, { fps: RUNS_PER_SECOND });
+  assert.deepEqual(final.lines.door, { in: 0, out: 0 });
+});
+
+/** One frame of tracked detections where some are the tracker's predictions (coasting). */
+function withPredicted(people) {
+  const tracked = trackedAt(people);
+  tracked.predicted = Uint8Array.from(people.map((p) => (p.predicted ? 1 : 0)));
+  return tracked;
+}
+
+test('gaps — a predicted (coasted) box never counts a crossing by itself', () => {
+  const engine = new CountingEngine({ lines: [LINE] });
+  const frames = [
+    [{ id: 1, x: 160, y: 100 }], [{ id: 1, x: 130, y: 100 }],
+    [{ id: 1, x: 100 - 20, y: 100, predicted: true }], [{ id: 1, x: 50, y: 100, predicted: true }],
+  ];
+  const events = [];
+  frames.forEach((people, i) => events.push(...engine.update(withPredicted(people), { frameIndex: i, timestamp: i / RUNS_PER_SECOND }).events));
+  events.push(...engine.flush().events);
+  assert.deepEqual(engine.snapshot().lines.door, { in: 0, out: 0 });
+  assert.equal(events.filter((e) => e.type === 'cross_raw').length, 0);
+});
+
+test('gaps — coasted across, then seen on the far side: one crossing, from the last sighting', () => {
+  const engine = new CountingEngine({ lines: [LINE] });
+  const frames = [
+    [{ id: 1, x: 160, y: 100 }], [{ id: 1, x: 130, y: 100 }],
+    [{ id: 1, x: 90, y: 100, predicted: true }], [{ id: 1, x: 70, y: 100 }], [{ id: 1, x: 40, y: 100 }],
+  ];
+  const events = [];
+  frames.forEach((people, i) => events.push(...engine.update(withPredicted(people), { frameIndex: i, timestamp: i / RUNS_PER_SECOND }).events));
+  events.push(...engine.flush().events);
+  assert.deepEqual(engine.snapshot().lines.door, { in: 1, out: 0 });
+  const raw = events.filter((e) => e.type === 'cross_raw');
+  assert.equal(raw.length, 1);
+  assert.equal(raw[0].frameIndex, 2, 'between the sightings at runs 1 and 3');
+});
+
+test('gaps — the jump rule is an option: maxSpeed 0 lets a jump count as a crossing back', () => {
+  const engine = new CountingEngine({ lines: [LINE], maxSpeed: 0 });
+  const path = [...walk([190, 100], [10, 100], 6), ...hold([170, 100], 6)];
+  const { final } = runPaths(engine, { 1: path }, { fps: RUNS_PER_SECOND });
+  assert.deepEqual(final.lines.door, { in: 0, out: 0 });
+});
