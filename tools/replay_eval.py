@@ -33,7 +33,8 @@ def replay(args, modules: str, extra: list[str]) -> dict:
         out = Path(folder) / "replay.json"
         command = ["node", str(REPO / "tools" / "replay_tracks.mjs"), "--detections", str(args.detections),
                    "--gt", str(args.gt), "--modules", modules, "--tracker-options", args.tracker_options,
-                   "--counting-options", args.counting_options, "--out", str(out), *extra]
+                   "--counting-options", args.counting_options, "--line-options", args.line_options,
+                   "--out", str(out), *extra]
         subprocess.run(command, check=True)
         return json.loads(out.read_text())
 
@@ -84,6 +85,7 @@ def main(argv=None) -> int:
     parser.add_argument("--frame-index", default="video", choices=["video", "consecutive"])
     parser.add_argument("--tracker-options", default="{}")
     parser.add_argument("--counting-options", default="{}")
+    parser.add_argument("--line-options", default="{}", help="options added to every reference line")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     gt = load_mot(args.gt)

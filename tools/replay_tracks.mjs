@@ -9,7 +9,8 @@
 //
 //   node tools/replay_tracks.mjs --detections D.json --gt gt.txt [--every K] [--offset O]
 //        [--live RATE --passes N --jitter J --frame-index consecutive|video]
-//        [--modules DIR] [--tracker-options JSON] [--counting-options JSON] [--out OUT.json]
+//        [--modules DIR] [--tracker-options JSON] [--counting-options JSON] [--line-options JSON]
+//        [--out OUT.json]
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,6 +35,7 @@ function options() {
       modules: { type: 'string', default: path.join(REPO, 'frontend', 'js') },
       'tracker-options': { type: 'string', default: '{}' },
       'counting-options': { type: 'string', default: '{}' },
+      'line-options': { type: 'string', default: '{}' },
       out: { type: 'string' },
     },
   });
@@ -150,7 +152,8 @@ async function main() {
   const { footPoints } = await import(`${modules}counting/foot_points.js`);
   const pixels = await decodeFrames(video, width, height);
   const byIndex = new Map(recorded.frames.map((frame) => [frame.frameIndex, frame]));
-  const lines = referenceLines(video, width, height);
+  const lineOptions = JSON.parse(args['line-options']);
+  const lines = referenceLines(video, width, height).map((line) => ({ ...line, ...lineOptions }));
   const counting = { lines, ...JSON.parse(args['counting-options']) };
   const tracker = new ByteTracker(JSON.parse(args['tracker-options']));
   const engine = new CountingEngine(counting);

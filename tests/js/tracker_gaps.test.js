@@ -119,10 +119,10 @@ for (const { name, frames, scene, check } of cases) {
   test(name, () => check(run(frames, scene)));
 }
 
-test('at 2 runs/s plain IoU association (motionGate 0) loses the walker that motion keeps', () => {
+test('at 2 runs/s plain IoU association (motionSpeed 0) loses the walker that motion keeps', () => {
   const scene = (s) => [person(0, 125)(s)];
   const reported = (ids) => ids.filter((frameIds) => frameIds[0] !== 0).length;
-  const plain = run(every(12, 200), scene, { motionGate: 0 });
+  const plain = run(every(12, 200), scene, { motionSpeed: 0 });
   const withMotion = run(every(12, 200), scene);
   assert.ok(reported(plain) < plain.length / 2, JSON.stringify(plain));
   assert.equal(reported(withMotion), withMotion.length);
@@ -141,7 +141,7 @@ test('durations are time: a lost track is dropped after trackBuffer frames of fr
 
 const badOptions = [
   [{ frameSeconds: 0 }, /frameSeconds must be within/],
-  [{ motionGate: -1 }, /motionGate must be within/],
+  [{ motionSpeed: -1 }, /motionSpeed must be within/],
   [{ motionMinSimilarity: 2 }, /motionMinSimilarity must be within/],
   [{ motionMinSeconds: 'x' }, /motionMinSeconds must be a finite number/],
 ];

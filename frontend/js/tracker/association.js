@@ -1,7 +1,6 @@
 /** Cost matrices between tracks and detections (IoU distance, optionally fused with score). */
 import { iouDistanceMatrix } from '../geometry/boxes.js';
 import { appearanceSimilarity } from './appearance.js';
-import { boxToMeasurement, gatingDistance } from './kalman.js';
 
 function flatBoxes(items) {
   const flat = new Float64Array(items.length * 4);
@@ -51,26 +50,32 @@ export function addAppearance(cost, similarity, limit, weight) {
 }
 
 /**
- * Association by motion for boxes that no longer overlap (a detector a few times a second
- * sees people move further than their own width): `cost` (rows: tracks, columns: detections)
- * becomes, where lower, `floor` + (`limit` - `floor`) * d / `gate`, d the squared Mahalanobis
- * distance of the detection's centre and height from the track's prediction (it widens with
- * the time predicted over), pairs with d > `gate` left as they are. Where both have an
- * appearance signature the pair must also look alike (`minSimilarity`): across a gap, looks
- * confirm what position alone cannot.
+ * Association by motion for boxes that overlap too little (a detector a few times a second
+ * sees people move about their own width): a pair's cost becomes, where lower (so where the
+ * IoU cost is above `floor`), `floor` + (`limit` - `floor`) * r, r the
+ * distance of the detection's centre from the track's predicted centre relative to the
+ * track's height and to how far a person walks in the time since the track was last
+ * detected (`speed` heights a second, plus a quarter height); pairs with r > 1, or whose
+ * heights differ by more than a third, are left as they are. Where both have an appearance
+ * signature the pair must also look alike (`minSimilarity`): across a gap, looks confirm
+ * what position alone cannot. Rows flagged in `skip` are left as they are.
  */
-export function addMotion(cost, tracks, detections, filter, { gate, floor, limit, similarity, minSimilarity }) {
+export function addMotion(cost, tracks, detections, timestamp, { speed, floor, limit, similarity, minSimilarity, skip = [] }) {
   const columns = detections.length;
-  const measurements = detections.map((detection) => boxToMeasurement(...detection.detectionBox));
   const result = Float64Array.from(cost);
   tracks.forEach((track, i) => {
-    measurements.forEach((measurement, j) => {
+    if (skip[i]) return;
+    const [x1, y1, x2, y2] = track.box;
+    const height = y2 - y1;
+    if (!(height > 0)) return;
+    const reach = height * (speed * Math.max(0, timestamp - track.lastTimestamp) + 0.25);
+    detections.forEach((detection, j) => {
       const k = i * columns + j;
-      const similar = similarity[k];
-      if (similar < minSimilarity) return;
-      const distance = gatingDistance(filter, track.mean, track.covariance, measurement);
-      if (!(distance <= gate)) return;
-      result[k] = Math.min(result[k], floor + ((limit - floor) * distance) / gate);
+      if (similarity[k] < minSimilarity) return;
+      const [dx1, dy1, dx2, dy2] = detection.detectionBox;
+      if (Math.abs(Math.log((dy2 - dy1) / height)) > Math.log(4 / 3)) return;
+      const ratio = Math.hypot((dx1 + dx2 - x1 - x2) / 2, (dy1 + dy2 - y1 - y2) / 2) / reach;
+      if (ratio <= 1) result[k] = Math.min(result[k], floor + (limit - floor) * ratio);
     });
   });
   return result;

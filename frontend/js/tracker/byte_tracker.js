@@ -58,10 +58,11 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   /** recovery also needs at least this appearance similarity (needs detections.embeddings) */
   recoveryMinSimilarity: 0.9,
   /**
-   * association by motion when boxes no longer overlap: largest squared Mahalanobis distance
-   * of centre and height from the prediction (3 degrees of freedom; 7.81 = 95%); 0 disables
+   * association by motion when boxes overlap too little for IoU: a person is at most this
+   * many of their heights a second (plus a quarter height) from where the track predicts; 0
+   * disables
    */
-  motionGate: 7.81,
+  motionSpeed: 1,
   /**
    * association by motion only when the detector ran this long after its previous run: near
    * the video's frame rate boxes overlap from one run to the next and IoU alone is better
@@ -88,7 +89,7 @@ export class ByteTracker {
     }
     requireNumber('ByteTracker', 'trackBuffer', resolved.trackBuffer, { min: 0, integer: true });
     requireNumber('ByteTracker', 'recoveryDistance', resolved.recoveryDistance, { min: 0 });
-    requireNumber('ByteTracker', 'motionGate', resolved.motionGate, { min: 0 });
+    requireNumber('ByteTracker', 'motionSpeed', resolved.motionSpeed, { min: 0 });
     requireNumber('ByteTracker', 'motionMinSeconds', resolved.motionMinSeconds, { min: 0 });
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
@@ -162,24 +163,27 @@ export class ByteTracker {
     step.matched.push(track);
   }
 
-  /** IoU cost (fused with score) lowered by motion where the boxes no longer overlap. */
-  #overlapOrMotionCost(tracks, detections, limit, similarity, seconds) {
-    let cost = iouDistance(tracks, detections);
-    if (this.options.fuseScore) cost = fuseScore(cost, tracks.length, detections);
-    const { motionGate, motionMinSeconds, motionMinSimilarity } = this.options;
-    if (motionGate === 0 || seconds < motionMinSeconds) return cost;
-    cost = addMotion(cost, tracks, detections, this.filter, {
-      gate: motionGate, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity,
+  /** IoU cost (fused with score), lowered by motion where the boxes overlap too little (low rates only). */
+  #overlapOrMotionCost(step, tracks, detections, { limit, similarity }) {
+    const distance = iouDistance(tracks, detections);
+    let cost = this.options.fuseScore ? fuseScore(distance, tracks.length, detections) : distance;
+    const { motionSpeed, motionMinSeconds, motionMinSimilarity } = this.options;
+    if (motionSpeed === 0 || step.seconds < motionMinSeconds) return cost;
+    // A track predicted out of the picture, or lost at its edge, has left: someone appearing
+    // there is someone else.
+    const gone = tracks.map((track) => leftThePicture(track, step));
+    cost = addMotion(cost, tracks, detections, step.timestamp, {
+      speed: motionSpeed, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity, skip: gone,
     });
     // Across a gap (a track not seen at the previous run) looks must confirm any match.
-    return requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity);
+    return requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
   }
 
   /** 1. Confirmed and lost tracks against high-score detections (IoU fused with score or motion, plus appearance). */
   #associateHigh(step, pool, high) {
     const { matchThreshold, appearanceWeight } = this.options;
     const similarity = similarityMatrix(pool, high);
-    let cost = this.#overlapOrMotionCost(pool, high, matchThreshold, similarity, step.seconds);
+    let cost = this.#overlapOrMotionCost(step, pool, high, { limit: matchThreshold, similarity });
     if (appearanceWeight > 0) cost = addAppearance(cost, similarity, matchThreshold, appearanceWeight);
     const result = linearAssignment(cost, pool.length, high.length, matchThreshold + appearanceWeight);
     for (const [t, d] of result.matches) this.#apply(step, pool[t], high[d]);
@@ -217,7 +221,7 @@ export class ByteTracker {
   #associateUnconfirmed(step, unconfirmed, remaining) {
     const { unconfirmedMatchThreshold } = this.options;
     const similarity = similarityMatrix(unconfirmed, remaining);
-    const cost = this.#overlapOrMotionCost(unconfirmed, remaining, unconfirmedMatchThreshold, similarity, step.seconds);
+    const cost = this.#overlapOrMotionCost(step, unconfirmed, remaining, { limit: unconfirmedMatchThreshold, similarity });
     const result = linearAssignment(cost, unconfirmed.length, remaining.length, this.options.unconfirmedMatchThreshold);
     for (const [t, d] of result.matches) this.#apply(step, unconfirmed[t], remaining[d]);
     for (const t of result.unmatchedRows) unconfirmed[t].markRemoved();
@@ -309,12 +313,23 @@ export class ByteTracker {
 }
 
 
-/** Pairs of a lost track and a detection that do not look alike enough become Infinity. */
-function requireLooks(cost, tracks, columns, similarity, minSimilarity) {
+/** Has the track left the picture (predicted centre outside it, or lost at its edge)? */
+function leftThePicture(track, { width, height }) {
+  const [x1, y1, x2, y2] = track.box;
+  const cx = (x1 + x2) / 2;
+  const cy = (y1 + y2) / 2;
+  if (cx < 0 || cy < 0 || cx > width || cy > height) return true;
+  return track.state === TrackState.LOST && touchesEdge(track.detectionBox, width, height);
+}
+
+/** Pairs of a lost track and a detection that do not look alike enough (or of a gone track) become Infinity. */
+function requireLooks(cost, tracks, columns, similarity, minSimilarity, gone) {
   const result = Float64Array.from(cost);
   tracks.forEach((track, i) => {
     if (track.state !== TrackState.LOST) return;
-    for (let j = 0; j < columns; j += 1) if (similarity[i * columns + j] < minSimilarity) result[i * columns + j] = Infinity;
+    for (let j = 0; j < columns; j += 1) {
+      if (gone[i] || similarity[i * columns + j] < minSimilarity) result[i * columns + j] = Infinity;
+    }
   });
   return result;
 }

@@ -136,38 +136,6 @@ export class KalmanBoxFilter {
   }
 }
 
-/**
- * Squared Mahalanobis distance of a measurement [x, y, a, h] from the state's prediction, on
- * the centre and the height only (the aspect ratio of a walking person changes with each
- * step): a distance relative to the person's size, that widens with the time predicted over.
- */
-export function gatingDistance(filter, mean, covariance, measurement) {
-  const indices = [0, 1, 3];
-  const h = mean[3];
-  const noise = (filter.positionWeight * h) ** 2;
-  const s = indices.map((i) => indices.map((j) => covariance[i * 8 + j] + (i === j ? noise : 0)));
-  const d = indices.map((i) => measurement[i] - mean[i]);
-  const inverse = invert3(s);
-  let total = 0;
-  for (let i = 0; i < 3; i += 1) for (let j = 0; j < 3; j += 1) total += d[i] * inverse[i][j] * d[j];
-  return total;
-}
-
-function invert3(m) {
-  const [[a, b, c], [d, e, f], [g, h, i]] = m;
-  const A = e * i - f * h;
-  const B = -(d * i - f * g);
-  const C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  if (!(Math.abs(det) > 0)) return [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
-  const k = 1 / det;
-  return [
-    [A * k, -(b * i - c * h) * k, (b * f - c * e) * k],
-    [B * k, (a * i - c * g) * k, -(a * f - c * d) * k],
-    [C * k, -(a * h - b * g) * k, (a * e - b * d) * k],
-  ];
-}
-
 /** [x1, y1, x2, y2] -> [cx, cy, w/h, h] */
 export function boxToMeasurement(x1, y1, x2, y2) {
   const height = y2 - y1;
