@@ -112,9 +112,25 @@ def main(argv=None) -> int:
                 mot = figures["mot"]
                 print(f"K={every:<2} +{offset:<2} IDF1 {mot['idf1']:.3f} MOTA {mot['mota']:.3f} "
                       f"sw {mot['id_switches']:<2} {lines}  [{Path(module).parent.parent.name}]", flush=True)
+    if not args.live:
+        print_means(results)
     if args.json:
         args.json.write_text(json.dumps(results) + "\n")
     return 0
+
+
+def print_means(results: list[dict]) -> None:
+    """Mean IDF1 and crossing F1 per (modules, K) over the offsets run."""
+    groups: dict = {}
+    for result in results:
+        groups.setdefault((result["modules"], result["every"]), []).append(result)
+    for (module, every), runs in groups.items():
+        if len(runs) < 2:
+            continue
+        idf1 = sum(r["mot"]["idf1"] for r in runs) / len(runs)
+        lines = "  ".join(f"{lid} F1 {sum(r['lines'][lid]['events']['f1'] for r in runs) / len(runs):.3f}"
+                          for lid in runs[0]["lines"])
+        print(f"mean over {len(runs)} offsets, K={every}: IDF1 {idf1:.3f}  {lines}  [{Path(module).parent.parent.name}]")
 
 
 if __name__ == "__main__":
