@@ -8,7 +8,8 @@ frames processed; crossing events matched within 1 s to the ground truth counted
 same engine).
 
     .venv/bin/python tools/replay_eval.py --detections D.json --gt gt.txt [--every 1,3,6,12]
-        [--modules DIR ...] [--live RATE --passes N] [--tracker-options JSON] [--json OUT]
+        [--offsets 0,1,...] [--modules DIR ...] [--peer] [--live RATE --passes N]
+        [--tracker-options JSON] [--counting-options JSON] [--line-options JSON] [--json OUT]
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ if __package__ in (None, ""):
 
 from tools.eval_data import load_mot  # noqa: E402
 from tools.eval_metrics import match_events, mot_metrics, net_events  # noqa: E402
+from tools.eval_peer import run_peer  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -72,6 +74,24 @@ def _per_pass(run: dict, line_id: str, passes: int) -> list[list[int]]:
     return counts[:passes]
 
 
+def score_peer(args, every: int, offset: int, gt: dict, reference: dict) -> dict:
+    """Ultralytics' BYTETracker + ObjectCounter (tools/peer_ultralytics.py) on the same
+    detections at every K-th frame; its frame rate is the rate it is fed (fps / K)."""
+    recorded = json.loads(Path(args.detections).read_text())
+    frames = [f for f in recorded["frames"] if (f["frameIndex"] - 1 - offset) % every == 0 and f["frameIndex"] > offset]
+    results = [{"frameIndex": f["frameIndex"], "detections": f} for f in frames]
+    peer = run_peer(results, reference["lines"], recorded["fps"] / every)
+    tracks = {f["frameIndex"]: f["tracks"] for f in peer["frames"]}
+    figures = {"mot": mot_metrics(tracks, gt, sorted(tracks)), "lines": {}}
+    for line in reference["lines"]:
+        predicted = [{"frameIndex": e["frameIndex"], "direction": e["direction"]} for e in peer["lines"][line["id"]]["events"]]
+        truth = [{"frameIndex": e["frameIndex"], "direction": e["type"]}
+                 for e in net_events(reference["reference"]["events"], line["id"])]
+        figures["lines"][line["id"]] = {"in": peer["lines"][line["id"]]["in"], "out": peer["lines"][line["id"]]["out"],
+                                        "events": match_events(predicted, truth, recorded["fps"])}
+    return figures
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--detections", required=True, type=Path)
@@ -86,6 +106,7 @@ def main(argv=None) -> int:
     parser.add_argument("--tracker-options", default="{}")
     parser.add_argument("--counting-options", default="{}")
     parser.add_argument("--line-options", default="{}", help="options added to every reference line")
+    parser.add_argument("--peer", action="store_true", help="also score Ultralytics' tracker at each K (.venv-export)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     gt = load_mot(args.gt)
@@ -105,13 +126,21 @@ def main(argv=None) -> int:
             for offset in (int(o) for o in args.offsets.split(",")):
                 if offset >= every:
                     continue
-                figures = score(replay(args, module, ["--every", str(every), "--offset", str(offset)]), gt)
+                run = replay(args, module, ["--every", str(every), "--offset", str(offset)])
+                figures = score(run, gt)
+                if args.peer and module == modules[-1]:
+                    figures["peer"] = score_peer(args, every, offset, gt, run)
                 results.append({"modules": module, "every": every, "offset": offset, **figures})
                 lines = "  ".join(f"{lid} {f['in']}/{f['out']} (ref {f['reference_in']}/{f['reference_out']}) "
                                   f"F1 {f['events']['f1']:.3f}" for lid, f in figures["lines"].items())
                 mot = figures["mot"]
                 print(f"K={every:<2} +{offset:<2} IDF1 {mot['idf1']:.3f} MOTA {mot['mota']:.3f} "
                       f"sw {mot['id_switches']:<2} {lines}  [{Path(module).parent.parent.name}]", flush=True)
+                if "peer" in figures:
+                    peer = figures["peer"]
+                    lines = "  ".join(f"{lid} {f['in']}/{f['out']} F1 {f['events']['f1']:.3f}" for lid, f in peer["lines"].items())
+                    print(f"K={every:<2} +{offset:<2} IDF1 {peer['mot']['idf1']:.3f} MOTA {peer['mot']['mota']:.3f} "
+                          f"sw {peer['mot']['id_switches']:<2} {lines}  [peer]", flush=True)
     if not args.live:
         print_means(results)
     if args.json:
@@ -127,10 +156,15 @@ def print_means(results: list[dict]) -> None:
     for (module, every), runs in groups.items():
         if len(runs) < 2:
             continue
-        idf1 = sum(r["mot"]["idf1"] for r in runs) / len(runs)
-        lines = "  ".join(f"{lid} F1 {sum(r['lines'][lid]['events']['f1'] for r in runs) / len(runs):.3f}"
-                          for lid in runs[0]["lines"])
-        print(f"mean over {len(runs)} offsets, K={every}: IDF1 {idf1:.3f}  {lines}  [{Path(module).parent.parent.name}]")
+        for name, pick in (("", lambda r: r), (" [peer]", lambda r: r.get("peer"))):
+            chosen = [pick(r) for r in runs if pick(r)]
+            if not chosen:
+                continue
+            idf1 = sum(r["mot"]["idf1"] for r in chosen) / len(chosen)
+            lines = "  ".join(f"{lid} F1 {sum(r['lines'][lid]['events']['f1'] for r in chosen) / len(chosen):.3f}"
+                              for lid in chosen[0]["lines"])
+            print(f"mean over {len(chosen)} offsets, K={every}: IDF1 {idf1:.3f}  {lines}  "
+                  f"[{Path(module).parent.parent.name}]{name}")
 
 
 if __name__ == "__main__":

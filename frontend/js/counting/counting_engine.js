@@ -30,7 +30,7 @@ export const ENGINE_DEFAULTS = Object.freeze({
    * counting ends there and starts again as a new person, so a jump is never a crossing
    * (zones are not affected); 0 disables
    */
-  maxSpeed: 2,
+  maxSpeed: 4,
 });
 
 /** Slack of the jump rule, in box heights (detections wobble). */
