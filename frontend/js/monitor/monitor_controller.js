@@ -6,6 +6,7 @@ import { FrameLoop } from '../video/frame_loop.js';
 import { CountingPipeline } from './pipeline.js';
 import { CountingSession } from './session.js';
 import { FpsMeter } from './fps_meter.js';
+import { RateAdvisor } from '../counting/rate_advice.js';
 import { FloorCalibrationView } from './floor_view.js';
 import { renderSummary } from './summary_view.js';
 import { byId } from '../ui/dom.js';
@@ -185,6 +186,7 @@ export class MonitorController {
       onRunCreated: (runId) => this.controls.showRun(runId),
     });
     this.fps.reset();
+    this.rateAdvisor = new RateAdvisor();
     this.wholeVideo = wholeVideo;
     this.finished = new Promise((resolve) => { this.resolveFinished = resolve; });
     this.loop = new FrameLoop({
@@ -229,10 +231,20 @@ export class MonitorController {
     const timeLabel = new Date(this.session.reporter.epochAtZeroMs + frame.timestamp * 1000).toLocaleTimeString();
     this.panel.update(output, { timestamp: frame.timestamp, peaks: this.pipeline.peaks, timeLabel });
     this.fps.tick(performance.now());
+    this.rateAdvisor.observe(output.tracked, output.feet, frame.timestamp);
     if (frame.frameIndex % 5 === 0) {
-      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px · ${this.fps.fps.toFixed(1)} frames/s`);
+      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px · ${this.fps.fps.toFixed(1)} frames/s${this.rateWarning()}`);
       if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
     }
+  }
+
+  /** ' — too slow for …' when the detector runs less often than the drawn lines need, else ''. */
+  rateWarning() {
+    const { lines, bands } = this.pipeline.engine;
+    if (!lines.length && !bands.length) return '';
+    const advice = this.rateAdvisor.advise({ lines, bands, width: this.stage.width, height: this.stage.height });
+    if (!advice || advice.reliable) return '';
+    return ` — too slow to count reliably (${advice.limitedBy} needs ${advice.needed.toFixed(1)} runs/s: people move ${Math.round(advice.speed)} px/s). Try ${advice.suggestions.join(', ')}.`;
   }
 
   togglePause() {
