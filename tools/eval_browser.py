@@ -50,10 +50,13 @@ class PipelineSession:
         except Exception as error:  # the page's message is the useful part
             raise SystemExit(f"the pipeline did not load: {error}\n" + "\n".join(self.console[-10:])) from None
 
-    def run_video(self, video: Path, fps: float, on_frame=None) -> list[dict]:
-        """Every decoded frame through detector -> tracker -> counting; results per frame."""
+    def run_video(self, video: Path, fps: float, on_frame=None, every: int = 1) -> list[dict]:
+        """Every `every`-th decoded frame (1, 1 + every, ...) through detector -> tracker ->
+        counting, each with its own frame index and time in the video; results per frame run."""
         results = []
         for number, rgba in enumerate(decode_frames(video), start=1):
+            if (number - 1) % every:
+                continue
             height, width = rgba.shape[:2]
             frame = {"frameIndex": number, "timestamp": (number - 1) / fps, "width": width, "height": height,
                      "pixels": base64.b64encode(rgba.tobytes()).decode("ascii")}

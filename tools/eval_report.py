@@ -63,7 +63,9 @@ def table_rows(report: dict) -> list[tuple[str, object, object]]:
 
 def print_table(report: dict) -> None:
     rows = table_rows(report)
-    title = f"{report['video']} ({report['frames']} frames, {report['backend']}, input {report['input_size']} px)"
+    every = report.get("every", 1)
+    rate = f", every {every}th frame: {report['fps_video'] / every:.1f} detector runs/s" if every > 1 else ""
+    title = f"{report['video']} ({report['frames']} frames{rate}, {report['backend']}, input {report['input_size']} px)"
     width = max(len(label) for label, _, _ in rows)
     print(title)
     print(f"| {'metric'.ljust(width)} | ours | peer |")

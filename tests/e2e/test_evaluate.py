@@ -79,6 +79,32 @@ def test_counts_and_tracking_are_in_line_with_the_reference(evaluation):
     assert report["ours"]["occupancy_mae"]["frame"] <= 1.5
 
 
+@pytest.fixture(scope="module")
+def evaluation_every_12(tmp_path_factory):
+    """The same run at every 12th frame (2.1 detector runs a second): 6 of the 71 frames."""
+    folder = tmp_path_factory.mktemp("evaluate-every")
+    command = [sys.executable, str(REPO / "tools" / "evaluate.py"), "--video", str(SEQUENCE / "TUD-Campus.mp4"),
+               "--gt", str(SEQUENCE / "gt.txt"), "--every", "12", "--json", str(folder / "result.json"),
+               "--tracks-out", str(folder / "tracks.txt"), "--quiet"]
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=1200)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return {"stdout": completed.stdout, "json": json.loads((folder / "result.json").read_text()),
+            "tracks": (folder / "tracks.txt").read_text()}
+
+
+def test_every_k_runs_those_frames_with_their_own_times(evaluation_every_12):
+    report = evaluation_every_12["json"]
+    assert report["every"] == 12
+    assert report["frames"] == 6
+    assert "every 12th frame" in evaluation_every_12["stdout"]
+    frames = {int(row.split(",")[0]) for row in evaluation_every_12["tracks"].strip().splitlines()}
+    assert frames and frames <= {1, 13, 25, 37, 49, 61}
+    # The reference still counts the ground truth on every frame: the README's rule A.
+    for line_id, expected in report["readme_rule_a"].items():
+        line = report["ours"]["lines"][line_id]
+        assert (line["reference_in"], line["reference_out"]) == (expected["in"], expected["out"]), line_id
+
+
 # The scoring rules themselves, on small tables (no browser needed).
 from tools.eval_metrics import match_events, net_events  # noqa: E402
 
