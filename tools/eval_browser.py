@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import tempfile
+import time
 from pathlib import Path
 
 from tools.harness import LiveServer, decode_frames, launch_chromium, make_app
@@ -65,6 +66,26 @@ class PipelineSession:
             if on_frame:
                 on_frame(number, result)
         return results
+
+    def run_live(self, video: Path, fps: float, on_frame=None) -> tuple[list[dict], float]:
+        """The video in real time: each detector run takes the frame the video is at when the
+        previous run is done (as the monitor does); returns the results and the seconds taken."""
+        frames = list(decode_frames(video))
+        results = []
+        started = time.monotonic()
+        while True:
+            number = int((time.monotonic() - started) * fps) + 1
+            if number > len(frames):
+                break
+            rgba = frames[number - 1]
+            height, width = rgba.shape[:2]
+            frame = {"frameIndex": number, "timestamp": (number - 1) / fps, "width": width, "height": height,
+                     "pixels": base64.b64encode(rgba.tobytes()).decode("ascii")}
+            result = self.page.evaluate("frame => window.pipelineLab.processFrame(frame)", frame)
+            results.append(result)
+            if on_frame:
+                on_frame(number, result)
+        return results, time.monotonic() - started
 
     def finish(self) -> dict:
         return self.page.evaluate("() => window.pipelineLab.finish()")

@@ -65,6 +65,8 @@ def print_table(report: dict) -> None:
     rows = table_rows(report)
     every = report.get("every", 1)
     rate = f", every {every}th frame: {report['fps_video'] / every:.1f} detector runs/s" if every > 1 else ""
+    if report.get("live_detector_runs_per_second"):
+        rate = f", live: {report['live_detector_runs_per_second']:.2f} detector runs/s"
     title = f"{report['video']} ({report['frames']} frames{rate}, {report['backend']}, input {report['input_size']} px)"
     width = max(len(label) for label, _, _ in rows)
     print(title)

@@ -53,6 +53,9 @@ def parse_args(argv):
     parser.add_argument("--every", type=int, default=1, metavar="K",
                         help="run the pipeline on every K-th frame only (frame 1, 1+K, ...; their own timestamps): "
                              "a detector at video fps / K runs a second")
+    parser.add_argument("--live", action="store_true",
+                        help="play the video in real time: the detector takes the frames it can, as the monitor "
+                             "does (figures then depend on this machine's speed); prints the detector runs/s")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser.parse_args(argv)
 
@@ -61,6 +64,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.every < 1:
         raise SystemExit("--every must be 1 or more")
+    if args.live and args.every != 1:
+        raise SystemExit("--live and --every exclude each other")
     if not args.video.exists():
         raise SystemExit(f"no video at {args.video}")
     if not args.gt.exists():
@@ -89,7 +94,12 @@ def main(argv=None) -> int:
         if not args.quiet:
             print(f"pipeline: {loaded['backend']}, input {loaded['inputSize']} px, {info.frames} frames",
                   file=sys.stderr, flush=True)
-        results = session.run_video(args.video, info.fps, progress, every=args.every)
+        live_rate = None
+        if args.live:
+            results, seconds = session.run_live(args.video, info.fps, progress)
+            live_rate = len(results) / seconds
+        else:
+            results = session.run_video(args.video, info.fps, progress, every=args.every)
         flushed = session.finish()
         gt_frames = [{"frameIndex": f, "timestamp": (f - 1) / info.fps,
                       "tracks": [{"id": i, "box": list(box)} for i, box in gt.get(f, [])]}
@@ -98,7 +108,7 @@ def main(argv=None) -> int:
         peer = None
         if args.peer:
             # The peer's tracker is told the rate it is fed (its lost-track buffer is in frames).
-            peer = run_peer(results, lines, info.fps / args.every, args.peer_python)
+            peer = run_peer(results, lines, live_rate or info.fps / args.every, args.peer_python)
             peer_frames = [{"frameIndex": f["frameIndex"], "timestamp": (f["frameIndex"] - 1) / info.fps,
                             "tracks": f["tracks"]} for f in peer["frames"]]
             peer["counted"] = session.count_tracks(peer_frames, counting)
@@ -115,6 +125,7 @@ def main(argv=None) -> int:
     report["tracks_file"] = str(tracks_out)
     report["options"] = options
     report["every"] = args.every
+    report["live_detector_runs_per_second"] = live_rate
     report["goals"] = evaluate_goals(report)
     print_table(report)
     line = json.dumps(report, sort_keys=True)
