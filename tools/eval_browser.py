@@ -71,6 +71,10 @@ class PipelineSession:
         """The video in real time: each detector run takes the frame the video is at when the
         previous run is done (as the monitor does); returns the results and the seconds taken."""
         frames = list(decode_frames(video))
+        height, width = frames[0].shape[:2]
+        # The first run compiles the model (seconds): done before the clock starts.
+        self.page.evaluate("frame => window.pipelineLab.warmUp(frame)", {
+            "width": width, "height": height, "pixels": base64.b64encode(frames[0].tobytes()).decode("ascii")})
         results = []
         started = time.monotonic()
         while True:

@@ -101,6 +101,13 @@ class PipelineLab {
     };
   }
 
+  /** One detector run on a frame ({ width, height, pixels }) that is not tracked or counted (compiles the model). */
+  async warmUp({ width, height, pixels }) {
+    if (!this.detector) throw new Error('call pipelineLab.load() first');
+    await this.detector.detect(new ImageData(decodeBase64(pixels), width, height), { regions: this.regions });
+    return true;
+  }
+
   /** End of the video: every track ends, pending crossings become final. */
   finish() {
     return this.engine.flush();
