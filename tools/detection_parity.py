@@ -158,3 +158,33 @@ def _explain_extra(index, boxes, scores, candidate_ious, cand_boxes, cand_scores
                 or cand_scores[suppressor] - cand_scores[candidate] <= 2 * gap):
             return None  # NMS could have gone the other way within the tolerance
     return f"{described} was suppressed by the reference beyond any tolerance"
+
+
+# fp32: one graph in float32 everywhere; kernels of another SIMD width (AVX-512, AVX2, WASM
+# SIMD128) or another fusion sum each dot product in another order. A reordered sum of n
+# terms differs by at most n*u*sum|terms| (u = 2**-24) and typically by sqrt(n)*u: ~3e-6
+# relative for the widest convolution here (3*3*256 = 2304 terms), so through the network
+# scores move by ~1e-5 and boxes by far under a pixel. 0.01 and IoU 0.98 (a 0.6 px shift of
+# a 60 px wide person) are hundreds of times that, and still catch a pipeline bug: a pixel
+# of letterbox offset, another resampling or swapped channels moves boxes further.
+FP32_KERNELS = Tolerance(min_iou=0.98, max_score_gap=0.01)
+
+# int8: two executions of one QDQ graph differ wherever one of them rounds an activation to
+# the neighbouring uint8 step: VNNI and WASM SIMD requantise with different rounding, AVX2
+# and AVX-512 without VNNI saturate u8*s8 pair sums at 16 bits (vpmaddubsw), onnxruntime
+# without QDQ fusion computes the same graph in float, and the calibration ranges of an
+# export made on another CPU may differ in their last bits, moving a zero point by one step.
+# One step is 1/255 of a tensor's range, the size of the int8 rounding itself, and ~100
+# layers compound it: on one machine two such executions of this model (fused vs float QDQ)
+# already differ by IoU 0.85 and 0.053 in score, int8 vs fp32 by 0.16. 0.08 and IoU 0.8
+# leave room for the other kernels' roundings while a lost, invented or half-a-box-moved
+# person still fails; the shared pipeline itself is held to FP32_KERNELS.
+INT8_KERNELS = Tolerance(min_iou=0.8, max_score_gap=0.08)
+
+
+def tolerance_for(precision: str, score_threshold: float = 0.25) -> Tolerance:
+    """The kernel tolerance of a model precision at a detector's score threshold."""
+    base = {"fp32": FP32_KERNELS, "int8": INT8_KERNELS}.get(precision)
+    if base is None:
+        raise ValueError(f"no tolerance for precision {precision!r} (fp32 or int8)")
+    return Tolerance(base.min_iou, base.max_score_gap, score_threshold, base.nms_iou)
