@@ -181,6 +181,12 @@ FP32_KERNELS = Tolerance(min_iou=0.98, max_score_gap=0.01)
 # person still fails; the shared pipeline itself is held to FP32_KERNELS.
 INT8_KERNELS = Tolerance(min_iou=0.8, max_score_gap=0.08)
 
+# int8 against fp32 (the export's check): the quantisation error itself, every activation
+# and weight rounded to 8 bits through ~100 layers (on 20 TUD-Stadtmitte frames at 416 px up
+# to 0.16 in score and IoU 0.82 for small, half-hidden people; clear people move far less).
+# A broken quantisation (wrong scales, a lost zero point) loses or scatters people entirely.
+INT8_VS_FP32 = Tolerance(min_iou=0.75, max_score_gap=0.2)
+
 
 def tolerance_for(precision: str, score_threshold: float = 0.25) -> Tolerance:
     """The kernel tolerance of a model precision at a detector's score threshold."""
