@@ -6,11 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tools.detection_parity import Tolerance, compare_detections
+from tools.detection_parity import (FP32_KERNELS as FP32, INT8_KERNELS as INT8, Tolerance,
+                                    compare_detections, tolerance_for)
 from tools.detector_reference import box_iou_matrix, non_max_suppression
-
-FP32 = Tolerance(min_iou=0.98, max_score_gap=0.01)
-INT8 = Tolerance(min_iou=0.9, max_score_gap=0.04)
 
 # Candidates of one frame as (x1, y1, x2, y2, score): three clear people, each with a
 # weaker neighbouring anchor that NMS removes, one person just over the threshold, one
@@ -152,9 +150,21 @@ def test_int8_tolerance_is_looser_but_still_catches_a_moved_box():
         return [[row[0] + 1, row[1], row[2] + 1, row[3] + 1, row[4] - 0.03] for row in rows]
     assert compare_detections(scene, other_side(scene, int8_like), INT8) == []
     def moved(rows):
-        row_of(rows, 300)[0:4] = [304, 120, 354, 250]
+        row_of(rows, 300)[0:4] = [312, 120, 362, 250]   # a quarter of its width: IoU 0.61
         return rows
     assert compare_detections(scene, other_side(scene, moved), INT8)
+    def rescored(rows):
+        row_of(rows, 450)[4] = 0.5   # 0.6 -> 0.5: more than int8 rounding moves a score
+        return rows
+    assert compare_detections(scene, other_side(scene, rescored), INT8)
+    assert compare_detections(scene, other_side(scene, lambda rows: [r for r in rows if r[0] != 450]), INT8)
+
+
+def test_tolerance_for_knows_the_precisions():
+    assert tolerance_for("fp32") == FP32
+    assert tolerance_for("int8", 0.4) == Tolerance(INT8.min_iou, INT8.max_score_gap, 0.4)
+    with pytest.raises(ValueError):
+        tolerance_for("fp16")
 
 
 def test_empty_sides():
