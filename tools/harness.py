@@ -15,8 +15,10 @@ import numpy as np
 from werkzeug.serving import make_server
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+# ../shared/data beside the clone (CI); SHARED_DATA points elsewhere (e.g. from a worktree).
+SHARED_DATA = Path(os.environ.get("SHARED_DATA") or REPO.parent / "shared" / "data")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WAIT_DEFAULT_MS = 120_000
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -90,6 +92,9 @@ def open_page(browser):
     """A page in a fresh context (own cookies and storage), laptop-sized, downloads on."""
     context = browser.new_context(viewport={"width": 1366, "height": 900},
                                   accept_downloads=True)
+    # Waits end as soon as their condition holds; the bound only has to outlast a busy
+    # 2-core machine (Playwright's 30 s default does not always).
+    context.set_default_timeout(WAIT_DEFAULT_MS)
     return context, context.new_page()
 
 

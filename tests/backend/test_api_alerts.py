@@ -52,8 +52,9 @@ def hook():
     server.close()
 
 
-def wait_for(predicate, seconds: float = 15.0):
-    """Polls until predicate() is truthy (bounded); returns its last value."""
+def wait_for(predicate, seconds: float = 120.0):
+    """Polls until predicate() is truthy (bounded, generously: it returns as soon as the
+    condition holds, and a busy machine may take long); returns its last value."""
     deadline = time.monotonic() + seconds
     value = predicate()
     while not value and time.monotonic() < deadline:

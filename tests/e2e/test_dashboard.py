@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from tests.e2e.test_monitor import PASSWORD, register_and_login
+from tools.harness import open_page
 
 
 
@@ -37,8 +38,8 @@ def batch(line_key: str, start: datetime, entries: int, exits: int) -> dict:
 
 
 def test_second_browser_follows_a_running_session_live(live_server, browser, artifacts):
-    counter = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    manager = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    counter = open_page(browser)[1]   # each its own context, waits bounded like every page
+    manager = open_page(browser)[1]
     register_and_login(counter, live_server.url, "shopowner")
     login(manager, live_server.url, "shopowner")
 

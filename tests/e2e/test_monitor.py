@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -173,7 +172,11 @@ def test_webcam_count_alert_offline_and_csv(live_server, webcam_page, artifacts)
     live_server.start()
     page.wait_for_function("document.querySelector('[data-testid=connection-state]')"
                            ".dataset.queuedBatches === '0'", timeout=WAIT_MS)
-    time.sleep(3)  # a few more live batches after the outage
+    # A few more live batches after the outage (waited for, not slept for: a slow machine
+    # makes them later, never fewer).
+    sent = int(page.get_attribute("[data-testid=connection-state]", "data-sent-samples"))
+    page.wait_for_function("(sent) => Number(document.querySelector('[data-testid=connection-state]')"
+                           ".dataset.sentSamples) > sent", arg=sent, timeout=WAIT_MS)
     page.screenshot(path=str(artifacts / "monitor.png"))
 
     page.click("[data-testid=stop]")
