@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tools.harness import REPO, SHARED_DATA, launch_chromium, open_page
+from tools.harness import (REPO, SHARED_DATA, assert_no_csp_violations, launch_chromium,
+                           open_page)
 
 CLIP = SHARED_DATA / "TUD-Stadtmitte" / "TUD-Stadtmitte.mp4"
 FRAME = (640, 480)
@@ -59,7 +60,9 @@ def webcam_browser(playwright_instance, webcam_clip):
 def webcam_page(webcam_browser):
     context, page = open_page(webcam_browser)
     yield page
+    violations = list(context.csp_violations)
     context.close()
+    assert_no_csp_violations(violations)
 
 
 def register_and_login(page, base_url: str, username: str = "operator") -> None:
