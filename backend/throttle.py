@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from .db import transaction
 from .repositories import login_attempts as attempt_repo
 from .schema import utcnow
 
@@ -58,6 +59,49 @@ def locked_until(conn: sa.Connection, account_key: str, ip: str, limits: Limits,
         limits.max_failures_per_ip, limits.window)
     candidates = [moment for moment in (by_account, by_ip) if moment is not None and moment > now]
     return max(candidates) if candidates else None
+
+
+def begin_attempt(account_key: str, ip: str, limits: Limits,
+                  now: datetime | None = None) -> tuple[int | None, datetime | None]:
+    """Counts an attempt BEFORE its password is checked, so concurrent attempts cannot all
+    pass the check: the attempt is stored as a failure and committed at once, then the
+    failures are counted, this one included. Every attempt sees all attempts committed
+    before it, so at most `max_failures` of any number of concurrent attempts get through.
+
+    Returns (attempt id, None) when the password may be checked (then call finish_attempt),
+    or (None, locked until) when it is refused; a refused attempt's row is removed again,
+    so waiting is enough to get back in."""
+    now = now or utcnow()
+    with transaction() as conn:
+        attempt_id = attempt_repo.record(conn, account_key, ip, False, now)
+    counting_this_one = Limits(_plus_one(limits.max_failures),
+                               _plus_one(limits.max_failures_per_ip), limits.window)
+    with transaction() as conn:
+        locked = locked_until(conn, account_key, ip, counting_this_one, now)
+        if locked is not None:
+            attempt_repo.delete(conn, attempt_id)
+            return None, locked
+    return attempt_id, None
+
+
+def _plus_one(limit: int) -> int:
+    return limit + 1 if limit > 0 else limit  # 0: no limit
+
+
+def finish_attempt(attempt_id: int, succeeded: bool, now: datetime | None = None) -> None:
+    """Marks a counted attempt as successful (which clears the account's failures), and
+    deletes attempts too old to matter."""
+    now = now or utcnow()
+    with transaction() as conn:
+        if succeeded:
+            attempt_repo.mark_succeeded(conn, attempt_id)
+        attempt_repo.delete_older_than(conn, now - max(KEEP_ATTEMPTS, _window_from_config()))
+
+
+def cancel_attempt(attempt_id: int) -> None:
+    """Removes a counted attempt that turned out not to be a failure nor a log-in."""
+    with transaction() as conn:
+        attempt_repo.delete(conn, attempt_id)
 
 
 def record_attempt(conn: sa.Connection, account_key: str, ip: str, succeeded: bool,

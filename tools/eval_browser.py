@@ -7,7 +7,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from tools.harness import LiveServer, decode_frames, launch_chromium, make_app
+from tools.harness import LiveServer, decode_frames, launch_chromium, make_app, watch_csp
 
 
 class PipelineSession:
@@ -26,6 +26,7 @@ class PipelineSession:
         playwright = self._playwright_context.__enter__()
         self.browser = launch_chromium(playwright)
         self.page = self.browser.new_page()
+        self.csp_violations = watch_csp(self.page.context)
         self.page.set_default_timeout(self.timeout_ms)
         self.console: list[str] = []
         self.page.on("console", lambda message: self.console.append(message.text))
@@ -46,9 +47,12 @@ class PipelineSession:
 
     def load(self, options: dict) -> dict:
         try:
-            return self.page.evaluate("options => window.pipelineLab.load(options)", options)
+            loaded = self.page.evaluate("options => window.pipelineLab.load(options)", options)
         except Exception as error:  # the page's message is the useful part
             raise SystemExit(f"the pipeline did not load: {error}\n" + "\n".join(self.console[-10:])) from None
+        if self.csp_violations:
+            raise SystemExit("the page broke its Content-Security-Policy:\n" + "\n".join(self.csp_violations))
+        return loaded
 
     def run_video(self, video: Path, fps: float, on_frame=None) -> list[dict]:
         """Every decoded frame through detector -> tracker -> counting; results per frame."""

@@ -43,7 +43,7 @@ def reference_for(name: str | None = None) -> ReferenceDetector:
 @pytest.fixture
 def lab(page, live_server):
     page.goto(f"{live_server.url}/lab/detector")
-    page.wait_for_function("window.lab !== undefined")
+    page.wait_for_function("() => window.lab !== undefined")
     return page
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tools.harness import REPO, SHARED_DATA, launch_chromium, open_page
+from tools.harness import (REPO, SHARED_DATA, assert_no_csp_violations, launch_chromium,
+                           open_page)
 
 CLIP = SHARED_DATA / "TUD-Stadtmitte" / "TUD-Stadtmitte.mp4"
 FRAME = (640, 480)
@@ -58,7 +59,9 @@ def webcam_browser(playwright_instance, webcam_clip):
 def webcam_page(webcam_browser):
     context, page = open_page(webcam_browser)
     yield page
+    violations = list(context.csp_violations)
     context.close()
+    assert_no_csp_violations(violations)
 
 
 def register_and_login(page, base_url: str, username: str = "operator") -> None:
@@ -100,7 +103,7 @@ def open_webcam(page, base_url: str, camera_name: str) -> None:
     page.wait_for_selector("body[data-monitor-ready=yes]")
     page.fill("[data-testid=camera-name]", camera_name)
     page.click("[data-testid=open-webcam]")
-    page.wait_for_function("document.getElementById('stage-placeholder').hidden")
+    page.wait_for_function("() => document.getElementById('stage-placeholder').hidden")
 
 
 def draw_zone_and_line(page) -> None:
@@ -128,7 +131,7 @@ def test_webcam_count_alert_offline_and_csv(live_server, webcam_page, artifacts)
     open_webcam(page, live_server.url, "front-door")
     draw_zone_and_line(page)
     page.click("[data-testid=save-zones]")
-    page.wait_for_function("document.getElementById('status-area').textContent.includes('Saved 2 zones')")
+    page.wait_for_function("() => document.getElementById('status-area').textContent.includes('Saved 2 zones')")
     zones = database_rows(live_server.app, "SELECT id, name, kind, camera_key FROM zones ORDER BY id")
     assert [(z.name, z.kind, z.camera_key) for z in zones] == [
         ("Pavement", "polygon", "front-door"), ("Shop door", "line", "front-door")]
@@ -148,29 +151,29 @@ def test_webcam_count_alert_offline_and_csv(live_server, webcam_page, artifacts)
 
     page.click("[data-testid=start]")
     # Counts update: people in view, a crossing of the line, and an alert for the low threshold.
-    page.wait_for_function("Number(document.getElementById('kpi-people').textContent) > 0",
+    page.wait_for_function("() => Number(document.getElementById('kpi-people').textContent) > 0",
                            timeout=WAIT_MS)
     page.wait_for_selector("[data-testid=alert-entry]", timeout=WAIT_MS)
     assert page.is_visible("[data-testid=alert-banner]")
     assert "Pavement" in page.inner_text("[data-testid=alert-banner]")
     page.wait_for_function(
-        "Number(document.getElementById('kpi-in').textContent)"
+        "() => Number(document.getElementById('kpi-in').textContent)"
         " + Number(document.getElementById('kpi-out').textContent) > 0", timeout=WAIT_MS)
-    page.wait_for_function("Number(document.querySelector('[data-testid=connection-state]')"
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=connection-state]')"
                            ".dataset.sentSamples) > 0", timeout=WAIT_MS)
     # Foot points land on the bird's-eye floor plan (coloured cells on the floor canvas).
     page.wait_for_function(COLOURED_FLOOR_CELLS, timeout=WAIT_MS)
 
     # The server goes away for a while: the page says so and keeps the batches.
     live_server.stop()
-    page.wait_for_function("document.querySelector('[data-testid=connection-state]')"
+    page.wait_for_function("() => document.querySelector('[data-testid=connection-state]')"
                            ".dataset.online === 'false'", timeout=WAIT_MS)
-    page.wait_for_function("Number(document.querySelector('[data-testid=connection-state]')"
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=connection-state]')"
                            ".dataset.queuedBatches) >= 2", timeout=WAIT_MS)
     assert "Offline" in page.inner_text("[data-testid=connection-state]")
     page.screenshot(path=str(artifacts / "monitor-offline.png"))
     live_server.start()
-    page.wait_for_function("document.querySelector('[data-testid=connection-state]')"
+    page.wait_for_function("() => document.querySelector('[data-testid=connection-state]')"
                            ".dataset.queuedBatches === '0'", timeout=WAIT_MS)
     # A few more live batches after the outage (waited for, not slept for: a slow machine
     # makes them later, never fewer).
@@ -181,7 +184,7 @@ def test_webcam_count_alert_offline_and_csv(live_server, webcam_page, artifacts)
 
     page.click("[data-testid=stop]")
     page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
-    page.wait_for_function("document.querySelector('[data-testid=connection-state]')"
+    page.wait_for_function("() => document.querySelector('[data-testid=connection-state]')"
                            ".dataset.queuedBatches === '0'", timeout=WAIT_MS)
     made = int(page.get_attribute("[data-testid=summary]", "data-samples"))
     run_id = int(page.get_attribute("[data-testid=summary]", "data-run-id"))
@@ -215,7 +218,7 @@ def test_webcam_count_alert_offline_and_csv(live_server, webcam_page, artifacts)
     # Reload: the zones come back for this camera.
     page.reload()
     open_webcam(page, live_server.url, "front-door")
-    page.wait_for_function("document.getElementById('status-area').textContent.includes('2 saved zones loaded')")
+    page.wait_for_function("() => document.getElementById('status-area').textContent.includes('2 saved zones loaded')")
     names = page.locator("[data-testid=totals-row] td:first-child").all_inner_texts()
     assert sorted(names) == ["Pavement", "Shop door"]
     page.click("[data-testid=tool-select]")
@@ -226,7 +229,7 @@ def test_webcam_count_alert_offline_and_csv(live_server, webcam_page, artifacts)
     page.goto(f"{live_server.url}/dashboard?run={run_id}")
     page.wait_for_selector("body[data-dashboard-ready=yes]")
     page.wait_for_selector("#zone-table tr")
-    page.wait_for_function("[...document.querySelectorAll('#server-charts img')]"
+    page.wait_for_function("() => [...document.querySelectorAll('#server-charts img')]"
                            ".every((image) => image.complete && image.naturalWidth > 0)")
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
     assert page.inner_text("#kpi-samples") == str(made)
@@ -239,10 +242,10 @@ def test_counts_queued_offline_survive_closing_the_page(live_server, webcam_page
     register_and_login(page, live_server.url, "laptop")
     open_webcam(page, live_server.url, "entrance")
     page.click("[data-testid=start]")
-    page.wait_for_function("Number(document.querySelector('[data-testid=connection-state]')"
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=connection-state]')"
                            ".dataset.sentSamples) > 0", timeout=WAIT_MS)
     live_server.stop()
-    page.wait_for_function("Number(document.querySelector('[data-testid=connection-state]')"
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=connection-state]')"
                            ".dataset.queuedBatches) >= 2", timeout=WAIT_MS)
     page.click("[data-testid=stop]")
     page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
@@ -255,7 +258,7 @@ def test_counts_queued_offline_survive_closing_the_page(live_server, webcam_page
     later = context.new_page()
     later.goto(f"{live_server.url}/monitor")
     later.wait_for_selector("body[data-monitor-ready=yes]")
-    later.wait_for_function("document.querySelector('[data-testid=connection-state]')"
+    later.wait_for_function("() => document.querySelector('[data-testid=connection-state]')"
                             ".dataset.queuedBatches === '0'", timeout=WAIT_MS)
     runs = database_rows(live_server.app, "SELECT id FROM runs")
     assert len(runs) == 1
@@ -299,7 +302,7 @@ def test_zone_editor_with_the_mouse_and_keyboard(live_server, webcam_page):
     rows = page.locator("[data-testid=totals-row] td:first-child").all_inner_texts()
     assert sorted(rows) == ["Band 1", "Line 1", "Queue"]
     page.click("[data-testid=save-zones]")
-    page.wait_for_function("document.getElementById('status-area').textContent.includes('Saved 3 zones')")
+    page.wait_for_function("() => document.getElementById('status-area').textContent.includes('Saved 3 zones')")
 
     # What the server keeps, as the API gives it back.
     items = page.evaluate("fetch('/api/zones?camera_key=hall').then((r) => r.json())")["items"]
