@@ -19,8 +19,8 @@ export class MonitorControls {
     byId('calibrate-floor').addEventListener('click', () => controller.beginFloorCalibration());
     byId('floor-remove').addEventListener('click', () => controller.applyFloorCalibrationRemoved());
     document.querySelectorAll('[data-layer]').forEach((input) => input.addEventListener('change', () => controller.setLayers(this.readLayers())));
-    byId('heatmap-decay').addEventListener('change', () => controller.pipeline && controller.pipeline.setDecay(this.heatmapDecay()));
-    byId('heatmap-clear').addEventListener('click', () => controller.pipeline && controller.pipeline.imageHeatmap.reset());
+    byId('heatmap-decay').addEventListener('change', () => controller.pipeline && controller.pipeline.setHeatmapDecay(this.heatmapDecay()));
+    byId('heatmap-clear').addEventListener('click', () => controller.pipeline && controller.pipeline.clearHeatmaps());
     byId('model-select').addEventListener('change', (event) => {
       const size = event.target.value ? Number(event.target.value) : null;
       if (size) localStorage.setItem(MODEL_SIZE_KEY, String(size)); else localStorage.removeItem(MODEL_SIZE_KEY);

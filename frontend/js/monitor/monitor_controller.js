@@ -3,7 +3,8 @@
 // overlay, panel and session.
 import { openWebcam, openFile, openUploadedVideo } from '../video/sources.js';
 import { FrameLoop } from '../video/frame_loop.js';
-import { CountingPipeline } from './pipeline.js';
+import { FramePipeline } from '../pipeline/frame_pipeline.js';
+import { countingOptionsFor, reportKeysFor } from '../pipeline/zone_counting.js';
 import { CountingSession } from './session.js';
 import { FpsMeter } from './fps_meter.js';
 import { FloorCalibrationView } from './floor_view.js';
@@ -170,9 +171,10 @@ export class MonitorController {
     this.stopPreview();
     this.editorView.setEnabled(false, 'Counting with these zones. Stop to change them.');
     const { width, height } = this.stage;
-    this.pipeline = new CountingPipeline({
-      zones: this.editor.zones, frameWidth: width, frameHeight: height, trailLength: this.config.trailLength,
-      heatmapCellSize: this.config.heatmapCellSize, heatmapDecayPerSecond: this.controls.heatmapDecay(), floorCalibration: this.floorCalibration,
+    this.pipeline = new FramePipeline({
+      counting: countingOptionsFor(this.editor.zones), trailLength: this.config.trailLength,
+      heatmap: { width, height, cellSize: this.config.heatmapCellSize }, heatmapDecayPerSecond: this.controls.heatmapDecay(),
+      floorHeatmap: this.floorCalibration,
     });
     this.panel.reset(this.editor.zones);
     if (!this.source.live && !wholeVideo && this.source.video.ended) this.source.video.currentTime = 0;
@@ -180,7 +182,7 @@ export class MonitorController {
     const epochAtZeroMs = Date.now() - startMedia * 1000;
     this.session = new CountingSession({
       queue: this.queue, sender: this.sender, config: this.config, epochAtZeroMs,
-      lineKeys: this.pipeline.lineKeys, zoneKeys: this.pipeline.zoneKeys,
+      ...reportKeysFor(this.editor.zones),
       run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.kind === 'webcam' ? `Camera ${this.source.cameraKey}` : this.source.label },
       onRunCreated: (runId) => this.controls.showRun(runId),
     });
@@ -258,7 +260,7 @@ export class MonitorController {
   }
 
   async endSession({ completed, frames, seconds }) {
-    const finalResult = this.pipeline.finish();
+    const finalResult = this.pipeline.flush();
     this.panel.finish(finalResult, this.pipeline.peaks);
     this.loop = null;
     const session = this.session;

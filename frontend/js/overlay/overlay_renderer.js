@@ -3,7 +3,7 @@
 // Each layer can be switched off. Drawing only; the numbers come from the counting engine.
 import { bandCorners, inwardNormal, midpoint, polygonCentroid } from '../editor/geometry.js';
 import { zoneKey } from '../editor/zone_model.js';
-import { trackColor } from './trails.js';
+import { trackColor } from './track_colors.js';
 
 export const LAYERS = Object.freeze(['zones', 'lines', 'boxes', 'ids', 'trails', 'feet', 'heatmap']);
 
