@@ -1,11 +1,10 @@
 // The pipeline lab page: exposes window.pipelineLab so tools/evaluate.py can run the app's
 // own detector and FramePipeline (tracker, counting engine, alerts: the code the monitor
 // runs) on frames it decoded, every frame, and read back detections, tracks, counts, events
-// and per-stage timings. Frames may also come as recorded detections (no detector).
+// and per-stage timings. Frames may also come as recorded detections (no detector needed).
 import { createDetector } from '../detector/index.js';
-import { detectionsFromRows } from '../core/detections.js';
-import { FramePipeline } from '../pipeline/frame_pipeline.js';
-import { decodePixels, detectionsFromPlain, plainDetections, plainTracks } from './plain.js';
+import { decodePixels } from './plain.js';
+import { PipelineLabRun, countTracks } from './pipeline_lab_run.js';
 
 const clock = () => performance.now();
 
@@ -13,9 +12,8 @@ class PipelineLab {
   constructor(elements) {
     this.elements = elements;
     this.detector = null;
-    this.pipeline = null;
+    this.run = null;
     this.regions = null;
-    this.frames = 0;
     elements.isolated.textContent = String(self.crossOriginIsolated);
   }
 
@@ -23,10 +21,9 @@ class PipelineLab {
     this.elements.log.textContent += `${text}\n`;
   }
 
-  /** A fresh FramePipeline without a detector (for recorded detections): { tracker, counting }. */
+  /** A fresh run without a detector (for recorded detections): { tracker, counting }. */
   start({ tracker = {}, counting = {} } = {}) {
-    this.pipeline = new FramePipeline({ tracker, counting, clock });
-    this.frames = 0;
+    this.run = new PipelineLabRun({ tracker, counting, clock });
     this.elements.frames.textContent = '0';
   }
 
@@ -47,36 +44,23 @@ class PipelineLab {
     const started = clock();
     const detections = await this.detector.detect(image, { regions: this.regions });
     const detect = clock() - started;
-    return this.#step(detections, { frameIndex, timestamp, width, height }, { detect, detector: this.detector.timings });
+    return this.#shown(this.run.process(detections, { frameIndex, timestamp, width, height }, { detect, detector: this.detector.timings }));
   }
 
   /** One frame of recorded detections: { frameIndex, timestamp, width, height, detections (plain) }. */
-  processDetections({ frameIndex, timestamp, width, height, detections }) {
-    if (!this.pipeline) throw new Error('call pipelineLab.start() or load() first');
-    return this.#step(detectionsFromPlain(detections), { frameIndex, timestamp, width, height }, { detect: 0, detector: null });
+  processDetections(frame) {
+    if (!this.run) throw new Error('call pipelineLab.start() or load() first');
+    return this.#shown(this.run.processRecorded(frame));
   }
 
   /** End of the video: every track ends, pending crossings become final, open alerts end. */
   finish() {
-    return this.pipeline.flush();
+    return this.run.finish();
   }
 
-  /**
-   * Count given tracks (ground truth or another tracker's output) with the same pipeline's
-   * counting: frames = [{ frameIndex, timestamp, tracks: [{ id, box }] }].
-   */
+  /** Ground truth or another tracker's tracks counted the same way (see countTracks). */
   countTracks(frames, counting) {
-    const pipeline = new FramePipeline({ counting });
-    const perFrame = [];
-    const events = [];
-    for (const { frameIndex, timestamp, tracks } of frames) {
-      const { result } = pipeline.countTracked(detectionsFromRows(tracks), { frameIndex, timestamp });
-      perFrame.push({ frameIndex, lines: result.lines, zones: result.zones });
-      events.push(...result.events);
-    }
-    const flushed = pipeline.flush();
-    events.push(...flushed.events);
-    return { perFrame, events, final: { lines: flushed.lines, zones: flushed.zones } };
+    return countTracks(frames, counting);
   }
 
   dispose() {
@@ -84,20 +68,9 @@ class PipelineLab {
     this.detector = null;
   }
 
-  #step(detections, frame, { detect, detector }) {
-    if (!this.pipeline) throw new Error('call pipelineLab.load() first');
-    const output = this.pipeline.process(detections, frame);
-    this.frames += 1;
-    this.elements.frames.textContent = String(this.frames);
-    return {
-      frameIndex: frame.frameIndex,
-      detections: plainDetections(detections, { rounded: true }),
-      tracks: plainTracks(output),
-      lines: output.result.lines,
-      zones: output.result.zones,
-      events: output.result.events,
-      timings: { detect, ...output.timings, detector },
-    };
+  #shown(answer) {
+    this.elements.frames.textContent = String(this.run.frames);
+    return answer;
   }
 }
 

@@ -57,7 +57,7 @@ async function main() {
   await queue.flush();
   const picker = new SourcePicker({ api, onOpen: (choice) => controller.open(choice), onError: (error) => status.error(error) });
   await picker.start();
-  window.addEventListener('beforeunload', (event) => { if (controller.loop) { event.preventDefault(); event.returnValue = ''; } });
+  window.addEventListener('beforeunload', (event) => { if (controller.counting) { event.preventDefault(); event.returnValue = ''; } });
   document.body.dataset.monitorReady = 'yes';
 }
 

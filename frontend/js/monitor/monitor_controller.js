@@ -1,11 +1,11 @@
 // The monitor's states: no source -> preview (draw zones) -> counting (live or whole video,
-// pausable) -> stopped (summary). One FrameLoop drives frames through detector -> pipeline ->
-// overlay, panel and session.
+// pausable) -> stopped (summary). A CountingRunner owns one run (frame loop, detector,
+// FramePipeline, session); the controller shows its frames on the stage and the panel.
 import { openWebcam, openFile, openUploadedVideo } from '../video/sources.js';
-import { FrameLoop } from '../video/frame_loop.js';
 import { FramePipeline } from '../pipeline/frame_pipeline.js';
 import { countingOptionsFor, reportKeysFor } from '../pipeline/zone_counting.js';
 import { CountingSession } from './session.js';
+import { CountingRunner } from './counting_runner.js';
 import { FpsMeter } from './fps_meter.js';
 import { FloorCalibrationView } from './floor_view.js';
 import { renderSummary } from './summary_view.js';
@@ -18,7 +18,7 @@ export class MonitorController {
     this.detector = null;
     this.pipeline = null;
     this.session = null;
-    this.loop = null;
+    this.runner = null;
     this.previewHandle = null;
     this.floorCalibration = null;
     this.fps = new FpsMeter();
@@ -96,7 +96,7 @@ export class MonitorController {
 
   /** Another model size: the next detector is loaded now (not while counting). */
   setModelSize() {
-    if (this.loop) return;
+    if (this.runner) return;
     if (this.detector) this.detector.dispose();
     this.detector = null;
     this.detectorLoading = null;
@@ -111,7 +111,7 @@ export class MonitorController {
   startPreview() {
     const video = this.source.video;
     const draw = () => {
-      if (!this.source || this.loop) return;
+      if (!this.source || this.runner) return;
       this.stage.drawFrame(video);
       this.redrawOverlay();
       this.previewHandle = this.source.live ? requestAnimationFrame(draw) : null;
@@ -133,7 +133,7 @@ export class MonitorController {
   zonesChanged() {
     this.redrawOverlay();
     this.controls.showUnsaved(this.editor.dirty && this.zoneSync.canSave);
-    if (!this.loop) this.panel.showZones(this.editor.zones);
+    if (!this.runner) this.panel.showZones(this.editor.zones);
   }
 
   redrawOverlay(live = null) {
@@ -144,12 +144,12 @@ export class MonitorController {
 
   // ----- counting -----
   async start({ wholeVideo = false } = {}) {
-    if (!this.source || this.loop || this.starting) return;
+    if (!this.source || this.runner || this.starting) return;
     this.starting = true;
     try {
       await this.startCounting(wholeVideo);
     } catch (error) {
-      this.loop = null;
+      this.runner = null;
       this.session?.dispose();
       this.editorView.setEnabled(true);
       this.controls.setState('preview', this.source);
@@ -188,19 +188,18 @@ export class MonitorController {
     });
     this.fps.reset();
     this.wholeVideo = wholeVideo;
-    this.finished = new Promise((resolve) => { this.resolveFinished = resolve; });
-    this.loop = new FrameLoop({
-      source: this.source,
-      processFrame: (frame) => this.processFrame(detector, frame),
+    this.runner = new CountingRunner({
+      pipeline: this.pipeline, detector, session: this.session,
+      grab: () => this.stage.grab(this.source.video), frameSize: { width, height },
+      onFrame: (output) => this.showFrame(detector, output),
       onProgress: (fraction) => this.controls.showProgress(fraction, wholeVideo),
-      onEnd: (summary) => this.finish(summary),
-      onError: (error) => { this.status.error(error); this.finish({ completed: false, frames: this.loop ? this.loop.frameIndex : 0, seconds: 0 }); },
+      onEnd: (finalResult, summary) => this.showEnd(finalResult, summary),
+      onError: (error) => this.status.error(error),
     });
     this.controls.setState('running', this.source, { wholeVideo });
     this.status.show(wholeVideo ? 'Processing every frame…' : 'Counting.', 'info', { sticky: true });
     await this.session.start();
-    if (wholeVideo) this.loop.startWholeVideo(this.source.fps || this.config.defaultFps);
-    else this.loop.startLive();
+    this.runner.start(this.source, { wholeVideo, fps: this.source.fps || this.config.defaultFps });
   }
 
   async saveZonesBeforeRun() {
@@ -220,51 +219,41 @@ export class MonitorController {
     return ids.size;
   }
 
-  async processFrame(detector, frame) {
-    const picture = this.stage.grab(this.source.video);
-    const detections = await detector.detect(picture);
-    const output = this.pipeline.process(detections, { ...frame, width: this.stage.width, height: this.stage.height });
+  /** One counted frame on the stage and the panel (its picture was grabbed for the detector). */
+  showFrame(detector, output) {
     this.stage.presentGrab();
     if (this.layers.heatmap) this.stage.drawHeatmap(this.pipeline.imageHeatmap.snapshot(), this.controls.heatmapOpacity());
     this.redrawOverlay(output);
-    this.session.observe(output.result, { timestamp: frame.timestamp, personCount: output.personCount });
-    const timeLabel = new Date(this.session.reporter.epochAtZeroMs + frame.timestamp * 1000).toLocaleTimeString();
-    this.panel.update(output, { timestamp: frame.timestamp, peaks: this.pipeline.peaks, timeLabel });
+    const timeLabel = new Date(this.session.reporter.epochAtZeroMs + output.timestamp * 1000).toLocaleTimeString();
+    this.panel.update(output, { timestamp: output.timestamp, peaks: this.pipeline.peaks, timeLabel });
     this.fps.tick(performance.now());
-    if (frame.frameIndex % 5 === 0) {
+    if (output.frameIndex % 5 === 0) {
       this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px · ${this.fps.fps.toFixed(1)} frames/s`);
       if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
     }
   }
 
   togglePause() {
-    if (!this.loop) return;
-    if (this.loop.paused) { this.loop.resume(); this.controls.setPaused(false); this.status.show('Counting.', 'info', { sticky: true }); }
-    else { this.loop.pause(); this.controls.setPaused(true); this.status.show('Paused.', 'warning'); }
+    if (!this.runner) return;
+    if (this.runner.paused) { this.runner.resume(); this.controls.setPaused(false); this.status.show('Counting.', 'info', { sticky: true }); }
+    else { this.runner.pause(); this.controls.setPaused(true); this.status.show('Paused.', 'warning'); }
   }
 
-  /** Stop counting; resolves when the session has ended (final counts sent or queued). */
+  /** Is a run under way (counting, paused or ending)? */
+  get counting() {
+    return this.runner !== null;
+  }
+
+  /** Stop counting; resolves when the run has ended (final counts sent or queued). */
   async stop() {
-    if (!this.loop) return;
-    this.loop.stop();
-    await this.finished;
+    if (this.runner) await this.runner.stop();
   }
 
-  /** The loop ended (stopped, or the video is done): final counts, summary, back to preview. */
-  async finish(summary) {
-    try {
-      await this.endSession(summary);
-    } finally {
-      this.resolveFinished();
-    }
-  }
-
-  async endSession({ completed, frames, seconds }) {
-    const finalResult = this.pipeline.flush();
-    this.panel.finish(finalResult, this.pipeline.peaks);
-    this.loop = null;
+  /** The run ended (stopped, or the video is done): final counts, summary, back to preview. */
+  showEnd(finalResult, { completed, frames, seconds }) {
     const session = this.session;
-    await session.stop(finalResult);
+    this.runner = null;
+    this.panel.finish(finalResult, this.pipeline.peaks);
     renderSummary({ zones: this.editor.zones, finalResult, peaks: this.pipeline.peaks, frames, seconds, completed, wholeVideo: this.wholeVideo, samples: session.reporter.totalSamples, runId: session.runId });
     this.controls.setState('preview', this.source);
     this.editorView.setEnabled(true);
@@ -274,7 +263,7 @@ export class MonitorController {
 
   // ----- floor calibration -----
   beginFloorCalibration() {
-    if (!this.source || this.loop) { this.status.show('Open a source and stop counting to calibrate the floor.', 'warning'); return; }
+    if (!this.source || this.runner) { this.status.show('Open a source and stop counting to calibrate the floor.', 'warning'); return; }
     this.editorView.setEnabled(false, 'Click the four floor corners, then give the size above the picture.');
     this.calibrationView.begin();
     this.redrawOverlay();
@@ -299,6 +288,6 @@ export class MonitorController {
 
   setLayers(layers) {
     this.layers = layers;
-    if (!this.loop) this.redrawOverlay();
+    if (!this.runner) this.redrawOverlay();
   }
 }
