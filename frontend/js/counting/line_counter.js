@@ -4,7 +4,8 @@
  * and out. Only movements through the segment itself count, not the infinite line.
  */
 import { resolveOptions, requireBoolean, requireId, requireNumber, requirePoint } from '../geometry/options.js';
-import { distance, movementCrossesSegment, sideOf } from '../geometry/segments.js';
+import { distance } from '../geometry/points.js';
+import { movementCrossesSegment, sideOf } from '../geometry/segments.js';
 import { CrossingLedger } from './crossing_ledger.js';
 
 export const LINE_DEFAULTS = Object.freeze({

@@ -1,7 +1,9 @@
 // Draws one frame's overlay on a 2D canvas context: zones tinted by load, lines and bands
 // with their in/out arrows and counts, and the tracked people (boxes, ids, trails, feet).
 // Each layer can be switched off. Drawing only; the numbers come from the counting engine.
-import { bandCorners, inwardNormal, midpoint, polygonCentroid } from '../editor/geometry.js';
+import { midpoint } from '../geometry/points.js';
+import { polygonCentroid } from '../geometry/polygon.js';
+import { bandCorners, inwardNormal } from '../geometry/segments.js';
 import { zoneKey } from '../editor/zone_model.js';
 import { trackColor } from './track_colors.js';
 
