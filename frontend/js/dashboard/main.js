@@ -95,6 +95,7 @@ function main() {
     try {
       state.runs = await loadRuns();
       byId('run-select').addEventListener('change', (event) => { state.followLatest = false; select(Number(event.target.value)); });
+      byId('bucket-select').value = config.statsBucket;
       byId('bucket-select').addEventListener('change', refresh);
       if (!state.runs.length) {
         byId('dashboard-controls-card').hidden = true;

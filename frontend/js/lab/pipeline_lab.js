@@ -5,6 +5,7 @@
 import { createDetector } from '../detector/index.js';
 import { decodePixels } from './plain.js';
 import { PipelineLabRun, countTracks } from './pipeline_lab_run.js';
+import { DETECTOR_SCORE_THRESHOLD } from '../pipeline/frame_pipeline.js';
 
 const clock = () => performance.now();
 
@@ -27,14 +28,19 @@ class PipelineLab {
     this.elements.frames.textContent = '0';
   }
 
-  /** options: { detector: createDetector options, tracker: ByteTracker options, counting: CountingEngine options, regions } */
+  /**
+   * options: { detector: createDetector options (scoreThreshold defaults to the pipeline's
+   * DETECTOR_SCORE_THRESHOLD, as on the monitor), tracker: ByteTracker options, counting:
+   * CountingEngine options, regions }
+   */
   async load({ detector = {}, tracker = {}, counting = {}, regions = null } = {}) {
     this.dispose();
     this.start({ tracker, counting });
     this.regions = regions;
-    this.detector = await createDetector({ appearance: true, ...detector, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
+    const settings = { appearance: true, scoreThreshold: DETECTOR_SCORE_THRESHOLD, ...detector };
+    this.detector = await createDetector({ ...settings, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
     this.elements.backend.textContent = this.detector.backend;
-    return { backend: this.detector.backend, inputSize: this.detector.inputSize, crossOriginIsolated: self.crossOriginIsolated };
+    return { backend: this.detector.backend, inputSize: this.detector.inputSize, scoreThreshold: settings.scoreThreshold, crossOriginIsolated: self.crossOriginIsolated };
   }
 
   /** One frame: { frameIndex, timestamp, width, height, pixels (base64 RGBA) }. */

@@ -5,9 +5,10 @@ import { LAYERS } from '../overlay/overlay_renderer.js';
 const MODEL_SIZE_KEY = 'people-counter.model-size';
 
 export class MonitorControls {
-  constructor({ api, timeZone }) {
+  constructor({ api, timeZone, csvBucket }) {
     this.api = api;
     this.timeZone = timeZone;
+    this.csvBucket = csvBucket;
   }
 
   bind(controller) {
@@ -28,16 +29,12 @@ export class MonitorControls {
     });
   }
 
-  /** The exported model sizes (frontend/models/index.json); the last choice is remembered. */
-  async listModels(modelsUrl) {
-    const response = await fetch(new URL('index.json', new URL(modelsUrl, location.href)));
-    if (!response.ok) throw new Error(`HTTP ${response.status} (run \`make model\`)`);
-    const index = await response.json();
+  /** The exported model sizes (the detector's reading of the models index); the last choice is remembered. */
+  showModels(index) {
     const select = byId('model-select');
-    const sizes = [...new Set((index.models || []).map((model) => model.inputSize))].sort((a, b) => a - b);
-    const defaultSize = (index.models || []).find((model) => model.name === index.default)?.inputSize;
-    select.replaceChildren(...sizes.map((size) => h('option', { value: size }, `${size} px${size === defaultSize ? ' (default)' : ''}`)));
-    select.value = String(this.preferredModelSize() || defaultSize || '');
+    const sizes = [...new Set(index.models.map((model) => model.inputSize))].sort((a, b) => a - b);
+    select.replaceChildren(...sizes.map((size) => h('option', { value: size }, `${size} px${size === index.defaultSize ? ' (default)' : ''}`)));
+    select.value = String(this.preferredModelSize() || index.defaultSize || '');
   }
 
   preferredModelSize() {
@@ -70,6 +67,7 @@ export class MonitorControls {
 
   heatmapOpacity() { return Number(byId('heatmap-opacity').value); }
   heatmapDecay() { return Number(byId('heatmap-decay').value); }
+  setHeatmapDecay(decayPerSecond) { byId('heatmap-decay').value = String(decayPerSecond); }
 
   /** empty | opening | preview | running */
   setState(state, source = null, { wholeVideo = false } = {}) {
@@ -114,7 +112,7 @@ export class MonitorControls {
   showRun(runId) {
     byId('run-card').hidden = false;
     byId('run-meta').textContent = `Session #${runId}. Counts are saved every few seconds.`;
-    byId('csv-link').href = this.api.csvUrl(runId, { bucket: '1m', tz: this.timeZone });
+    byId('csv-link').href = this.api.csvUrl(runId, { bucket: this.csvBucket, tz: this.timeZone });
     byId('dashboard-link').href = `/dashboard?run=${runId}`;
     byId('chart-links').replaceChildren('Charts: ', ...['cumulative', 'occupancy', 'hourly'].flatMap((name, index) => [
       index ? ' · ' : '', h('a', { href: this.api.chartUrl(runId, name, { tz: this.timeZone }), target: '_blank', rel: 'noopener' }, name)]));

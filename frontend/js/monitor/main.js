@@ -5,7 +5,7 @@ import { HttpClient } from '../api/http.js';
 import { ApiResources, RunSender } from '../api/resources.js';
 import { BatchQueue, MemoryBatchStore } from '../api/batch_queue.js';
 import { IndexedDbBatchStore } from '../api/idb_store.js';
-import { createDetector } from '../detector/index.js';
+import { createDetector, readModelIndex } from '../detector/index.js';
 import { ZoneEditorState } from '../editor/editor_state.js';
 import { ZoneEditorView } from '../editor/editor_view.js';
 import { StatusArea } from '../ui/status_area.js';
@@ -39,7 +39,7 @@ async function main() {
     modelsUrl: config.modelsUrl, inputSize: inputSize ?? config.detectorInputSize, backends: config.detectorBackends, threads: config.detectorThreads,
     scoreThreshold: config.scoreThreshold, iouThreshold: config.iouThreshold, appearance: true, onStatus: (message) => onMessage(message.message || message.text || 'Loading the person detector…'),
   }).filter(([, value]) => value !== null)));
-  const controls = new MonitorControls({ api, timeZone: browserTimeZone() });
+  const controls = new MonitorControls({ api, timeZone: browserTimeZone(), csvBucket: config.statsBucket });
   controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, zoneSync: new ZoneSync(api), panel: new LivePanel({ config }), loadDetector, controls });
   controller.calibrationView = new FloorCalibrationView({
     canvas: byId('overlay-canvas'), onPoints: () => controller.redrawOverlay(),
@@ -48,7 +48,8 @@ async function main() {
     onError: (message) => status.show(message, 'error'),
   });
   controls.bind(controller);
-  controls.listModels(config.modelsUrl).catch((error) => status.error(`The model list could not be read: ${error.message}`));
+  controls.setHeatmapDecay(config.heatmapDecayPerSecond);
+  readModelIndex(config.modelsUrl).then((index) => controls.showModels(index), (error) => status.error(`The model list could not be read: ${error.message}`));
   controls.setState('empty');
   editorView.setEnabled(false);
   controller.panel.reset([]);

@@ -174,7 +174,7 @@ export class MonitorController {
     this.pipeline = new FramePipeline({
       counting: countingOptionsFor(this.editor.zones), trailLength: this.config.trailLength,
       heatmap: { width, height, cellSize: this.config.heatmapCellSize }, heatmapDecayPerSecond: this.controls.heatmapDecay(),
-      floorHeatmap: this.floorCalibration,
+      floorHeatmap: this.floorHeatmapOptions(),
     });
     this.panel.reset(this.editor.zones);
     if (!this.source.live && !wholeVideo && this.source.video.ended) this.source.video.currentTime = 0;
@@ -277,6 +277,13 @@ export class MonitorController {
     this.editorView.setEnabled(true);
     this.redrawOverlay();
     this.status.show(`Floor plan set: ${calibration.widthMetres} m × ${calibration.depthMetres} m. The floor heatmap fills while counting.`, 'success');
+  }
+
+  /** The pipeline's floor heatmap for the calibration (none without one). */
+  floorHeatmapOptions() {
+    if (!this.floorCalibration) return null;
+    const { imagePoints, floorPoints } = this.floorCalibration;
+    return { imagePoints, floorPoints, cellSize: this.config.floorCellSize };
   }
 
   applyFloorCalibrationRemoved() {

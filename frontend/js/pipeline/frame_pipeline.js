@@ -20,7 +20,7 @@ import { CountingEngine } from '../counting/counting_engine.js';
 import { DecayingHeatmap } from '../counting/decaying_heatmap.js';
 import { FloorHeatmap, Heatmap } from '../counting/heatmap.js';
 import { requireNumber, resolveOptions } from '../geometry/options.js';
-import { ByteTracker } from '../tracker/byte_tracker.js';
+import { BYTE_TRACKER_DEFAULTS, ByteTracker } from '../tracker/byte_tracker.js';
 import { TrailBuffer } from './trail_buffer.js';
 
 /**
@@ -35,6 +35,12 @@ import { TrailBuffer } from './trail_buffer.js';
  * @property {TrailBuffer} trails
  * @property {{ track: number, count: number }|null} timings  milliseconds (with a clock only)
  */
+
+/**
+ * The detector's score threshold for this pipeline: the tracker's low threshold, so its second
+ * association (low-score detections keeping tracks alive) gets every detection it can use.
+ */
+export const DETECTOR_SCORE_THRESHOLD = BYTE_TRACKER_DEFAULTS.lowThreshold;
 
 export const FRAME_PIPELINE_DEFAULTS = Object.freeze({
   /** ByteTracker options */
