@@ -11,21 +11,26 @@ export class MonitorControls {
     this.csvBucket = csvBucket;
   }
 
-  bind(controller) {
-    byId('start-button').addEventListener('click', () => controller.start());
-    byId('whole-button').addEventListener('click', () => controller.start({ wholeVideo: true }));
-    byId('pause-button').addEventListener('click', () => controller.togglePause());
-    byId('stop-button').addEventListener('click', () => controller.stop());
-    byId('save-zones').addEventListener('click', () => this.saveZones(controller));
-    byId('calibrate-floor').addEventListener('click', () => controller.beginFloorCalibration());
-    byId('floor-remove').addEventListener('click', () => controller.applyFloorCalibrationRemoved());
-    document.querySelectorAll('[data-layer]').forEach((input) => input.addEventListener('change', () => controller.setLayers(this.readLayers())));
-    byId('heatmap-decay').addEventListener('change', () => controller.pipeline && controller.pipeline.setHeatmapDecay(this.heatmapDecay()));
-    byId('heatmap-clear').addEventListener('click', () => controller.pipeline && controller.pipeline.clearHeatmaps());
+  /**
+   * The user's intents: { onStart, onStartWholeVideo, onTogglePause, onStop, onSaveZones,
+   * onCalibrateFloor, onRemoveFloor, onLayersChange(layers), onHeatmapDecay(perSecond),
+   * onClearHeatmap, onModelSize(size|null) }.
+   */
+  bind(intents) {
+    byId('start-button').addEventListener('click', () => intents.onStart());
+    byId('whole-button').addEventListener('click', () => intents.onStartWholeVideo());
+    byId('pause-button').addEventListener('click', () => intents.onTogglePause());
+    byId('stop-button').addEventListener('click', () => intents.onStop());
+    byId('save-zones').addEventListener('click', () => intents.onSaveZones());
+    byId('calibrate-floor').addEventListener('click', () => intents.onCalibrateFloor());
+    byId('floor-remove').addEventListener('click', () => intents.onRemoveFloor());
+    document.querySelectorAll('[data-layer]').forEach((input) => input.addEventListener('change', () => intents.onLayersChange(this.readLayers())));
+    byId('heatmap-decay').addEventListener('change', () => intents.onHeatmapDecay(this.heatmapDecay()));
+    byId('heatmap-clear').addEventListener('click', () => intents.onClearHeatmap());
     byId('model-select').addEventListener('change', (event) => {
       const size = event.target.value ? Number(event.target.value) : null;
       if (size) localStorage.setItem(MODEL_SIZE_KEY, String(size)); else localStorage.removeItem(MODEL_SIZE_KEY);
-      controller.setModelSize(size);
+      intents.onModelSize(size);
     });
   }
 
@@ -42,21 +47,9 @@ export class MonitorControls {
     return Number.isInteger(stored) && stored > 0 ? stored : null;
   }
 
-  async saveZones(controller) {
-    const button = byId('save-zones');
-    if (!controller.zoneSync.canSave) {
-      controller.status.show('Zones of a local file are not saved. Upload the video under My videos, or use a camera, to keep them.', 'warning');
-      return;
-    }
-    button.disabled = true;
-    try {
-      const count = await controller.saveZones();
-      controller.status.show(`Saved ${count} zone${count === 1 ? '' : 's'}.`, 'success');
-    } catch (error) {
-      controller.status.error(error);
-    } finally {
-      button.disabled = false;
-    }
+  /** The save button while a save is under way. */
+  setSaving(saving) {
+    byId('save-zones').disabled = saving;
   }
 
   readLayers() {

@@ -40,19 +40,20 @@ async function main() {
     scoreThreshold: config.scoreThreshold, iouThreshold: config.iouThreshold, appearance: true, onStatus: (message) => onMessage(message.message || message.text || 'Loading the person detector…'),
   }).filter(([, value]) => value !== null)));
   const controls = new MonitorControls({ api, timeZone: browserTimeZone(), csvBucket: config.statsBucket });
-  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, zoneSync: new ZoneSync(api), panel: new LivePanel({ config }), loadDetector, controls });
-  controller.calibrationView = new FloorCalibrationView({
+  const calibrationView = new FloorCalibrationView({
     canvas: byId('overlay-canvas'), onPoints: () => controller.redrawOverlay(),
     onApply: (calibration) => controller.applyFloorCalibration(calibration),
-    onCancel: () => { editorView.setEnabled(true); controller.redrawOverlay(); },
+    onCancel: () => controller.floorCalibrationCancelled(),
     onError: (message) => status.show(message, 'error'),
   });
-  controls.bind(controller);
+  const panel = new LivePanel({ config });
+  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync: new ZoneSync(api), panel, loadDetector, controls });
+  controls.bind(controller.intents);
   controls.setHeatmapDecay(config.heatmapDecayPerSecond);
   readModelIndex(config.modelsUrl).then((index) => controls.showModels(index), (error) => status.error(`The model list could not be read: ${error.message}`));
   controls.setState('empty');
   editorView.setEnabled(false);
-  controller.panel.reset([]);
+  panel.reset([]);
   // Leftovers from earlier visits, and retries while the server is away: one timer for the page.
   setInterval(() => { if (queue.state.queuedBatches || !queue.state.online) queue.flush(); }, config.retryIntervalSeconds * 1000);
   await queue.flush();

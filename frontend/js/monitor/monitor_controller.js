@@ -6,20 +6,21 @@ import { FramePipeline } from '../pipeline/frame_pipeline.js';
 import { countingOptionsFor, reportKeysFor } from '../pipeline/zone_counting.js';
 import { CountingSession } from './session.js';
 import { CountingRunner } from './counting_runner.js';
+import { FrameLoop } from '../video/frame_loop.js';
 import { FpsMeter } from './fps_meter.js';
 import { FloorCalibrationView } from './floor_view.js';
 import { renderSummary } from './summary_view.js';
 import { byId } from '../ui/dom.js';
 
 export class MonitorController {
-  constructor({ config, api, queue, sender, status, stage, editor, editorView, zoneSync, panel, loadDetector, controls }) {
-    Object.assign(this, { config, api, queue, sender, status, stage, editor, editorView, zoneSync, panel, loadDetector, controls });
+  constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, loadDetector, controls }) {
+    Object.assign(this, { config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, loadDetector, controls });
     this.source = null;
     this.detector = null;
     this.pipeline = null;
     this.session = null;
     this.runner = null;
-    this.previewHandle = null;
+    this.preview = null;
     this.floorCalibration = null;
     this.fps = new FpsMeter();
     this.layers = controls.readLayers();
@@ -109,24 +110,21 @@ export class MonitorController {
 
   // ----- preview: show frames, no counting -----
   startPreview() {
-    const video = this.source.video;
-    const draw = () => {
-      if (!this.source || this.runner) return;
-      this.stage.drawFrame(video);
-      this.redrawOverlay();
-      this.previewHandle = this.source.live ? requestAnimationFrame(draw) : null;
-    };
-    if (this.source.live) {
-      draw();
-    } else {
-      video.addEventListener('seeked', draw, { once: true });
-      video.currentTime = 0;
-    }
+    this.stopPreview();
+    this.preview = new FrameLoop({
+      source: this.source,
+      processFrame: async () => {
+        this.stage.drawFrame(this.source.video);
+        this.redrawOverlay();
+      },
+      onError: (error) => this.status.error(error),
+    });
+    this.preview.startPreview();
   }
 
   stopPreview() {
-    if (this.previewHandle) cancelAnimationFrame(this.previewHandle);
-    this.previewHandle = null;
+    this.preview?.stop();
+    this.preview = null;
   }
 
   /** The editor changed something: redraw, and list the zones in the panel when not counting. */
@@ -211,6 +209,40 @@ export class MonitorController {
     }
   }
 
+  /** The user's intents, as the controls raise them. */
+  get intents() {
+    return {
+      onStart: () => this.start(),
+      onStartWholeVideo: () => this.start({ wholeVideo: true }),
+      onTogglePause: () => this.togglePause(),
+      onStop: () => this.stop(),
+      onSaveZones: () => this.saveZonesAsked(),
+      onCalibrateFloor: () => this.beginFloorCalibration(),
+      onRemoveFloor: () => this.applyFloorCalibrationRemoved(),
+      onLayersChange: (layers) => this.setLayers(layers),
+      onHeatmapDecay: (perSecond) => this.pipeline?.setHeatmapDecay(perSecond),
+      onClearHeatmap: () => this.pipeline?.clearHeatmaps(),
+      onModelSize: () => this.setModelSize(),
+    };
+  }
+
+  /** The save button: zones of a camera or an uploaded video are kept on the server. */
+  async saveZonesAsked() {
+    if (!this.zoneSync.canSave) {
+      this.status.show('Zones of a local file are not saved. Upload the video under My videos, or use a camera, to keep them.', 'warning');
+      return;
+    }
+    this.controls.setSaving(true);
+    try {
+      const count = await this.saveZones();
+      this.status.show(`Saved ${count} zone${count === 1 ? '' : 's'}.`, 'success');
+    } catch (error) {
+      this.status.error(error);
+    } finally {
+      this.controls.setSaving(false);
+    }
+  }
+
   async saveZones() {
     const ids = await this.zoneSync.save(this.editor.zones, { frameWidth: this.stage.width, frameHeight: this.stage.height });
     this.editor.markSaved(ids);
@@ -266,6 +298,11 @@ export class MonitorController {
     if (!this.source || this.runner) { this.status.show('Open a source and stop counting to calibrate the floor.', 'warning'); return; }
     this.editorView.setEnabled(false, 'Click the four floor corners, then give the size above the picture.');
     this.calibrationView.begin();
+    this.redrawOverlay();
+  }
+
+  floorCalibrationCancelled() {
+    this.editorView.setEnabled(true);
     this.redrawOverlay();
   }
 
