@@ -4,10 +4,9 @@
  * through the band across the segment A-B; lingering in the band, or walking back out the
  * way it came, counts nothing. Direction as for a line: "in" towards (B-A)x(P-A) > 0.
  */
-import { resolveOptions, requireBoolean, requireId, requireNumber } from '../geometry/options.js';
+import { requireNumber } from '../geometry/options.js';
 import { bandEdges, bandSide, movementCrossesSegment, sideOf } from '../geometry/segments.js';
-import { CrossingLedger } from './crossing_ledger.js';
-import { requireSegment } from './line_counter.js';
+import { CrossingCounter } from './crossing_counter.js';
 
 export const BAND_DEFAULTS = Object.freeze({
   id: undefined, a: undefined, b: undefined, width: undefined, flipped: false,
@@ -16,29 +15,17 @@ export const BAND_DEFAULTS = Object.freeze({
   name: '',
 });
 
-export class BandCounter {
+export class BandCounter extends CrossingCounter {
   constructor(options) {
-    const resolved = resolveOptions('BandCounter', BAND_DEFAULTS, options);
-    this.id = requireId('BandCounter', resolved.id);
-    const owner = `BandCounter ${this.id}`;
-    ({ a: this.a, b: this.b } = requireSegment(owner, resolved));
-    this.width = requireNumber(owner, 'width', resolved.width, { min: 0 });
-    if (this.width <= 0) throw new RangeError(`${owner}: width must be greater than 0`);
-    this.flipped = requireBoolean(owner, 'flipped', resolved.flipped);
-    this.confirmFrames = requireNumber(owner, 'confirmFrames', resolved.confirmFrames, { min: 1, integer: true });
-    this.name = String(resolved.name);
-    this.kind = 'band';
-    this.ledger = new CrossingLedger({ counterId: this.id, confirmFrames: this.confirmFrames, flipped: this.flipped });
+    super('BandCounter', 'band', BAND_DEFAULTS, options);
+    this.width = requireNumber(this.owner, 'width', this.options.width, { min: 0 });
+    if (this.width <= 0) throw new RangeError(`${this.owner}: width must be greater than 0`);
     this.reset();
   }
 
   reset() {
     this.tracks = new Map();
     this.ledger.reset();
-  }
-
-  get counts() {
-    return { ...this.ledger.counts };
   }
 
   /** The two edges, as the overlay draws them: [[a, b] negative side, [a, b] positive side]. */

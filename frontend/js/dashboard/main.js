@@ -1,19 +1,14 @@
 // Composition root of the dashboard page: pick a run, see its stats and charts, download CSV;
 // a running session (from this or another browser) updates live over server-sent events.
-import { readPageConfig, browserTimeZone } from '../config/page_config.js';
-import { HttpClient } from '../api/http.js';
-import { ApiResources } from '../api/resources.js';
-import { StatusArea } from '../ui/status_area.js';
-import { byId } from '../ui/dom.js';
+import { browserTimeZone } from '../config/page_config.js';
+import { openPage } from '../ui/page.js';
 import { RunView } from './run_view.js';
 import { RunPickerView } from './run_picker_view.js';
 import { LiveStream } from './live_stream.js';
 import { DashboardController } from './dashboard_controller.js';
 
 async function main() {
-  const config = readPageConfig();
-  const status = new StatusArea(byId('status-area'));
-  const api = new ApiResources(new HttpClient({ csrfToken: config.csrfToken }));
+  const { config, status, api } = openPage();
   const picker = new RunPickerView({ bucket: config.statsBucket });
   let controller = null;
   const live = new LiveStream({

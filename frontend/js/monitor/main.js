@@ -1,8 +1,8 @@
 // Composition root of the monitor page: source -> detector -> tracker -> counting ->
 // overlay / live panel / api client. Nothing else knows the whole pipeline.
-import { readPageConfig, browserTimeZone } from '../config/page_config.js';
-import { HttpClient } from '../api/http.js';
-import { ApiResources, RunSender } from '../api/resources.js';
+import { browserTimeZone } from '../config/page_config.js';
+import { RunSender } from '../api/resources.js';
+import { openPage } from '../ui/page.js';
 import { BatchQueue, MemoryBatchStore } from '../api/batch_queue.js';
 import { IndexedDbBatchStore } from '../api/idb_store.js';
 import { createDetector, readModelIndex } from '../detector/index.js';
@@ -19,9 +19,7 @@ import { MonitorController } from './monitor_controller.js';
 import { FloorCalibrationView } from './floor_view.js';
 
 async function main() {
-  const config = readPageConfig();
-  const status = new StatusArea(byId('status-area'));
-  const api = new ApiResources(new HttpClient({ csrfToken: config.csrfToken }));
+  const { config, status, api } = openPage();
   const me = await api.me().catch(() => ({ id: 'anonymous' }));
   const sender = new RunSender(api);
   const store = IndexedDbBatchStore.isAvailable() ? new IndexedDbBatchStore(`user-${me.id}`) : new MemoryBatchStore();
