@@ -2,19 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CountingEngine } from '../../frontend/js/counting/counting_engine.js';
 import { footPoints } from '../../frontend/js/counting/foot_points.js';
+import { detectionsFromRows } from '../../frontend/js/core/detections.js';
 import { gap, hold, runPaths, trackedAt, walk } from './counting_helpers.js';
 
 function withAnkles(leftConf, rightConf) {
   const keypoints = new Float32Array(17 * 3);
   keypoints.set([40, 180, leftConf], 15 * 3);
   keypoints.set([60, 184, rightConf], 16 * 3);
-  return { count: 1, boxes: Float32Array.from([20, 10, 90, 200]), keypoints, keypointCount: 17 };
+  return detectionsFromRows([{ box: [20, 10, 90, 200], keypoints }], { keypointCount: 17 });
 }
 
 const footCases = [
   { name: 'both ankles visible: their midpoint', detections: withAnkles(0.9, 0.8), expected: [50, 182] },
   { name: 'one ankle hidden: bottom-centre of the box', detections: withAnkles(0.9, 0.2), expected: [55, 200] },
-  { name: 'no keypoints: bottom-centre of the box', detections: { count: 1, boxes: Float32Array.from([20, 10, 90, 200]), keypoints: null, keypointCount: 0 }, expected: [55, 200] },
+  { name: 'no keypoints: bottom-centre of the box', detections: detectionsFromRows([{ box: [20, 10, 90, 200] }]), expected: [55, 200] },
 ];
 for (const { name, detections, expected } of footCases) {
   test(`foot point — ${name}`, () => assert.deepEqual(Array.from(footPoints(detections)), expected));

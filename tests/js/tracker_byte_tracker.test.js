@@ -87,7 +87,7 @@ test('a person gone longer than the track buffer comes back with a new id', () =
 test('output boxes, scores and keypoints are the detections\' own', () => {
   const tracker = new ByteTracker();
   const keypoints = new Float32Array(17 * 3).fill(7);
-  const detections = { ...detectionsFromRows([{ box: [10, 20, 50, 120], score: 0.8 }]), keypoints, keypointCount: 17 };
+  const detections = detectionsFromRows([{ box: [10, 20, 50, 120], score: 0.8, keypoints }], { keypointCount: 17 });
   const out = tracker.update(detections, { frameIndex: 0, timestamp: 0 });
   assert.deepEqual(Array.from(out.boxes), [10, 20, 50, 120]);
   assert.ok(Math.abs(out.scores[0] - 0.8) < 1e-6);
