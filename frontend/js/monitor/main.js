@@ -17,6 +17,7 @@ import { SourcePicker } from './source_picker.js';
 import { MonitorControls } from './controls_view.js';
 import { MonitorController } from './monitor_controller.js';
 import { FloorCalibrationView } from './floor_view.js';
+import { DetectorSlot } from './detector_slot.js';
 
 async function main() {
   const { config, status, api } = openPage();
@@ -45,7 +46,11 @@ async function main() {
     onError: (message) => status.show(message, 'error'),
   });
   const panel = new LivePanel({ config });
-  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync: new ZoneSync(api), panel, loadDetector, controls });
+  const detectors = new DetectorSlot({
+    load: loadDetector, preferredSize: () => controls.preferredModelSize(), onMessage: (text) => controls.showDetector(text),
+    onError: (error) => status.error(`The person detector could not be loaded: ${error.message}`),
+  });
+  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync: new ZoneSync(api), panel, detectors, controls });
   controls.bind(controller.intents);
   controls.setHeatmapDecay(config.heatmapDecayPerSecond);
   readModelIndex(config.modelsUrl).then((index) => controls.showModels(index), (error) => status.error(`The model list could not be read: ${error.message}`));

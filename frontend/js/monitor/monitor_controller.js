@@ -13,10 +13,9 @@ import { renderSummary } from './summary_view.js';
 import { byId } from '../ui/dom.js';
 
 export class MonitorController {
-  constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, loadDetector, controls }) {
-    Object.assign(this, { config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, loadDetector, controls });
+  constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls }) {
+    Object.assign(this, { config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls });
     this.source = null;
-    this.detector = null;
     this.pipeline = null;
     this.session = null;
     this.runner = null;
@@ -63,7 +62,7 @@ export class MonitorController {
     const saved = this.editor.zones.length;
     this.status.show(`${this.source.label}: ${video.videoWidth}×${video.videoHeight}. ${saved ? `${saved} saved zone${saved === 1 ? '' : 's'} loaded.` : 'Draw a line or a zone, then start counting.'}`, 'success');
     this.startPreview();
-    this.ensureDetector();
+    this.detectors.get().catch(() => {});
   }
 
   get sourceKey() {
@@ -71,41 +70,10 @@ export class MonitorController {
     return this.source.kind === 'webcam' ? `camera:${this.source.cameraKey}` : this.source.kind === 'video' ? `video:${this.source.videoId}` : null;
   }
 
-  async ensureDetector() {
-    if (this.detector) return this.detector;
-    if (!this.detectorLoading) {
-      this.controls.showDetector('Loading the person detector…');
-      this.loadInFlight = true;
-      const loading = this.loadDetector((message) => this.controls.showDetector(message), this.controls.preferredModelSize()).finally(() => {
-        this.loadInFlight = false;
-      }).then((detector) => {
-        if (this.detectorLoading !== loading) { detector.dispose(); return this.ensureDetector(); } // another size was picked meanwhile
-        this.detector = detector;
-        this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px`);
-        return detector;
-      }, (error) => {
-        if (this.detectorLoading !== loading) return this.ensureDetector();
-        this.detectorLoading = null;
-        this.controls.showDetector('Detector failed to load');
-        this.status.error(`The person detector could not be loaded: ${error.message}`);
-        throw error;
-      });
-      this.detectorLoading = loading;
-    }
-    return this.detectorLoading;
-  }
-
   /** Another model size: the next detector is loaded now (not while counting). */
   setModelSize() {
     if (this.runner) return;
-    if (this.detector) this.detector.dispose();
-    this.detector = null;
-    this.detectorLoading = null;
-    // One model loads at a time: a load under way disposes of its detector and starts the
-    // new one when it ends.
-    if (this.loadInFlight) this.controls.showDetector('Switching the model…');
-    else if (this.source) this.ensureDetector().catch(() => {});
-    else this.controls.showDetector('Detector not loaded');
+    this.detectors.switchModel({ loadNow: Boolean(this.source) });
   }
 
   // ----- preview: show frames, no counting -----
@@ -161,7 +129,7 @@ export class MonitorController {
   async startCounting(wholeVideo) {
     let detector;
     try {
-      detector = await this.ensureDetector();
+      detector = await this.detectors.get();
     } catch (error) {
       return;
     }
