@@ -1,5 +1,5 @@
-"""Evaluate the app's real pipeline (detector -> ByteTracker -> CountingEngine, the same JS
-modules the app uses, in headless Chromium, every frame) against MOT ground truth and,
+"""Evaluate the app's real pipeline (the detector, then the FramePipeline the monitor drives:
+ByteTracker -> CountingEngine, in headless Chromium, every frame) against MOT ground truth and,
 with --peer, against Ultralytics' BYTETracker + ObjectCounter fed the same detections.
 
     .venv/bin/python tools/evaluate.py --video V.mp4 --gt gt.txt [--line X1,Y1,X2,Y2 ...]

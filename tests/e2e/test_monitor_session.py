@@ -162,20 +162,17 @@ def scenario(playwright_instance, webcam_clip, monitor_server):
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         run.values["dashboard samples"] = page.inner_text("#kpi-samples")
 
-    run.run("open", open_camera)
-    run.run("save zones", save_zones, needs=("open",))
-    run.run("floor", calibrate_floor, needs=("open",))
-    run.run("count", start_counting, needs=("save zones",))
-    run.run("alert", see_alert, needs=("count",))
-    run.run("crossing", see_crossing, needs=("count",))
-    run.run("samples sent", send_samples, needs=("count",))
-    run.run("floor heat", fill_floor_heatmap, needs=("count", "floor"))
-    run.run("offline", go_offline, needs=("samples sent",))
-    run.run("back online", come_back, needs=("offline",))
-    run.run("stop", stop_counting, needs=("count",))
-    run.run("csv", download_csv, needs=("stop",))
-    run.run("reload", reload_zones, needs=("save zones",))
-    run.run("dashboard", open_dashboard, needs=("stop",))
+    steps = [  # (name, action, the steps it needs)
+        ("open", open_camera, ()), ("save zones", save_zones, ("open",)), ("floor", calibrate_floor, ("open",)),
+        ("count", start_counting, ("save zones",)), ("alert", see_alert, ("count",)),
+        ("crossing", see_crossing, ("count",)), ("samples sent", send_samples, ("count",)),
+        ("floor heat", fill_floor_heatmap, ("count", "floor")), ("offline", go_offline, ("samples sent",)),
+        ("back online", come_back, ("offline",)), ("stop", stop_counting, ("count",)),
+        ("csv", download_csv, ("stop",)), ("reload", reload_zones, ("save zones",)),
+        ("dashboard", open_dashboard, ("stop",)),
+    ]
+    for name, action, needs in steps:
+        run.run(name, action, needs)
     yield run
     context.close()
     browser.close()
