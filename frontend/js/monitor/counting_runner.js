@@ -27,11 +27,17 @@ export class CountingRunner {
     return output;
   }
 
-  /** The end of the run: final counts to the session; resolves with the final result. */
+  /**
+   * The end of the run: final counts to the session; resolves with the final result. The run
+   * ends (onEnd) even when the session could not be stopped cleanly; that error is thrown on.
+   */
   async finish(summary) {
     const final = this.pipeline.flush();
-    await this.session.stop(final);
-    this.onEnd(final, summary);
+    try {
+      await this.session.stop(final);
+    } finally {
+      this.onEnd(final, summary);
+    }
     return final;
   }
 
