@@ -1,5 +1,6 @@
 """Drives frontend/templates/lab/pipeline.html in headless Debian Chromium: the app's own
-detector, tracker and counting modules, fed the frames ffmpeg decoded, one by one."""
+detector and FramePipeline (tracker, counting, alerts: what the monitor runs), fed the frames
+ffmpeg decoded, one by one."""
 from __future__ import annotations
 
 import base64
@@ -55,7 +56,7 @@ class PipelineSession:
         return loaded
 
     def run_video(self, video: Path, fps: float, on_frame=None) -> list[dict]:
-        """Every decoded frame through detector -> tracker -> counting; results per frame."""
+        """Every decoded frame through the detector and the FramePipeline; results per frame."""
         results = []
         for number, rgba in enumerate(decode_frames(video), start=1):
             height, width = rgba.shape[:2]
@@ -68,6 +69,7 @@ class PipelineSession:
         return results
 
     def finish(self) -> dict:
+        """End of the video: pending crossings final, open alerts ended (FramePipeline.flush)."""
         return self.page.evaluate("() => window.pipelineLab.finish()")
 
     def count_tracks(self, frames: list[dict], counting: dict) -> dict:

@@ -15,8 +15,8 @@ import numpy as np
 from werkzeug.serving import make_server
 
 REPO = Path(__file__).resolve().parent.parent
-# ../shared/data beside the clone (CI); SHARED_DATA points elsewhere (e.g. from a worktree).
-SHARED_DATA = Path(os.environ.get("SHARED_DATA") or REPO.parent / "shared" / "data")
+# ../shared/data beside the repository (as in CI), or PC_SHARED_DATA (e.g. from a git worktree)
+SHARED_DATA = Path(os.environ.get("PC_SHARED_DATA") or REPO.parent / "shared" / "data")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 WAIT_DEFAULT_MS = 120_000
 CHROMIUM_ARGS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from tests.e2e.test_monitor import PASSWORD, register_and_login
+from tests.e2e.monitor_helpers import PASSWORD, register_and_login
 from tools.harness import open_page
 
 

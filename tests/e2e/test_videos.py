@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.e2e.test_monitor import WAIT_MS, database_rows, register_and_login
+from tests.e2e.monitor_helpers import WAIT_MS, database_rows, register_and_login
 from tools.harness import SHARED_DATA, probe_video
 
 CLIP = SHARED_DATA / "TUD-Campus" / "TUD-Campus.mp4"
