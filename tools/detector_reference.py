@@ -183,7 +183,10 @@ class ReferenceDetector:
     iou_threshold: float = 0.7
     graph_optimization: str = "all"
     candidate_threshold: float | None = None
-    session_config: dict = field(default_factory=dict)
+    # Without AVX-512 VNNI, onnxruntime's x86 int8 kernels add u8*s8 pairs into saturating
+    # 16-bit sums (vpmaddubsw); U8U8 sums exactly, as VNNI and the browser's WASM do. (No
+    # effect on fp32 models, nor on CPUs with VNNI.)
+    session_config: dict = field(default_factory=lambda: {"session.x64quantprecision": "1"})
     timings: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
