@@ -93,9 +93,12 @@ def finish_attempt(attempt_id: int, succeeded: bool, now: datetime | None = None
     """Marks a counted attempt as successful (which clears the account's failures), and
     deletes attempts too old to matter."""
     now = now or utcnow()
-    with transaction() as conn:
-        if succeeded:
+    if succeeded:
+        with transaction() as conn:
             attempt_repo.mark_succeeded(conn, attempt_id)
+    # A transaction of its own: holding the row lock above while the clean-up scans the
+    # table could deadlock with a concurrent clean-up on MariaDB.
+    with transaction() as conn:
         attempt_repo.delete_older_than(conn, now - max(KEEP_ATTEMPTS, _window_from_config()))
 
 
