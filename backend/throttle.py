@@ -1,7 +1,8 @@
 """Login throttling: after too many failed log-ins for one account, or from one address,
 within a time window, further attempts are refused without checking the password.
 
-Attempts are rows in `login_attempts`. A refused (throttled) attempt is not recorded, so
+Attempts are rows in `login_attempts`, stored before the password is checked (begin_attempt)
+so concurrent attempts count each other. A refused (throttled) attempt is removed again, so
 waiting is enough to get back in; a successful log-in clears the account's failures."""
 from __future__ import annotations
 
@@ -92,9 +93,12 @@ def finish_attempt(attempt_id: int, succeeded: bool, now: datetime | None = None
     """Marks a counted attempt as successful (which clears the account's failures), and
     deletes attempts too old to matter."""
     now = now or utcnow()
-    with transaction() as conn:
-        if succeeded:
+    if succeeded:
+        with transaction() as conn:
             attempt_repo.mark_succeeded(conn, attempt_id)
+    # A transaction of its own: holding the row lock above while the clean-up scans the
+    # table could deadlock with a concurrent clean-up on MariaDB.
+    with transaction() as conn:
         attempt_repo.delete_older_than(conn, now - max(KEEP_ATTEMPTS, _window_from_config()))
 
 
@@ -102,13 +106,6 @@ def cancel_attempt(attempt_id: int) -> None:
     """Removes a counted attempt that turned out not to be a failure nor a log-in."""
     with transaction() as conn:
         attempt_repo.delete(conn, attempt_id)
-
-
-def record_attempt(conn: sa.Connection, account_key: str, ip: str, succeeded: bool,
-                   now: datetime | None = None) -> None:
-    now = now or utcnow()
-    attempt_repo.record(conn, account_key, ip, succeeded, now)
-    attempt_repo.delete_older_than(conn, now - max(KEEP_ATTEMPTS, _window_from_config()))
 
 
 def _window_from_config() -> timedelta:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from tests.e2e.monitor_helpers import PASSWORD, register_and_login
-from tools.harness import open_page
+from tools.harness import assert_no_csp_violations, open_page
 
 
 
@@ -38,8 +38,8 @@ def batch(line_key: str, start: datetime, entries: int, exits: int) -> dict:
 
 
 def test_second_browser_follows_a_running_session_live(live_server, browser, artifacts):
-    counter = open_page(browser)[1]   # each its own context, waits bounded like every page
-    manager = open_page(browser)[1]
+    counter_context, counter = open_page(browser)
+    manager_context, manager = open_page(browser)
     register_and_login(counter, live_server.url, "shopowner")
     login(manager, live_server.url, "shopowner")
 
@@ -92,6 +92,7 @@ def test_second_browser_follows_a_running_session_live(live_server, browser, art
     manager.wait_for_function(f"() => document.getElementById('run-select').value === '{second_id}'")
     manager.wait_for_function("() => document.getElementById('kpi-samples').textContent === '2'")
     assert "back-door" in manager.inner_text("#run-meta")
+    assert_no_csp_violations(counter_context.csp_violations + manager_context.csp_violations)
 
 
 def test_pages_need_a_login_and_come_back_after_it(live_server, page):
