@@ -107,11 +107,13 @@ def check_url(url: str, allow_private: bool) -> None:
         raise TargetRefused(f"the {problem} is not allowed")
 
 
-def vet(url: str, allow_private: bool, resolver: Resolver = socket.getaddrinfo) -> VettedTarget:
-    """Parses and resolves the URL now; TargetRefused when it may not be posted to."""
+def vet(url: str, allow_private: bool, resolver: Resolver | None = None) -> VettedTarget:
+    """Parses and resolves the URL now (resolver: socket.getaddrinfo unless given);
+    TargetRefused when it may not be posted to."""
     target = parse_target(url)
     try:
-        infos = resolver(target.host, target.port, type=socket.SOCK_STREAM)
+        infos = (resolver or socket.getaddrinfo)(target.host, target.port,
+                                                 type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise TargetRefused(f"cannot resolve {target.host} ({exc})") from None
     addresses = [info[4][0] for info in infos]
