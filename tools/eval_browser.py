@@ -1,5 +1,6 @@
 """Drives frontend/templates/lab/pipeline.html in headless Debian Chromium: the app's own
-detector, tracker and counting modules, fed the frames ffmpeg decoded, one by one."""
+detector and FramePipeline (tracker, counting, alerts: what the monitor runs), fed the frames
+ffmpeg decoded, one by one."""
 from __future__ import annotations
 
 import base64
@@ -8,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.harness import LiveServer, decode_frames, launch_chromium, make_app
+from tools.harness import LiveServer, decode_frames, launch_chromium, make_app, watch_csp
 
 
 class PipelineSession:
@@ -27,6 +28,7 @@ class PipelineSession:
         playwright = self._playwright_context.__enter__()
         self.browser = launch_chromium(playwright)
         self.page = self.browser.new_page()
+        self.csp_violations = watch_csp(self.page.context)
         self.page.set_default_timeout(self.timeout_ms)
         self.console: list[str] = []
         self.page.on("console", lambda message: self.console.append(message.text))
@@ -47,13 +49,16 @@ class PipelineSession:
 
     def load(self, options: dict) -> dict:
         try:
-            return self.page.evaluate("options => window.pipelineLab.load(options)", options)
+            loaded = self.page.evaluate("options => window.pipelineLab.load(options)", options)
         except Exception as error:  # the page's message is the useful part
             raise SystemExit(f"the pipeline did not load: {error}\n" + "\n".join(self.console[-10:])) from None
+        if self.csp_violations:
+            raise SystemExit("the page broke its Content-Security-Policy:\n" + "\n".join(self.csp_violations))
+        return loaded
 
     def run_video(self, video: Path, fps: float, on_frame=None, every: int = 1) -> list[dict]:
-        """Every `every`-th decoded frame (1, 1 + every, ...) through detector -> tracker ->
-        counting, each with its own frame index and time in the video; results per frame run."""
+        """Every `every`-th decoded frame (1, 1 + every, ...) through the detector and the
+        FramePipeline, each with its own frame index and time in the video; results per frame run."""
         results = []
         for number, rgba in enumerate(decode_frames(video), start=1):
             if (number - 1) % every:
@@ -92,6 +97,7 @@ class PipelineSession:
         return results, time.monotonic() - started
 
     def finish(self) -> dict:
+        """End of the video: pending crossings final, open alerts ended (FramePipeline.flush)."""
         return self.page.evaluate("() => window.pipelineLab.finish()")
 
     def count_tracks(self, frames: list[dict], counting: dict) -> dict:

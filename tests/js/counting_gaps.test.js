@@ -87,11 +87,15 @@ for (const { name, paths, expect, check, flush = true } of cases) {
   });
 }
 
-test('gaps — at the video rate the entry rule reaches only two frames back', () => {
+test('gaps — at the video rate (runs under 0.1 s apart) the entry rule is off', () => {
   const engine = new CountingEngine({ lines: [LINE] });
-  // First seen 20 px past the line walking away at 50 px/s (2 px a frame): two frames back is 4 px.
-  const { final } = runPaths(engine, { 2: [null, ...walk([80, 100], [40, 100], 21)] }, { fps: 25 });
+  // First seen 2 px past the line walking away fast (8 px a frame): two frames back would cross.
+  const { final } = runPaths(engine, { 2: [null, ...walk([98, 100], [18, 100], 11)] }, { fps: 25 });
   assert.deepEqual(final.lines.door, { in: 0, out: 0 });
+  // The same walk seen at 5 runs a second is counted.
+  const slow = new CountingEngine({ lines: [LINE] });
+  const counted = runPaths(slow, { 2: [null, ...walk([98, 100], [18, 100], 11)] }, { fps: 5 });
+  assert.deepEqual(counted.final.lines.door, { in: 1, out: 0 });
 });
 
 test('gaps — entryLookbackSeconds 0 turns the entry rule off', () => {

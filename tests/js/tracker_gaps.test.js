@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteTracker } from '../../frontend/js/tracker/byte_tracker.js';
-import { detectionsFromBoxes } from '../../frontend/js/tracker/detections.js';
+import { detectionsFromRows } from '../../frontend/js/core/detections.js';
 import { EMBEDDING_SIZE } from '../../frontend/js/tracker/appearance.js';
 
 const FPS = 25;
@@ -23,7 +23,7 @@ const person = (x0, speed, { y = 100, colour = 1, score = 0.9 } = {}) => (second
 };
 
 function detections(rows) {
-  const result = detectionsFromBoxes(rows);
+  const result = detectionsFromRows(rows);
   result.embeddings = new Float32Array(rows.length * EMBEDDING_SIZE);
   rows.forEach((row, i) => result.embeddings.set(looks(row.colour ?? 1), i * EMBEDDING_SIZE));
   return result;

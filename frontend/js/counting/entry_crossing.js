@@ -7,10 +7,17 @@
  * seen them (two detector runs: the run that first saw them, whose track the tracker confirms
  * only at the next one, and the run before) crosses the segment, they came from the other side.
  */
-import { crossSign, distance, movementCrossesSegment } from '../geometry/segments.js';
+import { distance } from '../geometry/points.js';
+import { crossSign, movementCrossesSegment } from '../geometry/segments.js';
 
 /** How many detector runs back a new track may have been unseen (see above). */
 const ENTRY_RUNS = 2;
+/**
+ * The rule is for gaps between detector runs: at a video's frame rate (runs less than this
+ * many seconds apart) a track first seen past a line was not missed by the detector, and a
+ * foot point that wobbles (boxes cut by the picture's edge) would make up crossings.
+ */
+const ENTRY_MIN_INTERVAL = 0.1;
 /** Another track's crossing to the same side within this many box heights blocks the entry rule. */
 const GUARD_HEIGHTS = 2;
 
@@ -44,6 +51,7 @@ export function crossingFrame(a, b, from, to) {
 export function entryCrossing(line, first, second, { height = 0, lookbackSeconds }) {
   const elapsed = second.timestamp - first.timestamp;
   const lookback = Math.min(lookbackSeconds, ENTRY_RUNS * first.interval);
+  if (first.interval < ENTRY_MIN_INTERVAL) return null;
   if (!(elapsed > 0) || !(lookback > 0) || second.side !== first.side) return null;
   const scale = lookback / elapsed;
   const back = [

@@ -7,9 +7,9 @@
  * line, walking away from it, whose motion over the detector's last runs says they came from
  * the other side, counts as a crossing (see entry_crossing.js).
  */
-import { resolveOptions, requireBoolean, requireId, requireNumber, requirePoint } from '../geometry/options.js';
-import { distance, movementCrossesSegment, sideOf } from '../geometry/segments.js';
-import { CrossingLedger } from './crossing_ledger.js';
+import { requireNumber } from '../geometry/options.js';
+import { movementCrossesSegment, sideOf } from '../geometry/segments.js';
+import { CrossingCounter } from './crossing_counter.js';
 import { crossingFrame, entryCrossing } from './entry_crossing.js';
 
 /** crossings remembered for the entry rule's guard against counting one person twice */
@@ -28,25 +28,10 @@ export const LINE_DEFAULTS = Object.freeze({
   name: '',
 });
 
-export function requireSegment(owner, options) {
-  const a = requirePoint(owner, 'a', options.a);
-  const b = requirePoint(owner, 'b', options.b);
-  if (distance(a, b) < 1e-6) throw new RangeError(`${owner}: zero-length line (a and b are the same point)`);
-  return { a, b };
-}
-
-export class LineCounter {
+export class LineCounter extends CrossingCounter {
   constructor(options) {
-    const resolved = resolveOptions('LineCounter', LINE_DEFAULTS, options);
-    this.id = requireId('LineCounter', resolved.id);
-    const owner = `LineCounter ${this.id}`;
-    ({ a: this.a, b: this.b } = requireSegment(owner, resolved));
-    this.flipped = requireBoolean(owner, 'flipped', resolved.flipped);
-    this.confirmFrames = requireNumber(owner, 'confirmFrames', resolved.confirmFrames, { min: 1, integer: true });
-    this.entryLookbackSeconds = requireNumber(owner, 'entryLookbackSeconds', resolved.entryLookbackSeconds, { min: 0 });
-    this.name = String(resolved.name);
-    this.kind = 'line';
-    this.ledger = new CrossingLedger({ counterId: this.id, confirmFrames: this.confirmFrames, flipped: this.flipped });
+    super('LineCounter', 'line', LINE_DEFAULTS, options);
+    this.entryLookbackSeconds = requireNumber(this.owner, 'entryLookbackSeconds', this.options.entryLookbackSeconds, { min: 0 });
     this.reset();
   }
 
@@ -55,10 +40,6 @@ export class LineCounter {
     this.firstSightings = new Map();
     this.recentCrossings = [];
     this.ledger.reset();
-  }
-
-  get counts() {
-    return { ...this.ledger.counts };
   }
 
   /**

@@ -14,7 +14,7 @@ import { linearAssignment } from './assignment.js';
 import { addAppearance, addMotion, fuseScore, iouDistance, similarityMatrix } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
-import { selectDetections } from './detections.js';
+import { trackableRows } from './detections.js';
 import { recoveryCostMatrix } from './recovery.js';
 import { buildOutput, coveredFraction, touchesEdge } from './output.js';
 
@@ -251,7 +251,7 @@ export class ByteTracker {
     const { highThreshold, lowThreshold } = this.options;
     const high = [];
     const low = [];
-    for (const candidate of selectDetections(detections)) {
+    for (const candidate of trackableRows(detections)) {
       if (candidate.score >= highThreshold) high.push(candidate);
       else if (candidate.score > lowThreshold) low.push(candidate);
     }

@@ -1,4 +1,5 @@
 /** What the tracker reports each frame: Detections of the tracks shown, and the coasting rule's geometry. */
+import { createDetections } from '../core/detections.js';
 
 /** Share of box `a`'s area covered by box `b`. */
 export function coveredFraction([ax1, ay1, ax2, ay2], [bx1, by1, bx2, by2]) {
@@ -21,17 +22,9 @@ export function buildOutput(detections, shown, frame) {
   const n = shown.length;
   const keypointCount = detections.keypoints ? (detections.keypointCount || 17) : 0;
   const size = keypointCount * 3;
-  const output = {
-    count: n,
-    boxes: new Float32Array(4 * n),
-    scores: new Float32Array(n),
-    classIds: new Int32Array(n),
-    keypoints: keypointCount ? new Float32Array(n * size) : null,
-    keypointCount,
-    trackIds: new Int32Array(n),
-    detectionIndices: new Int32Array(n),
-    predicted: new Uint8Array(n),
-  };
+  const output = createDetections({
+    count: n, keypointCount, trackIds: new Int32Array(n), detectionIndices: new Int32Array(n), predicted: new Uint8Array(n),
+  });
   shown.forEach((track, k) => {
     output.trackIds[k] = track.trackId;
     if (track.lastFrame !== frame) {
