@@ -145,3 +145,34 @@ def test_runtime_option_is_validated_and_both_runtimes_load(lab):
     ort = lab.evaluate("() => lab.load({ runtime: 'ort', backends: ['wasm'] })")
     assert ort["info"]["runtime"] == "ort" and "onnxruntime" in ort["backend"]
     assert ort["info"]["modelName"].endswith(f"-{ort['inputSize']}")
+
+
+STRICT_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
+              "connect-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+              "object-src 'none'; base-uri 'none'")
+
+
+def test_litert_runs_under_a_csp_without_unsafe_eval(page, tmp_path, frames):
+    """LiteRT.js loads its Emscripten script, wasm and pthread workers with no eval and no
+    CDN: a page whose CSP allows only 'self', 'wasm-unsafe-eval' and blob: workers runs it
+    (without 'wasm-unsafe-eval' it cannot even probe the WASM features it needs)."""
+    from tools.harness import LiveServer, make_app
+
+    app = make_app(tmp_path / "csp-server")
+
+    @app.after_request
+    def strict_csp(response):
+        response.headers["Content-Security-Policy"] = STRICT_CSP
+        return response
+
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    with LiveServer(app) as server:
+        page.goto(f"{server.url}/lab/detector")
+        page.wait_for_function("window.lab !== undefined")
+        info = page.evaluate("() => lab.load({ runtime: 'litert' })")
+        assert info["info"]["runtime"] == "litert"
+        found = browser_detect(page, frames[0][1])
+    assert found["count"] >= 3
+    assert violations == []
