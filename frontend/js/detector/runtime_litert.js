@@ -8,8 +8,9 @@
 // CSP with only 'wasm-unsafe-eval'), importScripts becomes a no-op for the loader, and
 // self.Module tells the runtime where its .wasm is and which script its pthread workers load.
 
-const THREADED_SCRIPT = 'litert_wasm_threaded_internal.js';
-const SINGLE_SCRIPT = 'litert_wasm_internal.js';
+const THREADED_SCRIPT = 'litert_wasm_threaded_internal.js';   // relaxed SIMD + threads
+const SINGLE_SCRIPT = 'litert_wasm_internal.js';               // relaxed SIMD
+const COMPAT_SCRIPT = 'litert_wasm_compat_internal.js';        // plain SIMD, one thread
 
 /** ModuleFactory of an Emscripten MODULARIZE script, taken from its AMD `define` branch. */
 async function importModuleFactory(scriptUrl, scope) {
@@ -26,10 +27,18 @@ async function importModuleFactory(scriptUrl, scope) {
   return factory;
 }
 
-async function loadRuntime(options, scope, threads) {
+/** The build LiteRT.js itself would pick (its threaded build needs relaxed SIMD). */
+async function buildFor(litert, threads) {
+  const relaxedSimd = await litert.supportsFeature('relaxedSimd');
+  if (!relaxedSimd) return { script: COMPAT_SCRIPT, threads: 1 };
+  return threads > 1 ? { script: THREADED_SCRIPT, threads } : { script: SINGLE_SCRIPT, threads: 1 };
+}
+
+async function loadRuntime(options, scope, wantedThreads) {
   const litert = await import(new URL('index.js', options.litertBaseUrl).href);
+  const { script, threads } = await buildFor(litert, wantedThreads);
   const wasmBase = new URL('wasm/', options.litertBaseUrl).href;
-  const scriptUrl = new URL(threads > 1 ? THREADED_SCRIPT : SINGLE_SCRIPT, wasmBase).href;
+  const scriptUrl = new URL(script, wasmBase).href;
   const factory = await importModuleFactory(scriptUrl, scope);
   const ownImportScripts = Object.prototype.hasOwnProperty.call(scope, 'importScripts');
   const importScripts = scope.importScripts;
@@ -41,15 +50,14 @@ async function loadRuntime(options, scope, threads) {
   } finally {
     if (ownImportScripts) scope.importScripts = importScripts; else delete scope.importScripts;
   }
-  return litert;
+  return { litert, threads };
 }
 
 export async function createLiteRtRuntime(options, modelBytes, scope, status) {
   if (!options.backends.includes('wasm')) throw new Error('LiteRT.js runs here on its WASM (XNNPACK) backend only: add "wasm" to backends');
-  const threads = scope.crossOriginIsolated ? options.threads : 1;
+  status('creating-session', 'Starting LiteRT.js wasm');
+  const { litert, threads } = await loadRuntime(options, scope, scope.crossOriginIsolated ? options.threads : 1);
   const label = `LiteRT.js wasm (${threads} thread${threads === 1 ? '' : 's'})`;
-  status('creating-session', `Starting ${label}`);
-  const litert = await loadRuntime(options, scope, threads);
   const model = await litert.loadAndCompile(modelBytes, { accelerator: 'wasm', cpuOptions: { numThreads: threads } });
   const size = options.manifest.inputSize;
   const channels = options.manifest.outputShape[1];
