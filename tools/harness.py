@@ -15,7 +15,7 @@ import numpy as np
 from werkzeug.serving import make_server
 
 REPO = Path(__file__).resolve().parent.parent
-# ../shared/data beside the checkout (CI); PC_SHARED_DATA points elsewhere (e.g. from a worktree).
+# ../shared/data beside the repository (as in CI), or PC_SHARED_DATA (e.g. from a git worktree)
 SHARED_DATA = Path(os.environ.get("PC_SHARED_DATA") or REPO.parent / "shared" / "data")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
