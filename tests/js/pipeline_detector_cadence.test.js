@@ -1,17 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CountingEngine } from '../../frontend/js/counting/counting_engine.js';
-import { countingEdges, DetectorCadence, pointSegmentDistance } from '../../frontend/js/pipeline/detector_cadence.js';
+import { countingEdges, DetectorCadence, pointSegmentDistance, segmentDistance } from '../../frontend/js/pipeline/detector_cadence.js';
 
 const FRAME = { width: 640, height: 480 };
 
-/** The last frame's tracks: boxes [x1, y1, x2, y2] (foot point = bottom centre), predicted flags. */
-function last(boxes, predicted = boxes.map(() => 0)) {
+/** Tracks the detector saw at frameIndex: boxes [x1, y1, x2, y2] (foot = bottom centre), ids 1.. */
+function seen(frameIndex, boxes, predicted = boxes.map(() => 0)) {
   const feet = new Float32Array(boxes.flatMap(([x1, , x2, y2]) => [(x1 + x2) / 2, y2]));
-  return { tracked: { count: boxes.length, boxes: new Float32Array(boxes.flat()), predicted: Uint8Array.from(predicted) }, feet };
+  return { frameIndex, feet, tracked: { count: boxes.length, boxes: new Float32Array(boxes.flat()),
+    trackIds: Int32Array.from(boxes, (_, index) => index + 1), predicted: Uint8Array.from(predicted) } };
 }
 
-test('pointSegmentDistance measures to the segment, not the infinite line', () => {
+const shift = (boxes, dx, dy) => boxes.map(([x1, y1, x2, y2]) => [x1 + dx, y1 + dy, x2 + dx, y2 + dy]);
+
+test('pointSegmentDistance and segmentDistance measure to the segment, not the infinite line', () => {
   const cases = [
     { p: [5, 3], a: [0, 0], b: [10, 0], want: 3 },
     { p: [13, 4], a: [0, 0], b: [10, 0], want: 5 },
@@ -19,6 +22,9 @@ test('pointSegmentDistance measures to the segment, not the infinite line', () =
     { p: [2, 2], a: [1, 1], b: [1, 1], want: Math.SQRT2 },
   ];
   for (const { p, a, b, want } of cases) assert.ok(Math.abs(pointSegmentDistance(p, a, b) - want) < 1e-9, JSON.stringify(p));
+  assert.equal(segmentDistance([5, -2], [5, 2], [0, 0], [10, 0]), 0, 'a path across the edge');
+  assert.equal(segmentDistance([5, 3], [8, 3], [0, 0], [10, 0]), 3, 'a path along the edge');
+  assert.equal(segmentDistance([12, -1], [12, 1], [0, 0], [10, 0]), 2, 'a path past the end of the edge');
 });
 
 test('countingEdges takes lines, both band boundaries and every zone side from the engine', () => {
@@ -36,22 +42,28 @@ test('countingEdges takes lines, both band boundaries and every zone side from t
 
 test('the detector runs when something can change the counts, and skips elsewhere', async (t) => {
   const line = [[320, 0], [320, 480]];
+  // Each case: the boxes at the previous detector run (frame 0) and their move by frame 1.
   const cases = [
-    { name: 'nobody near anything', boxes: [[100, 100, 140, 200]], edges: [line], want: { detect: false, reason: 'clear' } },
-    { name: 'foot point near a line', boxes: [[270, 100, 310, 200]], edges: [line], want: { detect: true, reason: 'near-edge' } },
-    { name: 'margin scales with the person: a small far person is not near', boxes: [[290, 100, 300, 120]], edges: [line], want: { detect: false, reason: 'clear' } },
-    { name: 'near a line segment\'s end is near', boxes: [[200, 300, 240, 400]], edges: [[[260, 0], [260, 380]]], want: { detect: true, reason: 'near-edge' } },
-    { name: 'beyond the end of a short segment is not near', boxes: [[200, 300, 240, 400]], edges: [[[500, 0], [500, 100]]], want: { detect: false, reason: 'clear' } },
-    { name: 'a box at the frame border (people enter there)', boxes: [[2, 100, 40, 200]], edges: [], want: { detect: true, reason: 'entry' } },
-    { name: 'a box at the bottom border', boxes: [[300, 380, 340, 479]], edges: [], want: { detect: true, reason: 'entry' } },
-    { name: 'a coasting (predicted) track', boxes: [[100, 100, 140, 200]], predicted: [1], edges: [], want: { detect: true, reason: 'coasting' } },
-    { name: 'nobody tracked', boxes: [], edges: [line], want: { detect: false, reason: 'clear' } },
+    { name: 'standing far from the line', boxes: [[100, 100, 140, 200]], move: [0, 0], edges: [line], want: 'clear' },
+    { name: 'walking along the line', boxes: [[300, 100, 330, 200]], move: [0, 8], edges: [line], want: 'clear' },
+    { name: 'walking towards the line, crossing within 3 frames', boxes: [[270, 100, 310, 200]], move: [10, 0], edges: [line], want: 'near-edge' },
+    { name: 'walking away from the line', boxes: [[270, 100, 310, 200]], move: [-4, 0], edges: [line], want: 'clear' },
+    { name: 'too far to reach the line within 3 frames', boxes: [[200, 100, 240, 200]], move: [4, 0], edges: [line], want: 'clear' },
+    { name: 'a margin in box heights catches the slow', boxes: [[270, 100, 310, 200]], move: [1, 0], edges: [line], options: { edgeMargin: 0.5 }, want: 'near-edge' },
+    { name: 'heading past the end of a short segment', boxes: [[200, 300, 240, 400]], move: [6, 0], edges: [[[260, 0], [260, 100]]], want: 'clear' },
+    { name: 'a zone side', boxes: [[380, 100, 420, 200]], move: [0, 5], edges: [[[350, 210], [450, 210]]], want: 'near-edge' },
+    { name: 'foot point at the frame border (people enter there)', boxes: [[0, 100, 10, 200]], move: [0, 0], edges: [], want: 'entry' },
+    { name: 'a coasting (predicted) track', boxes: [[100, 100, 140, 200]], move: [0, 0], predicted: [1], edges: [], want: 'coasting' },
+    { name: 'nobody tracked', boxes: [], move: [0, 0], edges: [line], want: 'clear' },
   ];
-  for (const { name, boxes, predicted, edges, want } of cases) {
+  for (const { name, boxes, move, predicted, edges, options, want } of cases) {
     await t.test(name, () => {
-      const cadence = new DetectorCadence();
+      const cadence = new DetectorCadence(options);
       assert.deepEqual(cadence.decide(null, { edges, ...FRAME }), { detect: true, reason: 'start' });
-      assert.deepEqual(cadence.decide(last(boxes, predicted), { edges, ...FRAME }), want);
+      const first = cadence.decide(seen(0, boxes), { edges, ...FRAME });
+      if (boxes.length) assert.deepEqual(first, { detect: true, reason: 'new-track' }, 'speed unknown at first sight');
+      assert.deepEqual(cadence.decide(seen(1, shift(boxes, ...move), predicted), { edges, ...FRAME }),
+        { detect: want !== 'clear', reason: want });
     });
   }
 });
@@ -60,22 +72,28 @@ test('at most maxSkippedFrames frames are skipped in a row', async (t) => {
   for (const maxSkippedFrames of [0, 1, 2, 4]) {
     await t.test(`maxSkippedFrames ${maxSkippedFrames}`, () => {
       const cadence = new DetectorCadence({ maxSkippedFrames });
-      const quiet = last([[100, 100, 140, 200]]);
-      const pattern = [cadence.decide(null, FRAME)].concat(Array.from({ length: 11 }, () => cadence.decide(quiet, FRAME)))
-        .map(({ detect }) => (detect ? 'D' : '.')).join('');
-      const period = 'D' + '.'.repeat(maxSkippedFrames);
-      assert.equal(pattern, period.repeat(Math.ceil(12 / period.length)).slice(0, 12));
+      const still = [[100, 100, 140, 200]];
+      cadence.decide(seen(0, still), FRAME);
+      let last = seen(1, still);
+      const pattern = Array.from({ length: 12 }, (_, index) => {
+        const { detect } = cadence.decide(last, FRAME);
+        if (detect) last = seen(2 + index, still);
+        return detect ? 'D' : '.';
+      }).join('');
+      // D: the detector runs; .: the tracker's last tracks stand.
+      assert.equal(pattern, ('.'.repeat(maxSkippedFrames) + 'D').repeat(12).slice(0, 12));
     });
   }
 });
 
 test('reset starts over with a detector run; bad options are refused', () => {
   const cadence = new DetectorCadence({ maxSkippedFrames: 3 });
-  const quiet = last([[100, 100, 140, 200]]);
+  const still = [[100, 100, 140, 200]];
   cadence.decide(null, FRAME);
-  assert.equal(cadence.decide(quiet, FRAME).detect, false);
+  cadence.decide(seen(0, still), FRAME);
+  assert.equal(cadence.decide(seen(1, still), FRAME).detect, false);
   cadence.reset();
-  assert.deepEqual(cadence.decide(quiet, FRAME), { detect: true, reason: 'start' });
+  assert.deepEqual(cadence.decide(seen(1, still), FRAME), { detect: true, reason: 'start' });
   assert.throws(() => new DetectorCadence({ maxSkipped: 1 }), TypeError);
   assert.throws(() => new DetectorCadence({ maxSkippedFrames: 1.5 }), RangeError);
   assert.throws(() => new DetectorCadence({ entryMargin: 0.7 }), RangeError);
