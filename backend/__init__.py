@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import assets, db, errors, lab, pages, security, webapp
+from . import assets, db, errors, json_body, lab, pages, security, webapp
 from .config import Config
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     assets.init_app(app)
     security.init_app(app)
+    json_body.init_app(app)
     app.register_blueprint(pages.bp)
     _register_blueprints(app)
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions

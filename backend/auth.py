@@ -87,11 +87,10 @@ def login():
         return _login_page(identifier, next_path, errors, 400)
 
     ip = request.remote_addr or "unknown"
-    limits = throttle.Limits.from_config()
     with transaction() as conn:
         user = user_repo.find_for_login(conn, identifier)
-        account_key = (user["username"] if user else identifier).lower()
-        locked = throttle.locked_until(conn, account_key, ip, limits)
+    account_key = (user["username"] if user else identifier).lower()
+    attempt_id, locked = throttle.begin_attempt(account_key, ip, throttle.Limits.from_config())
     if locked is not None:
         message, seconds = throttle.wait_message(locked)
         response = _login_page(identifier, next_path, {"form": message}, 429)
@@ -100,8 +99,7 @@ def login():
 
     valid = verify_password(user["password_hash"] if user else _dummy_hash(), password)
     succeeded = bool(user) and valid
-    with transaction() as conn:
-        throttle.record_attempt(conn, account_key, ip, succeeded)
+    throttle.finish_attempt(attempt_id, succeeded)
     if not succeeded:
         return _login_page(identifier, next_path, {"form": INVALID_CREDENTIALS}, 401)
     login_user(user["id"])
@@ -172,18 +170,19 @@ def change_password():
 
     ip = request.remote_addr or "unknown"
     account_key = user["username"].lower()
-    with transaction() as conn:
-        locked = throttle.locked_until(conn, account_key, ip, throttle.Limits.from_config())
-        stored_hash = user_repo.get_password_hash(conn, user["id"])
+    attempt_id, locked = throttle.begin_attempt(account_key, ip, throttle.Limits.from_config())
     if locked is not None:
         message, seconds = throttle.wait_message(locked)
         page = render_template("auth/change_password.html", errors={"form": message})
         return page, 429, {"Retry-After": str(seconds)}
+    with transaction() as conn:
+        stored_hash = user_repo.get_password_hash(conn, user["id"])
     if not verify_password(stored_hash, current):
-        with transaction() as conn:
-            throttle.record_attempt(conn, account_key, ip, False)
+        throttle.finish_attempt(attempt_id, False)
         errors = {"current_password": "Your current password is not right."}
         return render_template("auth/change_password.html", errors=errors), 400
+    # A right current password is not a log-in: the account's failures stay as they were.
+    throttle.cancel_attempt(attempt_id)
 
     new_hash = hash_password(new)
     with transaction() as conn:

@@ -77,15 +77,14 @@ class Config:
         # Failures from one address (any usernames) before it is refused; 0: 4 x the above.
         self.LOGIN_MAX_FAILURES_PER_IP = _int("LOGIN_MAX_FAILURES_PER_IP", 0)
         self.API_TOKEN_DEFAULT_DAYS = _int("API_TOKEN_DEFAULT_DAYS", 90)
-        self.CORS_ORIGINS = [
-            o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()
-        ]
         self.MODELS_DIR = os.environ.get("MODELS_DIR", str(REPO_ROOT / "frontend" / "models"))
         self.NODE_MODULES_DIR = str(REPO_ROOT / "node_modules")
         self.FRONTEND_DIR = str(REPO_ROOT / "frontend")
         self.WEBHOOK_TIMEOUT_SECONDS = _int("WEBHOOK_TIMEOUT_SECONDS", 5)
         self.WEBHOOK_RETRIES = _int("WEBHOOK_RETRIES", 3)
         self.WEBHOOK_BACKOFF_SECONDS = _float("WEBHOOK_BACKOFF_SECONDS", 1.0)
+        # Webhooks to loopback, private (LAN), link-local... addresses: refused unless true.
+        self.WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", False)
         # Live view (server-sent events): database poll interval, heartbeat, stream lifetime.
         self.LIVE_POLL_SECONDS = _float("LIVE_POLL_SECONDS", 1.0)
         self.LIVE_HEARTBEAT_SECONDS = _float("LIVE_HEARTBEAT_SECONDS", 15.0)

@@ -56,7 +56,8 @@ def init_app(app: Flask) -> None:
             message = exc.description if fields is None else "Some fields are not valid."
             response = error_response(exc.code or 500, message, fields=fields)
             for header, value in (exc.get_response().headers.items()):
-                if header.lower() in ("allow", "retry-after", "www-authenticate"):
+                if header.lower() in ("allow", "retry-after", "www-authenticate",
+                                      "content-range"):
                     response.headers[header] = value
             return response
         return render_template("error.html", code=exc.code, name=exc.name,

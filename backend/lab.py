@@ -8,12 +8,12 @@ from flask import Blueprint, abort, render_template
 from jinja2 import TemplateNotFound
 
 bp = Blueprint("lab", __name__, url_prefix="/lab")
-_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
+_NAME = re.compile(r"[a-z][a-z0-9_-]{0,40}")
 
 
 @bp.route("/<name>")
 def page(name: str):
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         abort(404)
     try:
         return render_template(f"lab/{name}.html")

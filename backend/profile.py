@@ -13,7 +13,8 @@ from .errors import ApiError
 from .repositories import users as user_repo
 from .security import login_required
 from .validation import (GENDER_CHOICES, Problems, age_on, clean_gender, clean_place,
-                         clean_timezone, parse_date_of_birth, split_gender, timezone_names)
+                         clean_timezone, parse_date_of_birth, split_gender, text_problem,
+                         timezone_names)
 
 bp = Blueprint("profile", __name__)
 
@@ -48,6 +49,9 @@ def clean_profile(submitted: dict, current: dict, today: date) -> tuple[dict, Pr
         value = merged.get(key)
         if value is not None and not isinstance(value, str):
             problems.add(key, "Send this field as text (or null).")
+            merged[key] = None
+        elif value is not None and text_problem(value):
+            problems.add(key, text_problem(value))
             merged[key] = None
     born, messages = parse_date_of_birth(merged.get("date_of_birth"), today)
     problems.extend("date_of_birth", messages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 import secrets
 import time
 
@@ -22,6 +23,29 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
+# Bearer tokens are read only on these paths; HTML form routes see only the session cookie.
+API_PREFIX = "/api/"
+SESSION_ONLY_PATHS = re.compile(r"/api/tokens(?:/.*)?", re.DOTALL)
+
+
+# What pages may load and run. No inline script (page code lives in frontend/js/), WASM
+# compiled by onnxruntime-web ('wasm-unsafe-eval'), workers from this site or blob: URLs,
+# media from uploads, files picked locally (blob:) and the webcam (mediastream:); no
+# plugins, no framing by other sites (clickjacking), forms post only here.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval' blob:",
+    "worker-src 'self' blob:",
+    "connect-src 'self' blob: data:",
+    "img-src 'self' blob: data:",
+    "media-src 'self' blob: mediastream:",
+    "style-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
 
 
 def hash_password(password: str) -> str:
@@ -92,16 +116,33 @@ def login_required(view):
     return wrapped
 
 
+def needs_session(method: str, path: str) -> bool:
+    """Changes that only a logged-in browser session may make, wherever their views live:
+    creating and revoking API tokens (a leaked token must not mint more of itself)."""
+    return method not in SAFE_METHODS and SESSION_ONLY_PATHS.fullmatch(path) is not None
+
+
+def _bearer_token() -> str | None:
+    """The bearer token of an /api/ request; other paths (HTML forms) never take one."""
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer ") or not request.path.startswith(API_PREFIX):
+        return None
+    return header[7:].strip()
+
+
 def _load_user() -> None:
     g.user = None
     g.auth_method = None
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        raw = header[7:].strip()
+    raw = _bearer_token()
+    if raw is not None:
         with transaction() as conn:
             user = token_repo.user_for_token(conn, hash_token(raw))
         if user is None:
             raise ApiError(401, "The API token is unknown, revoked or expired.", "invalid_token")
+        if needs_session(request.method, request.path):
+            raise ApiError(403, "API tokens cannot create or revoke tokens; do that from a "
+                                "logged-in browser session (the API tokens page).",
+                           "session_required")
         g.user = user
         g.auth_method = "token"
         return
@@ -149,6 +190,12 @@ def init_app(app: Flask) -> None:
             return
         _load_user()
         _check_csrf()
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
 
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["current_user"] = current_user

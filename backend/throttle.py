@@ -1,7 +1,8 @@
 """Login throttling: after too many failed log-ins for one account, or from one address,
 within a time window, further attempts are refused without checking the password.
 
-Attempts are rows in `login_attempts`. A refused (throttled) attempt is not recorded, so
+Attempts are rows in `login_attempts`, stored before the password is checked (begin_attempt)
+so concurrent attempts count each other. A refused (throttled) attempt is removed again, so
 waiting is enough to get back in; a successful log-in clears the account's failures."""
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from .db import transaction
 from .repositories import login_attempts as attempt_repo
 from .schema import utcnow
 
@@ -60,11 +62,50 @@ def locked_until(conn: sa.Connection, account_key: str, ip: str, limits: Limits,
     return max(candidates) if candidates else None
 
 
-def record_attempt(conn: sa.Connection, account_key: str, ip: str, succeeded: bool,
-                   now: datetime | None = None) -> None:
+def begin_attempt(account_key: str, ip: str, limits: Limits,
+                  now: datetime | None = None) -> tuple[int | None, datetime | None]:
+    """Counts an attempt BEFORE its password is checked, so concurrent attempts cannot all
+    pass the check: the attempt is stored as a failure and committed at once, then the
+    failures are counted, this one included. Every attempt sees all attempts committed
+    before it, so at most `max_failures` of any number of concurrent attempts get through.
+
+    Returns (attempt id, None) when the password may be checked (then call finish_attempt),
+    or (None, locked until) when it is refused; a refused attempt's row is removed again,
+    so waiting is enough to get back in."""
     now = now or utcnow()
-    attempt_repo.record(conn, account_key, ip, succeeded, now)
-    attempt_repo.delete_older_than(conn, now - max(KEEP_ATTEMPTS, _window_from_config()))
+    with transaction() as conn:
+        attempt_id = attempt_repo.record(conn, account_key, ip, False, now)
+    counting_this_one = Limits(_plus_one(limits.max_failures),
+                               _plus_one(limits.max_failures_per_ip), limits.window)
+    with transaction() as conn:
+        locked = locked_until(conn, account_key, ip, counting_this_one, now)
+        if locked is not None:
+            attempt_repo.delete(conn, attempt_id)
+            return None, locked
+    return attempt_id, None
+
+
+def _plus_one(limit: int) -> int:
+    return limit + 1 if limit > 0 else limit  # 0: no limit
+
+
+def finish_attempt(attempt_id: int, succeeded: bool, now: datetime | None = None) -> None:
+    """Marks a counted attempt as successful (which clears the account's failures), and
+    deletes attempts too old to matter."""
+    now = now or utcnow()
+    if succeeded:
+        with transaction() as conn:
+            attempt_repo.mark_succeeded(conn, attempt_id)
+    # A transaction of its own: holding the row lock above while the clean-up scans the
+    # table could deadlock with a concurrent clean-up on MariaDB.
+    with transaction() as conn:
+        attempt_repo.delete_older_than(conn, now - max(KEEP_ATTEMPTS, _window_from_config()))
+
+
+def cancel_attempt(attempt_id: int) -> None:
+    """Removes a counted attempt that turned out not to be a failure nor a log-in."""
+    with transaction() as conn:
+        attempt_repo.delete(conn, attempt_id)
 
 
 def _window_from_config() -> timedelta:

@@ -19,7 +19,7 @@ from .errors import ApiError
 from .repositories import tokens as token_repo
 from .schema import utcnow
 from .security import hash_token, login_required
-from .validation import Problems
+from .validation import Problems, text_problem
 
 bp = Blueprint("tokens", __name__)
 
@@ -54,6 +54,8 @@ def clean_token_input(name, lifetime_days, default_days: int) -> tuple[dict, Pro
     name = " ".join(str(name or "").split()) if isinstance(name, (str, type(None))) else None
     if name is None:
         problems.add("name", "The name must be text.")
+    elif text_problem(name):
+        problems.add("name", text_problem(name))
     elif not name:
         problems.add("name", "Give the token a name, such as the script that will use it.")
     elif len(name) > NAME_MAX:

@@ -9,11 +9,11 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 USERNAME_MIN, USERNAME_MAX = 3, 32
-USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+$")
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]+")
 EMAIL_MAX = 254
 EMAIL_PATTERN = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@"
-    r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@"
+    r"(?=.{1,253}\Z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
 PLACE_MAX = 120
 GENDER_DESCRIPTION_MAX = 32
@@ -66,6 +66,27 @@ class Problems:
         return {name: messages[0] for name, messages in self.fields.items()}
 
 
+# ---------- any text ----------
+
+def has_lone_surrogate(text: str) -> bool:
+    """True for text UTF-8 cannot encode (and so no database can store): lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def text_problem(text: str) -> str | None:
+    """Why a string cannot be stored as text (lone surrogates, NUL characters), or None.
+    The one rule for every free-text field (zone names, token names, profile fields...)."""
+    if has_lone_surrogate(text):
+        return "Not valid text (lone surrogate characters)."
+    if "\x00" in text:
+        return "Must not contain NUL characters."
+    return None
+
+
 # ---------- accounts ----------
 
 def username_problems(username: str) -> list[str]:
@@ -74,7 +95,7 @@ def username_problems(username: str) -> list[str]:
     if not USERNAME_MIN <= len(username) <= USERNAME_MAX:
         return [f"A username has {USERNAME_MIN} to {USERNAME_MAX} characters "
                 f"(this one has {len(username)})."]
-    if not USERNAME_PATTERN.match(username):
+    if not USERNAME_PATTERN.fullmatch(username):
         return ["A username may only contain letters A-Z, digits and . _ -"]
     return []
 
@@ -91,7 +112,7 @@ def email_problems(email: str) -> list[str]:
         return ["Enter your email address."]
     if len(email) > EMAIL_MAX:
         return [f"An email address has at most {EMAIL_MAX} characters."]
-    if not EMAIL_PATTERN.match(email) or ".." in email:
+    if not EMAIL_PATTERN.fullmatch(email) or ".." in email:
         return ["Enter an email address like name@example.com."]
     return []
 

@@ -49,7 +49,7 @@ class BrowserLab:
         self.browser = launch_chromium(playwright, extra_args)
         self.page = self.browser.new_page()
         self.page.goto(f"{url}/lab/detector")
-        self.page.wait_for_function("window.lab !== undefined")
+        self.page.wait_for_function("() => window.lab !== undefined")
         for key, frame in enumerate(frames):
             height, width = frame.shape[:2]
             self.page.evaluate("([k, w, h, p]) => lab.storeFrame(k, w, h, p)",

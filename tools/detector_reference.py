@@ -182,6 +182,11 @@ class ReferenceDetector:
     score_threshold: float = 0.25
     iou_threshold: float = 0.7
     graph_optimization: str = "all"
+    candidate_threshold: float | None = None
+    # Without AVX-512 VNNI, onnxruntime's x86 int8 kernels add u8*s8 pairs into saturating
+    # 16-bit sums (vpmaddubsw); U8U8 sums exactly, as VNNI and the browser's WASM do. (No
+    # effect on fp32 models, nor on CPUs with VNNI.)
+    session_config: dict = field(default_factory=lambda: {"session.x64quantprecision": "1"})
     timings: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -195,6 +200,8 @@ class ReferenceDetector:
             "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
             "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
             "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL}[self.graph_optimization]
+        for key, value in self.session_config.items():
+            options.add_session_config_entry(key, value)
         self.session = ort.InferenceSession(str(self.model_path), options,
                                             providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
@@ -205,7 +212,10 @@ class ReferenceDetector:
         return self.session.run(None, {self.input_name: tensor})[0]
 
     def detect(self, rgba: np.ndarray, regions: list[dict] | None = None) -> dict:
+        """With candidate_threshold set (below score_threshold), also `candidates`: every
+        decoded box down to it before NMS, and which of them were kept."""
         started = time.perf_counter()
+        decode_threshold = min(self.score_threshold, self.candidate_threshold or self.score_threshold)
         runs, inference = [], 0.0
         for region in regions or [None]:
             tensor, params, crop = letterbox_rgba(rgba, self.size, region)
@@ -214,19 +224,23 @@ class ReferenceDetector:
             inference += time.perf_counter() - before
             runs.append((output, params, crop))
         decode_started = time.perf_counter()
-        parts = [map_to_frame(decode_output(output, self.layout, self.score_threshold), params, crop)
+        parts = [map_to_frame(decode_output(output, self.layout, decode_threshold), params, crop)
                  for output, params, crop in runs]
         boxes = np.concatenate([part["boxes"] for part in parts])
         scores = np.concatenate([part["scores"] for part in parts])
-        kept = non_max_suppression(boxes, scores, self.iou_threshold)
+        eligible = np.flatnonzero(scores > self.score_threshold)
+        kept = eligible[non_max_suppression(boxes[eligible], scores[eligible], self.iou_threshold)]
         keypoints = (np.concatenate([part["keypoints"] for part in parts])[kept]
                      if self.layout.keypoint_count else None)
         done = time.perf_counter()
         self.timings = {"preprocess": (decode_started - started - inference) * 1000,
                         "inference": inference * 1000, "decode": (done - decode_started) * 1000}
-        return {"count": len(kept), "boxes": boxes[kept], "scores": scores[kept],
-                "class_ids": np.concatenate([p["class_ids"] for p in parts])[kept],
-                "keypoints": keypoints}
+        result = {"count": len(kept), "boxes": boxes[kept], "scores": scores[kept],
+                  "class_ids": np.concatenate([p["class_ids"] for p in parts])[kept],
+                  "keypoints": keypoints}
+        if self.candidate_threshold is not None:
+            result["candidates"] = {"boxes": boxes, "scores": scores, "kept": kept}
+        return result
 
 
 def load_model(models_dir: Path = MODELS_DIR, name: str | None = None) -> tuple[Path, dict]:

@@ -1,5 +1,6 @@
 """Drives frontend/templates/lab/pipeline.html in headless Debian Chromium: the app's own
-detector, tracker and counting modules, fed the frames ffmpeg decoded, one by one."""
+detector and FramePipeline (tracker, counting, alerts: what the monitor runs), fed the frames
+ffmpeg decoded, one by one."""
 from __future__ import annotations
 
 import base64
@@ -7,7 +8,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from tools.harness import LiveServer, decode_frames, launch_chromium, make_app
+from tools.harness import LiveServer, decode_frames, launch_chromium, make_app, watch_csp
 
 
 class PipelineSession:
@@ -26,6 +27,7 @@ class PipelineSession:
         playwright = self._playwright_context.__enter__()
         self.browser = launch_chromium(playwright)
         self.page = self.browser.new_page()
+        self.csp_violations = watch_csp(self.page.context)
         self.page.set_default_timeout(self.timeout_ms)
         self.console: list[str] = []
         self.page.on("console", lambda message: self.console.append(message.text))
@@ -46,12 +48,15 @@ class PipelineSession:
 
     def load(self, options: dict) -> dict:
         try:
-            return self.page.evaluate("options => window.pipelineLab.load(options)", options)
+            loaded = self.page.evaluate("options => window.pipelineLab.load(options)", options)
         except Exception as error:  # the page's message is the useful part
             raise SystemExit(f"the pipeline did not load: {error}\n" + "\n".join(self.console[-10:])) from None
+        if self.csp_violations:
+            raise SystemExit("the page broke its Content-Security-Policy:\n" + "\n".join(self.csp_violations))
+        return loaded
 
     def run_video(self, video: Path, fps: float, on_frame=None) -> list[dict]:
-        """Every decoded frame through detector -> tracker -> counting; results per frame."""
+        """Every decoded frame through the detector and the FramePipeline; results per frame."""
         results = []
         for number, rgba in enumerate(decode_frames(video), start=1):
             height, width = rgba.shape[:2]
@@ -64,6 +69,7 @@ class PipelineSession:
         return results
 
     def finish(self) -> dict:
+        """End of the video: pending crossings final, open alerts ended (FramePipeline.flush)."""
         return self.page.evaluate("() => window.pipelineLab.finish()")
 
     def count_tracks(self, frames: list[dict], counting: dict) -> dict:

@@ -1,5 +1,5 @@
-"""Evaluate the app's real pipeline (detector -> ByteTracker -> CountingEngine, the same JS
-modules the app uses, in headless Chromium, every frame) against MOT ground truth and,
+"""Evaluate the app's real pipeline (the detector, then the FramePipeline the monitor drives:
+ByteTracker -> CountingEngine, in headless Chromium, every frame) against MOT ground truth and,
 with --peer, against Ultralytics' BYTETracker + ObjectCounter fed the same detections.
 
     .venv/bin/python tools/evaluate.py --video V.mp4 --gt gt.txt [--line X1,Y1,X2,Y2 ...]
@@ -24,9 +24,6 @@ from tools.eval_scoring import score_run  # noqa: E402
 from tools.harness import REPO, probe_video  # noqa: E402
 from tools.eval_peer import run_peer  # noqa: E402
 
-DEFAULT_DETECTOR_THRESHOLD = 0.1  # = the tracker's lowThreshold, so the second association has input
-
-
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--video", required=True, type=Path)
@@ -41,8 +38,9 @@ def parse_args(argv):
     parser.add_argument("--peer-python", type=Path, default=None,
                         help="interpreter with ultralytics (default .venv-export/bin/python, else /tmp/probe-export)")
     parser.add_argument("--tracks-out", type=Path, help="MOT-format tracks (default test-artifacts/evaluate/<video>.tracks.txt)")
-    parser.add_argument("--detector-threshold", type=float, default=DEFAULT_DETECTOR_THRESHOLD,
-                        help="detector score threshold (default %(default)s: the tracker's low threshold)")
+    parser.add_argument("--detector-threshold", type=float, default=None,
+                        help="detector score threshold (default: the app's, DETECTOR_SCORE_THRESHOLD in "
+                             "frontend/js/pipeline/frame_pipeline.js = the tracker's low threshold)")
     parser.add_argument("--backend", default="wasm", help="onnxruntime-web backend (default wasm: deterministic)")
     parser.add_argument("--threads", type=int, default=None, help="WASM threads (default: the detector's)")
     parser.add_argument("--regions", default=None, metavar="JSON",
@@ -65,7 +63,9 @@ def main(argv=None) -> int:
     lines = [parse_line(text, i) for i, text in enumerate(args.line)] or reference_lines(args.video, info.width, info.height)
     zones = [parse_zone(text, i) for i, text in enumerate(args.zone)]
     counting = {"lines": lines, "zones": zones, **json.loads(args.counting_options)}
-    detector = {"backends": [args.backend], "scoreThreshold": args.detector_threshold}
+    detector = {"backends": [args.backend]}
+    if args.detector_threshold is not None:
+        detector["scoreThreshold"] = args.detector_threshold
     if args.imgsz:
         detector["inputSize"] = args.imgsz
     if args.threads:
@@ -106,6 +106,7 @@ def main(argv=None) -> int:
     report = score_run(args.video, info, gt, lines, zones, results, flushed, reference, peer)
     report["backend"] = loaded["backend"]
     report["input_size"] = loaded["inputSize"]
+    report["detector_threshold"] = loaded["scoreThreshold"]
     report["tracks_file"] = str(tracks_out)
     report["options"] = options
     report["goals"] = evaluate_goals(report)

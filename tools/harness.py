@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 # ../shared/data beside the repository (as in CI), or PC_SHARED_DATA (e.g. from a git worktree)
 SHARED_DATA = Path(os.environ.get("PC_SHARED_DATA") or REPO.parent / "shared" / "data")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WAIT_DEFAULT_MS = 120_000
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -87,11 +88,45 @@ def launch_chromium(playwright, extra_args: list[str] | None = None):
                                       args=CHROMIUM_ARGS + list(extra_args or []))
 
 
+# Every page of a harness context reports Content-Security-Policy violations to the console
+# (Chromium also logs its own "Refused to ..." line), where watch_csp collects them.
+CSP_REPORTER = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked `
+    + `${event.blockedURI || 'inline code'} in ${event.sourceFile || event.documentURI}`);
+});
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """A list that fills with the CSP violations of every page of the context."""
+    violations: list[str] = []
+    context.add_init_script(CSP_REPORTER)
+
+    def on_console(message) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            violations.append(text)
+
+    context.on("console", on_console)
+    return violations
+
+
 def open_page(browser):
-    """A page in a fresh context (own cookies and storage), laptop-sized, downloads on."""
+    """A page in a fresh context (own cookies and storage), laptop-sized, downloads on.
+    context.csp_violations lists the page's Content-Security-Policy violations."""
     context = browser.new_context(viewport={"width": 1366, "height": 900},
                                   accept_downloads=True)
+    # Waits end as soon as their condition holds; the bound only has to outlast a busy
+    # 2-core machine (Playwright's 30 s default does not always).
+    context.set_default_timeout(WAIT_DEFAULT_MS)
+    context.csp_violations = watch_csp(context)
     return context, context.new_page()
+
+
+def assert_no_csp_violations(violations: list[str]) -> None:
+    """Fails the test when a page broke the Content-Security-Policy."""
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import marshmallow as ma
 from ..errors import ApiError
 from .common import EARLIEST, LATEST, MAX_COUNT, MAX_ID
 
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")
-_KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
+_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _SAMPLE_KEYS = frozenset({"ts", "zone_key", "zone_id", "occupancy", "entries", "exits"})
 _EVENT_KEYS = frozenset({"ts", "zone_key", "zone_id", "kind", "track_id", "dwell_s", "value"})
 _BATCH_KEYS = frozenset({"batch_id", "samples", "events"})
@@ -32,7 +32,7 @@ def _int(value, low: int, high: int, optional: bool = False):
 
 
 def _time(value) -> datetime:
-    if type(value) is not str or not _TIME.match(value):
+    if type(value) is not str or not _TIME.fullmatch(value):
         raise _Reject
     moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
     if not EARLIEST <= moment < LATEST:
@@ -41,7 +41,7 @@ def _time(value) -> datetime:
 
 
 def _key(value) -> str:
-    if type(value) is not str or not _KEY.match(value):
+    if type(value) is not str or not _KEY.fullmatch(value):
         raise _Reject
     return value
 

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask import g
 
 from ..errors import ApiError
+from ..validation import text_problem
 
 # Ids fit a signed 64-bit column on both databases; larger path ids are plain 404s.
 MAX_ID = 2**63 - 1
@@ -31,12 +32,9 @@ class Text(ma.fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ma.ValidationError("Not valid text (lone surrogate characters).") from exc
-        if "\x00" in text:
-            raise ma.ValidationError("Must not contain NUL characters.")
+        problem = text_problem(text)
+        if problem:
+            raise ma.ValidationError(problem)
         return text.strip()
 
 

@@ -26,7 +26,7 @@ from .common import (ID_CONVERTER, Count, Delta, Id, PageArgs, QueryId, Text, Ut
 blp = Blueprint("api_runs", __name__, url_prefix="/api/runs",
                 description="Counting runs and idempotent count ingestion")
 blp.before_request(require_user)
-KEY_PATTERN = ma.validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$",
+KEY_PATTERN = ma.validate.Regexp(r"[A-Za-z0-9_.:-]{1,64}\Z",
                                  error="Use 1-64 letters, digits or _ . : -")
 SOURCE_KINDS = ("webcam", "file", "video")
 EVENT_KINDS = ("in", "out", "enter", "leave", "alert_start", "alert_end")
@@ -204,6 +204,22 @@ def _validate_zone_links(conn, user_id: int, batch: dict) -> None:
     ingestion.link_saved_zones(rows, owned)
 
 
+def _validate_net_changes(conn, run_id: int, batch: dict) -> None:
+    """Only when the batch has a negative change (the hot path skips the queries)."""
+    keys = ingestion.keys_with_negative_changes(batch["samples"])
+    if not keys:
+        return
+    zone_ids = {s["zone_id"] for s in batch["samples"]
+                if s["zone_key"] in keys and s.get("zone_id") is not None}
+    kinds = {zone_id: zone["kind"] for zone_id, zone in zone_repo.by_ids(conn, zone_ids).items()}
+    problems = ingestion.negative_change_problems(
+        batch["samples"], kinds, ingest_repo.net_totals(conn, run_id, keys))
+    if problems:
+        ops.record_ingest("rejected")
+        raise ApiError(422, "Some fields are not valid; nothing was stored.",
+                       "unprocessable_entity", fields=problems)
+
+
 def _duplicate_answer(user_id: int, run_id: int, batch_key: str,
                       stored: dict | None = None) -> tuple[dict, int]:
     if stored is None:
@@ -252,6 +268,7 @@ def post_batch(run_id: int):
                 stored = ingest_repo.find_batch(conn, user_id, batch_key)
                 if stored is None:
                     _validate_zone_links(conn, user_id, batch)
+                    _validate_net_changes(conn, run_id, batch)
                     outcome = ingestion.write_batch(
                         conn, user_id=user_id, run_id=run_id, batch_key=batch_key,
                         samples=batch["samples"], events=batch["events"], iso=iso_utc)
@@ -280,7 +297,8 @@ def _after_write(run: dict, outcome: ingestion.BatchOutcome) -> None:
         policy = webhooks.RetryPolicy(
             attempts=1 + int(config["WEBHOOK_RETRIES"]),
             timeout_seconds=float(config["WEBHOOK_TIMEOUT_SECONDS"]),
-            backoff_seconds=float(config["WEBHOOK_BACKOFF_SECONDS"]))
+            backoff_seconds=float(config["WEBHOOK_BACKOFF_SECONDS"]),
+            allow_private=bool(config["WEBHOOK_ALLOW_PRIVATE"]))
 
         def record(alert_id: int, status: str) -> None:
             with engine.begin() as conn:

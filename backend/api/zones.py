@@ -4,12 +4,13 @@ from __future__ import annotations
 import secrets
 
 import marshmallow as ma
-from flask import url_for
+from flask import current_app, url_for
 from flask_smorest import Blueprint
 
 from ..db import transaction
 from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
+from ..services import webhook_targets
 from .common import (ID_CONVERTER, Id, QueryId, Text, UtcTime, current_user_id,
                      field_error, not_found, require_user)
 from .geometry import GeometryField, validate_geometry
@@ -32,7 +33,7 @@ class ZoneInSchema(ma.Schema):
                                      validate=ma.validate.Range(1, MAX_FRAME))
     geometry = GeometryField(required=True)
     color = ma.fields.String(load_default="#0f766e", validate=ma.validate.Regexp(
-        r"^#[0-9a-fA-F]{6}$", error="Use a colour like #0f766e."))
+        r"#[0-9a-fA-F]{6}\Z", error="Use a colour like #0f766e."))
     threshold = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
                                   validate=ma.validate.Range(1, 1_000_000))
     hold_seconds = ma.fields.Float(load_default=0.0, validate=ma.validate.Range(0, 3600))
@@ -52,6 +53,12 @@ class ZoneInSchema(ma.Schema):
                                          data["frame_height"])
             if problems:
                 errors["geometry"] = problems
+        if data.get("webhook_url"):
+            try:
+                webhook_targets.check_url(data["webhook_url"],
+                                          bool(current_app.config["WEBHOOK_ALLOW_PRIVATE"]))
+            except webhook_targets.TargetRefused as exc:
+                errors["webhook_url"] = [f"This address is not allowed: {exc}."]
         if errors:
             raise ma.ValidationError(errors)
 

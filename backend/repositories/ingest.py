@@ -45,3 +45,15 @@ def counts_for_run(conn: sa.Connection, run_id: int) -> dict:
                             .where(table.c.run_id == run_id)).scalar_one()
     return {"batches": count(ingest_batches), "samples": count(count_samples),
             "events": count(count_events)}
+
+
+def net_totals(conn: sa.Connection, run_id: int, zone_keys: set[str]) -> dict[str, tuple]:
+    """zone_key -> (sum of entries, sum of exits) stored for the run, for the given keys."""
+    if not zone_keys:
+        return {}
+    s = count_samples
+    rows = conn.execute(sa.select(s.c.zone_key, sa.func.sum(s.c.entries),
+                                  sa.func.sum(s.c.exits))
+                        .where(s.c.run_id == run_id, s.c.zone_key.in_(sorted(zone_keys)))
+                        .group_by(s.c.zone_key)).all()
+    return {key: (int(entries or 0), int(exits or 0)) for key, entries, exits in rows}

@@ -10,9 +10,20 @@ from ..schema import login_attempts
 
 
 def record(conn: sa.Connection, username: str, ip: str, succeeded: bool,
-           attempted_at: datetime) -> None:
-    conn.execute(sa.insert(login_attempts).values(
+           attempted_at: datetime) -> int:
+    """Stores one attempt; returns its id."""
+    result = conn.execute(sa.insert(login_attempts).values(
         username=username[:254], ip=ip[:45], succeeded=succeeded, attempted_at=attempted_at))
+    return result.inserted_primary_key[0]
+
+
+def mark_succeeded(conn: sa.Connection, attempt_id: int) -> None:
+    conn.execute(sa.update(login_attempts).where(login_attempts.c.id == attempt_id)
+                 .values(succeeded=True))
+
+
+def delete(conn: sa.Connection, attempt_id: int) -> None:
+    conn.execute(sa.delete(login_attempts).where(login_attempts.c.id == attempt_id))
 
 
 def failures_for_username(conn: sa.Connection, username: str, since: datetime,

@@ -64,14 +64,17 @@ def _aware(value):
 
 def current_occupancy(conn: sa.Connection, run_ids: list[int],
                       up_to_id: int | None = None) -> dict[str, int]:
-    """zone_key -> occupancy of its latest sample."""
+    """zone_key -> occupancy of its latest sample by time (not by arrival: a batch sent late
+    does not overwrite newer numbers); among samples of the same time, the last stored."""
     if not run_ids:
         return {}
     s = count_samples
-    latest = sa.select(s.c.zone_key, sa.func.max(s.c.id).label("last_id")) \
-        .where(*_upto([s.c.run_id.in_(run_ids)], up_to_id)).group_by(s.c.zone_key).subquery()
-    rows = conn.execute(sa.select(s.c.zone_key, s.c.occupancy)
-                        .join(latest, s.c.id == latest.c.last_id)).all()
+    rank = sa.func.row_number().over(partition_by=s.c.zone_key,
+                                     order_by=(s.c.ts.desc(), s.c.id.desc())).label("rank")
+    ranked = sa.select(s.c.zone_key, s.c.occupancy, rank) \
+        .where(*_upto([s.c.run_id.in_(run_ids)], up_to_id)).subquery()
+    rows = conn.execute(sa.select(ranked.c.zone_key, ranked.c.occupancy)
+                        .where(ranked.c.rank == 1)).all()
     return {zone_key: occupancy for zone_key, occupancy in rows}
 
 
@@ -175,10 +178,15 @@ def raw_rows(conn: sa.Connection, table_name: str, run_id: int, after: tuple | N
 
 # Raw rows as CSV text made by MySQL itself: pymysql decodes every column of every row in
 # Python, which dominates a million-row export; one GROUP_CONCAT per chunk avoids that.
+# A zone key a spreadsheet would run as a formula gets a leading ' (see csv_export).
+_MYSQL_ZONE_KEY = ("IF(LEFT(e.zone_key, 1) IN ('=', '+', '-', '@', CHAR(9 USING utf8mb4), "
+                   "CHAR(13 USING utf8mb4)), CONCAT(CHAR(39 USING utf8mb4), e.zone_key), "
+                   "e.zone_key)")
 _MYSQL_FIELDS = {
-    "events": "e.id, e.zone_key, IFNULL(e.zone_id, ''), e.kind, IFNULL(e.track_id, ''), "
-              "IFNULL(e.dwell_s, ''), IFNULL(e.value, '')",
-    "samples": "e.id, e.zone_key, IFNULL(e.zone_id, ''), e.occupancy, e.entries, e.exits",
+    "events": f"e.id, {_MYSQL_ZONE_KEY}, IFNULL(e.zone_id, ''), e.kind, "
+              "IFNULL(e.track_id, ''), IFNULL(e.dwell_s, ''), IFNULL(e.value, '')",
+    "samples": f"e.id, {_MYSQL_ZONE_KEY}, IFNULL(e.zone_id, ''), e.occupancy, e.entries, "
+               "e.exits",
 }
 _MYSQL_TABLES = {"events": "count_events", "samples": "count_samples"}
 

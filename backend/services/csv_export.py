@@ -50,6 +50,28 @@ def time_columns(utc: pd.Series, tz: ZoneInfo) -> tuple[pd.Series, pd.Series]:
         pd.Series(local_text, index=utc.index, dtype=object)
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets
+# (`=HYPERLINK(...)` as a zone name): such text cells get a leading ' so they stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_COLUMNS = ("zone_key", "zone_name", "kind")
+
+
+def neutralise_formulas(cells: pd.Series) -> pd.Series:
+    """Text cells that a spreadsheet would run as a formula, prefixed with ' (others as is)."""
+    text = cells.astype("string")
+    risky = text.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+    if not risky.any():
+        return cells
+    return cells.where(~risky, "'" + text)
+
+
+def _neutralise_text_columns(out: pd.DataFrame) -> pd.DataFrame:
+    for column in TEXT_COLUMNS:
+        if column in out:
+            out[column] = neutralise_formulas(out[column])
+    return out
+
+
 MYSQL_MAX_CHUNK = 50_000
 # MySQL stores times as DATETIME(3): "YYYY-MM-DD HH:MM:SS.fff".
 MYSQL_TS_WIDTH = len("2026-01-01 00:00:00.000")
@@ -81,15 +103,15 @@ def raw_csv(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
         for column in ("zone_id", "track_id", "value"):
             if column in out:
                 out[column] = out[column].astype("Int64")
-        yield out.to_csv(index=False, header=False, lineterminator="\n")
+        yield _neutralise_text_columns(out).to_csv(index=False, header=False, lineterminator="\n")
         if len(rows) < chunk_rows:
             return
 
 
 def _raw_csv_mysql(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
                    chunk_rows: int) -> Iterator[str]:
-    """MySQL writes each chunk's lines ("<ts>,<id>,..."); numpy and pandas add the ISO
-    UTC and local-time columns."""
+    """MySQL writes each chunk's lines ("<ts>,<id>,..."; zone keys already neutralised
+    like neutralise_formulas); numpy and pandas add the ISO UTC and local-time columns."""
     after = None
     while True:
         with engine.connect() as conn:
@@ -126,4 +148,4 @@ def buckets_csv(frame: pd.DataFrame, zones: list[dict], run_id: int, tz: ZoneInf
             "entries": part["entries"].astype("int64"), "exits": part["exits"].astype("int64"),
             "avg_occupancy": part["avg_occupancy"].round(3),
             "max_occupancy": part["max_occupancy"].astype("Int64")})
-        yield out.to_csv(index=False, header=False, lineterminator="\n")
+        yield _neutralise_text_columns(out).to_csv(index=False, header=False, lineterminator="\n")

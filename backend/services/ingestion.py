@@ -12,7 +12,7 @@ from ..repositories import ingest as ingest_repo
 from ..repositories import zones as zone_repo
 from .webhooks import Delivery
 
-SAVED_ZONE_KEY = re.compile(r"^zone-(\d{1,18})$")
+SAVED_ZONE_KEY = re.compile(r"zone-(\d{1,18})")
 
 
 @dataclass
@@ -30,11 +30,42 @@ def zone_id_problems(rows: list[dict], owned: set[int], section: str) -> dict:
     return {section: problems} if problems else {}
 
 
+def keys_with_negative_changes(samples: list[dict]) -> set[str]:
+    return {s["zone_key"] for s in samples if s["entries"] < 0 or s["exits"] < 0}
+
+
+def negative_change_problems(samples: list[dict], zone_kinds: dict[int, str],
+                             stored_totals: dict[str, tuple]) -> dict:
+    """Field errors for net changes that cannot be right: a negative change on a polygon
+    zone (only lines and bands cancel counts, DESIGN §4), and any change that takes a key's
+    running entries or exits (stored + this batch) below zero. {"samples": {index: ...}}."""
+    problems: dict[str, dict] = {}
+    totals = {key: list(stored_totals.get(key, (0, 0)))
+              for key in keys_with_negative_changes(samples)}
+    for index, sample in enumerate(samples):
+        if sample["zone_key"] not in totals:
+            continue
+        kind = zone_kinds.get(sample.get("zone_id"))
+        running = totals[sample["zone_key"]]
+        for position, field_name in enumerate(("entries", "exits")):
+            change = sample[field_name]
+            running[position] += change
+            if change < 0 and kind == "polygon":
+                message = "Only lines and bands carry negative changes; a zone's is >= 0."
+            elif running[position] < 0:
+                message = (f"This would take the {field_name} total of "
+                           f"{sample['zone_key']} below zero.")
+            else:
+                continue
+            problems.setdefault(str(index), {})[field_name] = [message]
+    return {"samples": problems} if problems else {}
+
+
 def link_saved_zones(rows: list[dict], owned: set[int]) -> None:
     """A row keyed "zone-<id>" without zone_id gets the id when the user owns that zone."""
     for row in rows:
         if row.get("zone_id") is None:
-            match = SAVED_ZONE_KEY.match(row["zone_key"])
+            match = SAVED_ZONE_KEY.fullmatch(row["zone_key"])
             if match and int(match.group(1)) in owned:
                 row["zone_id"] = int(match.group(1))
 
@@ -42,7 +73,7 @@ def link_saved_zones(rows: list[dict], owned: set[int]) -> None:
 def candidate_zone_ids(rows: list[dict]) -> set[int]:
     ids = {row["zone_id"] for row in rows if row.get("zone_id") is not None}
     for row in rows:
-        match = SAVED_ZONE_KEY.match(row["zone_key"])
+        match = SAVED_ZONE_KEY.fullmatch(row["zone_key"])
         if match:
             ids.add(int(match.group(1)))
     return ids

@@ -3,16 +3,17 @@ sha256=<hex of HMAC(secret, body)>), sent in order from one background thread pe
 from __future__ import annotations
 
 import hashlib
+import http.client
 import hmac
 import json
 import logging
 import queue
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Callable
+
+from . import webhook_targets
 
 SIGNATURE_HEADER = "X-PeopleCounter-Signature"
 EVENT_HEADER = "X-PeopleCounter-Event"
@@ -38,12 +39,33 @@ class RetryPolicy:
     attempts: int = 3
     timeout_seconds: float = 5.0
     backoff_seconds: float = 1.0     # doubled after each failed attempt
+    allow_private: bool = False      # WEBHOOK_ALLOW_PRIVATE: LAN and loopback receivers
+
+
+def send_one(delivery: Delivery, body: bytes, headers: dict, timeout: float,
+             allow_private: bool = False) -> tuple[str, bool]:
+    """Vets the target (resolved now) and posts once: (status, worth retrying). Status is
+    "delivered", "failed: HTTP 500", "failed: redirect (HTTP 302) not followed",
+    "failed: refused target: <why>" or "failed: <error>"."""
+    try:
+        vetted = webhook_targets.vet(delivery.url, allow_private)
+    except webhook_targets.TargetRefused as exc:
+        return f"failed: refused target: {exc}", False
+    try:
+        code = webhook_targets.post(vetted, body, headers, timeout)
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        return f"failed: {type(exc).__name__}", True
+    if 200 <= code < 300:
+        return "delivered", False
+    if 300 <= code < 400:
+        return f"failed: redirect (HTTP {code}) not followed", False
+    return f"failed: HTTP {code}", True
 
 
 def deliver(delivery: Delivery, policy: RetryPolicy,
             sleep: Callable[[float], None] = time.sleep) -> str:
-    """Posts until a 2xx answer or the attempts run out; returns a short status:
-    "delivered", "failed: HTTP 500" or "failed: <reason>"."""
+    """Posts until a 2xx answer or the attempts run out (a refused target or a redirect is
+    not retried); returns the last status of send_one."""
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", "User-Agent": "people-counter-webhook/1",
                EVENT_HEADER: delivery.event, SIGNATURE_HEADER: sign(delivery.secret, body)}
@@ -51,18 +73,13 @@ def deliver(delivery: Delivery, policy: RetryPolicy,
     for attempt in range(max(1, policy.attempts)):
         if attempt:
             sleep(policy.backoff_seconds * 2 ** (attempt - 1))
-        request = urllib.request.Request(delivery.url, data=body, headers=headers,
-                                         method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=policy.timeout_seconds) as answer:
-                if 200 <= answer.status < 300:
-                    return "delivered"
-                status = f"failed: HTTP {answer.status}"
-        except urllib.error.HTTPError as exc:
-            status = f"failed: HTTP {exc.code}"
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            status = f"failed: {type(exc).__name__}"
+        status, retry = send_one(delivery, body, headers, policy.timeout_seconds,
+                                 policy.allow_private)
+        if status == "delivered":
+            return status
         log.warning("Webhook %s attempt %d: %s", delivery.url, attempt + 1, status)
+        if not retry:
+            break
     return status
 
 

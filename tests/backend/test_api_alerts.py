@@ -52,8 +52,9 @@ def hook():
     server.close()
 
 
-def wait_for(predicate, seconds: float = 15.0):
-    """Polls until predicate() is truthy (bounded); returns its last value."""
+def wait_for(predicate, seconds: float = 120.0):
+    """Polls until predicate() is truthy (bounded, generously: it returns as soon as the
+    condition holds, and a busy machine may take long); returns its last value."""
     deadline = time.monotonic() + seconds
     value = predicate()
     while not value and time.monotonic() < deadline:
@@ -66,7 +67,7 @@ def test_deliver_retries_then_succeeds_with_a_valid_signature(hook):
     sleeps = []
     delivery = Delivery(url=hook.url, secret="s3cret", event="alert_start",
                         payload={"a": 1}, alert_id=1)
-    assert deliver(delivery, RetryPolicy(attempts=3, backoff_seconds=0.5),
+    assert deliver(delivery, RetryPolicy(attempts=3, backoff_seconds=0.5, allow_private=True),
                    sleep=sleeps.append) == "delivered"
     assert len(hook.calls) == 2 and sleeps == [0.5]
     call = hook.calls[-1]
@@ -81,7 +82,8 @@ def test_deliver_gives_up_after_the_attempts():
     try:
         delivery = Delivery(url=failing.url, secret="k", event="alert_end", payload={},
                             alert_id=1)
-        assert deliver(delivery, RetryPolicy(attempts=3), sleep=lambda s: None) == \
+        assert deliver(delivery, RetryPolicy(attempts=3, allow_private=True),
+                       sleep=lambda s: None) == \
             "failed: HTTP 500"
         assert len(failing.calls) == 3
     finally:
@@ -92,7 +94,7 @@ def test_dispatcher_keeps_the_order_across_submissions(hook):
     """alert_start fails once and is retried; alert_end, submitted later, still goes after it."""
     dispatcher = WebhookDispatcher()
     recorded = []
-    policy = RetryPolicy(attempts=3, backoff_seconds=0.2)
+    policy = RetryPolicy(attempts=3, backoff_seconds=0.2, allow_private=True)
     for event in ("alert_start", "alert_end"):
         delivery = Delivery(url=hook.url, secret="k", event=event, payload={"event": event},
                             alert_id=1)
@@ -105,6 +107,7 @@ def test_dispatcher_keeps_the_order_across_submissions(hook):
 
 def test_alert_events_open_and_close_alerts_and_call_the_webhook(app, alice, hook):
     app.config["WEBHOOK_BACKOFF_SECONDS"] = 0.01
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True  # the receiver is on 127.0.0.1
     zone = alice.create_zone(name="Queue", threshold=3, hold_seconds=2,
                              webhook_url=hook.url)
     key = f"zone-{zone['id']}"

@@ -6,11 +6,27 @@ import json
 
 import pytest
 
+from backend.api import live as live_api
 from tests.backend.test_api_common import alice, bob, sample  # noqa: F401 - fixtures
 
 
+class StreamClock:
+    """Stands in for the stream's `time`: sleep() advances monotonic() at once, so polls,
+    heartbeats and the lifetime follow the stream's own steps, never the machine's speed."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
-def fast_live(app):
+def fast_live(app, monkeypatch):
+    monkeypatch.setattr(live_api, "time", StreamClock())
     app.config.update(LIVE_POLL_SECONDS=0.05, LIVE_HEARTBEAT_SECONDS=0.1,
                       LIVE_MAX_SECONDS=5)
     return app
@@ -75,6 +91,9 @@ def test_stream_sends_heartbeats_and_ends(fast_live, alice):
     assert text.startswith("retry: ")
     assert "event: counts" in text and ": heartbeat" in text
     assert text.rstrip().endswith("reconnect")
+    # 0.5 s of 0.05 s polls: one counts event, then a heartbeat every 0.1 s of silence.
+    assert text.count("event: counts") == 1
+    assert 3 <= text.count(": heartbeat") <= 5
 
 
 def test_latest_stream_follows_the_newest_run(fast_live, alice, bob):

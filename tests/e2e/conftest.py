@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.harness import (CHROMIUM, REPO, LiveServer, launch_chromium, make_app,
-                           open_page)
+from tools.harness import (CHROMIUM, REPO, LiveServer, assert_no_csp_violations,
+                           launch_chromium, make_app, open_page)
 
 ARTIFACTS = REPO / "test-artifacts"
 
@@ -40,7 +40,9 @@ def browser(playwright_instance):
 def page(browser):
     context, page = open_page(browser)
     yield page
+    violations = list(context.csp_violations)
     context.close()
+    assert_no_csp_violations(violations)  # at teardown: fails the test
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ and logs out, in Debian's Chromium against the real server. Screenshots go to
 test-artifacts/accounts-*.png."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -46,7 +47,9 @@ def test_register_login_edit_profile_logout(live_server, page, artifacts):
     page.goto(f"{base}/profile")
     assert page.locator("[data-testid=profile-email]").inner_text() == "dana@example.com"
     assert page.locator("#gender-description-field").is_hidden()
-    born_year = datetime.now(timezone.utc).year - 34
+    # The age is counted in the profile's time zone (Berlin, set below): its year, not UTC's,
+    # or the test fails in the last hour of every UTC year.
+    born_year = datetime.now(ZoneInfo("Europe/Berlin")).year - 34
     page.fill("#date_of_birth", f"{born_year}-01-01")
     page.fill("#place", "Leipzig, Germany")
     page.select_option("#gender", "self_described")

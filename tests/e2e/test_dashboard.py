@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from tests.e2e.test_monitor import PASSWORD, register_and_login
+from tests.e2e.monitor_helpers import PASSWORD, register_and_login
+from tools.harness import assert_no_csp_violations, open_page
 
 
 
@@ -37,8 +38,8 @@ def batch(line_key: str, start: datetime, entries: int, exits: int) -> dict:
 
 
 def test_second_browser_follows_a_running_session_live(live_server, browser, artifacts):
-    counter = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    manager = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    counter_context, counter = open_page(browser)
+    manager_context, manager = open_page(browser)
     register_and_login(counter, live_server.url, "shopowner")
     login(manager, live_server.url, "shopowner")
 
@@ -54,8 +55,8 @@ def test_second_browser_follows_a_running_session_live(live_server, browser, art
 
     manager.goto(f"{live_server.url}/dashboard")
     manager.wait_for_selector("body[data-dashboard-ready=yes]")
-    manager.wait_for_function("document.querySelector('[data-testid=live-state]').textContent.includes('Live')")
-    manager.wait_for_function("document.getElementById('kpi-samples').textContent === '2'")
+    manager.wait_for_function("() => document.querySelector('[data-testid=live-state]').textContent.includes('Live')")
+    manager.wait_for_function("() => document.getElementById('kpi-samples').textContent === '2'")
     assert "(running)" in manager.inner_text("[data-testid=run-select]")
 
     # New counts arrive while the manager watches: the page updates without a reload.
@@ -63,8 +64,8 @@ def test_second_browser_follows_a_running_session_live(live_server, browser, art
         sent = post_json(counter, f"/api/runs/{run_id}/batches",
                          batch("line-door", now + timedelta(seconds=step), 1, 0))
         assert sent["status"] == 201
-    manager.wait_for_function("document.getElementById('kpi-samples').textContent === '8'")
-    manager.wait_for_function("document.querySelector('#zone-table').textContent.includes('line-door')")
+    manager.wait_for_function("() => document.getElementById('kpi-samples').textContent === '8'")
+    manager.wait_for_function("() => document.querySelector('#zone-table').textContent.includes('line-door')")
     row = manager.locator("#zone-table tr", has_text="line-door").inner_text()
     assert "\t5\t1\t" in row  # 2 + 3 in, 1 out
 
@@ -75,9 +76,9 @@ def test_second_browser_follows_a_running_session_live(live_server, browser, art
     assert post_json(counter, f"/api/runs/{run_id}/batches", repeat_body)["status"] == 201
     duplicate = post_json(counter, f"/api/runs/{run_id}/batches", repeat_body)
     assert duplicate["status"] == 200 and duplicate["body"]["duplicate"] is True
-    manager.wait_for_function("document.getElementById('kpi-samples').textContent === '10'")
-    manager.wait_for_function("document.querySelector('[data-testid=dash-entries]').textContent === '9'")
-    manager.wait_for_function("[...document.querySelectorAll('#server-charts img')]"
+    manager.wait_for_function("() => document.getElementById('kpi-samples').textContent === '10'")
+    manager.wait_for_function("() => document.querySelector('[data-testid=dash-entries]').textContent === '9'")
+    manager.wait_for_function("() => [...document.querySelectorAll('#server-charts img')]"
                               ".every((image) => image.complete && image.naturalWidth > 0)")
     manager.screenshot(path=str(artifacts / "dashboard-live.png"), full_page=True)
 
@@ -88,9 +89,10 @@ def test_second_browser_follows_a_running_session_live(live_server, browser, art
     second_id = second["body"]["id"]
     assert post_json(counter, f"/api/runs/{second_id}/batches",
                      batch("line-back", now + timedelta(seconds=9), 1, 0))["status"] == 201
-    manager.wait_for_function(f"document.getElementById('run-select').value === '{second_id}'")
-    manager.wait_for_function("document.getElementById('kpi-samples').textContent === '2'")
+    manager.wait_for_function(f"() => document.getElementById('run-select').value === '{second_id}'")
+    manager.wait_for_function("() => document.getElementById('kpi-samples').textContent === '2'")
     assert "back-door" in manager.inner_text("#run-meta")
+    assert_no_csp_violations(counter_context.csp_violations + manager_context.csp_violations)
 
 
 def test_pages_need_a_login_and_come_back_after_it(live_server, page):

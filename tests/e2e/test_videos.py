@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.e2e.test_monitor import WAIT_MS, database_rows, register_and_login
+from tests.e2e.monitor_helpers import WAIT_MS, database_rows, register_and_login
 from tools.harness import SHARED_DATA, probe_video
 
 CLIP = SHARED_DATA / "TUD-Campus" / "TUD-Campus.mp4"
@@ -17,7 +17,7 @@ def test_upload_play_process_whole_video_and_delete(live_server, page, artifacts
     page.wait_for_selector("text=No videos yet.")
 
     page.set_input_files("[data-testid=upload-file]", str(CLIP))
-    page.wait_for_function("document.querySelector('[data-testid=video-row]')"
+    page.wait_for_function("() => document.querySelector('[data-testid=video-row]')"
                            " || document.getElementById('status-area').dataset.kind === 'error'",
                            timeout=WAIT_MS)
     assert "Uploaded “TUD-Campus.mp4”" in page.inner_text("#status-area")
@@ -28,13 +28,13 @@ def test_upload_play_process_whole_video_and_delete(live_server, page, artifacts
 
     # Play: the dialog opens and the browser decodes the uploaded file (HTTP Range).
     row.get_by_role("button", name="Play").click()
-    page.wait_for_function("document.getElementById('player').readyState >= 2", timeout=WAIT_MS)
+    page.wait_for_function("() => document.getElementById('player').readyState >= 2", timeout=WAIT_MS)
     assert page.is_visible("#player-dialog")
     page.click("#player-close")
 
     # Count it: the monitor opens the video; every frame is processed.
     row.get_by_role("link", name="Count").click()
-    page.wait_for_function("document.getElementById('stage-placeholder').hidden", timeout=WAIT_MS)
+    page.wait_for_function("() => document.getElementById('stage-placeholder').hidden", timeout=WAIT_MS)
     page.wait_for_selector("[data-testid=process-whole]:not([disabled])")
     page.click("[data-testid=process-whole]")
     page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
@@ -61,23 +61,23 @@ def test_local_file_is_counted_in_the_browser_and_never_uploaded(live_server, pa
     page.wait_for_selector("body[data-monitor-ready=yes]")
     page.click("[data-source-tab=file]")
     page.set_input_files("[data-testid=file-input]", str(CLIP))
-    page.wait_for_function("document.getElementById('stage-placeholder').hidden", timeout=WAIT_MS)
+    page.wait_for_function("() => document.getElementById('stage-placeholder').hidden", timeout=WAIT_MS)
     # The smallest exported model, picked by the operator, is the one that runs.
     page.select_option("[data-testid=model-select]", "320")
-    page.wait_for_function("document.querySelector('[data-testid=detector-info]').textContent.includes('320 px')",
+    page.wait_for_function("() => document.querySelector('[data-testid=detector-info]').textContent.includes('320 px')",
                            timeout=WAIT_MS)
     page.wait_for_selector("[data-testid=process-whole]:not([disabled])")
     page.click("[data-testid=process-whole]")
     page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
     # The frame rate was measured from the file itself: every one of its frames was counted.
     assert int(re.search(r"\d+", page.inner_text("[data-stat=frames]")).group()) == probe_video(CLIP).frames
-    page.wait_for_function("document.querySelector('[data-testid=connection-state]')"
+    page.wait_for_function("() => document.querySelector('[data-testid=connection-state]')"
                            ".dataset.queuedBatches === '0'", timeout=WAIT_MS)
     # Played at normal speed: counted until the video ends by itself.
     page.click("[data-testid=start]")
-    page.wait_for_function("document.getElementById('summary-meta').textContent.startsWith('Live · finished')",
+    page.wait_for_function("() => document.getElementById('summary-meta').textContent.startsWith('Live · finished')",
                            timeout=WAIT_MS)
-    page.wait_for_function("document.querySelector('[data-testid=connection-state]')"
+    page.wait_for_function("() => document.querySelector('[data-testid=connection-state]')"
                            ".dataset.queuedBatches === '0'", timeout=WAIT_MS)
 
     assert database_rows(live_server.app, "SELECT COUNT(*) FROM videos")[0][0] == 0

@@ -1,18 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CountReporter, zoneIdFromKey } from '../../frontend/js/api/count_reporter.js';
+import { CountReporter } from '../../frontend/js/api/count_reporter.js';
 
 const epochAtZeroMs = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 function frame({ lineIn = 0, lineOut = 0, occupancy = 0, entries = 0, exits = 0, events = [] } = {}) {
   return { lines: { 'zone-5': { in: lineIn, out: lineOut } }, zones: { 'draft-2': { occupancy, entries, exits, alertActive: false } }, events };
 }
-
-test('zone keys map to zone ids only for saved zones', () => {
-  assert.equal(zoneIdFromKey('zone-12'), 12);
-  assert.equal(zoneIdFromKey('draft-3'), null);
-  assert.equal(zoneIdFromKey('frame'), null);
-});
 
 test('options are validated', () => {
   assert.throws(() => new CountReporter({}), /epochAtZeroMs/);
@@ -100,4 +94,15 @@ test('finish with the engine flush adds its events and a sample with the final c
   assert.deepEqual(body.events.map((e) => [e.kind, e.track_id, e.ts]), [['in', 9, '2026-01-01T12:00:00.000Z']]);
   assert.deepEqual(body.samples.filter((s) => s.zone_key === 'zone-5').map((s) => s.ts), ['2026-01-01T12:00:00.000Z', '2026-01-01T12:00:00.001Z']);
   assert.deepEqual(body.samples.filter((s) => s.zone_key === 'frame').map((s) => s.occupancy), [1, 0]);
+});
+
+test('events outside the protocol bounds leave the field out instead of sending a row the server refuses', () => {
+  const reporter = new CountReporter({ lineKeys: [], zoneKeys: ['draft-2'], epochAtZeroMs });
+  reporter.observe(frame({ events: [
+    { type: 'leave', zoneId: 'draft-2', trackId: 2 ** 31, timestamp: 0, dwellSeconds: -1 },
+    { type: 'leave', zoneId: 'zone-7', trackId: 4, timestamp: 0, dwellSeconds: 1.23456 },
+  ] }), { timestamp: 0, personCount: 0 });
+  const [outside, inside] = reporter.takeBatch('b1').events;
+  assert.deepEqual(outside, { ts: '2026-01-01T12:00:00.000Z', zone_key: 'draft-2', kind: 'leave' });
+  assert.deepEqual(inside, { ts: '2026-01-01T12:00:00.000Z', zone_key: 'zone-7', zone_id: 7, kind: 'leave', track_id: 4, dwell_s: 1.235 });
 });

@@ -2,19 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CountingEngine } from '../../frontend/js/counting/counting_engine.js';
 import { footPoints } from '../../frontend/js/counting/foot_points.js';
-import { runPaths, trackedAt, walk } from './counting_helpers.js';
+import { detectionsFromRows } from '../../frontend/js/core/detections.js';
+import { gap, hold, runPaths, trackedAt, walk } from './counting_helpers.js';
 
 function withAnkles(leftConf, rightConf) {
   const keypoints = new Float32Array(17 * 3);
   keypoints.set([40, 180, leftConf], 15 * 3);
   keypoints.set([60, 184, rightConf], 16 * 3);
-  return { count: 1, boxes: Float32Array.from([20, 10, 90, 200]), keypoints, keypointCount: 17 };
+  return detectionsFromRows([{ box: [20, 10, 90, 200], keypoints }], { keypointCount: 17 });
 }
 
 const footCases = [
   { name: 'both ankles visible: their midpoint', detections: withAnkles(0.9, 0.8), expected: [50, 182] },
   { name: 'one ankle hidden: bottom-centre of the box', detections: withAnkles(0.9, 0.2), expected: [55, 200] },
-  { name: 'no keypoints: bottom-centre of the box', detections: { count: 1, boxes: Float32Array.from([20, 10, 90, 200]), keypoints: null, keypointCount: 0 }, expected: [55, 200] },
+  { name: 'no keypoints: bottom-centre of the box', detections: detectionsFromRows([{ box: [20, 10, 90, 200] }]), expected: [55, 200] },
 ];
 for (const { name, detections, expected } of footCases) {
   test(`foot point — ${name}`, () => assert.deepEqual(Array.from(footPoints(detections)), expected));
@@ -25,7 +26,6 @@ test('the engine reports lines, bands and zones together, and reset clears them'
     lines: [{ id: 'line', a: [100, 0], b: [100, 200] }],
     bands: [{ id: 'band', a: [100, 0], b: [100, 200], width: 20 }],
     zones: [{ id: 'left', polygon: [[0, 0], [100, 0], [100, 200], [0, 200]] }],
-    heatmap: { width: 200, height: 200, cellSize: 50 },
   });
   const { final, results } = runPaths(engine, { 5: walk([180, 100], [20, 100], 30) });
   assert.deepEqual(final, {
@@ -33,10 +33,13 @@ test('the engine reports lines, bands and zones together, and reset clears them'
     zones: { left: { occupancy: 0, entries: 1, exits: 1, alertActive: false } },
   });
   assert.equal(results[29].zones.left.occupancy, 1);
-  assert.equal(engine.heatmap.snapshot().total, 30);
+  assert.deepEqual(Array.from(results[29].heatPoints), [20, 100]);
   engine.reset();
   assert.deepEqual(engine.snapshot().lines.line, { in: 0, out: 0 });
-  assert.equal(engine.heatmap.snapshot().total, 0);
+});
+
+test('heatmap options are not the engine\'s: they are refused', () => {
+  assert.throws(() => new CountingEngine({ heatmap: { width: 10, height: 10 } }), /unknown option\(s\) heatmap/);
 });
 
 test('events carry the counter id, track id, frame index and timestamp', () => {
@@ -78,7 +81,18 @@ test('predicted (hidden) tracks count in zone occupancy but never cross a line',
   frame(0, 120, false);
   const hidden = frame(1, 80, true);
   assert.equal(hidden.zones.all.occupancy, 1);
+  assert.deepEqual(Array.from(hidden.footPoints), [80, 100], 'the engine used the predicted foot point for occupancy');
+  assert.deepEqual(Array.from(hidden.heatPoints), [], 'a predicted track adds no heat');
   assert.deepEqual(hidden.lines.line, { in: 0, out: 0 });
   const back = frame(2, 125, false);
   assert.deepEqual(back.lines.line, { in: 0, out: 0 }, 'the guess on the other side is not a crossing');
+});
+
+test('flush ends an alert still on at the last frame, with the alert\'s peak', () => {
+  const engine = new CountingEngine({ zones: [{ id: 'z', polygon: [[0, 0], [200, 0], [200, 200], [0, 200]], threshold: 1 }] });
+  const { events } = runPaths(engine, { 1: hold([50, 50], 10), 2: hold([60, 60], 10), 3: [...gap(4), ...hold([70, 70], 6)] });
+  const alerts = events.filter((e) => e.type.startsWith('alert')).map((e) => [e.type, e.frameIndex, e.peakOccupancy ?? null]);
+  assert.deepEqual(alerts, [['alert_start', 0, null], ['alert_end', 9, 3]]);
+  assert.equal(engine.snapshot().zones.z.alertActive, false);
+  assert.deepEqual(engine.flush().events, [], 'a second flush has nothing left to end');
 });

@@ -1,13 +1,8 @@
+import { detectionsFromRows } from '../../frontend/js/core/detections.js';
+
 /** Shared by the counting tests: tracked detections whose foot point is a given point. */
 export function trackedAt(people) {
-  const n = people.length;
-  const boxes = new Float32Array(4 * n);
-  const trackIds = new Int32Array(n);
-  people.forEach(({ id, x, y }, i) => {
-    boxes.set([x - 10, y - 60, x + 10, y], i * 4);
-    trackIds[i] = id;
-  });
-  return { count: n, boxes, scores: new Float32Array(n).fill(0.9), classIds: new Int32Array(n), keypoints: null, keypointCount: 0, trackIds };
+  return detectionsFromRows(people.map(({ id, x, y }) => ({ id, box: [x - 10, y - 60, x + 10, y], score: 0.9 })));
 }
 
 /**

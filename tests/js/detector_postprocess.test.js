@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  decodeOutput, letterboxParams, mapToFrame, outputLayout, postprocess, selectDetections,
+  decodeOutput, letterboxParams, mapToFrame, outputLayout, postprocess,
 } from '../../frontend/js/detector/postprocess.js';
+import { createDetections, pickDetections } from '../../frontend/js/core/detections.js';
 
 /** A [1, channels, anchors] output from one row of channel values per anchor. */
 function output(anchorsValues) {
@@ -64,7 +65,7 @@ test('mapToFrame undoes the letterbox and clips boxes to the region', async (t) 
   for (const { name, size, region, box, want, keypoint, wantKeypoint } of cases) {
     await t.test(name, () => {
       const params = letterboxParams(region.width, region.height, size);
-      const candidates = { count: 1, boxes: Float32Array.from(box), scores: Float32Array.of(0.9), classIds: Int32Array.of(0), keypoints: Float32Array.from(keypoint) };
+      const candidates = createDetections({ count: 1, boxes: box, scores: [0.9], keypoints: keypoint, keypointCount: 1 });
       mapToFrame(candidates, params, region);
       assert.deepEqual(Array.from(candidates.boxes), want);
       assert.deepEqual(Array.from(candidates.keypoints).map((value) => Math.round(value * 100) / 100), wantKeypoint);
@@ -89,12 +90,12 @@ test('postprocess merges overlapping detections of several regions into frame co
   assert.equal(detections.keypointCount, 0);
 });
 
-test('selectDetections returns the contract shape in the given order', () => {
+test('pickDetections returns the Detections shape in the given order', () => {
   const candidates = {
     count: 2, boxes: Float32Array.of(0, 0, 1, 1, 2, 2, 3, 3), scores: Float32Array.of(0.5, 0.9),
-    classIds: Int32Array.of(0, 0), keypoints: Float32Array.of(1, 1, 1, 2, 2, 2),
+    classIds: Int32Array.of(0, 0), keypoints: Float32Array.of(1, 1, 1, 2, 2, 2), keypointCount: 1,
   };
-  const detections = selectDetections(candidates, Int32Array.of(1, 0), 1);
+  const detections = pickDetections(candidates, Int32Array.of(1, 0));
   assert.equal(detections.count, 2);
   assert.deepEqual(Array.from(detections.boxes), [2, 2, 3, 3, 0, 0, 1, 1]);
   assert.deepEqual(Array.from(detections.keypoints), [2, 2, 2, 1, 1, 1]);

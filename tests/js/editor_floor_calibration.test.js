@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { floorPointsFor, validateImagePoints } from '../../frontend/js/heatmap_view/floor_calibration.js';
-import { DecayingHeatmap } from '../../frontend/js/heatmap_view/decaying_heatmap.js';
+import { DecayingHeatmap } from '../../frontend/js/counting/decaying_heatmap.js';
 import { Heatmap } from '../../frontend/js/counting/heatmap.js';
 
 test('floor points follow the near-left, near-right, far-right, far-left order', () => {

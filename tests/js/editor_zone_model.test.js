@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeZone, zoneToApi, zoneFromApi, zoneKey } from '../../frontend/js/editor/zone_model.js';
-import { inwardNormal, bandCorners, pointInPolygon } from '../../frontend/js/editor/geometry.js';
+import { containsPoint } from '../../frontend/js/geometry/polygon.js';
+import { bandCorners, inwardNormal } from '../../frontend/js/geometry/segments.js';
 
 const base = { localId: 1, name: 'Door', color: '#0f766e' };
 
@@ -55,7 +56,7 @@ test('the inward normal points to the side where (B-A)x(P-A) > 0', () => {
 
 test('band corners enclose the segment at +-width/2', () => {
   const corners = bandCorners([0, 100], [100, 100], 40);
-  assert.ok(pointInPolygon([50, 119], corners));
-  assert.ok(pointInPolygon([50, 81], corners));
-  assert.ok(!pointInPolygon([50, 121], corners));
+  assert.ok(containsPoint(corners, 50, 119));
+  assert.ok(containsPoint(corners, 50, 81));
+  assert.ok(!containsPoint(corners, 50, 121));
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMBEDDING_SIZE, appearanceEmbeddings, appearanceSimilarity, blendEmbedding } from '../../frontend/js/tracker/appearance.js';
 import { ByteTracker } from '../../frontend/js/tracker/byte_tracker.js';
-import { detectionsFromBoxes } from '../../frontend/js/tracker/detections.js';
+import { detectionsFromRows } from '../../frontend/js/core/detections.js';
 
 /** A 200x200 RGBA image filled with `background`, with coloured rectangles painted on it. */
 function paint(rectangles, background = [128, 128, 128]) {
@@ -21,7 +21,7 @@ const BLUE = [30, 30, 220];
 
 test('signatures have one fixed size per detection and unit length', () => {
   const image = paint([{ box: [10, 10, 50, 110], color: RED }]);
-  const embeddings = appearanceEmbeddings(image, detectionsFromBoxes([{ box: [10, 10, 50, 110] }, { box: [60, 10, 100, 110] }]));
+  const embeddings = appearanceEmbeddings(image, detectionsFromRows([{ box: [10, 10, 50, 110] }, { box: [60, 10, 100, 110] }]));
   assert.equal(embeddings.length, 2 * EMBEDDING_SIZE);
   const first = embeddings.subarray(0, EMBEDDING_SIZE);
   assert.ok(Math.abs(first.reduce((sum, v) => sum + v * v, 0) - 1) < 1e-5);
@@ -34,7 +34,7 @@ const similarityCases = [
 for (const { name, a, b, atLeast, atMost } of similarityCases) {
   test(name, () => {
     const image = paint([{ box: [10, 10, 50, 110], color: a }, { box: [110, 40, 150, 140], color: b }]);
-    const embeddings = appearanceEmbeddings(image, detectionsFromBoxes([{ box: [10, 10, 50, 110] }, { box: [110, 40, 150, 140] }]));
+    const embeddings = appearanceEmbeddings(image, detectionsFromRows([{ box: [10, 10, 50, 110] }, { box: [110, 40, 150, 140] }]));
     const similarity = appearanceSimilarity(embeddings.subarray(0, EMBEDDING_SIZE), embeddings.subarray(EMBEDDING_SIZE));
     if (atLeast !== undefined) assert.ok(similarity >= atLeast, `${similarity}`);
     if (atMost !== undefined) assert.ok(similarity <= atMost, `${similarity}`);
@@ -43,7 +43,7 @@ for (const { name, a, b, atLeast, atMost } of similarityCases) {
 
 test('a box outside the image gives an empty signature, which compares as unknown', () => {
   const image = paint([]);
-  const embeddings = appearanceEmbeddings(image, detectionsFromBoxes([{ box: [300, 300, 340, 400] }]));
+  const embeddings = appearanceEmbeddings(image, detectionsFromRows([{ box: [300, 300, 340, 400] }]));
   assert.ok(embeddings.every((v) => v === 0));
   assert.equal(appearanceSimilarity(embeddings, embeddings), null);
 });
@@ -59,7 +59,7 @@ test('blending keeps unit length and moves towards the new signature', () => {
 /** Detections with colour signatures: each row { box, color }. */
 function colouredDetections(rows) {
   const image = paint(rows.map(({ box, color }) => ({ box: box.map(Math.round), color })), [0, 0, 0]);
-  const detections = detectionsFromBoxes(rows.map(({ box }) => ({ box, score: 0.9 })));
+  const detections = detectionsFromRows(rows.map(({ box }) => ({ box, score: 0.9 })));
   detections.embeddings = appearanceEmbeddings(image, detections);
   return detections;
 }
@@ -99,7 +99,7 @@ test('coasting reports a person hidden behind another with the predicted box, fl
     // Person 1 walks right; person 2 stands in front of where person 1 disappears.
     const rows = [{ box: [120, 30, 160, 130], score: 0.9 }];
     if (frame <= 6) rows.push({ box: [100 + 2 * frame, 40, 130 + 2 * frame, 120], score: 0.9 });
-    const out = tracker.update(detectionsFromBoxes(rows), { frameIndex: frame, timestamp: frame / 25, width: 640, height: 480 });
+    const out = tracker.update(detectionsFromRows(rows), { frameIndex: frame, timestamp: frame / 25, width: 640, height: 480 });
     const k = Array.from(out.trackIds).indexOf(2);
     seen.push(k < 0 ? null : { predicted: out.predicted[k], x1: out.boxes[k * 4] });
   }
@@ -114,7 +114,7 @@ test('a track lost in the open (nobody in front) does not coast', () => {
   const counts = [];
   for (let frame = 1; frame <= 9; frame += 1) {
     const rows = frame <= 6 ? [{ box: [100 + 2 * frame, 40, 130 + 2 * frame, 120], score: 0.9 }] : [];
-    counts.push(tracker.update(detectionsFromBoxes(rows), { frameIndex: frame, timestamp: frame / 25 }).count);
+    counts.push(tracker.update(detectionsFromRows(rows), { frameIndex: frame, timestamp: frame / 25 }).count);
   }
   assert.deepEqual(counts, [1, 1, 1, 1, 1, 1, 0, 0, 0]);
 });

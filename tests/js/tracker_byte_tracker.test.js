@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteTracker } from '../../frontend/js/tracker/byte_tracker.js';
-import { detectionsFromBoxes } from '../../frontend/js/tracker/detections.js';
+import { detectionsFromRows } from '../../frontend/js/core/detections.js';
 
 /** A person walking: box 40x100 whose left edge moves by `speed` px per frame. */
 const walker = (x0, speed, score = 0.9, y = 100) => (frame) => ({
@@ -12,7 +12,7 @@ const walker = (x0, speed, score = 0.9, y = 100) => (frame) => ({
 function run(tracker, frames, scene) {
   const ids = [];
   for (let frame = 1; frame <= frames; frame += 1) {
-    const out = tracker.update(detectionsFromBoxes(scene(frame)), { frameIndex: frame, timestamp: frame / 25 });
+    const out = tracker.update(detectionsFromRows(scene(frame)), { frameIndex: frame, timestamp: frame / 25 });
     ids.push(Array.from(out.trackIds));
   }
   return ids;
@@ -87,7 +87,7 @@ test('a person gone longer than the track buffer comes back with a new id', () =
 test('output boxes, scores and keypoints are the detections\' own', () => {
   const tracker = new ByteTracker();
   const keypoints = new Float32Array(17 * 3).fill(7);
-  const detections = { ...detectionsFromBoxes([{ box: [10, 20, 50, 120], score: 0.8 }]), keypoints, keypointCount: 17 };
+  const detections = detectionsFromRows([{ box: [10, 20, 50, 120], score: 0.8, keypoints }], { keypointCount: 17 });
   const out = tracker.update(detections, { frameIndex: 0, timestamp: 0 });
   assert.deepEqual(Array.from(out.boxes), [10, 20, 50, 120]);
   assert.ok(Math.abs(out.scores[0] - 0.8) < 1e-6);
@@ -118,7 +118,7 @@ for (const [options, message] of badOptions) {
 }
 
 test('update requires frameIndex and timestamp', () => {
-  assert.throws(() => new ByteTracker().update(detectionsFromBoxes([]), {}), /frameIndex/);
+  assert.throws(() => new ByteTracker().update(detectionsFromRows([]), {}), /frameIndex/);
 });
 
 test('random crowds never give two outputs the same id in one frame', () => {
@@ -134,7 +134,7 @@ test('random crowds never give two outputs the same id in one frame', () => {
       const y = random() * 400;
       return { box: [x, y, x + 20 + random() * 40, y + 60 + random() * 80], score: random() };
     });
-    const out = tracker.update(detectionsFromBoxes(rows), { frameIndex: frame, timestamp: frame / 25 });
+    const out = tracker.update(detectionsFromRows(rows), { frameIndex: frame, timestamp: frame / 25 });
     const ids = Array.from(out.trackIds);
     assert.equal(new Set(ids).size, ids.length, `frame ${frame}`);
   }

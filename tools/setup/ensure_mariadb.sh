@@ -12,10 +12,10 @@ if [ ! -x /usr/sbin/mariadbd ]; then
 fi
 echo "Starting MariaDB..."
 start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
-for _ in $(seq 1 60); do
+for _ in $(seq 1 240); do
   if answers; then echo "MariaDB is up."; exit 0; fi
   sleep 0.5
 done
-echo "MariaDB did not start within 30 s." >&2
+echo "MariaDB did not start within 120 s." >&2
 [ "${CI:-}" = true ] && exit 1
 exit 0

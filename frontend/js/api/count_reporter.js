@@ -3,14 +3,10 @@
 // time (occupancy now, entries/exits since the previous sample). Events: crossings, zone
 // enter/leave with dwell, alert start/end. Stream seconds map to wall time via epochAtZeroMs.
 
-const EVENT_KINDS = new Set(['in', 'out', 'enter', 'leave', 'alert_start', 'alert_end']);
-const OPPOSITE = Object.freeze({ in: 'out', out: 'in' });
-export const FRAME_KEY = 'frame';
+import { EVENT_KINDS as KINDS, FRAME_KEY, isDwellSeconds, isTrackId, zoneIdFromKey } from './protocol.js';
 
-export function zoneIdFromKey(zoneKey) {
-  const match = /^zone-(\d+)$/.exec(zoneKey);
-  return match ? Number(match[1]) : null;
-}
+const EVENT_KINDS = new Set(KINDS);
+const OPPOSITE = Object.freeze({ in: 'out', out: 'in' });
 
 export class CountReporter {
   /**
@@ -113,10 +109,11 @@ export class CountReporter {
     // out (and the other way round); the samples carry the net counts.
     const kind = event.cancelled ? OPPOSITE[event.type] : event.type;
     const apiEvent = { ts: this.isoAt(event.timestamp), zone_key: event.zoneId, kind };
-    const zoneId = zoneIdFromKey(String(event.zoneId));
+    const zoneId = zoneIdFromKey(event.zoneId);
     if (zoneId !== null) apiEvent.zone_id = zoneId;
-    if (Number.isInteger(event.trackId)) apiEvent.track_id = event.trackId;
-    if (Number.isFinite(event.dwellSeconds)) apiEvent.dwell_s = Math.round(event.dwellSeconds * 1000) / 1000;
+    if (isTrackId(event.trackId)) apiEvent.track_id = event.trackId;
+    const dwell = Math.round(event.dwellSeconds * 1000) / 1000;
+    if (isDwellSeconds(dwell)) apiEvent.dwell_s = dwell;
     if (Number.isFinite(event.occupancy)) apiEvent.value = event.occupancy;
     return apiEvent;
   }

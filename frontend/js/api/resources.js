@@ -51,9 +51,9 @@ export class ApiResources {
   listRuns({ page = 1, perPage = 50 } = {}) { return this.http.get(`/api/runs?page=${page}&per_page=${perPage}`); }
   getRun(id) { return this.http.get(`/api/runs/${id}`); }
   sendBatch(runId, batch) { return this.http.post(`/api/runs/${runId}/batches`, batch).then((r) => r.body); }
-  stats(runId, { bucket = '1m', tz }) { return this.http.get(`/api/runs/${runId}/stats?bucket=${bucket}&tz=${encodeURIComponent(tz)}`); }
+  stats(runId, { bucket, tz }) { return this.http.get(`/api/runs/${runId}/stats?bucket=${bucket}&tz=${encodeURIComponent(tz)}`); }
   alerts({ runId, page = 1 } = {}) { return this.http.get(`/api/alerts?${runId ? `run_id=${runId}&` : ''}page=${page}`); }
-  csvUrl(runId, { bucket = '1m', tz, kind } = {}) {
+  csvUrl(runId, { bucket, tz, kind }) {
     const params = new URLSearchParams({ bucket });
     if (tz) params.set('tz', tz);
     if (kind) params.set('kind', kind);

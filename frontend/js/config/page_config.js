@@ -1,23 +1,31 @@
 // The one place a page reads its settings: defaults here, overridden by the JSON in
 // <script type="application/json" id="page-config"> that the template renders.
+import { MODELS_URL } from '../detector/index.js';
+import { FLOOR_HEATMAP_DEFAULTS, HEATMAP_DEFAULTS } from '../counting/heatmap.js';
+import { DETECTOR_SCORE_THRESHOLD } from '../pipeline/frame_pipeline.js';
+
 export const DEFAULTS = Object.freeze({
-  modelsUrl: '/static/models/',
+  modelsUrl: MODELS_URL,
   // null: the detector's own choices (default model and size, best backend, threads)
   detectorInputSize: null,
   detectorBackends: null,
   detectorThreads: null,
-  // low enough for ByteTrack's second association (it uses 0.1 .. 0.25 detections too)
-  scoreThreshold: 0.1,
+  // the tracker's low threshold: ByteTrack's second association uses 0.1 .. 0.25 detections too
+  scoreThreshold: DETECTOR_SCORE_THRESHOLD,
   iouThreshold: 0.7,
   batchIntervalSeconds: 3,
   sampleIntervalSeconds: 1,
   retryIntervalSeconds: 4,
   defaultFps: 25,
   trailLength: 30,
-  heatmapCellSize: 16,
+  heatmapCellSize: HEATMAP_DEFAULTS.cellSize,
+  // the fading slider's starting value (share lost per second)
   heatmapDecayPerSecond: 0.02,
+  // floor heatmap cell, metres
+  floorCellSize: FLOOR_HEATMAP_DEFAULTS.cellSize,
   chartWindowSeconds: 300,
   chartIntervalSeconds: 10,
+  // the interval of the dashboard's tables and charts and of the monitor's CSV link
   statsBucket: '1m',
 });
 

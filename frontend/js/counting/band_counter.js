@@ -4,10 +4,9 @@
  * through the band across the segment A-B; lingering in the band, or walking back out the
  * way it came, counts nothing. Direction as for a line: "in" towards (B-A)x(P-A) > 0.
  */
-import { resolveOptions, requireBoolean, requireId, requireNumber } from '../geometry/options.js';
-import { crossSign, distance, movementCrossesSegment, sideOf } from '../geometry/segments.js';
-import { CrossingLedger } from './crossing_ledger.js';
-import { requireSegment } from './line_counter.js';
+import { requireNumber } from '../geometry/options.js';
+import { bandEdges, bandSide, movementCrossesSegment, sideOf } from '../geometry/segments.js';
+import { CrossingCounter } from './crossing_counter.js';
 
 export const BAND_DEFAULTS = Object.freeze({
   id: undefined, a: undefined, b: undefined, width: undefined, flipped: false,
@@ -16,20 +15,11 @@ export const BAND_DEFAULTS = Object.freeze({
   name: '',
 });
 
-export class BandCounter {
+export class BandCounter extends CrossingCounter {
   constructor(options) {
-    const resolved = resolveOptions('BandCounter', BAND_DEFAULTS, options);
-    this.id = requireId('BandCounter', resolved.id);
-    const owner = `BandCounter ${this.id}`;
-    ({ a: this.a, b: this.b } = requireSegment(owner, resolved));
-    this.width = requireNumber(owner, 'width', resolved.width, { min: 0 });
-    if (this.width <= 0) throw new RangeError(`${owner}: width must be greater than 0`);
-    this.flipped = requireBoolean(owner, 'flipped', resolved.flipped);
-    this.confirmFrames = requireNumber(owner, 'confirmFrames', resolved.confirmFrames, { min: 1, integer: true });
-    this.name = String(resolved.name);
-    this.kind = 'band';
-    this.length = distance(this.a, this.b);
-    this.ledger = new CrossingLedger({ counterId: this.id, confirmFrames: this.confirmFrames, flipped: this.flipped });
+    super('BandCounter', 'band', BAND_DEFAULTS, options);
+    this.width = requireNumber(this.owner, 'width', this.options.width, { min: 0 });
+    if (this.width <= 0) throw new RangeError(`${this.owner}: width must be greater than 0`);
     this.reset();
   }
 
@@ -38,26 +28,9 @@ export class BandCounter {
     this.ledger.reset();
   }
 
-  get counts() {
-    return { ...this.ledger.counts };
-  }
-
-  /** The two boundary segments, for drawing: [[a, b] negative side, [a, b] positive side]. */
+  /** The two edges, as the overlay draws them: [[a, b] negative side, [a, b] positive side]. */
   get boundaries() {
-    const nx = -(this.b[1] - this.a[1]) / this.length;
-    const ny = (this.b[0] - this.a[0]) / this.length;
-    const h = this.width / 2;
-    const shift = (p, s) => [p[0] + s * nx * h, p[1] + s * ny * h];
-    // (B-A)x(P-A) > 0 for P = A + n, so +n is the positive side.
-    return [[shift(this.a, -1), shift(this.b, -1)], [shift(this.a, 1), shift(this.b, 1)]];
-  }
-
-  /** -1 / 1 beyond the negative / positive boundary, 0 inside the band's strip. */
-  #beyond(point) {
-    const signedDistance = crossSign(this.a, this.b, point) / this.length;
-    if (signedDistance > this.width / 2) return 1;
-    if (signedDistance < -this.width / 2) return -1;
-    return 0;
+    return bandEdges(this.a, this.b, this.width);
   }
 
   observe(trackId, x, y, frame) {
@@ -72,7 +45,7 @@ export class BandCounter {
       state.crossedTo = sideOf(this.a, this.b, point);
     }
     if (sideOf(this.a, this.b, point) !== 0) state.lastPoint = point;
-    const beyond = this.#beyond(point);
+    const beyond = bandSide(this.a, this.b, this.width, point);
     if (beyond === 0) return this.ledger.observe(trackId);
     const from = state.beyondSide;
     const passedThrough = from !== 0 && beyond !== from && state.crossedTo === beyond;

@@ -1,12 +1,12 @@
 /**
  * Composes the counters: for each frame of tracked detections it computes foot points, feeds
- * every line, band and zone and the heatmaps, ends tracks that have not been seen for
- * `staleFrames`, and returns the counts and this frame's events.
+ * every line, band and zone, ends tracks that have not been seen for `staleFrames`, and
+ * returns the counts, this frame's events and the points it used: every foot point, and the
+ * heat points (the foot points of people seen this frame; a predicted track adds no heat).
  */
 import { resolveOptions, requireNumber } from '../geometry/options.js';
 import { BandCounter } from './band_counter.js';
 import { footPoints } from './foot_points.js';
-import { FloorHeatmap, Heatmap } from './heatmap.js';
 import { LineCounter } from './line_counter.js';
 import { ZoneMonitor } from './zone_monitor.js';
 
@@ -14,10 +14,6 @@ export const ENGINE_DEFAULTS = Object.freeze({
   lines: [],
   bands: [],
   zones: [],
-  /** Heatmap options ({ width, height, cellSize }) or null */
-  heatmap: null,
-  /** FloorHeatmap options ({ imagePoints, floorPoints, cellSize }) or null */
-  floorHeatmap: null,
   /** both ankles at or above this confidence give the foot point; else the box bottom-centre */
   keypointConfidence: 0.5,
   /** a track unseen for more than this many frames has ended (pending crossings become final) */
@@ -43,8 +39,6 @@ export class CountingEngine {
     this.bands = resolved.bands.map((band) => new BandCounter(band));
     this.zones = resolved.zones.map((zone) => new ZoneMonitor(zone));
     requireUniqueIds([...this.lines, ...this.bands, ...this.zones]);
-    this.heatmap = resolved.heatmap ? new Heatmap(resolved.heatmap) : null;
-    this.floorHeatmap = resolved.floorHeatmap ? new FloorHeatmap(resolved.floorHeatmap) : null;
     this.keypointConfidence = requireNumber('CountingEngine', 'keypointConfidence',
       resolved.keypointConfidence, { min: 0, max: 1 });
     this.staleFrames = requireNumber('CountingEngine', 'staleFrames', resolved.staleFrames, { min: 0, integer: true });
@@ -57,8 +51,6 @@ export class CountingEngine {
 
   reset() {
     for (const counter of [...this.counters, ...this.zones]) counter.reset();
-    this.heatmap?.reset();
-    this.floorHeatmap?.reset();
     this.lastSeen = new Map(); // trackId -> { frameIndex, timestamp }
     this.frameIndex = null;
     this.timestamp = null;
@@ -78,6 +70,7 @@ export class CountingEngine {
     this.frameIndex = frameIndex;
     this.timestamp = timestamp;
     const points = footPoints(tracked, { keypointConfidence: this.keypointConfidence });
+    const heat = [];
     const events = [];
     for (const zone of this.zones) zone.beginFrame();
     for (let i = 0; i < tracked.count; i += 1) {
@@ -93,21 +86,28 @@ export class CountingEngine {
       this.lastSeen.set(trackId, frame);
       for (const counter of this.counters) events.push(...counter.observe(trackId, x, y, frame));
       for (const zone of this.zones) events.push(...zone.observe(trackId, x, y, frame));
-      this.heatmap?.add(x, y);
-      this.floorHeatmap?.add(x, y);
+      heat.push(x, y);
     }
     for (const [trackId, seen] of this.lastSeen) {
       if (frameIndex - seen.frameIndex > this.staleFrames) events.push(...this.#finishTrack(trackId, seen));
     }
     for (const zone of this.zones) events.push(...zone.endFrame(frame));
-    return { ...this.snapshot(), events, frameIndex, timestamp, footPoints: points };
+    const heatPoints = heat.length === points.length ? points : Float32Array.from(heat);
+    return { ...this.snapshot(), events, frameIndex, timestamp, footPoints: points, heatPoints };
   }
 
-  /** End every track (e.g. at the end of a video): pending crossings become final. */
+  /**
+   * End of a run (e.g. the end of a video): every track ends, so pending crossings become
+   * final and members leave; an alert still on ends at the last frame with its peak.
+   */
   flush() {
     const events = [];
     for (const [trackId, seen] of [...this.lastSeen]) events.push(...this.#finishTrack(trackId, seen));
-    return { ...this.snapshot(), events };
+    if (this.frameIndex !== null) {
+      const last = { frameIndex: this.frameIndex, timestamp: this.timestamp };
+      for (const zone of this.zones) events.push(...zone.endRun(last));
+    }
+    return { ...this.snapshot(), events, frameIndex: this.frameIndex, timestamp: this.timestamp };
   }
 
   /** Current counts of every line, band and zone. */

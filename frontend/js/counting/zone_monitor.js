@@ -88,12 +88,13 @@ export class ZoneMonitor {
       }
       return [];
     }
-    this.aboveSince = null;
-    const peak = this.peakOccupancy;
-    this.peakOccupancy = 0;
-    if (!this.alertActive) return [];
-    this.alertActive = false;
-    return [{ type: 'alert_end', ...base, occupancy: this.occupancy, peakOccupancy: peak, threshold: this.threshold }];
+    return this.#endAlert(base);
+  }
+
+  /** End of the run (every track has finished): an alert still on ends at `frame`. */
+  endRun(frame) {
+    this.occupancy = this.seenInside.size;
+    return this.#endAlert({ zoneId: this.id, frameIndex: frame.frameIndex, timestamp: frame.timestamp });
   }
 
   /** Dwell seconds of the tracks inside now, at time `timestamp`. */
@@ -103,6 +104,15 @@ export class ZoneMonitor {
 
   get counts() {
     return { occupancy: this.occupancy, entries: this.entries, exits: this.exits, alertActive: this.alertActive };
+  }
+
+  #endAlert(base) {
+    this.aboveSince = null;
+    const peak = this.peakOccupancy;
+    this.peakOccupancy = 0;
+    if (!this.alertActive) return [];
+    this.alertActive = false;
+    return [{ type: 'alert_end', ...base, occupancy: this.occupancy, peakOccupancy: peak, threshold: this.threshold }];
   }
 
   #leave(trackId, member, frame) {

@@ -1,18 +1,19 @@
 // The dashboard's view of one run: KPIs, zone table, charts from /stats, alerts, chart images.
 import { bucketChart } from './charts.js';
 import { byId, h, formatDateTime } from '../ui/dom.js';
+import { FRAME_KEY } from '../api/protocol.js';
+import { PALETTE } from '../editor/zone_model.js';
 
-const PALETTE = ['#0f766e', '#2563eb', '#c2410c', '#7c3aed', '#be185d', '#15803d', '#b45309', '#0e7490'];
 const KIND_LABELS = { polygon: 'Zone', line: 'Line', band: 'Band' };
 
 function kindLabel(zone) {
-  if (zone.zone_key === 'frame') return 'Whole frame';
+  if (zone.zone_key === FRAME_KEY) return 'Whole frame';
   return KIND_LABELS[zone.kind] || 'Unsaved line or zone';
 }
 
 export function zoneName(zone) {
   if (zone.name) return zone.name;
-  return zone.zone_key === 'frame' ? 'Whole frame' : zone.zone_key;
+  return zone.zone_key === FRAME_KEY ? 'Whole frame' : zone.zone_key;
 }
 
 /** Pure: bucket rows -> labels and per-zone series. */

@@ -3,12 +3,15 @@
 // ImageData, video, canvas) into Detections (see notes: contracts).
 import { KNOWN_BACKENDS } from './backends.js';
 
+/** Where Flask serves frontend/models (index.json, manifests, .onnx files). */
+export const MODELS_URL = '/static/models/';
+
 // 'ort': onnxruntime-web (.onnx); 'litert': LiteRT.js (.tflite). The default is the runtime of
 // index.json's default model (docs/detection.md says which and why).
 export const RUNTIMES = Object.freeze(['ort', 'litert']);
 
 const DEFAULTS = Object.freeze({
-  modelsUrl: '/static/models/',
+  modelsUrl: MODELS_URL,
   modelUrl: null,
   manifestUrl: null,
   inputSize: null,
@@ -62,14 +65,25 @@ async function fetchJson(url) {
   return response.json();
 }
 
+/**
+ * The exported models (frontend/models/index.json): { models: [{ name, inputSize, precision,
+ * manifest }], default, defaultSize } (defaultSize: the input size of the default model).
+ */
+export async function readModelIndex(modelsUrl = MODELS_URL) {
+  const index = await fetchJson(new URL('index.json', new URL(modelsUrl, location.href)));
+  const models = index.models || [];
+  const defaultSize = (models.find((model) => model.name === index.default) || models[0])?.inputSize ?? null;
+  return { ...index, models, defaultSize };
+}
+
 /** { modelUrl, manifest } of the requested model: explicit URLs, else index.json by size. */
 async function resolveModel(options) {
   const base = new URL(options.modelsUrl, location.href);
   let manifestUrl = options.manifestUrl && new URL(options.manifestUrl, location.href);
   if (!manifestUrl && options.modelUrl) manifestUrl = new URL(String(options.modelUrl).replace(/\.(onnx|tflite)$/, '.json'), location.href);
   if (!manifestUrl) {
-    const index = await fetchJson(new URL('index.json', base));
-    const models = index.models || [];
+    const index = await readModelIndex(options.modelsUrl);
+    const models = index.models;
     const fallback = models.find((model) => model.name === index.default) || models[0];
     if (!fallback) throw new Error(`no model is listed in ${new URL('index.json', base)} (run \`make model\`)`);
     const precisionOf = (model) => model.precision || 'fp32';

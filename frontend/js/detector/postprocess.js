@@ -1,6 +1,7 @@
 // Decoding of YOLO outputs into person Detections (pure): both Ultralytics layouts
 // (detect: 4 box + C class channels; pose: 4 box + 1 person + K*3 keypoint channels),
 // mapping from letterboxed model coordinates back to the frame, NMS.
+import { concatDetections, createDetections, pickDetections } from '../core/detections.js';
 import { nonMaxSuppression } from './nms.js';
 
 export { letterboxParams, letterboxRgba, normaliseRegion } from './letterbox.js';
@@ -22,7 +23,7 @@ export function outputLayout({ task, classCount, keypointCount = 0, keypointDims
 /**
  * Candidates above scoreThreshold whose best class is one of personClassIds, in model input
  * coordinates. `output` is the raw tensor data of shape [1, channels, anchors].
- * Returns { count, boxes: Float32Array(4n) x1y1x2y2, scores, classIds, keypoints|null }.
+ * Returns Detections (core/detections.js).
  */
 export function decodeOutput(output, anchors, layout, { scoreThreshold = 0.25, personClassIds = [0] } = {}) {
   if (output.length !== layout.channels * anchors) {
@@ -41,11 +42,10 @@ export function decodeOutput(output, anchors, layout, { scoreThreshold = 0.25, p
     if (best > scoreThreshold && wanted.has(bestClass)) { picked.push(anchor); pickedClass.push(bestClass); }
   }
   const count = picked.length;
-  const boxes = new Float32Array(4 * count);
-  const scores = new Float32Array(count);
-  const classIds = Int32Array.from(pickedClass);
+  const candidates = createDetections({ count, keypointCount: layout.keypointCount });
+  const { boxes, scores, keypoints } = candidates;
+  candidates.classIds.set(pickedClass);
   const keypointValues = layout.keypointCount * 3;
-  const keypoints = keypointValues ? new Float32Array(count * keypointValues) : null;
   const keypointStart = 4 + layout.classCount;
   for (let index = 0; index < count; index++) {
     const anchor = picked[index];
@@ -60,7 +60,7 @@ export function decodeOutput(output, anchors, layout, { scoreThreshold = 0.25, p
       keypoints[index * keypointValues + value] = output[(keypointStart + value) * anchors + anchor];
     }
   }
-  return { count, boxes, scores, classIds, keypoints };
+  return candidates;
 }
 
 /**
@@ -88,50 +88,6 @@ export function mapToFrame(candidates, params, region) {
   return candidates;
 }
 
-/** Candidate lists (e.g. one per region) joined into one. */
-export function concatCandidates(list, keypointValues) {
-  const count = list.reduce((sum, item) => sum + item.count, 0);
-  const joined = {
-    count,
-    boxes: new Float32Array(4 * count),
-    scores: new Float32Array(count),
-    classIds: new Int32Array(count),
-    keypoints: keypointValues ? new Float32Array(count * keypointValues) : null,
-  };
-  let at = 0;
-  for (const item of list) {
-    joined.boxes.set(item.boxes, 4 * at);
-    joined.scores.set(item.scores, at);
-    joined.classIds.set(item.classIds, at);
-    if (joined.keypoints) joined.keypoints.set(item.keypoints, at * keypointValues);
-    at += item.count;
-  }
-  return joined;
-}
-
-/** The Detections of the contract: the candidates at `indices`, in that order. */
-export function selectDetections(candidates, indices, keypointCount) {
-  const count = indices.length;
-  const keypointValues = keypointCount * 3;
-  const detections = {
-    count,
-    boxes: new Float32Array(4 * count),
-    scores: new Float32Array(count),
-    classIds: new Int32Array(count),
-    keypoints: keypointValues && candidates.keypoints ? new Float32Array(count * keypointValues) : null,
-    keypointCount: keypointValues && candidates.keypoints ? keypointCount : 0,
-  };
-  indices.forEach((source, target) => {
-    detections.boxes.set(candidates.boxes.subarray(4 * source, 4 * source + 4), 4 * target);
-    detections.scores[target] = candidates.scores[source];
-    detections.classIds[target] = candidates.classIds[source];
-    if (detections.keypoints) {
-      detections.keypoints.set(candidates.keypoints.subarray(source * keypointValues, (source + 1) * keypointValues), target * keypointValues);
-    }
-  });
-  return detections;
-}
-
 /**
  * One model output per region -> Detections in frame coordinates.
  * runs: [{ output, anchors, params, region }]; options: { scoreThreshold, iouThreshold,
@@ -140,8 +96,7 @@ export function selectDetections(candidates, indices, keypointCount) {
 export function postprocess(runs, layout, { scoreThreshold = 0.25, iouThreshold = 0.7, personClassIds = [0], maxDetections = 300 } = {}) {
   const mapped = runs.map(({ output, anchors, params, region }) =>
     mapToFrame(decodeOutput(output, anchors, layout, { scoreThreshold, personClassIds }), params, region));
-  const keypointValues = layout.keypointCount * 3;
-  const candidates = mapped.length === 1 ? mapped[0] : concatCandidates(mapped, keypointValues);
+  const candidates = mapped.length === 1 ? mapped[0] : concatDetections(mapped, layout.keypointCount);
   const kept = nonMaxSuppression(candidates.boxes, candidates.scores, iouThreshold, maxDetections);
-  return selectDetections(candidates, kept, layout.keypointCount);
+  return pickDetections(candidates, kept);
 }

@@ -1,6 +1,8 @@
 // Pure state of the zone editor: tools, drafts, selection, vertex dragging and undo.
 // The view turns pointer and form events into these calls and draws `zones` and `draft`.
-import { clampPoint, distance, distanceToSegment, pointInPolygon, bandCorners, rectanglePolygon } from './geometry.js';
+import { clampPoint, distance } from '../geometry/points.js';
+import { containsPoint, rectanglePolygon } from '../geometry/polygon.js';
+import { bandCorners, distanceToSegment } from '../geometry/segments.js';
 import { makeZone, PALETTE, DEFAULT_BAND_WIDTH } from './zone_model.js';
 
 export const TOOLS = Object.freeze(['select', 'polygon', 'rectangle', 'line', 'band']);
@@ -172,8 +174,8 @@ export class ZoneEditorState {
   hitZone(point) {
     for (let i = this.zones.length - 1; i >= 0; i -= 1) {
       const zone = this.zones[i];
-      if (zone.kind === 'polygon' && pointInPolygon(point, zone.points)) return zone.localId;
-      if (zone.kind === 'band' && pointInPolygon(point, bandCorners(zone.points[0], zone.points[1], zone.width))) return zone.localId;
+      if (zone.kind === 'polygon' && containsPoint(zone.points, point[0], point[1])) return zone.localId;
+      if (zone.kind === 'band' && containsPoint(bandCorners(zone.points[0], zone.points[1], zone.width), point[0], point[1])) return zone.localId;
       if (zone.kind !== 'polygon' && distanceToSegment(point, zone.points[0], zone.points[1]) <= this.hitTolerance) return zone.localId;
     }
     return null;

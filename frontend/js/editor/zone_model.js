@@ -1,4 +1,5 @@
 // Pure: the editor's zone records and their conversion to and from the API's zone JSON.
+import { draftZoneKey, savedZoneKey } from '../api/protocol.js';
 
 export const ZONE_KINDS = Object.freeze(['polygon', 'line', 'band']);
 export const PALETTE = Object.freeze(['#0f766e', '#2563eb', '#c2410c', '#7c3aed', '#be185d', '#15803d', '#b45309', '#0e7490']);
@@ -36,7 +37,7 @@ export function makeZone({ localId, serverId = null, kind, name, points, color, 
 
 /** The key the counts of this zone are logged under ("zone-<id>" once saved). */
 export function zoneKey(zone) {
-  return zone.serverId ? `zone-${zone.serverId}` : `draft-${zone.localId}`;
+  return zone.serverId ? savedZoneKey(zone.serverId) : draftZoneKey(zone.localId);
 }
 
 export function zoneToApi(zone, { frameWidth, frameHeight, videoId = null, cameraKey = null }) {

@@ -36,3 +36,18 @@ export function containsPoint(points, x, y) {
   }
   return inside;
 }
+
+/** The mean of the polygon's points (where its label goes). */
+export function polygonCentroid(points) {
+  let sumX = 0;
+  let sumY = 0;
+  for (const [x, y] of points) { sumX += x; sumY += y; }
+  return [sumX / points.length, sumY / points.length];
+}
+
+/** The axis-aligned rectangle with opposite corners a and b, as a polygon. */
+export function rectanglePolygon(a, b) {
+  const [x1, x2] = [Math.min(a[0], b[0]), Math.max(a[0], b[0])];
+  const [y1, y2] = [Math.min(a[1], b[1]), Math.max(a[1], b[1])];
+  return [[x1, y1], [x2, y1], [x2, y2], [x1, y2]];
+}

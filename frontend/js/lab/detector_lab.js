@@ -1,30 +1,7 @@
 // The detector lab page: exposes window.lab so Playwright (parity test, benchmark) can load a
 // model and run the real detector on given RGBA pixels, as raw pixels or as an ImageBitmap.
 import { createDetector } from '../detector/index.js';
-
-function decodePixels(pixels) {
-  if (typeof pixels === 'string') {
-    const binary = atob(pixels);
-    const bytes = new Uint8ClampedArray(binary.length);
-    for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
-    return bytes;
-  }
-  if (pixels instanceof ArrayBuffer) return new Uint8ClampedArray(pixels);
-  if (ArrayBuffer.isView(pixels)) return new Uint8ClampedArray(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-  if (Array.isArray(pixels)) return Uint8ClampedArray.from(pixels);
-  throw new TypeError('pixels must be base64 text, an ArrayBuffer, a typed array or an array');
-}
-
-function plainDetections(detections) {
-  return {
-    count: detections.count,
-    boxes: Array.from(detections.boxes),
-    scores: Array.from(detections.scores),
-    classIds: Array.from(detections.classIds),
-    keypoints: detections.keypoints ? Array.from(detections.keypoints) : null,
-    keypointCount: detections.keypointCount,
-  };
-}
+import { decodePixels, plainDetections } from './plain.js';
 
 class DetectorLab {
   constructor(elements) {

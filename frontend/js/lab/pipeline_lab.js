@@ -1,59 +1,20 @@
 // The pipeline lab page: exposes window.pipelineLab so tools/evaluate.py can run the app's
-// own detector, tracker and counting engine on frames it decoded, every frame, and read back
-// detections, tracks, counts, events and per-stage timings.
+// own detector and FramePipeline (tracker, counting engine, alerts: the code the monitor
+// runs) on frames it decoded, every frame, and read back detections, tracks, counts, events
+// and per-stage timings. Frames may also come as recorded detections (no detector needed).
 import { createDetector } from '../detector/index.js';
-import { ByteTracker } from '../tracker/byte_tracker.js';
-import { CountingEngine } from '../counting/counting_engine.js';
-import { footPoints } from '../counting/foot_points.js';
+import { decodePixels } from './plain.js';
+import { PipelineLabRun, countTracks } from './pipeline_lab_run.js';
+import { DETECTOR_SCORE_THRESHOLD } from '../pipeline/frame_pipeline.js';
 
-function decodeBase64(text) {
-  const binary = atob(text);
-  const bytes = new Uint8ClampedArray(binary.length);
-  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
-  return bytes;
-}
-
-const round = (value) => Math.round(value * 100) / 100;
-
-function plainDetections(detections) {
-  return {
-    count: detections.count,
-    boxes: Array.from(detections.boxes, round),
-    scores: Array.from(detections.scores, (score) => Math.round(score * 1e4) / 1e4),
-    keypoints: detections.keypoints ? Array.from(detections.keypoints, round) : null,
-    keypointCount: detections.keypointCount || 0,
-  };
-}
-
-function plainTracks(tracked) {
-  const feet = footPoints(tracked);
-  return Array.from({ length: tracked.count }, (_, i) => ({
-    id: tracked.trackIds[i],
-    box: Array.from(tracked.boxes.subarray(i * 4, i * 4 + 4), round),
-    score: Math.round(tracked.scores[i] * 1e4) / 1e4,
-    foot: [round(feet[i * 2]), round(feet[i * 2 + 1])],
-  }));
-}
-
-/** Detections with trackIds from plain rows [{ id, box }] (ground truth, peer tracks). */
-function trackedFromRows(rows) {
-  const n = rows.length;
-  const boxes = new Float32Array(4 * n);
-  const trackIds = new Int32Array(n);
-  rows.forEach((row, i) => {
-    boxes.set(row.box, i * 4);
-    trackIds[i] = row.id;
-  });
-  return { count: n, boxes, scores: new Float32Array(n).fill(1), classIds: new Int32Array(n), keypoints: null, keypointCount: 0, trackIds };
-}
+const clock = () => performance.now();
 
 class PipelineLab {
   constructor(elements) {
     this.elements = elements;
     this.detector = null;
-    this.tracker = null;
-    this.engine = null;
-    this.frames = 0;
+    this.run = null;
+    this.regions = null;
     elements.isolated.textContent = String(self.crossOriginIsolated);
   }
 
@@ -61,72 +22,61 @@ class PipelineLab {
     this.elements.log.textContent += `${text}\n`;
   }
 
-  /** options: { detector: createDetector options, tracker: ByteTracker options, counting: CountingEngine options, regions } */
+  /** A fresh run without a detector (for recorded detections): { tracker, counting }. */
+  start({ tracker = {}, counting = {} } = {}) {
+    this.run = new PipelineLabRun({ tracker, counting, clock });
+    this.elements.frames.textContent = '0';
+  }
+
+  /**
+   * options: { detector: createDetector options (scoreThreshold defaults to the pipeline's
+   * DETECTOR_SCORE_THRESHOLD, as on the monitor), tracker: ByteTracker options, counting:
+   * CountingEngine options, regions }
+   */
   async load({ detector = {}, tracker = {}, counting = {}, regions = null } = {}) {
     this.dispose();
-    this.tracker = new ByteTracker(tracker);
-    this.engine = new CountingEngine(counting);
+    this.start({ tracker, counting });
     this.regions = regions;
-    this.detector = await createDetector({ appearance: true, ...detector, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
+    const settings = { appearance: true, scoreThreshold: DETECTOR_SCORE_THRESHOLD, ...detector };
+    this.detector = await createDetector({ ...settings, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
     this.elements.backend.textContent = this.detector.backend;
-    this.frames = 0;
-    return { backend: this.detector.backend, inputSize: this.detector.inputSize, crossOriginIsolated: self.crossOriginIsolated };
+    return { backend: this.detector.backend, inputSize: this.detector.inputSize, scoreThreshold: settings.scoreThreshold, crossOriginIsolated: self.crossOriginIsolated };
   }
 
   /** One frame: { frameIndex, timestamp, width, height, pixels (base64 RGBA) }. */
   async processFrame({ frameIndex, timestamp, width, height, pixels }) {
     if (!this.detector) throw new Error('call pipelineLab.load() first');
-    const image = new ImageData(decodeBase64(pixels), width, height);
-    const frame = { frameIndex, timestamp };
-    const started = performance.now();
+    const image = new ImageData(decodePixels(pixels), width, height);
+    const started = clock();
     const detections = await this.detector.detect(image, { regions: this.regions });
-    const detected = performance.now();
-    const tracked = this.tracker.update(detections, { ...frame, width, height });
-    const trackedAt = performance.now();
-    const result = this.engine.update(tracked, frame);
-    const counted = performance.now();
-    this.frames += 1;
-    this.elements.frames.textContent = String(this.frames);
-    return {
-      frameIndex,
-      detections: plainDetections(detections),
-      tracks: plainTracks(tracked),
-      lines: result.lines,
-      zones: result.zones,
-      events: result.events,
-      timings: {
-        detect: detected - started, track: trackedAt - detected, count: counted - trackedAt,
-        detector: this.detector.timings,
-      },
-    };
+    const detect = clock() - started;
+    return this.#shown(this.run.process(detections, { frameIndex, timestamp, width, height }, { detect, detector: this.detector.timings }));
   }
 
-  /** End of the video: every track ends, pending crossings become final. */
+  /** One frame of recorded detections: { frameIndex, timestamp, width, height, detections (plain) }. */
+  processDetections(frame) {
+    if (!this.run) throw new Error('call pipelineLab.start() or load() first');
+    return this.#shown(this.run.processRecorded(frame));
+  }
+
+  /** End of the video: every track ends, pending crossings become final, open alerts end. */
   finish() {
-    return this.engine.flush();
+    return this.run.finish();
   }
 
-  /**
-   * Count given tracks (ground truth or another tracker's output) with the same counting
-   * engine: frames = [{ frameIndex, timestamp, tracks: [{ id, box }] }].
-   */
+  /** Ground truth or another tracker's tracks counted the same way (see countTracks). */
   countTracks(frames, counting) {
-    const engine = new CountingEngine(counting);
-    const perFrame = [];
-    const events = [];
-    for (const { frameIndex, timestamp, tracks } of frames) {
-      const result = engine.update(trackedFromRows(tracks), { frameIndex, timestamp });
-      perFrame.push({ frameIndex, lines: result.lines, zones: result.zones });
-      events.push(...result.events);
-    }
-    const flushed = engine.flush();
-    events.push(...flushed.events);
-    return { perFrame, events, final: { lines: flushed.lines, zones: flushed.zones } };
+    return countTracks(frames, counting);
   }
 
   dispose() {
     if (this.detector) this.detector.dispose();
     this.detector = null;
+  }
+
+  #shown(answer) {
+    this.elements.frames.textContent = String(this.run.frames);
+    return answer;
   }
 }
 

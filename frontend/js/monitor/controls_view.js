@@ -5,39 +5,41 @@ import { LAYERS } from '../overlay/overlay_renderer.js';
 const MODEL_SIZE_KEY = 'people-counter.model-size';
 
 export class MonitorControls {
-  constructor({ api, timeZone }) {
+  constructor({ api, timeZone, csvBucket }) {
     this.api = api;
     this.timeZone = timeZone;
+    this.csvBucket = csvBucket;
   }
 
-  bind(controller) {
-    byId('start-button').addEventListener('click', () => controller.start());
-    byId('whole-button').addEventListener('click', () => controller.start({ wholeVideo: true }));
-    byId('pause-button').addEventListener('click', () => controller.togglePause());
-    byId('stop-button').addEventListener('click', () => controller.stop());
-    byId('save-zones').addEventListener('click', () => this.saveZones(controller));
-    byId('calibrate-floor').addEventListener('click', () => controller.beginFloorCalibration());
-    byId('floor-remove').addEventListener('click', () => controller.applyFloorCalibrationRemoved());
-    document.querySelectorAll('[data-layer]').forEach((input) => input.addEventListener('change', () => controller.setLayers(this.readLayers())));
-    byId('heatmap-decay').addEventListener('change', () => controller.pipeline && controller.pipeline.setDecay(this.heatmapDecay()));
-    byId('heatmap-clear').addEventListener('click', () => controller.pipeline && controller.pipeline.imageHeatmap.reset());
+  /**
+   * The user's intents: { onStart, onStartWholeVideo, onTogglePause, onStop, onSaveZones,
+   * onCalibrateFloor, onRemoveFloor, onLayersChange(layers), onHeatmapDecay(perSecond),
+   * onClearHeatmap, onModelSize(size|null) }.
+   */
+  bind(intents) {
+    byId('start-button').addEventListener('click', () => intents.onStart());
+    byId('whole-button').addEventListener('click', () => intents.onStartWholeVideo());
+    byId('pause-button').addEventListener('click', () => intents.onTogglePause());
+    byId('stop-button').addEventListener('click', () => intents.onStop());
+    byId('save-zones').addEventListener('click', () => intents.onSaveZones());
+    byId('calibrate-floor').addEventListener('click', () => intents.onCalibrateFloor());
+    byId('floor-remove').addEventListener('click', () => intents.onRemoveFloor());
+    document.querySelectorAll('[data-layer]').forEach((input) => input.addEventListener('change', () => intents.onLayersChange(this.readLayers())));
+    byId('heatmap-decay').addEventListener('change', () => intents.onHeatmapDecay(this.heatmapDecay()));
+    byId('heatmap-clear').addEventListener('click', () => intents.onClearHeatmap());
     byId('model-select').addEventListener('change', (event) => {
       const size = event.target.value ? Number(event.target.value) : null;
       if (size) localStorage.setItem(MODEL_SIZE_KEY, String(size)); else localStorage.removeItem(MODEL_SIZE_KEY);
-      controller.setModelSize(size);
+      intents.onModelSize(size);
     });
   }
 
-  /** The exported model sizes (frontend/models/index.json); the last choice is remembered. */
-  async listModels(modelsUrl) {
-    const response = await fetch(new URL('index.json', new URL(modelsUrl, location.href)));
-    if (!response.ok) throw new Error(`HTTP ${response.status} (run \`make model\`)`);
-    const index = await response.json();
+  /** The exported model sizes (the detector's reading of the models index); the last choice is remembered. */
+  showModels(index) {
     const select = byId('model-select');
-    const sizes = [...new Set((index.models || []).map((model) => model.inputSize))].sort((a, b) => a - b);
-    const defaultSize = (index.models || []).find((model) => model.name === index.default)?.inputSize;
-    select.replaceChildren(...sizes.map((size) => h('option', { value: size }, `${size} px${size === defaultSize ? ' (default)' : ''}`)));
-    select.value = String(this.preferredModelSize() || defaultSize || '');
+    const sizes = [...new Set(index.models.map((model) => model.inputSize))].sort((a, b) => a - b);
+    select.replaceChildren(...sizes.map((size) => h('option', { value: size }, `${size} px${size === index.defaultSize ? ' (default)' : ''}`)));
+    select.value = String(this.preferredModelSize() || index.defaultSize || '');
   }
 
   preferredModelSize() {
@@ -45,21 +47,9 @@ export class MonitorControls {
     return Number.isInteger(stored) && stored > 0 ? stored : null;
   }
 
-  async saveZones(controller) {
-    const button = byId('save-zones');
-    if (!controller.zoneSync.canSave) {
-      controller.status.show('Zones of a local file are not saved. Upload the video under My videos, or use a camera, to keep them.', 'warning');
-      return;
-    }
-    button.disabled = true;
-    try {
-      const count = await controller.saveZones();
-      controller.status.show(`Saved ${count} zone${count === 1 ? '' : 's'}.`, 'success');
-    } catch (error) {
-      controller.status.error(error);
-    } finally {
-      button.disabled = false;
-    }
+  /** The save button while a save is under way. */
+  setSaving(saving) {
+    byId('save-zones').disabled = saving;
   }
 
   readLayers() {
@@ -70,6 +60,7 @@ export class MonitorControls {
 
   heatmapOpacity() { return Number(byId('heatmap-opacity').value); }
   heatmapDecay() { return Number(byId('heatmap-decay').value); }
+  setHeatmapDecay(decayPerSecond) { byId('heatmap-decay').value = String(decayPerSecond); }
 
   /** empty | opening | preview | running */
   setState(state, source = null, { wholeVideo = false } = {}) {
@@ -114,7 +105,7 @@ export class MonitorControls {
   showRun(runId) {
     byId('run-card').hidden = false;
     byId('run-meta').textContent = `Session #${runId}. Counts are saved every few seconds.`;
-    byId('csv-link').href = this.api.csvUrl(runId, { bucket: '1m', tz: this.timeZone });
+    byId('csv-link').href = this.api.csvUrl(runId, { bucket: this.csvBucket, tz: this.timeZone });
     byId('dashboard-link').href = `/dashboard?run=${runId}`;
     byId('chart-links').replaceChildren('Charts: ', ...['cumulative', 'occupancy', 'hourly'].flatMap((name, index) => [
       index ? ' · ' : '', h('a', { href: this.api.chartUrl(runId, name, { tz: this.timeZone }), target: '_blank', rel: 'noopener' }, name)]));

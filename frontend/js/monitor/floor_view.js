@@ -38,7 +38,7 @@ export class FloorCalibrationView {
       const imagePoints = validateImagePoints(this.points);
       const widthMetres = Number(byId('floor-width').value);
       const depthMetres = Number(byId('floor-depth').value);
-      const calibration = { imagePoints, floorPoints: floorPointsFor(widthMetres, depthMetres), cellSize: 0.25, widthMetres, depthMetres };
+      const calibration = { imagePoints, floorPoints: floorPointsFor(widthMetres, depthMetres), widthMetres, depthMetres };
       this.end();
       this.onApply(calibration);
     } catch (error) {

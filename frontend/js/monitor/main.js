@@ -1,11 +1,11 @@
 // Composition root of the monitor page: source -> detector -> tracker -> counting ->
 // overlay / live panel / api client. Nothing else knows the whole pipeline.
-import { readPageConfig, browserTimeZone } from '../config/page_config.js';
-import { HttpClient } from '../api/http.js';
-import { ApiResources, RunSender } from '../api/resources.js';
+import { browserTimeZone } from '../config/page_config.js';
+import { RunSender } from '../api/resources.js';
+import { openPage } from '../ui/page.js';
 import { BatchQueue, MemoryBatchStore } from '../api/batch_queue.js';
 import { IndexedDbBatchStore } from '../api/idb_store.js';
-import { createDetector } from '../detector/index.js';
+import { createDetector, readModelIndex } from '../detector/index.js';
 import { ZoneEditorState } from '../editor/editor_state.js';
 import { ZoneEditorView } from '../editor/editor_view.js';
 import { StatusArea } from '../ui/status_area.js';
@@ -17,11 +17,10 @@ import { SourcePicker } from './source_picker.js';
 import { MonitorControls } from './controls_view.js';
 import { MonitorController } from './monitor_controller.js';
 import { FloorCalibrationView } from './floor_view.js';
+import { DetectorSlot } from './detector_slot.js';
 
 async function main() {
-  const config = readPageConfig();
-  const status = new StatusArea(byId('status-area'));
-  const api = new ApiResources(new HttpClient({ csrfToken: config.csrfToken }));
+  const { config, status, api } = openPage();
   const me = await api.me().catch(() => ({ id: 'anonymous' }));
   const sender = new RunSender(api);
   const store = IndexedDbBatchStore.isAvailable() ? new IndexedDbBatchStore(`user-${me.id}`) : new MemoryBatchStore();
@@ -39,25 +38,31 @@ async function main() {
     modelsUrl: config.modelsUrl, inputSize: inputSize ?? config.detectorInputSize, backends: config.detectorBackends, threads: config.detectorThreads,
     scoreThreshold: config.scoreThreshold, iouThreshold: config.iouThreshold, appearance: true, onStatus: (message) => onMessage(message.message || message.text || 'Loading the person detector…'),
   }).filter(([, value]) => value !== null)));
-  const controls = new MonitorControls({ api, timeZone: browserTimeZone() });
-  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, zoneSync: new ZoneSync(api), panel: new LivePanel({ config }), loadDetector, controls });
-  controller.calibrationView = new FloorCalibrationView({
+  const controls = new MonitorControls({ api, timeZone: browserTimeZone(), csvBucket: config.statsBucket });
+  const calibrationView = new FloorCalibrationView({
     canvas: byId('overlay-canvas'), onPoints: () => controller.redrawOverlay(),
     onApply: (calibration) => controller.applyFloorCalibration(calibration),
-    onCancel: () => { editorView.setEnabled(true); controller.redrawOverlay(); },
+    onCancel: () => controller.floorCalibrationCancelled(),
     onError: (message) => status.show(message, 'error'),
   });
-  controls.bind(controller);
-  controls.listModels(config.modelsUrl).catch((error) => status.error(`The model list could not be read: ${error.message}`));
+  const panel = new LivePanel({ config });
+  const detectors = new DetectorSlot({
+    load: loadDetector, preferredSize: () => controls.preferredModelSize(), onMessage: (text) => controls.showDetector(text),
+    onError: (error) => status.error(`The person detector could not be loaded: ${error.message}`),
+  });
+  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync: new ZoneSync(api), panel, detectors, controls });
+  controls.bind(controller.intents);
+  controls.setHeatmapDecay(config.heatmapDecayPerSecond);
+  readModelIndex(config.modelsUrl).then((index) => controls.showModels(index), (error) => status.error(`The model list could not be read: ${error.message}`));
   controls.setState('empty');
   editorView.setEnabled(false);
-  controller.panel.reset([]);
+  panel.reset([]);
   // Leftovers from earlier visits, and retries while the server is away: one timer for the page.
   setInterval(() => { if (queue.state.queuedBatches || !queue.state.online) queue.flush(); }, config.retryIntervalSeconds * 1000);
   await queue.flush();
   const picker = new SourcePicker({ api, onOpen: (choice) => controller.open(choice), onError: (error) => status.error(error) });
   await picker.start();
-  window.addEventListener('beforeunload', (event) => { if (controller.loop) { event.preventDefault(); event.returnValue = ''; } });
+  window.addEventListener('beforeunload', (event) => { if (controller.counting) { event.preventDefault(); event.returnValue = ''; } });
   document.body.dataset.monitorReady = 'yes';
 }
 

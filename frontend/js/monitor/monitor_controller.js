@@ -1,24 +1,25 @@
 // The monitor's states: no source -> preview (draw zones) -> counting (live or whole video,
-// pausable) -> stopped (summary). One FrameLoop drives frames through detector -> pipeline ->
-// overlay, panel and session.
+// pausable) -> stopped (summary). A CountingRunner owns one run (frame loop, detector,
+// FramePipeline, session); the controller shows its frames on the stage and the panel.
 import { openWebcam, openFile, openUploadedVideo } from '../video/sources.js';
-import { FrameLoop } from '../video/frame_loop.js';
-import { CountingPipeline } from './pipeline.js';
+import { FramePipeline } from '../pipeline/frame_pipeline.js';
+import { countingOptionsFor, reportKeysFor } from '../pipeline/zone_counting.js';
 import { CountingSession } from './session.js';
+import { CountingRunner } from './counting_runner.js';
+import { FrameLoop } from '../video/frame_loop.js';
 import { FpsMeter } from './fps_meter.js';
 import { FloorCalibrationView } from './floor_view.js';
 import { renderSummary } from './summary_view.js';
 import { byId } from '../ui/dom.js';
 
 export class MonitorController {
-  constructor({ config, api, queue, sender, status, stage, editor, editorView, zoneSync, panel, loadDetector, controls }) {
-    Object.assign(this, { config, api, queue, sender, status, stage, editor, editorView, zoneSync, panel, loadDetector, controls });
+  constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls }) {
+    Object.assign(this, { config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls });
     this.source = null;
-    this.detector = null;
     this.pipeline = null;
     this.session = null;
-    this.loop = null;
-    this.previewHandle = null;
+    this.runner = null;
+    this.preview = null;
     this.floorCalibration = null;
     this.fps = new FpsMeter();
     this.layers = controls.readLayers();
@@ -61,7 +62,7 @@ export class MonitorController {
     const saved = this.editor.zones.length;
     this.status.show(`${this.source.label}: ${video.videoWidth}×${video.videoHeight}. ${saved ? `${saved} saved zone${saved === 1 ? '' : 's'} loaded.` : 'Draw a line or a zone, then start counting.'}`, 'success');
     this.startPreview();
-    this.ensureDetector();
+    this.detectors.get().catch(() => {});
   }
 
   get sourceKey() {
@@ -69,70 +70,36 @@ export class MonitorController {
     return this.source.kind === 'webcam' ? `camera:${this.source.cameraKey}` : this.source.kind === 'video' ? `video:${this.source.videoId}` : null;
   }
 
-  async ensureDetector() {
-    if (this.detector) return this.detector;
-    if (!this.detectorLoading) {
-      this.controls.showDetector('Loading the person detector…');
-      this.loadInFlight = true;
-      const loading = this.loadDetector((message) => this.controls.showDetector(message), this.controls.preferredModelSize()).finally(() => {
-        this.loadInFlight = false;
-      }).then((detector) => {
-        if (this.detectorLoading !== loading) { detector.dispose(); return this.ensureDetector(); } // another size was picked meanwhile
-        this.detector = detector;
-        this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px`);
-        return detector;
-      }, (error) => {
-        if (this.detectorLoading !== loading) return this.ensureDetector();
-        this.detectorLoading = null;
-        this.controls.showDetector('Detector failed to load');
-        this.status.error(`The person detector could not be loaded: ${error.message}`);
-        throw error;
-      });
-      this.detectorLoading = loading;
-    }
-    return this.detectorLoading;
-  }
-
   /** Another model size: the next detector is loaded now (not while counting). */
   setModelSize() {
-    if (this.loop) return;
-    if (this.detector) this.detector.dispose();
-    this.detector = null;
-    this.detectorLoading = null;
-    // One model loads at a time: a load under way disposes of its detector and starts the
-    // new one when it ends.
-    if (this.loadInFlight) this.controls.showDetector('Switching the model…');
-    else if (this.source) this.ensureDetector().catch(() => {});
-    else this.controls.showDetector('Detector not loaded');
+    if (this.runner) return;
+    this.detectors.switchModel({ loadNow: Boolean(this.source) });
   }
 
   // ----- preview: show frames, no counting -----
   startPreview() {
-    const video = this.source.video;
-    const draw = () => {
-      if (!this.source || this.loop) return;
-      this.stage.drawFrame(video);
-      this.redrawOverlay();
-      this.previewHandle = this.source.live ? requestAnimationFrame(draw) : null;
-    };
-    if (this.source.live) {
-      draw();
-    } else {
-      video.addEventListener('seeked', draw, { once: true });
-      video.currentTime = 0;
-    }
+    this.stopPreview();
+    this.preview = new FrameLoop({
+      source: this.source,
+      processFrame: async () => {
+        this.stage.drawFrame(this.source.video);
+        this.redrawOverlay();
+      },
+      onError: (error) => this.status.error(error),
+    });
+    this.preview.startPreview();
   }
 
   stopPreview() {
-    if (this.previewHandle) cancelAnimationFrame(this.previewHandle);
-    this.previewHandle = null;
+    this.preview?.stop();
+    this.preview = null;
   }
 
   /** The editor changed something: redraw, and list the zones in the panel when not counting. */
   zonesChanged() {
     this.redrawOverlay();
     this.controls.showUnsaved(this.editor.dirty && this.zoneSync.canSave);
-    if (!this.loop) this.panel.showZones(this.editor.zones);
+    if (!this.runner) this.panel.showZones(this.editor.zones);
   }
 
   redrawOverlay(live = null) {
@@ -143,12 +110,12 @@ export class MonitorController {
 
   // ----- counting -----
   async start({ wholeVideo = false } = {}) {
-    if (!this.source || this.loop || this.starting) return;
+    if (!this.source || this.runner || this.starting) return;
     this.starting = true;
     try {
       await this.startCounting(wholeVideo);
     } catch (error) {
-      this.loop = null;
+      this.runner = null;
       this.session?.dispose();
       this.editorView.setEnabled(true);
       this.controls.setState('preview', this.source);
@@ -162,7 +129,7 @@ export class MonitorController {
   async startCounting(wholeVideo) {
     let detector;
     try {
-      detector = await this.ensureDetector();
+      detector = await this.detectors.get();
     } catch (error) {
       return;
     }
@@ -170,9 +137,10 @@ export class MonitorController {
     this.stopPreview();
     this.editorView.setEnabled(false, 'Counting with these zones. Stop to change them.');
     const { width, height } = this.stage;
-    this.pipeline = new CountingPipeline({
-      zones: this.editor.zones, frameWidth: width, frameHeight: height, trailLength: this.config.trailLength,
-      heatmapCellSize: this.config.heatmapCellSize, heatmapDecayPerSecond: this.controls.heatmapDecay(), floorCalibration: this.floorCalibration,
+    this.pipeline = new FramePipeline({
+      counting: countingOptionsFor(this.editor.zones), trailLength: this.config.trailLength,
+      heatmap: { width, height, cellSize: this.config.heatmapCellSize }, heatmapDecayPerSecond: this.controls.heatmapDecay(),
+      floorHeatmap: this.floorHeatmapOptions(),
     });
     this.panel.reset(this.editor.zones);
     if (!this.source.live && !wholeVideo && this.source.video.ended) this.source.video.currentTime = 0;
@@ -180,25 +148,24 @@ export class MonitorController {
     const epochAtZeroMs = Date.now() - startMedia * 1000;
     this.session = new CountingSession({
       queue: this.queue, sender: this.sender, config: this.config, epochAtZeroMs,
-      lineKeys: this.pipeline.lineKeys, zoneKeys: this.pipeline.zoneKeys,
+      ...reportKeysFor(this.editor.zones),
       run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.kind === 'webcam' ? `Camera ${this.source.cameraKey}` : this.source.label },
       onRunCreated: (runId) => this.controls.showRun(runId),
     });
     this.fps.reset();
     this.wholeVideo = wholeVideo;
-    this.finished = new Promise((resolve) => { this.resolveFinished = resolve; });
-    this.loop = new FrameLoop({
-      source: this.source,
-      processFrame: (frame) => this.processFrame(detector, frame),
+    this.runner = new CountingRunner({
+      pipeline: this.pipeline, detector, session: this.session,
+      grab: () => this.stage.grab(this.source.video), frameSize: { width, height },
+      onFrame: (output) => this.showFrame(detector, output),
       onProgress: (fraction) => this.controls.showProgress(fraction, wholeVideo),
-      onEnd: (summary) => this.finish(summary),
-      onError: (error) => { this.status.error(error); this.finish({ completed: false, frames: this.loop ? this.loop.frameIndex : 0, seconds: 0 }); },
+      onEnd: (finalResult, summary) => this.showEnd(finalResult, summary),
+      onError: (error) => this.status.error(error),
     });
     this.controls.setState('running', this.source, { wholeVideo });
     this.status.show(wholeVideo ? 'Processing every frame…' : 'Counting.', 'info', { sticky: true });
     await this.session.start();
-    if (wholeVideo) this.loop.startWholeVideo(this.source.fps || this.config.defaultFps);
-    else this.loop.startLive();
+    this.runner.start(this.source, { wholeVideo, fps: this.source.fps || this.config.defaultFps });
   }
 
   async saveZonesBeforeRun() {
@@ -210,6 +177,40 @@ export class MonitorController {
     }
   }
 
+  /** The user's intents, as the controls raise them. */
+  get intents() {
+    return {
+      onStart: () => this.start(),
+      onStartWholeVideo: () => this.start({ wholeVideo: true }),
+      onTogglePause: () => this.togglePause(),
+      onStop: () => this.stop(),
+      onSaveZones: () => this.saveZonesAsked(),
+      onCalibrateFloor: () => this.beginFloorCalibration(),
+      onRemoveFloor: () => this.applyFloorCalibrationRemoved(),
+      onLayersChange: (layers) => this.setLayers(layers),
+      onHeatmapDecay: (perSecond) => this.pipeline?.setHeatmapDecay(perSecond),
+      onClearHeatmap: () => this.pipeline?.clearHeatmaps(),
+      onModelSize: () => this.setModelSize(),
+    };
+  }
+
+  /** The save button: zones of a camera or an uploaded video are kept on the server. */
+  async saveZonesAsked() {
+    if (!this.zoneSync.canSave) {
+      this.status.show('Zones of a local file are not saved. Upload the video under My videos, or use a camera, to keep them.', 'warning');
+      return;
+    }
+    this.controls.setSaving(true);
+    try {
+      const count = await this.saveZones();
+      this.status.show(`Saved ${count} zone${count === 1 ? '' : 's'}.`, 'success');
+    } catch (error) {
+      this.status.error(error);
+    } finally {
+      this.controls.setSaving(false);
+    }
+  }
+
   async saveZones() {
     const ids = await this.zoneSync.save(this.editor.zones, { frameWidth: this.stage.width, frameHeight: this.stage.height });
     this.editor.markSaved(ids);
@@ -218,51 +219,41 @@ export class MonitorController {
     return ids.size;
   }
 
-  async processFrame(detector, frame) {
-    const picture = this.stage.grab(this.source.video);
-    const detections = await detector.detect(picture);
-    const output = this.pipeline.process(detections, { ...frame, width: this.stage.width, height: this.stage.height });
+  /** One counted frame on the stage and the panel (its picture was grabbed for the detector). */
+  showFrame(detector, output) {
     this.stage.presentGrab();
     if (this.layers.heatmap) this.stage.drawHeatmap(this.pipeline.imageHeatmap.snapshot(), this.controls.heatmapOpacity());
     this.redrawOverlay(output);
-    this.session.observe(output.result, { timestamp: frame.timestamp, personCount: output.personCount });
-    const timeLabel = new Date(this.session.reporter.epochAtZeroMs + frame.timestamp * 1000).toLocaleTimeString();
-    this.panel.update(output, { timestamp: frame.timestamp, peaks: this.pipeline.peaks, timeLabel });
+    const timeLabel = new Date(this.session.reporter.epochAtZeroMs + output.timestamp * 1000).toLocaleTimeString();
+    this.panel.update(output, { timestamp: output.timestamp, peaks: this.pipeline.peaks, timeLabel });
     this.fps.tick(performance.now());
-    if (frame.frameIndex % 5 === 0) {
+    if (output.frameIndex % 5 === 0) {
       this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px · ${this.fps.fps.toFixed(1)} frames/s`);
       if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
     }
   }
 
   togglePause() {
-    if (!this.loop) return;
-    if (this.loop.paused) { this.loop.resume(); this.controls.setPaused(false); this.status.show('Counting.', 'info', { sticky: true }); }
-    else { this.loop.pause(); this.controls.setPaused(true); this.status.show('Paused.', 'warning'); }
+    if (!this.runner) return;
+    if (this.runner.paused) { this.runner.resume(); this.controls.setPaused(false); this.status.show('Counting.', 'info', { sticky: true }); }
+    else { this.runner.pause(); this.controls.setPaused(true); this.status.show('Paused.', 'warning'); }
   }
 
-  /** Stop counting; resolves when the session has ended (final counts sent or queued). */
+  /** Is a run under way (counting, paused or ending)? */
+  get counting() {
+    return this.runner !== null;
+  }
+
+  /** Stop counting; resolves when the run has ended (final counts sent or queued). */
   async stop() {
-    if (!this.loop) return;
-    this.loop.stop();
-    await this.finished;
+    if (this.runner) await this.runner.stop();
   }
 
-  /** The loop ended (stopped, or the video is done): final counts, summary, back to preview. */
-  async finish(summary) {
-    try {
-      await this.endSession(summary);
-    } finally {
-      this.resolveFinished();
-    }
-  }
-
-  async endSession({ completed, frames, seconds }) {
-    const finalResult = this.pipeline.finish();
-    this.panel.finish(finalResult, this.pipeline.peaks);
-    this.loop = null;
+  /** The run ended (stopped, or the video is done): final counts, summary, back to preview. */
+  showEnd(finalResult, { completed, frames, seconds }) {
     const session = this.session;
-    await session.stop(finalResult);
+    this.runner = null;
+    this.panel.finish(finalResult, this.pipeline.peaks);
     renderSummary({ zones: this.editor.zones, finalResult, peaks: this.pipeline.peaks, frames, seconds, completed, wholeVideo: this.wholeVideo, samples: session.reporter.totalSamples, runId: session.runId });
     this.controls.setState('preview', this.source);
     this.editorView.setEnabled(true);
@@ -272,9 +263,14 @@ export class MonitorController {
 
   // ----- floor calibration -----
   beginFloorCalibration() {
-    if (!this.source || this.loop) { this.status.show('Open a source and stop counting to calibrate the floor.', 'warning'); return; }
+    if (!this.source || this.runner) { this.status.show('Open a source and stop counting to calibrate the floor.', 'warning'); return; }
     this.editorView.setEnabled(false, 'Click the four floor corners, then give the size above the picture.');
     this.calibrationView.begin();
+    this.redrawOverlay();
+  }
+
+  floorCalibrationCancelled() {
+    this.editorView.setEnabled(true);
     this.redrawOverlay();
   }
 
@@ -288,6 +284,13 @@ export class MonitorController {
     this.status.show(`Floor plan set: ${calibration.widthMetres} m × ${calibration.depthMetres} m. The floor heatmap fills while counting.`, 'success');
   }
 
+  /** The pipeline's floor heatmap for the calibration (none without one). */
+  floorHeatmapOptions() {
+    if (!this.floorCalibration) return null;
+    const { imagePoints, floorPoints } = this.floorCalibration;
+    return { imagePoints, floorPoints, cellSize: this.config.floorCellSize };
+  }
+
   applyFloorCalibrationRemoved() {
     this.floorCalibration = null;
     FloorCalibrationView.remember(this.sourceKey, null);
@@ -297,6 +300,6 @@ export class MonitorController {
 
   setLayers(layers) {
     this.layers = layers;
-    if (!this.loop) this.redrawOverlay();
+    if (!this.runner) this.redrawOverlay();
   }
 }

@@ -1,6 +1,6 @@
 // The picture: the frame canvas (video pixels + image heatmap) under the overlay canvas
 // (zones, tracks, editor handles). Canvas pixels are source-frame pixels; CSS scales them.
-import { drawOverlay, drawLabel } from '../overlay/overlay_renderer.js';
+import { drawCalibration, drawOverlay } from '../overlay/overlay_renderer.js';
 import { paintImageHeatmap, paintFloorHeatmap } from '../heatmap_view/heatmap_painter.js';
 
 export class Stage {
@@ -71,24 +71,7 @@ export class Stage {
   }
 
   drawCalibration(points) {
-    const context = this.overlayContext;
-    const scale = this.scale;
-    context.save();
-    context.strokeStyle = '#f59e0b';
-    context.fillStyle = 'rgba(245, 158, 11, .18)';
-    context.lineWidth = 2 * scale;
-    context.beginPath();
-    points.forEach(([x, y], index) => (index ? context.lineTo(x, y) : context.moveTo(x, y)));
-    if (points.length === 4) { context.closePath(); context.fill(); }
-    context.stroke();
-    points.forEach(([x, y], index) => {
-      context.fillStyle = '#f59e0b';
-      context.beginPath();
-      context.arc(x, y, 6 * scale, 0, Math.PI * 2);
-      context.fill();
-      drawLabel(context, `${index + 1} ${['near-left', 'near-right', 'far-right', 'far-left'][index]}`, x + 8 * scale, y - 8 * scale, { background: 'rgba(146, 64, 14, .92)', scale });
-    });
-    context.restore();
+    drawCalibration(this.overlayContext, points, this.scale);
   }
 
   paintFloor(canvas, snapshot, size) {

@@ -1,9 +1,11 @@
 // Draws one frame's overlay on a 2D canvas context: zones tinted by load, lines and bands
 // with their in/out arrows and counts, and the tracked people (boxes, ids, trails, feet).
 // Each layer can be switched off. Drawing only; the numbers come from the counting engine.
-import { bandCorners, inwardNormal, midpoint, polygonCentroid } from '../editor/geometry.js';
+import { midpoint } from '../geometry/points.js';
+import { polygonCentroid } from '../geometry/polygon.js';
+import { bandCorners, inwardNormal } from '../geometry/segments.js';
 import { zoneKey } from '../editor/zone_model.js';
-import { trackColor } from './trails.js';
+import { trackColor } from './track_colors.js';
 
 export const LAYERS = Object.freeze(['zones', 'lines', 'boxes', 'ids', 'trails', 'feet', 'heatmap']);
 
@@ -25,6 +27,26 @@ export function drawLabel(context, text, x, y, { background = 'rgba(15, 23, 42, 
   context.fill();
   context.fillStyle = color;
   context.fillText(text, x + 5 * scale, y - 5 * scale);
+}
+
+/** A path through the points (closed when asked): fill or stroke it afterwards. */
+export function tracePath(context, points, { close = false } = {}) {
+  context.beginPath();
+  points.forEach(([x, y], index) => (index ? context.lineTo(x, y) : context.moveTo(x, y)));
+  if (close) context.closePath();
+}
+
+/** A filled dot (and its outline when `outline` is a colour). */
+function dot(context, x, y, radius, { fill, outline = null, lineWidth = 1 }) {
+  context.fillStyle = fill;
+  context.beginPath();
+  context.arc(x, y, radius, 0, Math.PI * 2);
+  context.fill();
+  if (outline) {
+    context.strokeStyle = outline;
+    context.lineWidth = lineWidth;
+    context.stroke();
+  }
 }
 
 function arrow(context, from, to, color, scale) {
@@ -53,9 +75,7 @@ export function drawZone(context, zone, { counts = null, selected = false, scale
     context.fillStyle = alarm ? 'rgba(220, 38, 38, .30)' : withAlpha(zone.color, 0.10 + 0.35 * load);
     context.strokeStyle = alarm ? '#dc2626' : zone.color;
     context.lineWidth = (selected ? 3 : 2) * scale;
-    context.beginPath();
-    zone.points.forEach(([x, y], index) => (index ? context.lineTo(x, y) : context.moveTo(x, y)));
-    context.closePath();
+    tracePath(context, zone.points, { close: true });
     context.fill();
     context.stroke();
     const [cx, cy] = polygonCentroid(zone.points);
@@ -70,9 +90,7 @@ export function drawZone(context, zone, { counts = null, selected = false, scale
     context.strokeStyle = withAlpha(zone.color, 0.8);
     context.setLineDash([6 * scale, 4 * scale]);
     context.lineWidth = 1.5 * scale;
-    context.beginPath();
-    corners.forEach(([x, y], index) => (index ? context.lineTo(x, y) : context.moveTo(x, y)));
-    context.closePath();
+    tracePath(context, corners, { close: true });
     context.fill();
     context.stroke();
     context.setLineDash([]);
@@ -92,15 +110,7 @@ export function drawZone(context, zone, { counts = null, selected = false, scale
 }
 
 export function drawHandles(context, zone, scale = 1) {
-  for (const [x, y] of zone.points) {
-    context.fillStyle = '#fff';
-    context.strokeStyle = zone.color;
-    context.lineWidth = 2 * scale;
-    context.beginPath();
-    context.arc(x, y, 6 * scale, 0, Math.PI * 2);
-    context.fill();
-    context.stroke();
-  }
+  for (const [x, y] of zone.points) dot(context, x, y, 6 * scale, { fill: '#fff', outline: zone.color, lineWidth: 2 * scale });
 }
 
 export function drawDraft(context, draft, scale = 1) {
@@ -112,17 +122,29 @@ export function drawDraft(context, draft, scale = 1) {
   context.fillStyle = 'rgba(15, 118, 110, .12)';
   context.lineWidth = 2 * scale;
   context.setLineDash([6 * scale, 4 * scale]);
-  context.beginPath();
-  points.forEach(([x, y], index) => (index ? context.lineTo(x, y) : context.moveTo(x, y)));
+  tracePath(context, points);
   if (draft.kind === 'polygon' || draft.kind === 'rectangle') context.fill();
   context.stroke();
   context.setLineDash([]);
-  for (const [x, y] of draft.points) {
-    context.fillStyle = '#0f766e';
-    context.beginPath();
-    context.arc(x, y, 4 * scale, 0, Math.PI * 2);
-    context.fill();
-  }
+  for (const [x, y] of draft.points) dot(context, x, y, 4 * scale, { fill: '#0f766e' });
+}
+
+const FLOOR_CORNERS = Object.freeze(['near-left', 'near-right', 'far-right', 'far-left']);
+
+/** The floor calibration being clicked: the corners so far, numbered, and the quad once closed. */
+export function drawCalibration(context, points, scale = 1) {
+  context.save();
+  context.strokeStyle = '#f59e0b';
+  context.fillStyle = 'rgba(245, 158, 11, .18)';
+  context.lineWidth = 2 * scale;
+  tracePath(context, points, { close: points.length === 4 });
+  if (points.length === 4) context.fill();
+  context.stroke();
+  points.forEach(([x, y], index) => {
+    dot(context, x, y, 6 * scale, { fill: '#f59e0b' });
+    drawLabel(context, `${index + 1} ${FLOOR_CORNERS[index]}`, x + 8 * scale, y - 8 * scale, { background: 'rgba(146, 64, 14, .92)', scale });
+  });
+  context.restore();
 }
 
 /** The tracked people: boxes, id labels, trails and foot points, as the layers allow. */
@@ -137,8 +159,7 @@ export function drawTracks(context, tracked, feet, trails, layers, scale = 1) {
       context.strokeStyle = color;
       context.lineWidth = 2 * scale;
       context.globalAlpha = 0.8;
-      context.beginPath();
-      points.forEach(([x, y], index) => (index ? context.lineTo(x, y) : context.moveTo(x, y)));
+      tracePath(context, points);
       context.stroke();
       context.globalAlpha = 1;
     }
@@ -148,15 +169,7 @@ export function drawTracks(context, tracked, feet, trails, layers, scale = 1) {
       context.strokeRect(x1, y1, x2 - x1, y2 - y1);
     }
     if (layers.ids) drawLabel(context, `#${id}`, x1, y1, { background: color, scale });
-    if (layers.feet && feet) {
-      context.fillStyle = color;
-      context.strokeStyle = '#fff';
-      context.lineWidth = 1.5 * scale;
-      context.beginPath();
-      context.arc(feet[2 * i], feet[2 * i + 1], 4 * scale, 0, Math.PI * 2);
-      context.fill();
-      context.stroke();
-    }
+    if (layers.feet && feet) dot(context, feet[2 * i], feet[2 * i + 1], 4 * scale, { fill: color, outline: '#fff', lineWidth: 1.5 * scale });
   }
 }
 

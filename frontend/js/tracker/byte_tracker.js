@@ -9,7 +9,8 @@ import { linearAssignment } from './assignment.js';
 import { addAppearance, fuseScore, iouDistance, similarityMatrix } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
-import { selectDetections } from './detections.js';
+import { trackableRows } from './detections.js';
+import { createDetections } from '../core/detections.js';
 import { recoveryCostMatrix } from './recovery.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
@@ -195,7 +196,7 @@ export class ByteTracker {
     const { highThreshold, lowThreshold } = this.options;
     const high = [];
     const low = [];
-    for (const candidate of selectDetections(detections)) {
+    for (const candidate of trackableRows(detections)) {
       if (candidate.score >= highThreshold) high.push(candidate);
       else if (candidate.score > lowThreshold) low.push(candidate);
     }
@@ -277,17 +278,9 @@ function buildOutput(detections, shown, frame) {
   const n = shown.length;
   const keypointCount = detections.keypoints ? (detections.keypointCount || 17) : 0;
   const size = keypointCount * 3;
-  const output = {
-    count: n,
-    boxes: new Float32Array(4 * n),
-    scores: new Float32Array(n),
-    classIds: new Int32Array(n),
-    keypoints: keypointCount ? new Float32Array(n * size) : null,
-    keypointCount,
-    trackIds: new Int32Array(n),
-    detectionIndices: new Int32Array(n),
-    predicted: new Uint8Array(n),
-  };
+  const output = createDetections({
+    count: n, keypointCount, trackIds: new Int32Array(n), detectionIndices: new Int32Array(n), predicted: new Uint8Array(n),
+  });
   shown.forEach((track, k) => {
     output.trackIds[k] = track.trackId;
     if (track.lastFrame !== frame) {

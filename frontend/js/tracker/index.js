@@ -1,5 +1,4 @@
 export { ByteTracker, BYTE_TRACKER_DEFAULTS } from './byte_tracker.js';
 export { linearAssignment } from './assignment.js';
 export { KalmanBoxFilter } from './kalman.js';
-export { detectionsFromBoxes } from './detections.js';
 export { appearanceEmbeddings, EMBEDDING_SIZE } from './appearance.js';

@@ -11,6 +11,8 @@ export function h(tag, attributes = {}, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (name === 'class') element.className = value;
     else if (name === 'dataset') Object.assign(element.dataset, value);
+    // Through the CSSOM: a style attribute would be inline style, which the CSP refuses.
+    else if (name === 'style') element.style.cssText = value;
     else if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
     else element.setAttribute(name, value === true ? '' : value);
   }

@@ -1,6 +1,7 @@
-// The one loop that drives frames. Live: the newest frame each time the previous one is done
-// (frames are dropped when the detector is slower than the video). Whole video: every frame,
-// by seeking frame by frame, as fast as the machine allows.
+// The one loop that drives frames, previewing and counting alike. Preview: every new frame of
+// a live source, the first frame of a file. Live: the newest frame each time the previous one
+// is done (frames are dropped when the detector is slower than the video). Whole video: every
+// frame, by seeking frame by frame, as fast as the machine allows.
 
 /** The media time of the next painted frame, or null when the video ends or the loop stops. */
 function nextVideoFrame(video, signal) {
@@ -67,6 +68,27 @@ export class FrameLoop {
         await this.processFrame({ frameIndex: this.frameIndex, timestamp });
         this.frameIndex += 1;
         if (!this.source.live) this.onProgress(video.currentTime / (video.duration || 1));
+      }
+    });
+  }
+
+  /** Show the source without counting: each new frame of a live source, a file's first frame. */
+  startPreview() {
+    this.running = true;
+    this.mode = 'preview';
+    this.startedAt = this.clock();
+    const video = this.source.video;
+    this.run(async () => {
+      if (!this.source.live) {
+        await seek(video, 0);
+        if (this.running) await this.processFrame({ frameIndex: 0, timestamp: 0 });
+        return;
+      }
+      while (this.running) {
+        const mediaTime = await nextVideoFrame(video, this.stopping.signal);
+        if (!this.running || mediaTime === null) break;
+        await this.processFrame({ frameIndex: this.frameIndex, timestamp: (this.clock() - this.startedAt) / 1000 });
+        this.frameIndex += 1;
       }
     });
   }

@@ -1,15 +1,10 @@
 // My videos: upload with progress, list, play, delete.
-import { readPageConfig } from '../config/page_config.js';
-import { HttpClient } from '../api/http.js';
-import { ApiResources } from '../api/resources.js';
-import { StatusArea } from '../ui/status_area.js';
+import { openPage } from '../ui/page.js';
 import { byId, formatBytes } from '../ui/dom.js';
 import { renderVideoList } from './video_list_view.js';
 
 function main() {
-  const config = readPageConfig();
-  const api = new ApiResources(new HttpClient({ csrfToken: config.csrfToken }));
-  const status = new StatusArea(byId('status-area'));
+  const { config, status, api } = openPage();
   const list = byId('video-list');
   let uploadAbort = null;
 

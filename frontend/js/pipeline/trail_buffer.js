@@ -28,9 +28,3 @@ export class TrailBuffer {
     this.trails.clear();
   }
 }
-
-/** A stable, distinct colour per track id (golden-angle hues). */
-export function trackColor(trackId) {
-  const hue = (trackId * 137.508) % 360;
-  return `hsl(${hue.toFixed(0)} 75% 50%)`;
-}

@@ -1,4 +1,4 @@
-// Pure: fading heatmaps on top of the counting core's Heatmap / FloorHeatmap accumulators.
+// Pure: fading heatmaps on top of Heatmap / FloorHeatmap (heatmap.js).
 // Exponential decay without touching every cell each frame: a point added at time t gets
 // weight e^(rate*t) and the picture is read scaled by e^(-rate*now). When the weights grow
 // large the grid is rebased into a fresh accumulator (rare, once per ~10/rate seconds).

@@ -1,0 +1,109 @@
+// The dashboard's decisions: which session is shown (picked by hand, or following the one
+// active now), when its stats are read again (one refresh at a time; new counts from the live
+// stream schedule one), and what the views show.
+const REFRESH_DELAY_MS = 1000;
+const RELOAD_WHEN_EMPTY_MS = 15000;
+
+export class DashboardController {
+  /** @param {{ api, timeZone, status, runView, picker, live, reload: () => void }} parts */
+  constructor({ api, timeZone, status, runView, picker, live, reload }) {
+    Object.assign(this, { api, timeZone, status, runView, picker, live, reload });
+    this.runId = null;
+    this.runs = [];
+    this.refreshTimer = null;
+    this.refreshing = false;
+    this.refreshAgain = false;
+    // No session picked by hand: show whichever session is active now.
+    this.followLatest = true;
+  }
+
+  get intents() {
+    return {
+      onPickRun: (runId) => { this.followLatest = false; this.select(runId); },
+      onBucketChange: () => this.refresh(),
+      onCounts: (payload) => {
+        if (payload.run_id && payload.run_id !== this.runId && this.followLatest) this.switchTo(payload.run_id);
+        else this.scheduleRefresh();
+      },
+      onRun: (payload) => {
+        if (this.followLatest && payload.run_id && payload.run_id !== this.runId) this.switchTo(payload.run_id);
+      },
+    };
+  }
+
+  /** requestedRunId: the ?run= of the address (null: follow the latest session). */
+  async start(requestedRunId) {
+    this.runs = await this.loadRuns();
+    if (!this.runs.length) {
+      this.picker.hide();
+      this.status.show('No sessions yet. This page picks up a session as soon as one starts.');
+      setTimeout(this.reload, RELOAD_WHEN_EMPTY_MS);
+      return;
+    }
+    if (requestedRunId !== null && this.runs.some((run) => run.id === requestedRunId)) {
+      this.followLatest = false;
+      await this.select(requestedRunId);
+    } else {
+      await this.select(this.runs[0].id);
+      this.live.follow(this.api.liveUrl());
+    }
+    this.status.show(`${this.runs.length} session${this.runs.length === 1 ? '' : 's'}.${this.followLatest ? ' Following the most recently active one.' : ''}`);
+  }
+
+  async loadRuns() {
+    const page = await this.api.listRuns({ perPage: 100 });
+    this.picker.showRuns(page.items);
+    return page.items;
+  }
+
+  /** One refresh at a time; a refresh asked for meanwhile (new counts, another session
+   * picked) runs right after it, so the page never stays on an older answer. */
+  async refresh() {
+    if (this.runId === null) return;
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    const runId = this.runId;
+    try {
+      const bucket = this.picker.bucket;
+      const tz = this.timeZone;
+      const [stats, alerts] = await Promise.all([this.api.stats(runId, { bucket, tz }), this.api.alerts({ runId })]);
+      if (runId !== this.runId) return;
+      this.runView.render(stats, alerts.items, { chartUrl: (name) => `${this.api.chartUrl(runId, name, { tz })}&v=${stats.totals.samples}` });
+      this.picker.showCsvLinks({ buckets: this.api.csvUrl(runId, { bucket, tz }), events: this.api.csvUrl(runId, { bucket, tz, kind: 'events' }) });
+    } catch (error) {
+      this.status.error(error);
+    } finally {
+      this.refreshing = false;
+      if (this.refreshAgain) {
+        this.refreshAgain = false;
+        this.refresh();
+      }
+    }
+  }
+
+  scheduleRefresh() {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => { this.refreshTimer = null; this.refresh(); }, REFRESH_DELAY_MS);
+  }
+
+  /** A session picked by hand: its own live stream while it runs. */
+  async select(runId) {
+    this.runId = runId;
+    this.picker.showPicked(runId);
+    const run = this.runs.find((candidate) => candidate.id === runId);
+    await this.refresh();
+    if (this.followLatest) return;
+    if (run && !run.ended_at) this.live.follow(this.api.liveUrl(runId));
+    else this.live.close();
+  }
+
+  /** Following the latest session: another one became active (e.g. started elsewhere). */
+  async switchTo(runId) {
+    if (!this.runs.some((run) => run.id === runId)) this.runs = await this.loadRuns();
+    await this.select(runId);
+    this.status.show(`Showing session #${runId}, the one active now.`);
+  }
+}

@@ -1,0 +1,59 @@
+// What /lab/pipeline does with one run, without the page: frames (decoded by the detector or
+// recorded) through one FramePipeline, each answered as plain JSON for tools/evaluate.py.
+import { detectionsFromRows } from '../core/detections.js';
+import { FramePipeline } from '../pipeline/frame_pipeline.js';
+import { detectionsFromPlain, plainDetections, plainTracks } from './plain.js';
+
+export class PipelineLabRun {
+  /** @param {{ tracker?: object, counting?: object, clock?: () => number }} options */
+  constructor({ tracker = {}, counting = {}, clock = null } = {}) {
+    this.pipeline = new FramePipeline({ tracker, counting, clock });
+    this.frames = 0;
+  }
+
+  /**
+   * One frame of Detections; stageTimings: { detect, detector } measured by the caller.
+   * Returns { frameIndex, detections, tracks, lines, zones, events, timings }.
+   */
+  process(detections, { frameIndex, timestamp, width, height }, stageTimings = { detect: 0, detector: null }) {
+    const output = this.pipeline.process(detections, { frameIndex, timestamp, width, height });
+    this.frames += 1;
+    return {
+      frameIndex,
+      detections: plainDetections(detections, { rounded: true }),
+      tracks: plainTracks(output),
+      lines: output.result.lines,
+      zones: output.result.zones,
+      events: output.result.events,
+      timings: { detect: stageTimings.detect, ...output.timings, detector: stageTimings.detector },
+    };
+  }
+
+  /** One frame of recorded detections (plain arrays, as the lab answers them). */
+  processRecorded({ frameIndex, timestamp, width, height, detections }) {
+    return this.process(detectionsFromPlain(detections), { frameIndex, timestamp, width, height });
+  }
+
+  /** End of the video: every track ends, pending crossings become final, open alerts end. */
+  finish() {
+    return this.pipeline.flush();
+  }
+}
+
+/**
+ * Count given tracks (ground truth or another tracker's output) with the same pipeline's
+ * counting: frames = [{ frameIndex, timestamp, tracks: [{ id, box }] }].
+ */
+export function countTracks(frames, counting) {
+  const pipeline = new FramePipeline({ counting });
+  const perFrame = [];
+  const events = [];
+  for (const { frameIndex, timestamp, tracks } of frames) {
+    const { result } = pipeline.countTracked(detectionsFromRows(tracks), { frameIndex, timestamp });
+    perFrame.push({ frameIndex, lines: result.lines, zones: result.zones });
+    events.push(...result.events);
+  }
+  const flushed = pipeline.flush();
+  events.push(...flushed.events);
+  return { perFrame, events, final: { lines: flushed.lines, zones: flushed.zones } };
+}

@@ -1,0 +1,160 @@
+/**
+ * Everything that happens to one frame after detection, in one place: the tracker, the
+ * counting engine (lines, bands, zones, dwell, zone alerts), the heatmap inputs, trails and
+ * per-zone peaks. The monitor (through its CountingRunner), the pipeline lab (what
+ * tools/evaluate.py measures) and the tests all drive this class; none re-implements a step.
+ *
+ * Pure: no DOM, no timers, no fetch. The frame index and timestamp are passed in; a clock is
+ * injected only by callers that want the stage timings.
+ *
+ * Seams for later work (not built here):
+ * - a detector cadence: a frame the detector skips will enter through its own entry point
+ *   (the tracker predicts; a predicted box never counts a crossing by itself, the engine
+ *   already ignores `predicted` tracks for lines, bands and heat). `process()` itself always
+ *   takes this frame's Detections.
+ * - detector regions: planned by the caller from `lastFrame` (tracks of the previous frame)
+ *   before it runs the detector; the pipeline sees only the merged Detections.
+ */
+import { requireDetections } from '../core/detections.js';
+import { CountingEngine } from '../counting/counting_engine.js';
+import { DecayingHeatmap } from '../counting/decaying_heatmap.js';
+import { FloorHeatmap, Heatmap } from '../counting/heatmap.js';
+import { requireNumber, resolveOptions } from '../geometry/options.js';
+import { BYTE_TRACKER_DEFAULTS, ByteTracker } from '../tracker/byte_tracker.js';
+import { TrailBuffer } from './trail_buffer.js';
+
+/**
+ * @typedef {object} FrameResult
+ * @property {number} frameIndex
+ * @property {number} timestamp             seconds of stream time
+ * @property {import('../core/detections.js').Detections} tracked  the tracker's output (trackIds, predicted)
+ * @property {number} personCount           tracks reported this frame
+ * @property {Float32Array} feet            foot point (x, y) per tracked person
+ * @property {{ lines: object, zones: object, events: object[], footPoints: Float32Array, heatPoints: Float32Array }} result
+ *   the counting engine's output for this frame
+ * @property {TrailBuffer} trails
+ * @property {{ track: number, count: number }|null} timings  milliseconds (with a clock only)
+ */
+
+/**
+ * The detector's score threshold for this pipeline: the tracker's low threshold, so its second
+ * association (low-score detections keeping tracks alive) gets every detection it can use.
+ */
+export const DETECTOR_SCORE_THRESHOLD = BYTE_TRACKER_DEFAULTS.lowThreshold;
+
+export const FRAME_PIPELINE_DEFAULTS = Object.freeze({
+  /** ByteTracker options */
+  tracker: {},
+  /** CountingEngine options: { lines, bands, zones, keypointConfidence, staleFrames } */
+  counting: {},
+  /** image heatmap { width, height, cellSize } or null (no image heatmap) */
+  heatmap: null,
+  /** floor heatmap { imagePoints, floorPoints, cellSize } or null (no floor calibration) */
+  floorHeatmap: null,
+  /** heatmap fading: share lost per second, continuously (0: never fades) */
+  heatmapDecayPerSecond: 0,
+  /** foot points kept per track for the trails */
+  trailLength: 30,
+  /** () => milliseconds, to time the tracker and counting stages; null: no timings */
+  clock: null,
+});
+
+export class FramePipeline {
+  constructor(options = {}) {
+    const resolved = resolveOptions('FramePipeline', FRAME_PIPELINE_DEFAULTS, options);
+    if (resolved.clock !== null && typeof resolved.clock !== 'function') throw new TypeError('FramePipeline: clock must be a function or null');
+    this.options = resolved;
+    this.decayPerSecond = requireNumber('FramePipeline', 'heatmapDecayPerSecond', resolved.heatmapDecayPerSecond, { min: 0 });
+    requireNumber('FramePipeline', 'trailLength', resolved.trailLength, { min: 1, integer: true });
+    this.tracker = new ByteTracker(resolved.tracker);
+    this.engine = new CountingEngine(resolved.counting);
+    this.imageHeatmap = resolved.heatmap ? this.#fading(() => new Heatmap(resolved.heatmap)) : null;
+    this.floorHeatmap = null;
+    this.setFloorCalibration(resolved.floorHeatmap);
+    this.trails = new TrailBuffer({ length: resolved.trailLength });
+    this.peaks = new Map();
+    this.lastFrame = null;
+  }
+
+  /**
+   * One frame: this frame's Detections in, everything the callers need out.
+   * @param {import('../core/detections.js').Detections} detections
+   * @param {{ frameIndex: number, timestamp: number, width?: number, height?: number }} frame
+   * @returns {FrameResult}
+   */
+  process(detections, { frameIndex, timestamp, width = Infinity, height = Infinity }) {
+    requireDetections(detections, 'FramePipeline.process');
+    const started = this.#now();
+    const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height });
+    return this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
+  }
+
+  /**
+   * One frame of tracks made elsewhere (ground truth, another tracker's output): the same
+   * counting, heat, trails and peaks, without this pipeline's tracker.
+   */
+  countTracked(tracked, { frameIndex, timestamp }) {
+    requireDetections(tracked, 'FramePipeline.countTracked');
+    const started = this.#now();
+    return this.#count(tracked, { frameIndex, timestamp }, started, started);
+  }
+
+  /**
+   * End of the run: every track ends, pending crossings become final, an alert still on ends
+   * with its peak. Returns the final { lines, zones, events, frameIndex, timestamp }.
+   */
+  flush() {
+    return this.engine.flush();
+  }
+
+  /** calibration: { imagePoints, floorPoints, cellSize } (other keys are ignored) or null. */
+  setFloorCalibration(calibration) {
+    if (!calibration) {
+      this.floorHeatmap = null;
+      return;
+    }
+    const { imagePoints, floorPoints, cellSize } = calibration;
+    this.floorHeatmap = this.#fading(() => new FloorHeatmap({ imagePoints, floorPoints, cellSize }));
+  }
+
+  setHeatmapDecay(decayPerSecond) {
+    this.decayPerSecond = requireNumber('FramePipeline', 'heatmapDecayPerSecond', decayPerSecond, { min: 0 });
+    this.imageHeatmap?.setDecay(this.decayPerSecond);
+    this.floorHeatmap?.setDecay(this.decayPerSecond);
+  }
+
+  clearHeatmaps() {
+    this.imageHeatmap?.reset();
+    this.floorHeatmap?.reset();
+  }
+
+  #count(tracked, frame, started, trackedAt) {
+    const result = this.engine.update(tracked, frame);
+    this.imageHeatmap?.addPoints(result.heatPoints, frame.timestamp);
+    this.floorHeatmap?.addPoints(result.heatPoints, frame.timestamp);
+    this.trails.update(tracked.trackIds || new Int32Array(0), result.footPoints, frame.frameIndex);
+    for (const [key, counts] of Object.entries(result.zones)) {
+      this.peaks.set(key, Math.max(this.peaks.get(key) || 0, counts.occupancy));
+    }
+    const counted = this.#now();
+    this.lastFrame = {
+      frameIndex: frame.frameIndex,
+      timestamp: frame.timestamp,
+      tracked,
+      personCount: tracked.count,
+      feet: result.footPoints,
+      result,
+      trails: this.trails,
+      timings: this.options.clock ? { track: trackedAt - started, count: counted - trackedAt } : null,
+    };
+    return this.lastFrame;
+  }
+
+  #fading(create) {
+    return new DecayingHeatmap({ create, decayPerSecond: this.decayPerSecond });
+  }
+
+  #now() {
+    return this.options.clock ? this.options.clock() : 0;
+  }
+}
