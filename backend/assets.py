@@ -11,11 +11,20 @@ bp = Blueprint("assets", __name__)
 
 # Only these folders of frontend/ are public (templates are not).
 STATIC_DIRS = ("css", "js", "img", "models")
-# npm packages the pages may load: package -> folder inside it.
+# npm files the pages may load: URL prefix under /vendor/ -> folder inside node_modules
+# (longest prefix first).
 VENDOR_PACKAGES = {
-    "onnxruntime-web": "dist",
-    "chart.js": "dist",
-    "@kurkle/color": "dist",
+    "onnxruntime-web": "onnxruntime-web/dist",
+    "chart.js": "chart.js/dist",
+    "@kurkle/color": "@kurkle/color/dist",
+    "@litertjs/core/wasm": "@litertjs/core/wasm",
+    "@litertjs/core": "@litertjs/core/dist",
+    "@litertjs/wasm-utils": "@litertjs/wasm-utils/dist",
+}
+# Bare imports inside vendor ES modules, rewritten to their /vendor/ URL: a module worker has
+# no import map, so `import ... from "@litertjs/wasm-utils"` would not resolve.
+VENDOR_BARE_IMPORTS = {
+    "@litertjs/core/index.js": {"@litertjs/wasm-utils": "/vendor/@litertjs/wasm-utils/index.js"},
 }
 
 mimetypes.add_type("application/wasm", ".wasm")
@@ -36,12 +45,25 @@ def static_file(filename: str):
 
 @bp.route("/vendor/<path:filename>")
 def vendor_file(filename: str):
-    for package, folder in VENDOR_PACKAGES.items():
-        if filename.startswith(package + "/"):
-            inner = filename[len(package) + 1:]
-            root = Path(current_app.config["NODE_MODULES_DIR"]) / package / folder
+    for prefix in sorted(VENDOR_PACKAGES, key=len, reverse=True):
+        if filename.startswith(prefix + "/"):
+            inner = filename[len(prefix) + 1:]
+            root = Path(current_app.config["NODE_MODULES_DIR"]) / VENDOR_PACKAGES[prefix]
+            if filename in VENDOR_BARE_IMPORTS:
+                return _with_imports_rewritten(root, inner, VENDOR_BARE_IMPORTS[filename])
             return send_from_directory(root, inner, max_age=86400)
     abort(404)
+
+
+def _with_imports_rewritten(root: Path, inner: str, imports: dict[str, str]):
+    response = send_from_directory(root, inner, max_age=86400)
+    response.direct_passthrough = False
+    text = response.get_data(as_text=True)
+    for bare, url in imports.items():
+        for quote in ('"', "'"):
+            text = text.replace(f"from {quote}{bare}{quote}", f"from {quote}{url}{quote}")
+    response.set_data(text)
+    return response
 
 
 def init_app(app: Flask) -> None:

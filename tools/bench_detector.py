@@ -1,12 +1,14 @@
-"""Detector benchmark: the browser (onnxruntime-web in Debian's Chromium, the app's own
-frontend/js/detector through /lab/detector) against native onnxruntime-Python on the same
-frames, in one run, plus detection precision/recall against the MOT ground truth.
+"""Detector benchmark: the browser (onnxruntime-web and LiteRT.js in Debian's Chromium, the
+app's own frontend/js/detector through /lab/detector) against native onnxruntime-Python on the
+same frames, in one run, plus detection precision/recall against the MOT ground truth, and the
+default runtime: the fastest at equal recall in the browser (tools/bench_runtimes.py).
 
-    .venv/bin/python tools/bench_detector.py                    # everything (~10 min here)
+    .venv/bin/python tools/bench_detector.py                    # everything (~30 min here)
     .venv/bin/python tools/bench_detector.py --sizes 416 --no-experiments --no-accuracy
 
 Browser and native runs are interleaved in small blocks so a busy machine slows both alike.
-Prints tables; the last line is one JSON object with every figure.
+Prints tables; the last line is one JSON object with every figure (`default_runtime` holds
+`speedup_vs_ort_web` per size).
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tools.bench_runtimes import (RUNTIME_LABELS, RUNTIMES, browser_recall,  # noqa: E402
+                                  choose_default, exported_models, model_name)
 from tools.detector_reference import ReferenceDetector, letterbox_rgba, load_model  # noqa: E402
 from tools.harness import (SHARED_DATA, LiveServer, decode_frames, launch_chromium,  # noqa: E402
                            make_app)
@@ -36,10 +40,6 @@ BUDGET_PARTS = ("grab", "preprocess", "inference", "decode")
 
 def median_min(values: list[float]) -> dict:
     return {"median": round(statistics.median(values), 2), "min": round(min(values), 2)}
-
-
-def model_name(size: int, precision: str) -> str:
-    return f"yolo11n-pose-{size}" if precision == "fp32" else f"yolo11n-pose-{precision}-{size}"
 
 
 class BrowserLab:
@@ -97,48 +97,55 @@ def run_interleaved(runners: dict, frame_count: int, warmup: int = WARMUP) -> di
     return timings
 
 
-def speed_table(lab: BrowserLab, frames, sizes, threads_list, precisions) -> list[dict]:
-    """Per thread count, every size and precision in the browser and natively, all
-    interleaved: comparisons across sizes, precisions and browser/native hold even while
-    other work on the machine comes and goes."""
+def speed_configs(sizes, precisions, runtimes) -> list[tuple[str, int, str]]:
+    """(runtime, size, precision) of every exported model asked for."""
+    exported = exported_models()
+    return [(runtime, size, precision) for size in sizes for precision in precisions
+            for runtime in runtimes if model_name(size, precision, runtime) in exported]
+
+
+def speed_table(lab: BrowserLab, frames, configs, threads_list) -> list[dict]:
+    """Per thread count, every runtime, size and precision in the browser, and natively
+    (onnxruntime-Python, the ONNX model of that size and precision), all interleaved:
+    comparisons across runtimes, sizes, precisions and browser/native hold even while other
+    work on the machine comes and goes."""
     rows = []
     for threads in threads_list:
         runners, backends = {}, {}
-        for size in sizes:
-            tensors = [letterbox_rgba(frame, size)[0] for frame in frames]
-            for precision in precisions:
+        for runtime, size, precision in configs:
+            slot = f"{runtime}-{precision}-{size}"
+            info = lab.load_slot({"runtime": runtime, "inputSize": size, "precision": precision,
+                                  "threads": threads, "backends": ["wasm"]}, slot)
+            backends[(runtime, size, precision)] = info["backend"]
+            runners[("browser", runtime, size, precision)] = browser_runner(lab, slot=slot)
+            if ("native", size, precision) not in runners:
                 path, manifest = load_model(name=model_name(size, precision))
-                slot = f"{precision}-{size}"
-                info = lab.load_slot({"inputSize": size, "precision": precision,
-                                      "threads": threads, "backends": ["wasm"]}, slot)
-                backends[(size, precision)] = info["backend"]
-                runners[("browser", size, precision)] = browser_runner(lab, slot=slot)
+                tensors = [letterbox_rgba(frame, size)[0] for frame in frames]
                 runners[("native", size, precision)] = native_runner(
                     ReferenceDetector(path, manifest, threads=threads), tensors)
         timings = run_interleaved(runners, len(frames))
-        for size in sizes:
-            for precision in precisions:
-                browser = timings[("browser", size, precision)]
-                native = timings[("native", size, precision)]
-                row = {"size": size, "precision": precision, "threads": threads,
-                       "backend": backends[(size, precision)],
-                       "browser_inference_ms": median_min(browser["inference"]),
-                       "native_inference_ms": median_min(native["inference"]),
-                       "budget_ms": {part: round(statistics.median(browser[part]), 2)
-                                     for part in (*BUDGET_PARTS, "total")},
-                       "whole_ms": median_min(browser["total"])}
-                row["ratio"] = round(row["browser_inference_ms"]["median"]
-                                     / row["native_inference_ms"]["median"], 2)
-                row["fps"] = round(1000 / row["whole_ms"]["median"], 1)
-                row["fps_best"] = round(1000 / row["whole_ms"]["min"], 1)
-                rows.append(row)
-                print_speed_row(row)
+        for runtime, size, precision in configs:
+            browser = timings[("browser", runtime, size, precision)]
+            native = timings[("native", size, precision)]
+            row = {"runtime": runtime, "size": size, "precision": precision, "threads": threads,
+                   "backend": backends[(runtime, size, precision)],
+                   "browser_inference_ms": median_min(browser["inference"]),
+                   "native_inference_ms": median_min(native["inference"]),
+                   "budget_ms": {part: round(statistics.median(browser[part]), 2)
+                                 for part in (*BUDGET_PARTS, "total")},
+                   "whole_ms": median_min(browser["total"])}
+            row["ratio"] = round(row["browser_inference_ms"]["median"]
+                                 / row["native_inference_ms"]["median"], 2)
+            row["fps"] = round(1000 / row["whole_ms"]["median"], 1)
+            row["fps_best"] = round(1000 / row["whole_ms"]["min"], 1)
+            rows.append(row)
+            print_speed_row(row)
         lab.page.evaluate("() => lab.dispose()")
     return rows
 
 
 def print_speed_row(row: dict) -> None:
-    print(f"{row['precision']:5} {row['size']:4} {row['threads']:2}  "
+    print(f"{RUNTIME_LABELS[row['runtime']]:16} {row['precision']:5} {row['size']:4} {row['threads']:2}  "
           f"{row['browser_inference_ms']['median']:8.1f} {row['browser_inference_ms']['min']:7.1f}  "
           f"{row['native_inference_ms']['median']:8.1f} {row['native_inference_ms']['min']:7.1f}  "
           f"{row['ratio']:5.2f}  "
@@ -168,7 +175,7 @@ def measure_option(lab: BrowserLab, frames, options: dict, baseline, grab: str =
 
 def experiments(playwright, url: str, lab: BrowserLab, frames, size: int) -> list[dict]:
     """What each knob of issue 3 gives, at one size, on the same frames."""
-    base = {"inputSize": size, "threads": 2, "precision": "fp32"}
+    base = {"runtime": "ort", "inputSize": size, "threads": 2, "precision": "fp32"}
     lab.load_slot({**base, "backends": ["wasm"]}, "baseline")
     baseline = browser_runner(lab, "bitmap", "baseline")
     trials = [
@@ -285,7 +292,7 @@ def accuracy(sizes, precisions, step: int, thresholds) -> list[dict]:
 
 
 def suggest_default(speed: list[dict], quality: list[dict], score_threshold: float,
-                    min_fps: float = 15, min_recall: float = 0.90,
+                    runtime: str = "ort", min_fps: float = 15, min_recall: float = 0.90,
                     recall_slack: float = 0.025) -> dict:
     """The default input size, on speed AND recall, among fp32 models (int8 is measured but
     not bit-exact with native) at the app's default thread count (all cores, at most 4):
@@ -295,7 +302,7 @@ def suggest_default(speed: list[dict], quality: list[dict], score_threshold: flo
     threads = max(1, min(4, os.cpu_count() or 1))
     options = []
     for row in speed:
-        if row["threads"] != threads or row["precision"] != "fp32":
+        if row["threads"] != threads or row["precision"] != "fp32" or row["runtime"] != runtime:
             continue
         recalls = [entry["recall"] for entry in quality if entry["size"] == row["size"]
                    and entry["precision_model"] == row["precision"]
@@ -322,6 +329,16 @@ def suggest_default(speed: list[dict], quality: list[dict], score_threshold: flo
     return {**choice, "score_threshold": score_threshold, "reason": reason, "options": options}
 
 
+def print_default(choice: dict) -> None:
+    if "runtime" not in choice:
+        print(f"\nDefault runtime: none chosen: {choice['reason']}", flush=True)
+        return
+    print(f"\nDefault runtime: {RUNTIME_LABELS[choice['runtime']]} {choice['precision']} "
+          f"({choice['inference_ms']} ms at {choice['size']} px, {choice['threads']} threads, mean "
+          f"recall {choice['mean_recall']}): {choice['reason']}; speed-up over onnxruntime-web "
+          f"fp32 by size: {choice['speedup_vs_ort_web']}", flush=True)
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--frames", type=int, default=20, help="frames per speed measurement")
@@ -329,6 +346,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--precisions", nargs="+", default=["fp32", "int8"],
                         choices=["fp32", "int8"])
+    parser.add_argument("--runtimes", nargs="+", default=list(RUNTIMES), choices=RUNTIMES)
+    parser.add_argument("--default-size", type=int, default=416,
+                        help="the size at which the default runtime is chosen")
+    parser.add_argument("--recall-step", type=int, default=1,
+                        help="browser recall on every n-th frame of the shared sequences")
     parser.add_argument("--experiment-size", type=int, default=416)
     parser.add_argument("--no-experiments", dest="experiments", action="store_false")
     parser.add_argument("--no-accuracy", dest="accuracy", action="store_false")
@@ -350,11 +372,21 @@ def main(argv=None) -> int:
             LiveServer(make_app(Path(scratch))) as server, sync_playwright() as playwright:
         lab = BrowserLab(playwright, server.url, frames)
         try:
-            print(f"\nSpeed on {len(frames)} frames of {SPEED_VIDEO.name} (640x480), ms per frame; "
-                  "browser = onnxruntime-web WASM in Chromium, native = onnxruntime-Python")
-            print("prec  size th  browser     min    native     min  ratio    grab   prep   infer "
-                  " decode  whole    fps   best")
-            result["speed"] = speed_table(lab, frames, args.sizes, args.threads, args.precisions)
+            print(f"\nSpeed on {len(frames)} frames of {SPEED_VIDEO.name} (640x480), ms per "
+                  "inference; browser = the runtime in Chromium (WASM), native = onnxruntime-Python")
+            print("runtime          prec  size th  browser     min    native     min  ratio    grab"
+                  "   prep   infer  decode  whole    fps   best")
+            configs = speed_configs(args.sizes, args.precisions, args.runtimes)
+            result["speed"] = speed_table(lab, frames, configs, args.threads)
+            print(f"\nBrowser detection precision/recall at {args.default_size} px (IoU 0.5, "
+                  "score > 0.25), each runtime as the app runs it:")
+            result["browser_recall"] = browser_recall(
+                lab, [config for config in configs if config[1] == args.default_size],
+                args.recall_step)
+            result["default_runtime"] = choose_default(result["speed"], result["browser_recall"],
+                                                       args.default_size)
+            print_default(result["default_runtime"])
+            result["speedup_vs_ort_web"] = result["default_runtime"].get("speedup_vs_ort_web", {})
             if args.experiments:
                 print(f"\nExperiments at {args.experiment_size} px fp32 (browser only), each "
                       "interleaved with the baseline: plain WASM build, 2 threads, ImageBitmap grab")
@@ -366,10 +398,11 @@ def main(argv=None) -> int:
         print("\nDetection precision/recall at IoU 0.5 against gt.txt (NMS IoU 0.7):")
         result["accuracy"] = accuracy(args.sizes, args.precisions, args.accuracy_step,
                                       args.score_thresholds)
-        result["suggested_default"] = suggest_default(result["speed"], result["accuracy"],
-                                                      args.score_thresholds[0])
+        result["suggested_default"] = suggest_default(
+            result["speed"], result["accuracy"], args.score_thresholds[0],
+            result.get("default_runtime", {}).get("runtime", "ort"))
         choice = result["suggested_default"]
-        print(f"\nSuggested default: {choice.get('size')} px {choice.get('precision')} "
+        print(f"\nSuggested default size: {choice.get('size')} px {choice.get('precision')} "
               f"({choice.get('fps')} fps, mean recall {choice.get('mean_recall')}): {choice['reason']}")
     result["machine"]["load_average_end"] = os.getloadavg()
     print(json.dumps(result, separators=(",", ":")))

@@ -244,7 +244,9 @@ class ReferenceDetector:
 
 
 def load_model(models_dir: Path = MODELS_DIR, name: str | None = None) -> tuple[Path, dict]:
-    """The ONNX path and manifest of `name` (default: index.json's default model)."""
+    """The ONNX path and manifest onnxruntime-Python runs for `name` (default: index.json's
+    default model). For a LiteRT model that is the ONNX model it was converted from (same
+    weights, size and output layout): the reference a browser runtime is held to."""
     index_path = models_dir / "index.json"
     if not index_path.exists():
         raise SystemExit(f"No exported models in {models_dir}: run `make model`.")
@@ -252,6 +254,20 @@ def load_model(models_dir: Path = MODELS_DIR, name: str | None = None) -> tuple[
     name = name or index["default"]
     for entry in index["models"]:
         if entry["name"] == name:
-            return models_dir / entry["file"], json.loads((models_dir / entry["manifest"]).read_text())
+            manifest = json.loads((models_dir / entry["manifest"]).read_text())
+            if manifest.get("runtime", "ort") != "ort":
+                return onnx_source_of(models_dir, index, manifest)
+            return models_dir / entry["file"], manifest
     raise SystemExit(f"Model {name!r} is not in {index_path}; exported: "
                      + ", ".join(entry["name"] for entry in index["models"]))
+
+
+def onnx_source_of(models_dir: Path, index: dict, manifest: dict) -> tuple[Path, dict]:
+    """The ONNX model a converted (e.g. LiteRT) model was made from, by its sha256."""
+    for entry in index["models"]:
+        if entry.get("runtime", "ort") == "ort":
+            candidate = json.loads((models_dir / entry["manifest"]).read_text())
+            if candidate.get("sha256") == manifest.get("fromOnnxSha256"):
+                return models_dir / entry["file"], candidate
+    raise SystemExit(f"The ONNX model {manifest['name']} was converted from is not in {models_dir}: "
+                     "run `make model`.")

@@ -52,6 +52,7 @@ def table_rows(report: dict) -> list[tuple[str, object, object]]:
         label = "occupancy MAE, whole frame" if zone_id == "frame" else f"occupancy MAE, {zone_id}"
         rows.append((label, value, peer["occupancy_mae"][zone_id] if peer else None))
     timing = report["timing"]
+    rows.append(("detector runs per frame", timing["detector_runs_per_frame"], None))
     rows.append(("pipeline frames/s (detect + track + count)", timing["fps"], None))
     rows.append(("ms per frame: detect / track / count",
                  f"{timing['detect_ms']:.1f} / {timing['track_ms']:.2f} / {timing['count_ms']:.2f}",

@@ -45,6 +45,10 @@ def parse_args(argv):
     parser.add_argument("--threads", type=int, default=None, help="WASM threads (default: the detector's)")
     parser.add_argument("--regions", default=None, metavar="JSON",
                         help='detector crops, e.g. \'[{"x":0,"y":0,"width":640,"height":480}]\' (default: whole frame)')
+    parser.add_argument("--cadence", choices=("on", "off"), default="off",
+                        help="adaptive detector cadence (FramePipeline): skip the detector on frames where "
+                             "nothing can change the counts (default off: the detector runs on every frame)")
+    parser.add_argument("--cadence-options", default="{}", metavar="JSON", help="DetectorCadence options")
     parser.add_argument("--tracker-options", default="{}", metavar="JSON", help="ByteTracker options")
     parser.add_argument("--counting-options", default="{}", metavar="JSON",
                         help='extra CountingEngine options, e.g. \'{"staleFrames": 50}\'')
@@ -81,7 +85,8 @@ def main(argv=None) -> int:
     if args.threads:
         detector["threads"] = args.threads
     options = {"detector": detector, "tracker": json.loads(args.tracker_options), "counting": counting,
-               "regions": json.loads(args.regions) if args.regions else None}
+               "regions": json.loads(args.regions) if args.regions else None,
+               "cadence": json.loads(args.cadence_options) if args.cadence == "on" else None}
 
     from tools.eval_browser import PipelineSession
 

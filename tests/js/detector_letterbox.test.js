@@ -81,3 +81,32 @@ test('normaliseRegion clips to the frame and rounds outwards', async (t) => {
   }
   assert.throws(() => normaliseRegion({ x: 0, y: 0, width: Number.NaN, height: 5 }, 640, 480), TypeError);
 });
+
+test('letterboxRgba NHWC holds the NCHW values pixel-interleaved', async (t) => {
+  const cases = [
+    { name: 'whole frame, wider than tall', width: 5, height: 3, size: 8, region: null },
+    { name: 'a region, taller than wide', width: 6, height: 7, size: 8, region: { x: 1, y: 2, width: 3, height: 5 } },
+  ];
+  for (const { name, width, height, size, region } of cases) {
+    await t.test(name, () => {
+      const values = Array.from({ length: width * height }, (_, index) => (index * 37) % 250);
+      const rgba = frame(width, height, values);
+      const planar = new Float32Array(3 * size * size);
+      const interleaved = new Float32Array(3 * size * size);
+      const planarParams = letterboxRgba(rgba, width, height, size, planar, region);
+      const interleavedParams = letterboxRgba(rgba, width, height, size, interleaved, region, { layout: 'nhwc' });
+      assert.deepEqual(interleavedParams, planarParams);
+      for (let pixel = 0; pixel < size * size; pixel++) {
+        for (let channel = 0; channel < 3; channel++) {
+          assert.equal(interleaved[pixel * 3 + channel], planar[channel * size * size + pixel], `pixel ${pixel} channel ${channel}`);
+        }
+      }
+      assert.ok(new Set(interleaved).size > 3, 'the image itself is in the tensor, not only padding');
+    });
+  }
+});
+
+test('letterboxRgba rejects an unknown layout', () => {
+  const rgba = frame(2, 2, [1, 2, 3, 4]);
+  assert.throws(() => letterboxRgba(rgba, 2, 2, 4, new Float32Array(48), null, { layout: 'nhcw' }), TypeError);
+});

@@ -6,12 +6,17 @@ import { KNOWN_BACKENDS } from './backends.js';
 /** Where Flask serves frontend/models (index.json, manifests, .onnx files). */
 export const MODELS_URL = '/static/models/';
 
+// 'ort': onnxruntime-web (.onnx); 'litert': LiteRT.js (.tflite). The default is the runtime of
+// index.json's default model (docs/detection.md says which and why).
+export const RUNTIMES = Object.freeze(['ort', 'litert']);
+
 const DEFAULTS = Object.freeze({
   modelsUrl: MODELS_URL,
   modelUrl: null,
   manifestUrl: null,
   inputSize: null,
   precision: null,
+  runtime: null,
   backends: ['webnn-gpu', 'webgpu', 'wasm'],
   threads: null,
   scoreThreshold: 0.25,
@@ -19,6 +24,7 @@ const DEFAULTS = Object.freeze({
   maxDetections: 300,
   graphOptimizationLevel: 'all',
   ortBaseUrl: '/vendor/onnxruntime-web/',
+  litertBaseUrl: '/vendor/@litertjs/core/',
   workerUrl: null,
   allowSoftwareGpu: false,
   intraOpSpinning: true,
@@ -42,6 +48,9 @@ function validate(options) {
   }
   if (merged.precision !== null && !['fp32', 'int8'].includes(merged.precision)) {
     throw new TypeError(`precision must be "fp32" or "int8", got ${merged.precision}`);
+  }
+  if (merged.runtime !== null && !RUNTIMES.includes(merged.runtime)) {
+    throw new TypeError(`runtime must be one of ${RUNTIMES.map((name) => `"${name}"`).join(', ')}, got ${merged.runtime}`);
   }
   if (merged.threads !== null && !(Number.isInteger(merged.threads) && merged.threads >= 1)) {
     throw new RangeError(`threads must be a positive integer, got ${merged.threads}`);
@@ -71,20 +80,25 @@ export async function readModelIndex(modelsUrl = MODELS_URL) {
 async function resolveModel(options) {
   const base = new URL(options.modelsUrl, location.href);
   let manifestUrl = options.manifestUrl && new URL(options.manifestUrl, location.href);
-  if (!manifestUrl && options.modelUrl) manifestUrl = new URL(String(options.modelUrl).replace(/\.onnx$/, '.json'), location.href);
+  if (!manifestUrl && options.modelUrl) manifestUrl = new URL(String(options.modelUrl).replace(/\.(onnx|tflite)$/, '.json'), location.href);
   if (!manifestUrl) {
     const index = await readModelIndex(options.modelsUrl);
     const models = index.models;
     const fallback = models.find((model) => model.name === index.default) || models[0];
     if (!fallback) throw new Error(`no model is listed in ${new URL('index.json', base)} (run \`make model\`)`);
     const precisionOf = (model) => model.precision || 'fp32';
+    const runtimeOf = (model) => model.runtime || 'ort';
     const precision = options.precision || precisionOf(fallback);
     const size = options.inputSize == null ? fallback.inputSize : options.inputSize;
-    const family = (model) => model.name.replace(/(-int8)?-\d+$/, '');
-    const matching = models.filter((model) => model.inputSize === size && precisionOf(model) === precision);
-    const entry = matching.find((model) => family(model) === family(fallback)) || matching[0];
+    const family = (model) => model.name.replace(/(-litert)?(-int8)?-\d+$/, '');
+    const matching = models.filter((model) => model.inputSize === size && precisionOf(model) === precision
+      && (!options.runtime || runtimeOf(model) === options.runtime));
+    // Without an explicit runtime the default model's is preferred, else any that has the model.
+    const rank = (model) => (runtimeOf(model) === runtimeOf(fallback) ? 0 : 2) + (family(model) === family(fallback) ? 0 : 1);
+    const entry = matching.sort((first, second) => rank(first) - rank(second))[0];
     if (!entry) {
-      throw new Error(`no exported model has input size ${size} and precision ${precision}; available: ${models.map((model) => model.name).join(', ')}`);
+      const runtime = options.runtime ? ` and runtime ${options.runtime}` : '';
+      throw new Error(`no exported model has input size ${size} and precision ${precision}${runtime}; available: ${models.map((model) => model.name).join(', ')}`);
     }
     manifestUrl = new URL(entry.manifest, base);
   }
@@ -92,6 +106,9 @@ async function resolveModel(options) {
   const modelUrl = options.modelUrl ? new URL(options.modelUrl, location.href) : new URL(manifest.file, manifestUrl);
   if (options.precision && (manifest.precision || 'fp32') !== options.precision) {
     throw new Error(`${manifestUrl} is a ${manifest.precision || 'fp32'} model, precision ${options.precision} was asked for`);
+  }
+  if (options.runtime && (manifest.runtime || 'ort') !== options.runtime) {
+    throw new Error(`${manifestUrl} is a model for runtime ${manifest.runtime || 'ort'}, runtime ${options.runtime} was asked for`);
   }
   if (options.inputSize != null && manifest.inputSize !== options.inputSize) {
     throw new Error(`${manifestUrl} is a ${manifest.inputSize} px model, inputSize ${options.inputSize} was asked for`);
@@ -184,8 +201,9 @@ class Detector {
 /**
  * Start a detector. Options (all optional): modelsUrl, modelUrl, manifestUrl, inputSize,
  * precision ('fp32'|'int8'; default: the precision of index.json's default model),
+ * runtime ('ort'|'litert'; default: the runtime of index.json's default model),
  * backends (tried in order; 'webnn-npu'|'webnn-gpu'|'webnn-cpu'|'webgpu'|'wasm'), threads,
- * scoreThreshold, iouThreshold, maxDetections, graphOptimizationLevel, ortBaseUrl,
+ * scoreThreshold, iouThreshold, maxDetections, graphOptimizationLevel, ortBaseUrl, litertBaseUrl,
  * workerUrl, allowSoftwareGpu (accept a CPU-emulated WebGPU adapter; off: it is ~100x slower
  * than WASM), intraOpSpinning (false: idle WASM threads sleep instead of spinning),
  * appearance (true: each Detections also carries `embeddings`, the colour signatures the
@@ -211,6 +229,7 @@ export async function createDetector(options = {}) {
         intraOpSpinning: settings.intraOpSpinning !== false,
         appearance: Boolean(settings.appearance),
         ortBaseUrl: new URL(settings.ortBaseUrl, location.href).href,
+        litertBaseUrl: new URL(settings.litertBaseUrl, location.href).href,
       },
     });
     Object.assign(detector, { backend: reply.info.backend, inputSize: reply.info.inputSize, info: reply.info });

@@ -43,19 +43,28 @@ function samplingTable(sourceLength, targetLength, sourceOffset) {
   return { index0, index1, weight };
 }
 
+export const TENSOR_LAYOUTS = Object.freeze(['nchw', 'nhwc']);
+
 /**
  * Letterbox an RGBA frame (Uint8Array/Uint8ClampedArray, row-major, 4 bytes a pixel) into
- * `output` (Float32Array(3*size*size), RGB planes, values 0..1). `region` ({x,y,width,height},
- * integers) selects a crop of the frame; default the whole frame. Returns the letterbox params.
+ * `output` (Float32Array(3*size*size), values 0..1): RGB planes (`layout` 'nchw', the
+ * default, onnxruntime) or interleaved RGB pixels ('nhwc', LiteRT); the same values either way.
+ * `region` ({x,y,width,height}, integers) selects a crop of the frame; default the whole
+ * frame. options: { allowUpscale, layout }. Returns the letterbox params.
  */
 export function letterboxRgba(rgba, frameWidth, frameHeight, size, output, region = null, options = {}) {
+  const { layout = 'nchw', ...paramOptions } = options;
+  if (!TENSOR_LAYOUTS.includes(layout)) throw new TypeError(`layout must be one of ${TENSOR_LAYOUTS.join(', ')}, got ${layout}`);
   const crop = normaliseRegion(region, frameWidth, frameHeight);
   if (rgba.length < frameWidth * frameHeight * 4) {
     throw new RangeError(`RGBA buffer holds ${rgba.length} bytes, a ${frameWidth}x${frameHeight} frame needs ${frameWidth * frameHeight * 4}`);
   }
   const plane = size * size;
   if (!output || output.length !== 3 * plane) throw new RangeError(`output must be a Float32Array(${3 * plane})`);
-  const params = letterboxParams(crop.width, crop.height, size, options);
+  const params = letterboxParams(crop.width, crop.height, size, paramOptions);
+  // Element of (channel, pixel): planes for NCHW, pixel-interleaved for NHWC.
+  const channelStride = layout === 'nchw' ? plane : 1;
+  const pixelStride = layout === 'nchw' ? 1 : 3;
   output.fill(PAD_VALUE / 255);
   const columns = samplingTable(crop.width, params.newWidth, crop.x);
   const rows = samplingTable(crop.height, params.newHeight, crop.y);
@@ -73,7 +82,7 @@ export function letterboxRgba(rgba, frameWidth, frameHeight, size, output, regio
       for (let channel = 0; channel < 3; channel++) {
         const upper = rgba[top + left + channel] * (1 - fx) + rgba[top + right + channel] * fx;
         const lower = rgba[bottom + left + channel] * (1 - fx) + rgba[bottom + right + channel] * fx;
-        output[channel * plane + out] = (upper * (1 - fy) + lower * fy) / 255;
+        output[channel * channelStride + out * pixelStride] = (upper * (1 - fy) + lower * fy) / 255;
       }
     }
   }

@@ -1,17 +1,20 @@
-// The detector's module Web Worker: owns the onnxruntime-web session, grabs pixels,
-// letterboxes, runs the model and post-processes, off the main thread.
+// The detector's module Web Worker: owns the inference runtime (onnxruntime-web or LiteRT.js),
+// grabs pixels, letterboxes, runs the model and post-processes, off the main thread.
 // Protocol: {type:'init', id, options} -> {type:'ready', id, info};
 //           {type:'detect', id, frame, regions} -> {type:'result', id, detections, timings};
 //           any failure -> {type:'error', id, message}.
 import { letterboxRgba, normaliseRegion } from './letterbox.js';
 import { outputLayout, postprocess } from './postprocess.js';
-import { backendLabel, bundleFor, executionProvider, unavailableReason } from './backends.js';
+import { createOrtRuntime } from './runtime_ort.js';
+import { createLiteRtRuntime } from './runtime_litert.js';
 import { appearanceEmbeddings } from '../tracker/appearance.js';
+
+const RUNTIMES = { ort: createOrtRuntime, litert: createLiteRtRuntime };
 
 class DetectorWorker {
   constructor(scope) {
     this.scope = scope;
-    this.session = null;
+    this.runtime = null;
     this.tensorData = null;
     this.canvas = null;
     this.queue = Promise.resolve();
@@ -22,23 +25,15 @@ class DetectorWorker {
   }
 
   async init(options) {
-    const ort = await import(new URL(bundleFor(options.backends), options.ortBaseUrl).href);
-    ort.env.wasm.wasmPaths = options.ortBaseUrl;
-    const isolated = Boolean(this.scope.crossOriginIsolated);
-    const threads = isolated ? options.threads : 1;
-    ort.env.wasm.numThreads = threads;
-    ort.env.logLevel = 'error';
+    const create = RUNTIMES[options.manifest.runtime || 'ort'];
+    if (!create) throw new Error(`unknown runtime ${options.manifest.runtime} in the model's manifest`);
     this.status('loading-model', `Loading ${options.modelUrl}`);
     const response = await fetch(options.modelUrl);
     if (!response.ok) throw new Error(`model ${options.modelUrl}: HTTP ${response.status}`);
     const modelBytes = new Uint8Array(await response.arrayBuffer());
-    const { session, backend } = await this.createSession(ort, modelBytes, options, threads);
-    this.ort = ort;
-    this.session = session;
+    this.runtime = await create(options, modelBytes, this.scope, (stage, message) => this.status(stage, message));
     this.manifest = options.manifest;
     this.size = options.manifest.inputSize;
-    this.inputName = session.inputNames[0];
-    this.outputName = session.outputNames[0];
     this.layout = outputLayout({
       task: options.manifest.task,
       classCount: options.manifest.classNames.length,
@@ -56,30 +51,10 @@ class DetectorWorker {
     // pixels already are (detections.embeddings).
     this.appearance = Boolean(options.appearance);
     this.tensorData = new Float32Array(3 * this.size * this.size);
-    return { backend, threads: backend.startsWith('wasm') ? threads : 0, crossOriginIsolated: isolated,
+    const { backend, threads, inputLayout } = this.runtime;
+    return { backend, threads, runtime: options.manifest.runtime || 'ort', inputLayout,
+      crossOriginIsolated: Boolean(this.scope.crossOriginIsolated),
       inputSize: this.size, modelName: options.manifest.name, task: options.manifest.task };
-  }
-
-  async createSession(ort, modelBytes, options, threads) {
-    const failures = [];
-    for (const backend of options.backends) {
-      const reason = await unavailableReason(backend, this.scope, { allowSoftwareGpu: options.allowSoftwareGpu });
-      if (reason) { failures.push(`${backend}: ${reason}`); this.status('backend-skipped', failures.at(-1)); continue; }
-      this.status('creating-session', `Starting ${backendLabel(backend, threads)}`);
-      try {
-        const session = await ort.InferenceSession.create(modelBytes, {
-          executionProviders: [executionProvider(backend)],
-          graphOptimizationLevel: options.graphOptimizationLevel,
-          // Idle WASM threads spin by default, taking CPU the page may need.
-          ...(options.intraOpSpinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
-        });
-        return { session, backend: backendLabel(backend, threads) };
-      } catch (error) {
-        failures.push(`${backend}: ${error.message || error}`);
-        this.status('backend-skipped', failures.at(-1));
-      }
-    }
-    throw new Error(`no backend could run the model (${failures.join('; ')})`);
   }
 
   grab(frame) {
@@ -96,7 +71,7 @@ class DetectorWorker {
   }
 
   async detect(frame, regions) {
-    if (!this.session) throw new Error('the detector is not initialised');
+    if (!this.runtime) throw new Error('the detector is not initialised');
     const now = () => this.scope.performance.now();
     const started = now();
     const { rgba, width, height } = this.grab(frame);
@@ -106,12 +81,11 @@ class DetectorWorker {
     for (const region of regions && regions.length ? regions : [null]) {
       const before = now();
       const crop = normaliseRegion(region, width, height);
-      const params = letterboxRgba(rgba, width, height, this.size, this.tensorData, crop);
-      const input = new this.ort.Tensor('float32', this.tensorData, [1, 3, this.size, this.size]);
+      const params = letterboxRgba(rgba, width, height, this.size, this.tensorData, crop,
+        { layout: this.runtime.inputLayout });
       const between = now();
-      const outputs = await this.session.run({ [this.inputName]: input });
-      const output = outputs[this.outputName];
-      runs.push({ output: output.data, anchors: output.dims[2], params, region: crop });
+      const { output, anchors } = await this.runtime.run(this.tensorData);
+      runs.push({ output, anchors, params, region: crop });
       preprocess += between - before;
       inference += now() - between;
     }
@@ -136,8 +110,8 @@ class DetectorWorker {
           if (detections.embeddings) transfer.push(detections.embeddings.buffer);
           reply({ type: 'result', ...result }, transfer);
         } else if (message.type === 'dispose') {
-          if (this.session) await this.session.release();
-          this.session = null;
+          if (this.runtime) await this.runtime.release();
+          this.runtime = null;
           reply({ type: 'disposed' });
         } else {
           throw new Error(`unknown message type ${message.type}`);
@@ -146,7 +120,7 @@ class DetectorWorker {
         reply({ type: 'error', message: error && error.message ? error.message : String(error) });
       }
     };
-    // One message at a time: the tensor buffer and the session are shared.
+    // One message at a time: the tensor buffer and the runtime are shared.
     this.queue = this.queue.then(work);
   }
 }

@@ -23,8 +23,8 @@ class PipelineLab {
   }
 
   /** A fresh run without a detector (for recorded detections): { tracker, counting }. */
-  start({ tracker = {}, counting = {} } = {}) {
-    this.run = new PipelineLabRun({ tracker, counting, clock });
+  start({ tracker = {}, counting = {}, cadence = null } = {}) {
+    this.run = new PipelineLabRun({ tracker, counting, clock, cadence });
     this.elements.frames.textContent = '0';
   }
 
@@ -33,9 +33,9 @@ class PipelineLab {
    * DETECTOR_SCORE_THRESHOLD, as on the monitor), tracker: ByteTracker options, counting:
    * CountingEngine options, regions }
    */
-  async load({ detector = {}, tracker = {}, counting = {}, regions = null } = {}) {
+  async load({ detector = {}, tracker = {}, counting = {}, regions = null, cadence = null } = {}) {
     this.dispose();
-    this.start({ tracker, counting });
+    this.start({ tracker, counting, cadence });
     this.regions = regions;
     const settings = { appearance: true, scoreThreshold: DETECTOR_SCORE_THRESHOLD, ...detector };
     this.detector = await createDetector({ ...settings, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
@@ -46,6 +46,8 @@ class PipelineLab {
   /** One frame: { frameIndex, timestamp, width, height, pixels (base64 RGBA) }. */
   async processFrame({ frameIndex, timestamp, width, height, pixels }) {
     if (!this.detector) throw new Error('call pipelineLab.load() first');
+    const plan = this.run.plan({ width, height });
+    if (!plan.detect) return this.#shown(this.run.skip({ frameIndex, timestamp }, plan.reason));
     const image = new ImageData(decodePixels(pixels), width, height);
     const started = clock();
     const detections = await this.detector.detect(image, { regions: this.regions });

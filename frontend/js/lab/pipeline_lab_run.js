@@ -1,14 +1,39 @@
 // What /lab/pipeline does with one run, without the page: frames (decoded by the detector or
 // recorded) through one FramePipeline, each answered as plain JSON for tools/evaluate.py.
 import { detectionsFromRows } from '../core/detections.js';
+
+const EMPTY_DETECTIONS = detectionsFromRows([]);
 import { FramePipeline } from '../pipeline/frame_pipeline.js';
 import { detectionsFromPlain, plainDetections, plainTracks } from './plain.js';
 
 export class PipelineLabRun {
-  /** @param {{ tracker?: object, counting?: object, clock?: () => number }} options */
-  constructor({ tracker = {}, counting = {}, clock = null } = {}) {
-    this.pipeline = new FramePipeline({ tracker, counting, clock });
+  /** @param {{ tracker?: object, counting?: object, clock?: () => number, cadence?: object|null }} options */
+  constructor({ tracker = {}, counting = {}, clock = null, cadence = null } = {}) {
+    this.pipeline = new FramePipeline({ tracker, counting, clock, cadence });
     this.frames = 0;
+    this.detectorRuns = 0;
+  }
+
+  /** Whether the detector must run on the coming frame ({ detect, reason }). */
+  plan({ width, height }) {
+    return this.pipeline.planDetection({ width, height });
+  }
+
+  /** A frame the detector skipped (the pipeline's cadence): answered like process(). */
+  skip({ frameIndex, timestamp }, reason) {
+    const output = this.pipeline.skip({ frameIndex, timestamp });
+    this.frames += 1;
+    return {
+      frameIndex,
+      detected: false,
+      cadence: reason,
+      detections: plainDetections(EMPTY_DETECTIONS, { rounded: true }),
+      tracks: plainTracks(output),
+      lines: output.result.lines,
+      zones: output.result.zones,
+      events: output.result.events,
+      timings: { detect: 0, ...output.timings, detector: null },
+    };
   }
 
   /**
@@ -18,8 +43,10 @@ export class PipelineLabRun {
   process(detections, { frameIndex, timestamp, width, height }, stageTimings = { detect: 0, detector: null }) {
     const output = this.pipeline.process(detections, { frameIndex, timestamp, width, height });
     this.frames += 1;
+    this.detectorRuns += 1;
     return {
       frameIndex,
+      detected: true,
       detections: plainDetections(detections, { rounded: true }),
       tracks: plainTracks(output),
       lines: output.result.lines,

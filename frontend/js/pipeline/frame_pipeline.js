@@ -7,13 +7,12 @@
  * Pure: no DOM, no timers, no fetch. The frame index and timestamp are passed in; a clock is
  * injected only by callers that want the stage timings.
  *
- * Seams for later work (not built here):
- * - a detector cadence: a frame the detector skips will enter through its own entry point
- *   (the tracker predicts; a predicted box never counts a crossing by itself, the engine
- *   already ignores `predicted` tracks for lines, bands and heat). `process()` itself always
- *   takes this frame's Detections.
- * - detector regions: planned by the caller from `lastFrame` (tracks of the previous frame)
- *   before it runs the detector; the pipeline sees only the merged Detections.
+ * Detector cadence (option `cadence`, see detector_cadence.js): the caller asks
+ * `planDetection()` before each frame; a frame the detector skips enters through `skip()`,
+ * which counts nothing and does not step the tracker (it predicts across the gap when the
+ * detector runs again); a frame the detector saw enters through `process()` as always.
+ * Detector regions: planned by the caller from `lastFrame` (tracks of the previous frame)
+ * before it runs the detector; the pipeline sees only the merged Detections.
  */
 import { requireDetections } from '../core/detections.js';
 import { CountingEngine } from '../counting/counting_engine.js';
@@ -22,6 +21,7 @@ import { FloorHeatmap, Heatmap } from '../counting/heatmap.js';
 import { requireNumber, resolveOptions } from '../geometry/options.js';
 import { BYTE_TRACKER_DEFAULTS, ByteTracker } from '../tracker/byte_tracker.js';
 import { TrailBuffer } from './trail_buffer.js';
+import { countingEdges, DetectorCadence } from './detector_cadence.js';
 
 /**
  * @typedef {object} FrameResult
@@ -57,6 +57,8 @@ export const FRAME_PIPELINE_DEFAULTS = Object.freeze({
   trailLength: 30,
   /** () => milliseconds, to time the tracker and counting stages; null: no timings */
   clock: null,
+  /** DetectorCadence options ({} for its defaults), or null: the detector runs on every frame */
+  cadence: null,
 });
 
 export class FramePipeline {
@@ -74,6 +76,30 @@ export class FramePipeline {
     this.trails = new TrailBuffer({ length: resolved.trailLength });
     this.peaks = new Map();
     this.lastFrame = null;
+    this.lastDetected = null;
+    this.cadence = resolved.cadence === null ? null : new DetectorCadence(resolved.cadence);
+    this.countingEdges = countingEdges(this.engine);
+  }
+
+  /**
+   * Whether the detector must run on the coming frame: { detect, reason } (always without a
+   * cadence; with one, from the tracks of the last frame the detector saw).
+   */
+  planDetection({ width, height }) {
+    if (!this.cadence) return { detect: true, reason: 'every frame' };
+    return this.cadence.decide(this.lastDetected, { edges: this.countingEdges, width, height });
+  }
+
+  /**
+   * A frame the detector skipped: nothing is counted and the tracker is not stepped; the
+   * last frame's tracks, counts and occupancy stand (no events), marked `detected: false`.
+   */
+  skip({ frameIndex, timestamp }) {
+    if (!this.lastFrame) throw new Error('FramePipeline.skip: the first frame needs the detector');
+    this.lastFrame = { ...this.lastFrame, frameIndex, timestamp, detected: false,
+      result: { ...this.lastFrame.result, events: [] },
+      timings: this.options.clock ? { track: 0, count: 0 } : null };
+    return this.lastFrame;
   }
 
   /**
@@ -86,7 +112,8 @@ export class FramePipeline {
     requireDetections(detections, 'FramePipeline.process');
     const started = this.#now();
     const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height });
-    return this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
+    this.lastDetected = this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
+    return this.lastDetected;
   }
 
   /**
@@ -145,6 +172,7 @@ export class FramePipeline {
       feet: result.footPoints,
       result,
       trails: this.trails,
+      detected: true,
       timings: this.options.clock ? { track: trackedAt - started, count: counted - trackedAt } : null,
     };
     return this.lastFrame;
