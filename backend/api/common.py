@@ -1,6 +1,7 @@
 """Pieces every API module shares: field types, pagination, the error schema, ownership."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -8,6 +9,7 @@ import marshmallow as ma
 from flask import g
 
 from ..errors import ApiError
+from ..protocol import iso_utc
 
 # Ids fit a signed 64-bit column on both databases; larger path ids are plain 404s.
 MAX_ID = 2**63 - 1
@@ -16,14 +18,6 @@ MAX_COUNT = 1_000_000
 # Timestamps outside these years are rejected (MySQL DATETIME and common sense).
 EARLIEST = datetime(1970, 1, 2, tzinfo=timezone.utc)
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
-
-
-def iso_utc(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a Z, millisecond precision."""
-    if value is None:
-        return None
-    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z")
 
 
 class Text(ma.fields.String):
@@ -38,6 +32,20 @@ class Text(ma.fields.String):
         if "\x00" in text:
             raise ma.ValidationError("Must not contain NUL characters.")
         return text.strip()
+
+
+class FullMatch(ma.validate.Regexp):
+    """A Regexp validator that matches the whole value (`re.fullmatch`: no trailing newline
+    slips through as it does with `$`). OpenAPI shows the pattern anchored."""
+
+    def __init__(self, regex: re.Pattern, error: str | None = None) -> None:
+        super().__init__(re.compile(f"^(?:{regex.pattern})$"), error=error)
+        self.whole = regex
+
+    def __call__(self, value):
+        if not isinstance(value, str) or self.whole.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value
 
 
 class UtcTime(ma.fields.AwareDateTime):

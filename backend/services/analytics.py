@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import sqlalchemy as sa
 
+from ..protocol import FRAME_KEY
 from ..repositories import stats as stats_repo
 from . import buckets
-
-FRAME_KEY = "frame"
 
 
 def _describe(zone_key: str, zone_id: int | None, names: dict[int, dict]) -> dict:

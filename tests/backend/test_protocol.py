@@ -1,0 +1,58 @@
+"""backend/protocol.py: the values the page and the server share (pinned by
+tests/protocol.json, which the JavaScript side checks too), whole-key matching, and the
+one rule that links "zone-<id>" keys to zones."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from backend import protocol
+
+SHARED = json.loads((Path(__file__).resolve().parents[1] / "protocol.json").read_text())
+
+
+def test_constants_agree_with_the_shared_file():
+    assert protocol.KEY_MAX_LENGTH == SHARED["key_max_length"]
+    assert protocol.KEY_PATTERN.pattern == \
+        f"[{SHARED['key_characters']}]{{1,{SHARED['key_max_length']}}}"
+    assert protocol.SAVED_ZONE_KEY_PREFIX == SHARED["saved_zone_key_prefix"]
+    assert protocol.FRAME_KEY == SHARED["frame_key"]
+    assert list(protocol.EVENT_KINDS) == SHARED["event_kinds"]
+    assert (protocol.TRACK_ID_MIN, protocol.TRACK_ID_MAX) == \
+        (SHARED["track_id_min"], SHARED["track_id_max"])
+    assert protocol.MAX_DWELL_SECONDS == SHARED["max_dwell_seconds"]
+    assert protocol.MAX_BATCH_ROWS == SHARED["max_batch_rows"]
+
+
+@pytest.mark.parametrize("key", SHARED["valid_keys"])
+def test_valid_keys(key):
+    assert protocol.is_key(key)
+
+
+@pytest.mark.parametrize("key", [*SHARED["invalid_keys"], None, 7])
+def test_invalid_keys_are_refused_as_a_whole(key):
+    assert not protocol.is_key(key)
+
+
+@pytest.mark.parametrize(("key", "zone_id"), SHARED["saved_zone_keys"])
+def test_zone_id_from_key(key, zone_id):
+    assert protocol.zone_id_from_key(key) == zone_id
+
+
+def test_saved_zone_key_round_trip():
+    for zone_id in (1, 42, 10**17):
+        key = protocol.saved_zone_key(zone_id)
+        assert protocol.is_key(key) and protocol.zone_id_from_key(key) == zone_id
+
+
+@pytest.mark.parametrize(("moment", "text"), [
+    (datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc), "2026-03-01T10:00:00.000Z"),
+    (datetime(2026, 3, 1, 11, 0, 0, 123456, tzinfo=timezone(timedelta(hours=1))),
+     "2026-03-01T10:00:00.123Z"),
+    (None, None),
+])
+def test_iso_utc(moment, text):
+    assert protocol.iso_utc(moment) == text
