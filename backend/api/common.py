@@ -122,9 +122,13 @@ def not_found(what: str) -> ApiError:
     return ApiError(404, f"No such {what}.", "not_found")
 
 
+def invalid_fields(fields: dict, status: int = 422) -> ApiError:
+    """The API's answer to bad input: {"error", "message", "fields": {name: [messages]}}."""
+    return ApiError(status, "Some fields are not valid.", "unprocessable_entity", fields=fields)
+
+
 def field_error(field: str, message: str, status: int = 422) -> ApiError:
-    return ApiError(status, "Some fields are not valid.", "unprocessable_entity",
-                    fields={field: [message]})
+    return invalid_fields({field: [message]}, status)
 
 
 def resolve_timezone(name: str | None) -> ZoneInfo:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.backend.test_api_common import alice, bob, sample  # noqa: F401 - fixtures
+from tests.backend.conftest import sample
 
 
 @pytest.fixture

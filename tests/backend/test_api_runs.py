@@ -8,8 +8,7 @@ import uuid
 import pytest
 
 from backend.schema import count_events, count_samples, ingest_batches, runs
-from tests.backend.test_api_common import (ApiUser, alice, bob, make_user,  # noqa: F401
-                                           sample, table_count)
+from tests.backend.conftest import ApiUser, make_user, sample, table_count
 
 T0 = "2026-03-01T10:00:00Z"
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from backend.services.buckets import local_bucket_starts
-from tests.backend.test_api_common import alice, bob, make_user, sample  # noqa: F401
+from tests.backend.conftest import make_user, post_demo_counts
 
 
 def utc_series(*texts: str) -> pd.Series:
@@ -43,21 +43,6 @@ def test_half_hour_offsets_get_local_hours():
     starts = local_bucket_starts(utc_series("2026-01-01T10:10:00Z"), "1h",
                                  ZoneInfo("Asia/Kolkata"))
     assert starts.iloc[0].strftime("%H:%M") == "09:30"  # 15:30 local
-
-
-def post_demo_counts(user, run_id: int) -> None:
-    user.post_batch(run_id, [
-        sample("2026-03-29T00:30:00Z", "zone-a", occupancy=2, entries=2),
-        sample("2026-03-29T00:40:00Z", "zone-a", occupancy=5, entries=4, exits=1),
-        sample("2026-03-29T01:30:00Z", "zone-a", occupancy=1, entries=0, exits=4),
-        sample("2026-03-29T01:30:00Z", "frame", occupancy=3),
-    ], [
-        {"ts": "2026-03-29T00:41:00Z", "zone_key": "zone-a", "kind": "leave", "dwell_s": 10},
-        {"ts": "2026-03-29T01:31:00Z", "zone_key": "zone-a", "kind": "leave", "dwell_s": 20},
-        {"ts": "2026-03-29T00:35:00Z", "zone_key": "line-1", "kind": "in"},
-        {"ts": "2026-03-29T00:36:00Z", "zone_key": "line-1", "kind": "in"},
-        {"ts": "2026-03-29T01:36:00Z", "zone_key": "line-1", "kind": "out"},
-    ])
 
 
 def test_run_stats_per_zone_and_totals(app):

@@ -11,7 +11,7 @@ import pytest
 
 from backend.schema import videos
 from backend.services.media import parse_ffprobe, sniff_container
-from tests.backend.test_api_common import alice, bob, table_count  # noqa: F401 - fixtures
+from tests.backend.conftest import table_count
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None or
                                   shutil.which("ffprobe") is None,
