@@ -27,10 +27,10 @@ def _configure(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {"description": (
-            "Videos, zones, counting runs, idempotent count ingestion, statistics, CSV, "
-            "charts, alerts and a live stream. Authenticate with the session cookie plus "
-            "the X-CSRF-Token header, or with Authorization: Bearer <token>. Times are "
-            "ISO 8601 UTC with Z.")},
+            "Profile, API tokens, videos, zones, counting runs, idempotent count ingestion, "
+            "statistics, CSV, charts, alerts and a live stream. Authenticate with the session "
+            "cookie plus the X-CSRF-Token header, or with Authorization: Bearer <token>. "
+            "Times are ISO 8601 UTC with Z.")},
         "components": {"securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer"},
             "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
