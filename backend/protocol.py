@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 
 # A zone, line or band key, a run's client id and a batch id: 1-64 of these characters.
 KEY_MAX_LENGTH = 64
-KEY_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
-KEY_RULE = "Use 1-64 letters, digits or _ . : -"
+KEY_PATTERN = re.compile(rf"[A-Za-z0-9_.:-]{{1,{KEY_MAX_LENGTH}}}")
+KEY_RULE = f"Use 1-{KEY_MAX_LENGTH} letters, digits or _ . : -"
 
 # A saved zone's counts are logged under "zone-<id>"; the server links such a key to the
 # user's zone with that id. Other keys ("frame", "draft-3", "line-1") stay unlinked.
