@@ -6,7 +6,7 @@ both must share. Patterns are matched whole (`fullmatch`), never with `$`."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 
 # A zone, line or band key, a run's client id and a batch id: 1-64 of these characters.
 KEY_MAX_LENGTH = 64
@@ -41,8 +41,15 @@ def zone_id_from_key(key: str) -> int | None:
 
 
 def iso_utc(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a Z, millisecond precision (None stays None)."""
+    """ISO 8601 in UTC with a Z, millisecond precision (None stays None). Every time the
+    server writes (JSON, CSV, webhooks, the live stream) has this form; the CSV export
+    builds the same texts with numpy (services/csv_export.iso_texts, tested to agree)."""
     if moment is None:
         return None
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace(
         "+00:00", "Z")
+
+
+def iso_local(moment: datetime, zone: tzinfo) -> str:
+    """ISO 8601 wall time in a time zone with its offset, millisecond precision."""
+    return moment.astimezone(zone).isoformat(timespec="milliseconds")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from backend.services.buckets import local_bucket_starts
-from tests.backend.conftest import make_user, post_demo_counts
+from tests.backend.conftest import make_user, post_demo_counts, sample
 
 
 def utc_series(*texts: str) -> pd.Series:
@@ -65,11 +65,11 @@ def test_run_stats_per_zone_and_totals(app):
     buckets = [(b["start"], b["start_local"], b["zone_key"], b["entries"], b["exits"],
                 b["avg_occupancy"], b["max_occupancy"]) for b in body["buckets"]]
     assert buckets == [
-        ("2026-03-29T00:00:00Z", "2026-03-29T01:00:00+01:00", "line-1", 2, 0, None, None),
-        ("2026-03-29T00:00:00Z", "2026-03-29T01:00:00+01:00", "zone-a", 6, 1, 3.5, 5),
-        ("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", "frame", 0, 0, 3.0, 3),
-        ("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", "line-1", 0, 1, None, None),
-        ("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", "zone-a", 0, 4, 1.0, 1),
+        ("2026-03-29T00:00:00.000Z", "2026-03-29T01:00:00.000+01:00", "line-1", 2, 0, None, None),
+        ("2026-03-29T00:00:00.000Z", "2026-03-29T01:00:00.000+01:00", "zone-a", 6, 1, 3.5, 5),
+        ("2026-03-29T01:00:00.000Z", "2026-03-29T03:00:00.000+02:00", "frame", 0, 0, 3.0, 3),
+        ("2026-03-29T01:00:00.000Z", "2026-03-29T03:00:00.000+02:00", "line-1", 0, 1, None, None),
+        ("2026-03-29T01:00:00.000Z", "2026-03-29T03:00:00.000+02:00", "zone-a", 0, 4, 1.0, 1),
     ]
 
 
@@ -81,11 +81,11 @@ def test_bucket_sizes_and_tz_override(alice):
     assert len([b for b in minute if b["zone_key"] == "zone-a"]) == 3
     day_utc = alice.get(url + "?bucket=1d").get_json()
     assert day_utc["tz"] == "UTC"
-    assert {b["start"] for b in day_utc["buckets"]} == {"2026-03-29T00:00:00Z"}
+    assert {b["start"] for b in day_utc["buckets"]} == {"2026-03-29T00:00:00.000Z"}
     day_la = alice.get(url + "?bucket=1d&tz=America/Los_Angeles").get_json()["buckets"]
-    assert {b["start_local"] for b in day_la} == {"2026-03-28T00:00:00-07:00"}
+    assert {b["start_local"] for b in day_la} == {"2026-03-28T00:00:00.000-07:00"}
     quarter = alice.get(url + "?bucket=15m&from=2026-03-29T01:00:00Z").get_json()["buckets"]
-    assert {b["start"] for b in quarter} == {"2026-03-29T01:30:00Z"}
+    assert {b["start"] for b in quarter} == {"2026-03-29T01:30:00.000Z"}
     bad = alice.get(url + "?bucket=2h&tz=Mars/Olympus")
     assert bad.status_code == 422 and "bucket" in bad.get_json()["fields"]
     bad_tz = alice.get(url + "?tz=Mars/Olympus")

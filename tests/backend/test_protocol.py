@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -56,3 +57,22 @@ def test_saved_zone_key_round_trip():
 ])
 def test_iso_utc(moment, text):
     assert protocol.iso_utc(moment) == text
+
+
+def test_the_csv_exports_vectorised_times_are_the_protocols():
+    """services/csv_export.iso_texts builds a million time texts with numpy; they must be
+    exactly what iso_utc and iso_local write, across both DST changes."""
+    import numpy as np
+
+    from backend.services.csv_export import iso_texts
+
+    zone = ZoneInfo("Europe/Berlin")
+    moments = [datetime(2026, 3, 29, 0, 59, 59, 999000, tzinfo=timezone.utc),
+               datetime(2026, 3, 29, 1, 0, tzinfo=timezone.utc),
+               datetime(2026, 10, 25, 0, 30, 0, 123000, tzinfo=timezone.utc),
+               datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc),
+               datetime(1970, 1, 2, tzinfo=timezone.utc)]
+    naive = np.array([m.replace(tzinfo=None) for m in moments], dtype="datetime64[ms]")
+    utc_text, local_text = iso_texts(naive, zone)
+    assert list(utc_text) == [protocol.iso_utc(m) for m in moments]
+    assert list(local_text) == [protocol.iso_local(m, zone) for m in moments]
