@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from ..db import transaction
 from ..services.profiles import READ_ONLY, load_profile, save_profile
 from ..validation import GENDER_CHOICES
-from .common import current_user_id, invalid_fields, require_user
+from .common import Text, current_user_id, invalid_fields, require_user
 
 blp = Blueprint("api_profile", __name__, url_prefix="/api/profile",
                 description="The signed-in user's profile")
@@ -29,13 +29,13 @@ class ProfileSchema(ma.Schema):
 class ProfileChangeSchema(ma.Schema):
     """Any subset of the editable fields; null or "" clears one (not the time zone)."""
 
-    date_of_birth = ma.fields.String(allow_none=True, metadata={
+    date_of_birth = Text(allow_none=True, metadata={
         "description": "YYYY-MM-DD, 1900 or later, not in the future"})
-    place = ma.fields.String(allow_none=True, metadata={"description": "Up to 120 characters"})
-    gender = ma.fields.String(allow_none=True, metadata={"description": GENDERS})
-    gender_self_described = ma.fields.String(allow_none=True, metadata={
+    place = Text(allow_none=True, metadata={"description": "Up to 120 characters"})
+    gender = Text(allow_none=True, metadata={"description": GENDERS})
+    gender_self_described = Text(allow_none=True, metadata={
         "description": "Up to 32 characters, with gender self_described"})
-    timezone = ma.fields.String(metadata={"description": "IANA name, e.g. Europe/Berlin"})
+    timezone = Text(metadata={"description": "IANA name, e.g. Europe/Berlin"})
 
     @ma.pre_load
     def _refuse_read_only(self, data, **kwargs):

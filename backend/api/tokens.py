@@ -12,7 +12,7 @@ from ..repositories import tokens as token_repo
 from ..schema import utcnow
 from ..services.tokens import (LIFETIME_MAX_DAYS, NAME_MAX, TOKEN_PREFIX, clean_token_input,
                                create_for_user, listed_with_status, token_status)
-from .common import ID_CONVERTER, UtcTime, current_user_id, not_found, require_user
+from .common import ID_CONVERTER, Text, UtcTime, current_user_id, not_found, require_user
 
 blp = Blueprint("api_tokens", __name__, url_prefix="/api/tokens",
                 description="API tokens for scripts (Authorization: Bearer <token>)")
@@ -20,7 +20,7 @@ blp.before_request(require_user)
 
 
 class TokenInSchema(ma.Schema):
-    name = ma.fields.String(required=True, metadata={
+    name = Text(required=True, metadata={
         "description": f"1-{NAME_MAX} characters, such as the script that will use it"})
     lifetime_days = ma.fields.Integer(strict=True, allow_none=True, metadata={
         "description": f"Whole days, 1-{LIFETIME_MAX_DAYS}; null: never expires; "
