@@ -4,6 +4,8 @@ one rule that links "zone-<id>" keys to zones."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +14,9 @@ import pytest
 
 from backend import protocol
 
-SHARED = json.loads((Path(__file__).resolve().parents[1] / "protocol.json").read_text())
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = json.loads((ROOT / "tests" / "protocol.json").read_text())
+JS_PROTOCOL = ROOT / "frontend" / "js" / "api" / "protocol.js"
 
 
 def test_constants_agree_with_the_shared_file():
@@ -76,3 +80,29 @@ def test_the_csv_exports_vectorised_times_are_the_protocols():
     utc_text, local_text = iso_texts(naive, zone)
     assert list(utc_text) == [protocol.iso_utc(m) for m in moments]
     assert list(local_text) == [protocol.iso_local(m, zone) for m in moments]
+
+
+def js_protocol_answers(module: Path) -> dict:
+    """The page's protocol module asked, through Node, the questions tests/protocol.json
+    answers: its constants, which keys it accepts, which zone ids it reads from keys."""
+    script = f"""
+        import * as p from {json.dumps(module.as_uri())};
+        const shared = JSON.parse(process.argv[1]);
+        console.log(JSON.stringify({{
+          saved_zone_key_prefix: p.SAVED_ZONE_KEY_PREFIX, frame_key: p.FRAME_KEY,
+          event_kinds: [...p.EVENT_KINDS], track_id_min: p.TRACK_ID_MIN,
+          track_id_max: p.TRACK_ID_MAX, max_dwell_seconds: p.MAX_DWELL_SECONDS,
+          valid_keys: shared.valid_keys.filter((key) => p.isKey(key)),
+          invalid_keys: shared.invalid_keys.filter((key) => !p.isKey(key)),
+          saved_zone_keys: shared.saved_zone_keys.map(([key]) => [key, p.zoneIdFromKey(key)]),
+        }}));"""
+    done = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps(SHARED)],
+                          capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.skipif(not JS_PROTOCOL.exists() or shutil.which("node") is None,
+                    reason="frontend/js/api/protocol.js (the page's twin) or node is missing")
+def test_the_pages_protocol_module_agrees():
+    answers = js_protocol_answers(JS_PROTOCOL)
+    assert answers == {key: SHARED[key] for key in answers}
