@@ -107,9 +107,11 @@ def check_url(url: str, allow_private: bool) -> None:
         raise TargetRefused(f"the {problem} is not allowed")
 
 
-def vet(url: str, allow_private: bool, resolver: Resolver = socket.getaddrinfo) -> VettedTarget:
-    """Parses and resolves the URL now; TargetRefused when it may not be posted to."""
+def vet(url: str, allow_private: bool, resolver: Resolver | None = None) -> VettedTarget:
+    """Parses and resolves the URL now (socket.getaddrinfo, looked up at each call, unless a
+    resolver is given); TargetRefused when it may not be posted to."""
     target = parse_target(url)
+    resolver = resolver or socket.getaddrinfo
     try:
         infos = resolver(target.host, target.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
