@@ -1,32 +1,68 @@
-"""The one place a JSON request body is first read: a body the JSON parser cannot turn into
-a value is answered 400 before any view runs.
+"""The one place a JSON request body is first read: bodies that the JSON parser cannot turn
+into something storable are answered with a 400 JSON error before any view runs.
 
 - Nesting too deep for the parser (100,000 `[`): `json.loads` raises RecursionError, which
   no view expects (a 500 otherwise). Answered 400 `invalid_json`.
+- Lone surrogates (`"\\ud800"`): valid JSON, but not text that UTF-8 (and so either database)
+  can store. Answered 400 `invalid_text`, naming each field that holds one.
 
-A body that parses but holds text no database can store (a lone surrogate `"\\ud800"`, a
-NUL) is not malformed JSON: that is field validation, answered 422 naming the field by the
-API's `Text` field (api/common.py, the rule is validation.text_problem). A body that parses
-is cached by Flask (`request.get_json`), so the views do not parse it again."""
+A body that parses is cached by Flask (`request.get_json`), so the views do not parse it
+again; the surrogate walk runs only when the raw body contains a surrogate escape."""
 from __future__ import annotations
+
+import re
 
 from flask import Flask, request
 
 from .errors import ApiError
+from .validation import has_lone_surrogate
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# A \uD800-\uDFFF escape somewhere in the raw body (paired ones too: checked after parsing).
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+MAX_REPORTED = 20
+
+
+def unstorable_strings(value, path: str = "") -> dict[str, list[str]]:
+    """{"samples.3.zone_key": [message]} for every string (or object key) holding a lone
+    surrogate, walking the parsed JSON without recursion."""
+    found: dict[str, list[str]] = {}
+    stack = [(path, value)]
+    while stack and len(found) < MAX_REPORTED:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            if has_lone_surrogate(item):
+                found[where or "_body"] = ["Not valid text (lone surrogate characters)."]
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                name = f"{where}.{key}" if where else str(key)
+                if has_lone_surrogate(key):
+                    found[where or "_body"] = ["A field name is not valid text."]
+                    continue
+                stack.append((name, inner))
+        elif isinstance(item, list):
+            stack.extend((f"{where}.{index}" if where else str(index), inner)
+                         for index, inner in enumerate(item))
+    return found
 
 
 def check_json_body() -> None:
-    """before_request: refuse JSON bodies that would crash a view."""
+    """before_request: refuse JSON bodies that would crash a view or the database."""
     if request.method not in WRITE_METHODS or not request.is_json:
         return
-    if not request.get_data(cache=True):
+    raw = request.get_data(cache=True)
+    if not raw:
         return
     try:
-        request.get_json(silent=True)
+        body = request.get_json(silent=True)
     except RecursionError:
         raise ApiError(400, "The JSON body is nested too deeply.", "invalid_json") from None
+    if body is None or not SURROGATE_ESCAPE.search(raw):
+        return
+    problems = unstorable_strings(body)
+    if problems:
+        raise ApiError(400, "Some fields are not valid text; nothing was stored.",
+                       "invalid_text", fields=problems)
 
 
 def init_app(app: Flask) -> None:
