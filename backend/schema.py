@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
+from .protocol import KEY_MAX_LENGTH
+
 metadata = sa.MetaData()
 # MySQL table options, the same as in db/schema.sql.
 MYSQL_OPTIONS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
@@ -155,7 +157,7 @@ runs = sa.Table(
     sa.Column("camera_key", sa.String(120), nullable=True),
     sa.Column("source_kind", sa.String(16), nullable=False),
     sa.Column("label", sa.String(255), nullable=True),
-    sa.Column("client_run_id", sa.String(64), nullable=False),
+    sa.Column("client_run_id", sa.String(KEY_MAX_LENGTH), nullable=False),
     sa.Column("started_at", UtcDateTime(), nullable=False),
     sa.Column("ended_at", UtcDateTime(), nullable=True),
     sa.Column("last_seen_at", UtcDateTime(), nullable=True),
@@ -171,7 +173,7 @@ ingest_batches = sa.Table(
     _id(),
     _fk("user_id", "users.id"),
     _fk("run_id", "runs.id"),
-    sa.Column("batch_key", sa.String(64), nullable=False),
+    sa.Column("batch_key", sa.String(KEY_MAX_LENGTH), nullable=False),
     sa.Column("received_at", UtcDateTime(), nullable=False),
     sa.Column("sample_count", sa.Integer(), nullable=False),
     sa.Column("event_count", sa.Integer(), nullable=False),
@@ -187,7 +189,7 @@ count_samples = sa.Table(
     _fk("run_id", "runs.id"),
     _fk("zone_id", "zones.id", nullable=True, ondelete="SET NULL"),
     _fk("batch_id", "ingest_batches.id"),
-    sa.Column("zone_key", sa.String(64), nullable=False),
+    sa.Column("zone_key", sa.String(KEY_MAX_LENGTH), nullable=False),
     sa.Column("ts", UtcDateTime(), nullable=False),
     sa.Column("occupancy", sa.Integer(), nullable=False),
     sa.Column("entries", sa.Integer(), nullable=False),
@@ -205,7 +207,7 @@ count_events = sa.Table(
     _fk("run_id", "runs.id"),
     _fk("zone_id", "zones.id", nullable=True, ondelete="SET NULL"),
     _fk("batch_id", "ingest_batches.id"),
-    sa.Column("zone_key", sa.String(64), nullable=False),
+    sa.Column("zone_key", sa.String(KEY_MAX_LENGTH), nullable=False),
     sa.Column("ts", UtcDateTime(), nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("track_id", sa.Integer(), nullable=True),
@@ -223,7 +225,7 @@ alerts = sa.Table(
     _fk("user_id", "users.id"),
     _fk("run_id", "runs.id"),
     _fk("zone_id", "zones.id", nullable=True, ondelete="SET NULL"),
-    sa.Column("zone_key", sa.String(64), nullable=False),
+    sa.Column("zone_key", sa.String(KEY_MAX_LENGTH), nullable=False),
     sa.Column("started_at", UtcDateTime(), nullable=False),
     sa.Column("ended_at", UtcDateTime(), nullable=True),
     sa.Column("threshold", sa.Integer(), nullable=True),

@@ -219,7 +219,7 @@ def prepare(database_url: str, workdir: Path, clients: int) -> tuple[list[str], 
     from backend.repositories import runs as run_repo
     from backend.repositories import users as user_repo
     from backend.security import hash_password
-    from backend.tokens import issue_token
+    from backend.services.tokens import issue_token
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench",
                       "UPLOAD_DIR": str(workdir / "uploads"),

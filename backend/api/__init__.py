@@ -27,10 +27,10 @@ def _configure(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {"description": (
-            "Videos, zones, counting runs, idempotent count ingestion, statistics, CSV, "
-            "charts, alerts and a live stream. Authenticate with the session cookie plus "
-            "the X-CSRF-Token header, or with Authorization: Bearer <token>. Times are "
-            "ISO 8601 UTC with Z.")},
+            "Profile, API tokens, videos, zones, counting runs, idempotent count ingestion, "
+            "statistics, CSV, charts, alerts and a live stream. Authenticate with the session "
+            "cookie plus the X-CSRF-Token header, or with Authorization: Bearer <token>. "
+            "Times are ISO 8601 UTC with Z.")},
         "components": {"securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer"},
             "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
@@ -41,13 +41,15 @@ def _configure(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from . import alerts, charts, docs, exports, live, me, runs, stats, videos, zones
+    from . import (alerts, charts, docs, exports, live, me, profile, runs, stats, tokens,
+                   videos, zones)
 
     _configure(app)
     api = PeopleCounterApi(app)
     # The ingest route reads its body with a fast parser; the schema is documented here.
     api.spec.components.schema("Batch", schema=runs.BatchSchema)
-    for module in (me, videos, zones, runs, stats, exports, charts, alerts, live):
+    for module in (me, profile, tokens, videos, zones, runs, stats, exports, charts, alerts,
+                   live):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)
     app.extensions[API_EXTENSION_KEY] = api

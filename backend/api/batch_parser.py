@@ -10,13 +10,15 @@ from datetime import datetime, timezone
 import marshmallow as ma
 
 from ..errors import ApiError
+from ..protocol import (EVENT_KINDS, MAX_BATCH_ROWS, MAX_DWELL_SECONDS, TRACK_ID_MAX,
+                        TRACK_ID_MIN, is_key)
 from .common import EARLIEST, LATEST, MAX_COUNT, MAX_ID
 
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
-_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _SAMPLE_KEYS = frozenset({"ts", "zone_key", "zone_id", "occupancy", "entries", "exits"})
 _EVENT_KEYS = frozenset({"ts", "zone_key", "zone_id", "kind", "track_id", "dwell_s", "value"})
 _BATCH_KEYS = frozenset({"batch_id", "samples", "events"})
+_KINDS = frozenset(EVENT_KINDS)
 
 
 class _Reject(Exception):
@@ -41,7 +43,7 @@ def _time(value) -> datetime:
 
 
 def _key(value) -> str:
-    if type(value) is not str or not _KEY.fullmatch(value):
+    if type(value) is not str or not is_key(value):
         raise _Reject
     return value
 
@@ -57,38 +59,38 @@ def _sample(row) -> dict:
             "exits": _int(row.get("exits"), -MAX_COUNT, MAX_COUNT)}
 
 
-def _event(row, kinds: frozenset, max_dwell: float) -> dict:
-    if type(row) is not dict or not row.keys() <= _EVENT_KEYS or row.get("kind") not in kinds:
+def _event(row) -> dict:
+    if type(row) is not dict or not row.keys() <= _EVENT_KEYS or row.get("kind") not in _KINDS:
         raise _Reject
     dwell = row.get("dwell_s")
     if dwell is not None:
         if type(dwell) not in (int, float) or not math.isfinite(dwell) or \
-                not 0 <= dwell <= max_dwell:
+                not 0 <= dwell <= MAX_DWELL_SECONDS:
             raise _Reject
         dwell = float(dwell)
     return {"ts": _time(row.get("ts")), "zone_key": _key(row.get("zone_key")),
             "zone_id": _int(row.get("zone_id"), 1, MAX_ID, optional=True),
             "kind": row["kind"],
-            "track_id": _int(row.get("track_id"), -2**31, 2**31 - 1, optional=True),
+            "track_id": _int(row.get("track_id"), TRACK_ID_MIN, TRACK_ID_MAX, optional=True),
             "dwell_s": dwell, "value": _int(row.get("value"), 0, MAX_COUNT, optional=True)}
 
 
-def _fast(body, kinds: frozenset, max_rows: int, max_dwell: float) -> dict:
+def _fast(body) -> dict:
     if type(body) is not dict or not body.keys() <= _BATCH_KEYS:
         raise _Reject
     samples, events = body.get("samples", []), body.get("events", [])
     if type(samples) is not list or type(events) is not list or \
-            len(samples) > max_rows or len(events) > max_rows:
+            len(samples) > MAX_BATCH_ROWS or len(events) > MAX_BATCH_ROWS:
         raise _Reject
     return {"batch_id": _key(body.get("batch_id")),
             "samples": [_sample(row) for row in samples],
-            "events": [_event(row, kinds, max_dwell) for row in events]}
+            "events": [_event(row) for row in events]}
 
 
-def read_batch(body, schema: ma.Schema, kinds, max_rows: int, max_dwell: float) -> dict:
+def read_batch(body, schema: ma.Schema) -> dict:
     """The batch as BatchSchema would load it; ApiError 422 with field errors otherwise."""
     try:
-        return _fast(body, frozenset(kinds), max_rows, max_dwell)
+        return _fast(body)
     except _Reject:
         pass
     try:

@@ -1,6 +1,7 @@
 """Pieces every API module shares: field types, pagination, the error schema, ownership."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -8,6 +9,7 @@ import marshmallow as ma
 from flask import g
 
 from ..errors import ApiError
+from ..protocol import iso_utc
 from ..validation import text_problem
 
 # Ids fit a signed 64-bit column on both databases; larger path ids are plain 404s.
@@ -19,16 +21,9 @@ EARLIEST = datetime(1970, 1, 2, tzinfo=timezone.utc)
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
 
-def iso_utc(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a Z, millisecond precision."""
-    if value is None:
-        return None
-    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z")
-
-
 class Text(ma.fields.String):
-    """A string that can be stored as UTF-8 (no lone surrogates), stripped of outer spaces."""
+    """A string that can be stored (validation.text_problem: no lone surrogates, no NUL;
+    a 422 naming the field otherwise), stripped of outer spaces."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -36,6 +31,20 @@ class Text(ma.fields.String):
         if problem:
             raise ma.ValidationError(problem)
         return text.strip()
+
+
+class FullMatch(ma.validate.Regexp):
+    """A Regexp validator that matches the whole value (`re.fullmatch`: no trailing newline
+    slips through as it does with `$`). OpenAPI shows the pattern anchored."""
+
+    def __init__(self, regex: re.Pattern, error: str | None = None) -> None:
+        super().__init__(re.compile(f"^(?:{regex.pattern})$"), error=error)
+        self.whole = regex
+
+    def __call__(self, value):
+        if not isinstance(value, str) or self.whole.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value
 
 
 class UtcTime(ma.fields.AwareDateTime):
@@ -112,9 +121,13 @@ def not_found(what: str) -> ApiError:
     return ApiError(404, f"No such {what}.", "not_found")
 
 
+def invalid_fields(fields: dict, status: int = 422) -> ApiError:
+    """The API's answer to bad input: {"error", "message", "fields": {name: [messages]}}."""
+    return ApiError(status, "Some fields are not valid.", "unprocessable_entity", fields=fields)
+
+
 def field_error(field: str, message: str, status: int = 422) -> ApiError:
-    return ApiError(status, "Some fields are not valid.", "unprocessable_entity",
-                    fields={field: [message]})
+    return invalid_fields({field: [message]}, status)
 
 
 def resolve_timezone(name: str | None) -> ZoneInfo:

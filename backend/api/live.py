@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from ..db import get_engine, transaction
 from ..repositories import runs as run_repo
 from ..services.live import LiveCounts, sse
-from .common import ID_CONVERTER, current_user_id, iso_utc, not_found, require_user
+from .common import ID_CONVERTER, current_user_id, not_found, require_user
 from .runs import owned_run
 
 blp = Blueprint("api_live", __name__, url_prefix="/api",
@@ -46,7 +46,7 @@ def _stream(engine, user_id: int, run_id: int | None, follow_latest: bool, confi
             else:
                 changed = counts.advance(conn) if counts is not None else False
         if changed:
-            yield sse("counts", counts.payload(iso_utc))
+            yield sse("counts", counts.payload())
             last_beat = time.monotonic()
         elif time.monotonic() - last_beat >= heartbeat:
             yield ": heartbeat\n\n"

@@ -11,32 +11,30 @@ from flask_smorest import Blueprint
 from .. import ops
 from ..db import get_engine, transaction
 from ..errors import ApiError
+from ..protocol import (EVENT_KINDS, KEY_PATTERN, KEY_RULE, MAX_BATCH_ROWS, MAX_DWELL_SECONDS,
+                        TRACK_ID_MAX, TRACK_ID_MIN)
 from ..repositories import alerts as alert_repo
 from ..repositories import ingest as ingest_repo
 from ..repositories import runs as run_repo
 from ..repositories import videos as video_repo
-from ..repositories import zones as zone_repo
 from ..schema import utcnow
 from ..services import ingestion, webhooks
 from .batch_parser import read_batch
-from .common import (ID_CONVERTER, Count, Delta, Id, PageArgs, QueryId, Text, UtcTime,
-                     current_user_id, field_error, iso_utc, not_found, page_envelope,
+from .common import (ID_CONVERTER, Count, Delta, FullMatch, Id, PageArgs, QueryId, Text,
+                     UtcTime, current_user_id, field_error, not_found, page_envelope,
                      require_user)
 
 blp = Blueprint("api_runs", __name__, url_prefix="/api/runs",
                 description="Counting runs and idempotent count ingestion")
 blp.before_request(require_user)
-KEY_PATTERN = ma.validate.Regexp(r"[A-Za-z0-9_.:-]{1,64}\Z",
-                                 error="Use 1-64 letters, digits or _ . : -")
+KEY = FullMatch(KEY_PATTERN, error=KEY_RULE)
 SOURCE_KINDS = ("webcam", "file", "video")
-EVENT_KINDS = ("in", "out", "enter", "leave", "alert_start", "alert_end")
-MAX_ROWS = 10_000
 TOUCH_EVERY = timedelta(seconds=2)
 DEADLOCK_RETRIES = 3
 
 
 class RunInSchema(ma.Schema):
-    client_run_id = ma.fields.String(required=True, validate=KEY_PATTERN)
+    client_run_id = ma.fields.String(required=True, validate=KEY)
     source_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(SOURCE_KINDS))
     video_id = Id(load_default=None, allow_none=True)
     camera_key = Text(load_default=None, allow_none=True, validate=ma.validate.Length(1, 120))
@@ -82,7 +80,7 @@ class RunFilterArgs(PageArgs):
 
 class SampleSchema(ma.Schema):
     ts = UtcTime(required=True)
-    zone_key = ma.fields.String(required=True, validate=KEY_PATTERN)
+    zone_key = ma.fields.String(required=True, validate=KEY)
     zone_id = Id(load_default=None, allow_none=True)
     occupancy = Count(required=True)
     entries = Delta(required=True, metadata={"description": (
@@ -93,24 +91,24 @@ class SampleSchema(ma.Schema):
 
 class EventSchema(ma.Schema):
     ts = UtcTime(required=True)
-    zone_key = ma.fields.String(required=True, validate=KEY_PATTERN)
+    zone_key = ma.fields.String(required=True, validate=KEY)
     zone_id = Id(load_default=None, allow_none=True)
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(EVENT_KINDS))
     track_id = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
-                                 validate=ma.validate.Range(-2**31, 2**31 - 1))
+                                 validate=ma.validate.Range(TRACK_ID_MIN, TRACK_ID_MAX))
     dwell_s = ma.fields.Float(load_default=None, allow_none=True,
-                              validate=ma.validate.Range(0, 10 * 365 * 86400))  # MAX_DWELL
+                              validate=ma.validate.Range(0, MAX_DWELL_SECONDS))
     value = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
                               validate=ma.validate.Range(0, 1_000_000))
 
 
 class BatchSchema(ma.Schema):
-    batch_id = ma.fields.String(required=True, validate=KEY_PATTERN,
+    batch_id = ma.fields.String(required=True, validate=KEY,
                                 metadata={"description": "Client-made id (a UUID)"})
     samples = ma.fields.List(ma.fields.Nested(SampleSchema), load_default=list,
-                             validate=ma.validate.Length(max=MAX_ROWS))
+                             validate=ma.validate.Length(max=MAX_BATCH_ROWS))
     events = ma.fields.List(ma.fields.Nested(EventSchema), load_default=list,
-                            validate=ma.validate.Length(max=MAX_ROWS))
+                            validate=ma.validate.Length(max=MAX_BATCH_ROWS))
 
 
 class BatchResultSchema(ma.Schema):
@@ -192,28 +190,10 @@ def update_run(values, run_id: int):
         return run_repo.get(conn, current_user_id(), run_id)
 
 
-def _validate_zone_links(conn, user_id: int, batch: dict) -> None:
-    rows = batch["samples"] + batch["events"]
-    owned = zone_repo.owned_ids(conn, user_id, ingestion.candidate_zone_ids(rows))
-    problems = {**ingestion.zone_id_problems(batch["samples"], owned, "samples"),
-                **ingestion.zone_id_problems(batch["events"], owned, "events")}
-    if problems:
-        ops.record_ingest("rejected")
-        raise ApiError(422, "Some fields are not valid; nothing was stored.",
-                       "unprocessable_entity", fields=problems)
-    ingestion.link_saved_zones(rows, owned)
-
-
-def _validate_net_changes(conn, run_id: int, batch: dict) -> None:
-    """Only when the batch has a negative change (the hot path skips the queries)."""
-    keys = ingestion.keys_with_negative_changes(batch["samples"])
-    if not keys:
-        return
-    zone_ids = {s["zone_id"] for s in batch["samples"]
-                if s["zone_key"] in keys and s.get("zone_id") is not None}
-    kinds = {zone_id: zone["kind"] for zone_id, zone in zone_repo.by_ids(conn, zone_ids).items()}
-    problems = ingestion.negative_change_problems(
-        batch["samples"], kinds, ingest_repo.net_totals(conn, run_id, keys))
+def _validate_rows(conn, user_id: int, run_id: int, batch: dict) -> None:
+    """Zone links first (a zone's kind needs its id), then the net changes."""
+    problems = (ingestion.link_zones(conn, user_id, batch["samples"], batch["events"])
+                or ingestion.net_change_problems(conn, run_id, batch["samples"]))
     if problems:
         ops.record_ingest("rejected")
         raise ApiError(422, "Some fields are not valid; nothing was stored.",
@@ -243,7 +223,6 @@ def _is_deadlock(exc: sa.exc.OperationalError) -> bool:
 
 BATCH_BODY = {"required": True, "content": {"application/json": {
     "schema": {"$ref": "#/components/schemas/Batch"}}}}
-MAX_DWELL = 10 * 365 * 86400
 
 
 @blp.route(f"/<{ID_CONVERTER}:run_id>/batches", methods=["POST"])
@@ -259,7 +238,7 @@ def post_batch(run_id: int):
     body = request.get_json(silent=True)
     if body is None:
         raise ApiError(400, "Send the batch as a JSON object.", "bad_request")
-    batch = read_batch(body, BatchSchema(), EVENT_KINDS, MAX_ROWS, MAX_DWELL)
+    batch = read_batch(body, BatchSchema())
     batch_key = batch["batch_id"]
     for attempt in range(DEADLOCK_RETRIES):
         try:
@@ -267,11 +246,10 @@ def post_batch(run_id: int):
                 run = owned_run(conn, run_id)
                 stored = ingest_repo.find_batch(conn, user_id, batch_key)
                 if stored is None:
-                    _validate_zone_links(conn, user_id, batch)
-                    _validate_net_changes(conn, run_id, batch)
+                    _validate_rows(conn, user_id, run_id, batch)
                     outcome = ingestion.write_batch(
                         conn, user_id=user_id, run_id=run_id, batch_key=batch_key,
-                        samples=batch["samples"], events=batch["events"], iso=iso_utc)
+                        samples=batch["samples"], events=batch["events"])
             break
         except sa.exc.IntegrityError:
             return _duplicate_answer(user_id, run_id, batch_key)

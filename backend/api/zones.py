@@ -1,6 +1,7 @@
 """Zones of a video or a camera: polygons, directed lines and bands, with alert settings."""
 from __future__ import annotations
 
+import re
 import secrets
 
 import marshmallow as ma
@@ -11,7 +12,7 @@ from ..db import transaction
 from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
 from ..services import webhook_targets
-from .common import (ID_CONVERTER, Id, QueryId, Text, UtcTime, current_user_id,
+from .common import (ID_CONVERTER, FullMatch, Id, QueryId, Text, UtcTime, current_user_id,
                      field_error, not_found, require_user)
 from .geometry import GeometryField, validate_geometry
 
@@ -20,6 +21,7 @@ blp = Blueprint("api_zones", __name__, url_prefix="/api/zones",
 blp.before_request(require_user)
 MAX_FRAME = 16384
 KINDS = ("polygon", "line", "band")
+COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 class ZoneInSchema(ma.Schema):
@@ -32,8 +34,8 @@ class ZoneInSchema(ma.Schema):
     frame_height = ma.fields.Integer(required=True, strict=True,
                                      validate=ma.validate.Range(1, MAX_FRAME))
     geometry = GeometryField(required=True)
-    color = ma.fields.String(load_default="#0f766e", validate=ma.validate.Regexp(
-        r"#[0-9a-fA-F]{6}\Z", error="Use a colour like #0f766e."))
+    color = ma.fields.String(load_default="#0f766e", validate=FullMatch(
+        COLOR_PATTERN, error="Use a colour like #0f766e."))
     threshold = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
                                   validate=ma.validate.Range(1, 1_000_000))
     hold_seconds = ma.fields.Float(load_default=0.0, validate=ma.validate.Range(0, 3600))

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import sqlalchemy as sa
 
+from ..protocol import FRAME_KEY, iso_local, iso_utc
 from ..repositories import stats as stats_repo
 from . import buckets
-
-FRAME_KEY = "frame"
 
 
 def _describe(zone_key: str, zone_id: int | None, names: dict[int, dict]) -> dict:
@@ -82,13 +81,11 @@ def _number(value):
 def bucket_rows(frame: pd.DataFrame, tz: ZoneInfo) -> list[dict]:
     if frame.empty:
         return []
-    starts_utc = buckets.utc_iso(frame["start"])
-    starts_local = buckets.local_iso(frame["start"], tz)
-    return [{"start": starts_utc[i], "start_local": starts_local[i],
+    return [{"start": iso_utc(row.start), "start_local": iso_local(row.start, tz),
              "zone_key": row.zone_key, "entries": int(row.entries), "exits": int(row.exits),
              "avg_occupancy": _number(row.avg_occupancy),
              "max_occupancy": _number(row.max_occupancy)}
-            for i, row in enumerate(frame.itertuples(index=False))]
+            for row in frame.itertuples(index=False)]
 
 
 def build(conn: sa.Connection, run_ids: list[int], bucket: str, tz: ZoneInfo,

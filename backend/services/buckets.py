@@ -38,14 +38,6 @@ def local_bucket_starts(utc_starts: pd.Series, bucket: str, tz: ZoneInfo) -> pd.
     return (floored - offset).dt.tz_localize("UTC")
 
 
-def local_iso(utc_starts: pd.Series, tz: ZoneInfo) -> list[str]:
-    return [moment.isoformat() for moment in utc_starts.dt.tz_convert(tz)]
-
-
-def utc_iso(utc_starts: pd.Series) -> list[str]:
-    return [moment.strftime("%Y-%m-%dT%H:%M:%SZ") for moment in utc_starts]
-
-
 def sample_buckets(slots: list[tuple], event_slots: list[tuple], slot_len: int, bucket: str,
                    tz: ZoneInfo) -> pd.DataFrame:
     """Rows (start UTC, zone_key, entries, exits, avg_occupancy, max_occupancy) sorted by

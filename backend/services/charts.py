@@ -33,11 +33,13 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _no_data(axes) -> None:
+def _no_data(figure: Figure, axes) -> bytes:
+    """The chart of nothing: a note in the middle, no ticks."""
     axes.text(0.5, 0.5, "No counts yet", ha="center", va="center", fontsize=12,
               color="#64748b", transform=axes.transAxes)
     axes.set_xticks([])
     axes.set_yticks([])
+    return _png(figure)
 
 
 def _time_axis(axes, tz: ZoneInfo) -> None:
@@ -46,21 +48,21 @@ def _time_axis(axes, tz: ZoneInfo) -> None:
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=tz))
 
 
-def _series(frame: pd.DataFrame, names: dict[str, str]):
+def _series(frame: pd.DataFrame, names: dict[str, str], tz: ZoneInfo):
+    """Per zone (at most MAX_SERIES): its name, colour, rows and local bucket times."""
     keys = list(dict.fromkeys(frame["zone_key"]))[:MAX_SERIES]
     for index, key in enumerate(keys):
         part = frame[frame["zone_key"] == key]
-        yield names.get(key, key), PALETTE[index % len(PALETTE)], part
+        yield names.get(key, key), PALETTE[index % len(PALETTE)], part, \
+            part["start"].dt.tz_convert(tz)
 
 
 def cumulative(frame: pd.DataFrame, names: dict[str, str], tz: ZoneInfo) -> bytes:
     """Running totals of entries (solid) and exits (dashed) per zone or line."""
     figure, axes = _figure(f"Cumulative in / out ({tz.key})")
     if frame.empty:
-        _no_data(axes)
-        return _png(figure)
-    for name, colour, part in _series(frame, names):
-        times = part["start"].dt.tz_convert(tz)
+        return _no_data(figure, axes)
+    for name, colour, part, times in _series(frame, names, tz):
         axes.step(times, part["entries"].cumsum(), where="post", color=colour,
                   label=f"{name} in")
         axes.step(times, part["exits"].cumsum(), where="post", color=colour,
@@ -76,10 +78,8 @@ def occupancy(frame: pd.DataFrame, names: dict[str, str], tz: ZoneInfo) -> bytes
     figure, axes = _figure(f"Occupancy over time ({tz.key})")
     frame = frame[frame["avg_occupancy"].notna()] if not frame.empty else frame
     if frame.empty:
-        _no_data(axes)
-        return _png(figure)
-    for name, colour, part in _series(frame, names):
-        times = part["start"].dt.tz_convert(tz)
+        return _no_data(figure, axes)
+    for name, colour, part, times in _series(frame, names, tz):
         axes.plot(times, part["avg_occupancy"], color=colour, label=f"{name} (average)")
         axes.fill_between(times, 0, part["max_occupancy"].astype(float), color=colour,
                           alpha=0.12, step="post", label=f"{name} (maximum)")
@@ -94,8 +94,7 @@ def hourly(frame: pd.DataFrame, tz: ZoneInfo) -> bytes:
     """Entries and exits by hour of the local day (all zones and days together)."""
     figure, axes = _figure(f"Hourly distribution ({tz.key})")
     if frame.empty:
-        _no_data(axes)
-        return _png(figure)
+        return _no_data(figure, axes)
     hours = frame["start"].dt.tz_convert(tz).dt.hour
     totals = frame.assign(hour=hours).groupby("hour")[["entries", "exits"]].sum() \
         .reindex(range(24), fill_value=0)

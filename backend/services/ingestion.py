@@ -2,17 +2,15 @@
 alerts its alert_start/alert_end events open and close. Returns the webhooks to send."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from ..repositories import alerts as alert_repo
 from ..repositories import ingest as ingest_repo
+from ..protocol import ALERT_KINDS, iso_utc, zone_id_from_key
 from ..repositories import zones as zone_repo
 from .webhooks import Delivery
-
-SAVED_ZONE_KEY = re.compile(r"zone-(\d{1,18})")
 
 
 @dataclass
@@ -21,13 +19,54 @@ class BatchOutcome:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
-def zone_id_problems(rows: list[dict], owned: set[int], section: str) -> dict:
+def link_zones(conn: sa.Connection, user_id: int, samples: list[dict],
+               events: list[dict]) -> dict:
+    """The one place zone keys meet zones: a row keyed "zone-<id>" without zone_id gets the
+    id when the user owns that zone; a zone_id the user does not own is a field error.
+    Returns the field errors ({} when every row is fine); rows are linked only then."""
+    rows = samples + events
+    owned = zone_repo.owned_ids(conn, user_id, _candidate_zone_ids(rows))
+    problems = {**_zone_id_problems(samples, owned, "samples"),
+                **_zone_id_problems(events, owned, "events")}
+    if not problems:
+        _link_saved_zones(rows, owned)
+    return problems
+
+
+def _zone_id_problems(rows: list[dict], owned: set[int], section: str) -> dict:
     """Field errors for zone ids the user does not own: {section: {index: {zone_id: [...]}}}."""
     problems = {}
     for index, row in enumerate(rows):
         if row.get("zone_id") is not None and row["zone_id"] not in owned:
             problems[str(index)] = {"zone_id": ["No such zone."]}
     return {section: problems} if problems else {}
+
+
+def _link_saved_zones(rows: list[dict], owned: set[int]) -> None:
+    for row in rows:
+        if row.get("zone_id") is None:
+            zone_id = zone_id_from_key(row["zone_key"])
+            if zone_id in owned:
+                row["zone_id"] = zone_id
+
+
+def _candidate_zone_ids(rows: list[dict]) -> set[int]:
+    ids = {row["zone_id"] for row in rows if row.get("zone_id") is not None}
+    ids |= {zone_id_from_key(row["zone_key"]) for row in rows} - {None}
+    return ids
+
+
+def net_change_problems(conn: sa.Connection, run_id: int, samples: list[dict]) -> dict:
+    """Field errors for the batch's negative net changes (see negative_change_problems),
+    read against the run's stored totals. Call after link_zones: a zone's kind needs its
+    id. Batches without a negative change (the hot path) cost no query."""
+    keys = keys_with_negative_changes(samples)
+    if not keys:
+        return {}
+    zone_ids = {s["zone_id"] for s in samples
+                if s["zone_key"] in keys and s.get("zone_id") is not None}
+    kinds = {zone_id: zone["kind"] for zone_id, zone in zone_repo.by_ids(conn, zone_ids).items()}
+    return negative_change_problems(samples, kinds, ingest_repo.net_totals(conn, run_id, keys))
 
 
 def keys_with_negative_changes(samples: list[dict]) -> set[str]:
@@ -61,24 +100,6 @@ def negative_change_problems(samples: list[dict], zone_kinds: dict[int, str],
     return {"samples": problems} if problems else {}
 
 
-def link_saved_zones(rows: list[dict], owned: set[int]) -> None:
-    """A row keyed "zone-<id>" without zone_id gets the id when the user owns that zone."""
-    for row in rows:
-        if row.get("zone_id") is None:
-            match = SAVED_ZONE_KEY.fullmatch(row["zone_key"])
-            if match and int(match.group(1)) in owned:
-                row["zone_id"] = int(match.group(1))
-
-
-def candidate_zone_ids(rows: list[dict]) -> set[int]:
-    ids = {row["zone_id"] for row in rows if row.get("zone_id") is not None}
-    for row in rows:
-        match = SAVED_ZONE_KEY.fullmatch(row["zone_key"])
-        if match:
-            ids.add(int(match.group(1)))
-    return ids
-
-
 def _webhook(zone: dict | None, event: str, alert_id: int, payload: dict) -> list[Delivery]:
     if not zone or not zone.get("webhook_url") or not zone.get("webhook_secret"):
         return []
@@ -96,11 +117,11 @@ def _payload(event: str, alert_id: int, run_id: int, row: dict, zone: dict | Non
 
 
 def write_batch(conn: sa.Connection, *, user_id: int, run_id: int, batch_key: str,
-                samples: list[dict], events: list[dict], iso) -> BatchOutcome:
+                samples: list[dict], events: list[dict]) -> BatchOutcome:
     """Raises IntegrityError when the batch id was already used (the unique key)."""
     batch_pk = ingest_repo.insert_batch(conn, user_id, run_id, batch_key, samples, events)
     outcome = BatchOutcome(batch_pk)
-    alert_events = [e for e in events if e["kind"] in ("alert_start", "alert_end")]
+    alert_events = [e for e in events if e["kind"] in ALERT_KINDS]
     zones = zone_repo.by_ids(conn, {e["zone_id"] for e in alert_events
                                     if e.get("zone_id") is not None})
     for event in (e for e in alert_events if e["kind"] == "alert_start"):
@@ -110,7 +131,7 @@ def write_batch(conn: sa.Connection, *, user_id: int, run_id: int, batch_key: st
             zone_key=event["zone_key"], started_at=event["ts"],
             threshold=zone["threshold"] if zone else None, occupancy=event.get("value"))
         outcome.deliveries += _webhook(zone, "alert_start", alert_id, _payload(
-            "alert_start", alert_id, run_id, event, zone, iso(event["ts"])))
+            "alert_start", alert_id, run_id, event, zone, iso_utc(event["ts"])))
     peaks: dict[str, int] = {}
     for sample in samples:
         peaks[sample["zone_key"]] = max(peaks.get(sample["zone_key"], 0), sample["occupancy"])
@@ -128,5 +149,5 @@ def write_batch(conn: sa.Connection, *, user_id: int, run_id: int, batch_key: st
                                max(candidates) if candidates else None)
         zone = zones.get(event.get("zone_id"))
         outcome.deliveries += _webhook(zone, "alert_end", open_alert["id"], _payload(
-            "alert_end", open_alert["id"], run_id, event, zone, iso(event["ts"])))
+            "alert_end", open_alert["id"], run_id, event, zone, iso_utc(event["ts"])))
     return outcome

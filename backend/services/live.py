@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from ..protocol import iso_utc
 from ..repositories import stats as stats_repo
 
 
@@ -44,9 +45,9 @@ class LiveCounts:
             self.last_sample_id = rows[-1]["id"]
         return bool(rows)
 
-    def payload(self, iso) -> dict:
+    def payload(self) -> dict:
         return {"run_id": self.run_id,
-                "zones": [{**zone, "ts": iso(zone["ts"])}
+                "zones": [{**zone, "ts": iso_utc(zone["ts"])}
                           for zone in sorted(self.zones.values(), key=lambda z: z["zone_key"])]}
 
 

@@ -1,13 +1,21 @@
-"""Fixtures in the style of the Flask tutorial: app, client, runner, auth.
+"""Fixtures in the style of the Flask tutorial (app, client, runner, auth) and the helpers
+of the API tests (ApiUser, make_user, the `alice` and `bob` API users, sample, ...).
 Every test that uses `app` runs twice: on SQLite and on MariaDB."""
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from backend import create_app
-from backend.db import create_schema, get_engine
+from backend.db import create_schema, get_engine, transaction
+from backend.repositories import users as user_repo
+from backend.schema import api_tokens, profiles, users
+from backend.security import hash_password
+from backend.services.tokens import issue_token
 from tests.dbs import DATABASES, fresh_database
 
 
@@ -107,17 +115,43 @@ def auth(client):
 
 
 @pytest.fixture
+def signed_in(client, auth):
+    """The test client, registered and logged in as alice through the forms (a browser)."""
+    auth.register("alice")
+    auth.login()
+    return client
+
+
+def token_rows(app) -> list[dict]:
+    with app.app_context(), transaction() as conn:
+        return [dict(row) for row in conn.execute(
+            sa.select(api_tokens).order_by(api_tokens.c.id)).mappings()]
+
+
+def today_utc() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def stored_profile(app, username: str = "alice") -> dict:
+    with app.app_context(), transaction() as conn:
+        row = conn.execute(
+            sa.select(profiles.c.date_of_birth, profiles.c.place, profiles.c.gender,
+                      users.c.timezone)
+            .join(users, users.c.id == profiles.c.user_id)
+            .where(users.c.username == username)).mappings().one()
+    return dict(row)
+
+
+def bearer(secret: str) -> dict:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
 def make_token(app):
     """make_token(username="alice", name="test", lifetime_days=30) -> secret, written directly
     to the database for an existing user (lifetime_days=None: never expires; a negative
     number makes an already expired token)."""
-    from datetime import timedelta
-
-    import sqlalchemy as sa
-
-    from backend.db import transaction
-    from backend.schema import users, utcnow
-    from backend.tokens import issue_token
+    from backend.schema import utcnow
 
     def _make(username: str = "alice", name: str = "test", lifetime_days: int | None = 30):
         expires_at = None if lifetime_days is None else utcnow() + timedelta(days=lifetime_days)
@@ -128,3 +162,110 @@ def make_token(app):
         return secret
 
     return _make
+
+
+# ---------------------------------------------------------------------------------------
+# API users: `alice` and `bob` (created straight in the database, each with a bearer
+# token), `make_user` for more, and small builders of count batches.
+
+class ApiUser:
+    """A test client authenticated with a bearer token."""
+
+    def __init__(self, app, user_id: int, token: str, username: str) -> None:
+        self.app = app
+        self.id = user_id
+        self.token = token
+        self.username = username
+        self.client = app.test_client()
+
+    def _headers(self, extra=None) -> dict:
+        return {"Authorization": f"Bearer {self.token}", **(extra or {})}
+
+    def get(self, path, **kwargs):
+        return self.client.get(path, headers=self._headers(kwargs.pop("headers", None)),
+                               **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.client.post(path, headers=self._headers(kwargs.pop("headers", None)),
+                                **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.client.put(path, headers=self._headers(kwargs.pop("headers", None)),
+                               **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.client.patch(path, headers=self._headers(kwargs.pop("headers", None)),
+                                 **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.client.delete(path, headers=self._headers(kwargs.pop("headers", None)),
+                                  **kwargs)
+
+    # Shortcuts for the resources most tests need.
+    def create_run(self, **values) -> dict:
+        body = {"client_run_id": uuid.uuid4().hex, "source_kind": "webcam",
+                "camera_key": "front-door", **values}
+        response = self.post("/api/runs", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def create_zone(self, **values) -> dict:
+        body = {"name": "Entrance", "kind": "polygon", "camera_key": "front-door",
+                "frame_width": 640, "frame_height": 480,
+                "geometry": {"points": [[10, 10], [200, 10], [200, 200], [10, 200]]},
+                **values}
+        response = self.post("/api/zones", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def post_batch(self, run_id: int, samples=(), events=(), batch_id: str | None = None):
+        return self.post(f"/api/runs/{run_id}/batches", json={
+            "batch_id": batch_id or str(uuid.uuid4()), "samples": list(samples),
+            "events": list(events)})
+
+
+def make_user(app, username: str = "alice", timezone_name: str = "UTC") -> ApiUser:
+    with app.app_context(), transaction() as conn:
+        user_id = user_repo.create(conn, username, f"{username}@example.com",
+                                   hash_password(DEFAULT_PASSWORD))
+        conn.execute(sa.update(users).where(users.c.id == user_id)
+                     .values(timezone=timezone_name))
+        _, token = issue_token(conn, user_id, "tests", None)
+    return ApiUser(app, user_id, token, username)
+
+
+@pytest.fixture
+def alice(app):
+    return make_user(app, "alice")
+
+
+@pytest.fixture
+def bob(app):
+    return make_user(app, "bob")
+
+
+def sample(when: str, zone_key: str = "zone-1", occupancy: int = 0, entries: int = 0,
+           exits: int = 0, **extra) -> dict:
+    return {"ts": when, "zone_key": zone_key, "occupancy": occupancy, "entries": entries,
+            "exits": exits, **extra}
+
+
+def post_demo_counts(user: ApiUser, run_id: int) -> None:
+    """Counts around the spring-forward change in Berlin (2026-03-29)."""
+    user.post_batch(run_id, [
+        sample("2026-03-29T00:30:00Z", "zone-a", occupancy=2, entries=2),
+        sample("2026-03-29T00:40:00Z", "zone-a", occupancy=5, entries=4, exits=1),
+        sample("2026-03-29T01:30:00Z", "zone-a", occupancy=1, entries=0, exits=4),
+        sample("2026-03-29T01:30:00Z", "frame", occupancy=3),
+    ], [
+        {"ts": "2026-03-29T00:41:00Z", "zone_key": "zone-a", "kind": "leave", "dwell_s": 10},
+        {"ts": "2026-03-29T01:31:00Z", "zone_key": "zone-a", "kind": "leave", "dwell_s": 20},
+        {"ts": "2026-03-29T00:35:00Z", "zone_key": "line-1", "kind": "in"},
+        {"ts": "2026-03-29T00:36:00Z", "zone_key": "line-1", "kind": "in"},
+        {"ts": "2026-03-29T01:36:00Z", "zone_key": "line-1", "kind": "out"},
+    ])
+
+
+def table_count(app, table) -> int:
+    with app.app_context(), transaction() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from backend.services.webhooks import Delivery, RetryPolicy, WebhookDispatcher, deliver, sign
-from tests.backend.test_api_common import alice, bob, sample  # noqa: F401 - fixtures
+from tests.backend.conftest import sample
 
 
 class Hook:

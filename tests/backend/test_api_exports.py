@@ -1,16 +1,11 @@
 """CSV exports (streamed): per zone per bucket and raw events/samples, with ISO 8601 UTC and
-local-time columns; charts as PNG images."""
+local-time columns."""
 from __future__ import annotations
 
 import csv
 import io
 
-import pytest
-
-from tests.backend.test_api_common import alice, bob, make_user, sample  # noqa: F401
-from tests.backend.test_api_stats import post_demo_counts
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+from tests.backend.conftest import make_user, post_demo_counts, sample
 
 
 def rows(response) -> list[dict]:
@@ -86,18 +81,3 @@ def test_empty_export_has_only_the_header(alice):
     assert text.startswith("time_utc,time_local,run_id,event_id") and text.count("\n") == 1
     bad = alice.get(f"/api/runs/{run['id']}/export.csv?kind=pdf")
     assert bad.status_code == 422 and "kind" in bad.get_json()["fields"]
-
-
-@pytest.mark.parametrize("chart", ["cumulative", "occupancy", "hourly"])
-def test_charts_are_png_with_and_without_data(alice, bob, chart):
-    run = alice.create_run()
-    url = f"/api/runs/{run['id']}/charts/{chart}.png"
-    empty = alice.get(url)
-    assert empty.status_code == 200 and empty.mimetype == "image/png"
-    assert empty.data.startswith(PNG_MAGIC)
-    post_demo_counts(alice, run["id"])
-    full = alice.get(url + "?tz=Europe/Berlin")
-    assert full.status_code == 200 and full.data.startswith(PNG_MAGIC)
-    assert full.data != empty.data
-    assert alice.get(url + "?bucket=1d").data.startswith(PNG_MAGIC)
-    assert bob.get(url).status_code == 404

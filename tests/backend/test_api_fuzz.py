@@ -9,7 +9,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 
-from tests.backend.test_api_common import make_user, sample
+from tests.backend.conftest import make_user, sample
 
 EXAMPLES_PER_OPERATION = 8
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from backend.api import live as live_api
-from tests.backend.test_api_common import alice, bob, sample  # noqa: F401 - fixtures
+from tests.backend.conftest import sample
 
 
 class StreamClock:

@@ -8,8 +8,7 @@ import uuid
 import pytest
 
 from backend.schema import count_events, count_samples, ingest_batches, runs
-from tests.backend.test_api_common import (ApiUser, alice, bob, make_user,  # noqa: F401
-                                           sample, table_count)
+from tests.backend.conftest import ApiUser, make_user, sample, table_count
 
 T0 = "2026-03-01T10:00:00Z"
 
@@ -111,7 +110,10 @@ INVALID = [
      ("events", "0", "dwell_s")),
     ({"events": [{"ts": T0, "zone_key": "z", "kind": "in", "color": "red"}]},
      ("events", "0", "color")),
+    ({"samples": [{"ts": T0, "zone_key": "z\n", "occupancy": 1, "entries": 0,
+                   "exits": 0}]}, ("samples", "0", "zone_key")),
     ({"batch_id": ""}, ("batch_id",)),
+    ({"batch_id": "b\n"}, ("batch_id",)),
     ({"samples": "many"}, ("samples",)),
 ]
 
@@ -148,6 +150,15 @@ def test_saved_zone_keys_are_linked_to_the_zone(alice):
     alice.post_batch(run["id"], [sample(T0, f"zone-{zone['id']}", occupancy=4, entries=4)])
     stats = alice.get(f"/api/runs/{run['id']}/stats").get_json()
     assert stats["zones"][0]["zone_id"] == zone["id"] and stats["zones"][0]["name"] == "Till"
+
+
+def test_another_users_zone_key_is_not_linked(alice, bob):
+    zone = alice.create_zone(name="Till")
+    run = bob.create_run()
+    response = bob.post_batch(run["id"], [sample(T0, f"zone-{zone['id']}", occupancy=4)])
+    assert response.status_code == 201
+    stats = bob.get(f"/api/runs/{run['id']}/stats").get_json()
+    assert stats["zones"][0]["zone_id"] is None and stats["zones"][0]["name"] != "Till"
 
 
 def test_concurrent_identical_batches_are_stored_once(app):
@@ -200,6 +211,15 @@ FAST_PATH_CASES = [
     {"batch_id": "b8", "events": [{"ts": T0, "zone_key": "l", "kind": "in",
                                    "dwell_s": float("nan")}]},
     {"batch_id": "b9", "samples": [], "events": [], "extra": 1},
+    # The protocol's edges: a key with a trailing newline, the track-id and dwell bounds.
+    {"batch_id": "b10", "samples": [sample(T0, "zone-a\n")]},
+    {"batch_id": "b11\n"},
+    {"batch_id": "b12", "events": [{"ts": T0, "zone_key": "l", "kind": "in",
+                                    "track_id": 2**31 - 1, "dwell_s": 10 * 365 * 86400}]},
+    {"batch_id": "b13", "events": [{"ts": T0, "zone_key": "l", "kind": "in",
+                                    "track_id": 2**31}]},
+    {"batch_id": "b14", "events": [{"ts": T0, "zone_key": "l", "kind": "leave",
+                                    "dwell_s": 10 * 365 * 86400 + 1}]},
     ["not", "an", "object"],
 ]
 
@@ -209,7 +229,7 @@ def test_fast_batch_reader_agrees_with_the_schema(body):
     import marshmallow as ma
 
     from backend.api.batch_parser import read_batch
-    from backend.api.runs import EVENT_KINDS, MAX_DWELL, MAX_ROWS, BatchSchema
+    from backend.api.runs import BatchSchema
     from backend.errors import ApiError
 
     try:
@@ -217,7 +237,7 @@ def test_fast_batch_reader_agrees_with_the_schema(body):
     except ma.ValidationError as exc:
         expected = exc.messages
     try:
-        got = read_batch(body, BatchSchema(), EVENT_KINDS, MAX_ROWS, MAX_DWELL)
+        got = read_batch(body, BatchSchema())
     except ApiError as exc:
         got = exc.fields
     assert got == expected

@@ -1,63 +1,10 @@
-"""Stats: per-zone entries, exits, current and peak occupancy, average dwell; totals per run
-and per video; buckets in the user's time zone, correct across daylight-saving changes."""
+"""/api/runs/<id>/stats and /api/videos/<id>/stats: per-zone entries, exits, current and peak
+occupancy, average dwell; totals per run and per video; buckets in the user's time zone."""
 from __future__ import annotations
 
 import io
-from zoneinfo import ZoneInfo
 
-import pandas as pd
-import pytest
-
-from backend.services.buckets import local_bucket_starts
-from tests.backend.test_api_common import alice, bob, make_user, sample  # noqa: F401
-
-
-def utc_series(*texts: str) -> pd.Series:
-    return pd.Series(pd.to_datetime(list(texts), utc=True))
-
-
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-@pytest.mark.parametrize("instants, bucket, expected", [
-    # Spring forward (2026-03-29 02:00 CET -> 03:00 CEST): 01:30 CET and 03:30 CEST.
-    (["2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z"], "1h",
-     ["2026-03-29T00:00:00Z", "2026-03-29T01:00:00Z"]),
-    # Fall back (2026-10-25 03:00 CEST -> 02:00 CET): 02:30 happens twice, two buckets.
-    (["2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z"], "1h",
-     ["2026-10-25T00:00:00Z", "2026-10-25T01:00:00Z"]),
-    # Local days start at local midnight: 23 h and 25 h days.
-    (["2026-03-29T00:30:00Z", "2026-03-29T21:59:00Z"], "1d",
-     ["2026-03-28T23:00:00Z", "2026-03-28T23:00:00Z"]),
-    (["2026-03-29T22:00:00Z"], "1d", ["2026-03-29T22:00:00Z"]),
-    (["2026-10-25T22:59:00Z", "2026-10-25T23:00:00Z"], "1d",
-     ["2026-10-24T22:00:00Z", "2026-10-25T23:00:00Z"]),
-    (["2026-10-25T01:44:00Z"], "15m", ["2026-10-25T01:30:00Z"]),
-])
-def test_local_buckets_across_dst(instants, bucket, expected):
-    starts = local_bucket_starts(utc_series(*instants), bucket, BERLIN)
-    assert [s.strftime("%Y-%m-%dT%H:%M:%SZ") for s in starts] == expected
-
-
-def test_half_hour_offsets_get_local_hours():
-    starts = local_bucket_starts(utc_series("2026-01-01T10:10:00Z"), "1h",
-                                 ZoneInfo("Asia/Kolkata"))
-    assert starts.iloc[0].strftime("%H:%M") == "09:30"  # 15:30 local
-
-
-def post_demo_counts(user, run_id: int) -> None:
-    user.post_batch(run_id, [
-        sample("2026-03-29T00:30:00Z", "zone-a", occupancy=2, entries=2),
-        sample("2026-03-29T00:40:00Z", "zone-a", occupancy=5, entries=4, exits=1),
-        sample("2026-03-29T01:30:00Z", "zone-a", occupancy=1, entries=0, exits=4),
-        sample("2026-03-29T01:30:00Z", "frame", occupancy=3),
-    ], [
-        {"ts": "2026-03-29T00:41:00Z", "zone_key": "zone-a", "kind": "leave", "dwell_s": 10},
-        {"ts": "2026-03-29T01:31:00Z", "zone_key": "zone-a", "kind": "leave", "dwell_s": 20},
-        {"ts": "2026-03-29T00:35:00Z", "zone_key": "line-1", "kind": "in"},
-        {"ts": "2026-03-29T00:36:00Z", "zone_key": "line-1", "kind": "in"},
-        {"ts": "2026-03-29T01:36:00Z", "zone_key": "line-1", "kind": "out"},
-    ])
+from tests.backend.conftest import make_user, post_demo_counts, sample
 
 
 def test_run_stats_per_zone_and_totals(app):
@@ -80,11 +27,11 @@ def test_run_stats_per_zone_and_totals(app):
     buckets = [(b["start"], b["start_local"], b["zone_key"], b["entries"], b["exits"],
                 b["avg_occupancy"], b["max_occupancy"]) for b in body["buckets"]]
     assert buckets == [
-        ("2026-03-29T00:00:00Z", "2026-03-29T01:00:00+01:00", "line-1", 2, 0, None, None),
-        ("2026-03-29T00:00:00Z", "2026-03-29T01:00:00+01:00", "zone-a", 6, 1, 3.5, 5),
-        ("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", "frame", 0, 0, 3.0, 3),
-        ("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", "line-1", 0, 1, None, None),
-        ("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", "zone-a", 0, 4, 1.0, 1),
+        ("2026-03-29T00:00:00.000Z", "2026-03-29T01:00:00.000+01:00", "line-1", 2, 0, None, None),
+        ("2026-03-29T00:00:00.000Z", "2026-03-29T01:00:00.000+01:00", "zone-a", 6, 1, 3.5, 5),
+        ("2026-03-29T01:00:00.000Z", "2026-03-29T03:00:00.000+02:00", "frame", 0, 0, 3.0, 3),
+        ("2026-03-29T01:00:00.000Z", "2026-03-29T03:00:00.000+02:00", "line-1", 0, 1, None, None),
+        ("2026-03-29T01:00:00.000Z", "2026-03-29T03:00:00.000+02:00", "zone-a", 0, 4, 1.0, 1),
     ]
 
 
@@ -96,11 +43,11 @@ def test_bucket_sizes_and_tz_override(alice):
     assert len([b for b in minute if b["zone_key"] == "zone-a"]) == 3
     day_utc = alice.get(url + "?bucket=1d").get_json()
     assert day_utc["tz"] == "UTC"
-    assert {b["start"] for b in day_utc["buckets"]} == {"2026-03-29T00:00:00Z"}
+    assert {b["start"] for b in day_utc["buckets"]} == {"2026-03-29T00:00:00.000Z"}
     day_la = alice.get(url + "?bucket=1d&tz=America/Los_Angeles").get_json()["buckets"]
-    assert {b["start_local"] for b in day_la} == {"2026-03-28T00:00:00-07:00"}
+    assert {b["start_local"] for b in day_la} == {"2026-03-28T00:00:00.000-07:00"}
     quarter = alice.get(url + "?bucket=15m&from=2026-03-29T01:00:00Z").get_json()["buckets"]
-    assert {b["start"] for b in quarter} == {"2026-03-29T01:30:00Z"}
+    assert {b["start"] for b in quarter} == {"2026-03-29T01:30:00.000Z"}
     bad = alice.get(url + "?bucket=2h&tz=Mars/Olympus")
     assert bad.status_code == 422 and "bucket" in bad.get_json()["fields"]
     bad_tz = alice.get(url + "?tz=Mars/Olympus")

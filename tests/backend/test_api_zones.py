@@ -7,7 +7,7 @@ import io
 import pytest
 
 from backend.schema import zones
-from tests.backend.test_api_common import alice, bob, table_count  # noqa: F401 - fixtures
+from tests.backend.conftest import table_count
 
 FRAME = {"frame_width": 640, "frame_height": 480}
 POLYGON = {"name": "Entrance", "kind": "polygon", "camera_key": "front-door", **FRAME,

@@ -1,6 +1,7 @@
 """The app factory, the init-db command, static files and isolation headers."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from backend import create_app
@@ -8,11 +9,36 @@ from backend.db import get_engine
 from backend.schema import metadata
 
 
-def test_config_defaults_and_override(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite",
-                      "SESSION_DIR": str(tmp_path / "s"), "UPLOAD_DIR": str(tmp_path / "u")})
-    assert app.testing
-    assert app.config["MAX_CONTENT_LENGTH"] == app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+def test_config_defaults_and_override(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "u"))
+    monkeypatch.setenv("SESSION_DIR", str(tmp_path / "s"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    for name in ("MAX_UPLOAD_MB", "LOGIN_MAX_FAILURES", "API_TOKEN_DEFAULT_DAYS"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = create_app()
+    assert not defaults.testing
+    assert (defaults.config["MAX_UPLOAD_MB"], defaults.config["LOGIN_MAX_FAILURES"],
+            defaults.config["API_TOKEN_DEFAULT_DAYS"]) == (2048, 5, 90)
+    assert defaults.config["SECRET_KEY"] == "from-the-environment"
+    assert defaults.config["UPLOAD_DIR"] == str(tmp_path / "u")
+
+    monkeypatch.setenv("MAX_UPLOAD_MB", "3")
+    monkeypatch.setenv("API_TOKEN_DEFAULT_DAYS", "7")
+    overridden = create_app()
+    assert overridden.config["MAX_UPLOAD_MB"] == 3
+    assert overridden.config["MAX_CONTENT_LENGTH"] == 3 * 1024 * 1024
+    assert overridden.config["API_TOKEN_DEFAULT_DAYS"] == 7
+    # A test configuration wins over the environment.
+    assert create_app({"TESTING": True, "API_TOKEN_DEFAULT_DAYS": 30}).config[
+        "API_TOKEN_DEFAULT_DAYS"] == 30
+
+
+def test_a_bad_number_in_the_environment_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("MAX_UPLOAD_MB", "lots")
+    with pytest.raises(RuntimeError, match="MAX_UPLOAD_MB must be a whole number"):
+        create_app({"UPLOAD_DIR": str(tmp_path / "u"), "SESSION_DIR": str(tmp_path / "s")})
 
 
 def test_init_db_command_creates_every_table(runner, app):

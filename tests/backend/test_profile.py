@@ -1,36 +1,12 @@
-"""The profile page and /api/profile: display, validation, age, time zone, authorisation."""
+"""The profile page: display, validation (backend/validation.py), age, time zone."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
-import sqlalchemy as sa
 
-from backend.db import transaction
-from backend.schema import profiles, users
 from backend.validation import age_on, parse_date_of_birth
-from tests.backend.conftest import csrf_from
-
-
-def today_utc() -> date:
-    return datetime.now(timezone.utc).date()
-
-
-def stored_profile(app, username: str = "alice") -> dict:
-    with app.app_context(), transaction() as conn:
-        row = conn.execute(
-            sa.select(profiles.c.date_of_birth, profiles.c.place, profiles.c.gender,
-                      users.c.timezone)
-            .join(users, users.c.id == profiles.c.user_id)
-            .where(users.c.username == username)).mappings().one()
-    return dict(row)
-
-
-@pytest.fixture
-def alice(client, auth):
-    auth.register("alice")
-    auth.login()
-    return client
+from tests.backend.conftest import csrf_from, stored_profile, today_utc
 
 
 def save_form(client, **fields):
@@ -39,20 +15,20 @@ def save_form(client, **fields):
     return client.post("/profile", data=data)
 
 
-def test_profile_shows_username_and_email(alice):
-    page = alice.get("/profile").get_data(as_text=True)
+def test_profile_shows_username_and_email(signed_in):
+    page = signed_in.get("/profile").get_data(as_text=True)
     assert 'data-testid="profile-username">alice<' in page
     assert 'data-testid="profile-email">alice@example.com<' in page
     assert "not given" in page
 
 
-def test_saving_the_form_stores_every_field_and_shows_the_age(app, alice):
+def test_saving_the_form_stores_every_field_and_shows_the_age(app, signed_in):
     born = date(today_utc().year - 30, 1, 1)
-    response = save_form(alice, date_of_birth=born.isoformat(), place="  Lisbon,   Portugal ",
+    response = save_form(signed_in, date_of_birth=born.isoformat(), place="  Lisbon,   Portugal ",
                          gender="non_binary", timezone="Europe/Lisbon")
     assert response.status_code == 302
     assert response.headers["Location"] == "/profile"
-    page = alice.get("/profile").get_data(as_text=True)
+    page = signed_in.get("/profile").get_data(as_text=True)
     assert "Your profile is saved." in page
     assert 'data-testid="profile-age">30 years<' in page
     assert "Lisbon, Portugal" in page and "Non-binary" in page
@@ -60,17 +36,17 @@ def test_saving_the_form_stores_every_field_and_shows_the_age(app, alice):
                                    "gender": "non_binary", "timezone": "Europe/Lisbon"}
 
 
-def test_self_described_gender_is_stored_as_text(app, alice):
-    response = save_form(alice, gender="self_described", gender_self_described="genderfluid")
+def test_self_described_gender_is_stored_as_text(app, signed_in):
+    response = save_form(signed_in, gender="self_described", gender_self_described="genderfluid")
     assert response.status_code == 302
     assert stored_profile(app)["gender"] == "genderfluid"
-    page = alice.get("/profile").get_data(as_text=True)
+    page = signed_in.get("/profile").get_data(as_text=True)
     assert 'value="genderfluid"' in page
 
 
-def test_fields_can_be_cleared_again(app, alice):
-    save_form(alice, date_of_birth="1990-05-05", place="Oslo", gender="female")
-    assert save_form(alice).status_code == 302
+def test_fields_can_be_cleared_again(app, signed_in):
+    save_form(signed_in, date_of_birth="1990-05-05", place="Oslo", gender="female")
+    assert save_form(signed_in).status_code == 302
     assert stored_profile(app) == {"date_of_birth": None, "place": None, "gender": None,
                                    "timezone": "UTC"}
 
@@ -93,10 +69,10 @@ def _bad_inputs():
 
 @pytest.mark.parametrize(("fields", "message"), _bad_inputs())
 def test_bad_profile_input_shows_the_message_keeps_values_and_writes_nothing(
-        app, alice, fields, message):
-    save_form(alice, date_of_birth="1990-05-05", place="Oslo", gender="female")
+        app, signed_in, fields, message):
+    save_form(signed_in, date_of_birth="1990-05-05", place="Oslo", gender="female")
     before = stored_profile(app)
-    response = save_form(alice, **{"date_of_birth": "1990-05-05", "place": "Bergen", **fields})
+    response = save_form(signed_in, **{"date_of_birth": "1990-05-05", "place": "Bergen", **fields})
     assert response.status_code == 400
     page = response.get_data(as_text=True).replace("&#39;", "'")
     assert message in page
@@ -129,81 +105,3 @@ def test_date_of_birth_limits(raw, today, expected, message):
     born, problems = parse_date_of_birth(raw, today)
     assert born == expected
     assert problems == ([message] if message else [])
-
-
-# ---------- JSON API ----------
-
-def test_api_get_and_put_with_session_and_csrf(app, alice):
-    response = alice.get("/api/profile")
-    assert response.status_code == 200
-    assert response.get_json() == {
-        "username": "alice", "email": "alice@example.com", "date_of_birth": None,
-        "age": None, "place": None, "gender": None, "gender_self_described": None,
-        "timezone": "UTC"}
-    born = date(today_utc().year - 40, 1, 1)
-    response = alice.put("/api/profile", json={
-        "date_of_birth": born.isoformat(), "timezone": "America/New_York",
-        "gender": "self_described", "gender_self_described": "agender"},
-        headers={"X-CSRF-Token": csrf_from(alice)})
-    assert response.status_code == 200
-    body = response.get_json()
-    assert body["age"] == 40 and body["timezone"] == "America/New_York"
-    assert body["gender"] == "self_described" and body["gender_self_described"] == "agender"
-    # Fields left out are kept.
-    response = alice.put("/api/profile", json={"place": "Boston"},
-                         headers={"X-CSRF-Token": csrf_from(alice)})
-    assert response.get_json()["date_of_birth"] == born.isoformat()
-    assert stored_profile(app)["place"] == "Boston"
-
-
-@pytest.mark.parametrize(("body", "fields"), [
-    ({"date_of_birth": "2999-01-01"}, {"date_of_birth": ["The date of birth cannot be in the future."]}),
-    ({"place": 42}, {"place": ["Send this field as text (or null)."]}),
-    ({"timezone": "Nowhere"}, {"timezone": ["'Nowhere' is not a known IANA time zone (for example Europe/Berlin)."]}),
-    ({"gender": "self_described"}, {"gender_self_described": ["Describe your gender in a few words, or choose another option."]}),
-    ({"email": "x@example.com"}, {"email": ["This field cannot be changed here."]}),
-    ({"favourite_colour": "green"}, {"favourite_colour": ["Unknown field."]}),
-])
-def test_api_put_validation_lists_the_bad_fields_and_writes_nothing(app, alice, body, fields):
-    before = stored_profile(app)
-    response = alice.put("/api/profile", json=body, headers={"X-CSRF-Token": csrf_from(alice)})
-    assert response.status_code == 400
-    payload = response.get_json()
-    assert payload["error"] == "validation_failed"
-    assert payload["message"] == "Some fields are not valid."
-    assert payload["fields"] == fields
-    assert stored_profile(app) == before
-
-
-def test_api_put_needs_a_json_object(alice):
-    response = alice.put("/api/profile", data="not json", content_type="text/plain",
-                         headers={"X-CSRF-Token": csrf_from(alice)})
-    assert response.status_code == 400
-    assert response.get_json()["error"] == "invalid_json"
-
-
-@pytest.mark.parametrize("header", [None, "wrong-token"])
-def test_api_put_with_session_but_without_csrf_is_forbidden(app, alice, header):
-    headers = {"X-CSRF-Token": header} if header else {}
-    response = alice.put("/api/profile", json={"place": "Nowhere"}, headers=headers)
-    assert response.status_code == 403
-    assert response.get_json()["error"] == "csrf_failed"
-    assert stored_profile(app)["place"] is None
-
-
-def test_api_needs_authentication(client):
-    response = client.get("/api/profile")
-    assert response.status_code == 401
-    assert response.get_json()["error"] == "unauthorized"
-
-
-def test_each_user_sees_and_edits_only_their_own_profile(app, client, auth):
-    auth.register("alice")
-    auth.register("bob")
-    auth.login("bob")
-    client.put("/api/profile", json={"place": "Bob's town"},
-               headers={"X-CSRF-Token": csrf_from(client)})
-    auth.logout()
-    auth.login("alice")
-    assert client.get("/api/profile").get_json()["place"] is None
-    assert stored_profile(app, "bob")["place"] == "Bob's town"

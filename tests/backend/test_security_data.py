@@ -14,7 +14,7 @@ import pytest
 from backend.services import webhook_targets
 from backend.services.webhooks import Delivery, RetryPolicy, deliver
 from tests.backend.test_api_alerts import Hook, wait_for
-from tests.backend.test_api_common import alice, make_user, sample  # noqa: F401 - fixtures
+from tests.backend.conftest import make_user, sample
 
 LOCAL_URLS = [
     "http://127.0.0.1:6379/", "http://localhost/hook", "http://[::1]/", "http://0x7f000001/",

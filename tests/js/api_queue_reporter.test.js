@@ -29,7 +29,8 @@ test('one sample per key per interval, entries and exits as deltas since the las
   const body = reporter.takeBatch('batch-1');
   assert.equal(body.batch_id, 'batch-1');
   const byKey = (key) => body.samples.filter((sample) => sample.zone_key === key);
-  assert.deepEqual(byKey('zone-5').map((s) => [s.entries, s.exits, s.zone_id]), [[0, 0, 5], [2, 1, 5], [1, 0, 5]]);
+  // Rows carry only the key: the server links "zone-5" to the user's zone 5 itself.
+  assert.deepEqual(byKey('zone-5').map((s) => [s.entries, s.exits, 'zone_id' in s]), [[0, 0, false], [2, 1, false], [1, 0, false]]);
   assert.deepEqual(byKey('draft-2').map((s) => [s.occupancy, s.entries, s.exits, 'zone_id' in s]), [[1, 1, 0, false], [1, 1, 1, false], [0, 0, 1, false]]);
   assert.deepEqual(byKey('frame').map((s) => s.occupancy), [1, 1, 0]);
   assert.equal(byKey('frame')[1].ts, '2026-01-01T12:00:01.000Z');
@@ -69,7 +70,7 @@ test('events keep crossings, zone visits and alerts; raw crossings stay local', 
   reporter.observe(frame({ events }), { timestamp: 0.4, personCount: 6 });
   const body = reporter.takeBatch('b');
   assert.deepEqual(body.events, [
-    { ts: '2026-01-01T12:00:00.300Z', zone_key: 'zone-5', zone_id: 5, kind: 'in', track_id: 3 },
+    { ts: '2026-01-01T12:00:00.300Z', zone_key: 'zone-5', kind: 'in', track_id: 3 },
     { ts: '2026-01-01T12:00:00.300Z', zone_key: 'draft-2', kind: 'leave', track_id: 4, dwell_s: 2.346 },
     { ts: '2026-01-01T12:00:00.400Z', zone_key: 'draft-2', kind: 'alert_start', value: 6 },
   ]);
@@ -104,5 +105,5 @@ test('events outside the protocol bounds leave the field out instead of sending 
   ] }), { timestamp: 0, personCount: 0 });
   const [outside, inside] = reporter.takeBatch('b1').events;
   assert.deepEqual(outside, { ts: '2026-01-01T12:00:00.000Z', zone_key: 'draft-2', kind: 'leave' });
-  assert.deepEqual(inside, { ts: '2026-01-01T12:00:00.000Z', zone_key: 'zone-7', zone_id: 7, kind: 'leave', track_id: 4, dwell_s: 1.235 });
+  assert.deepEqual(inside, { ts: '2026-01-01T12:00:00.000Z', zone_key: 'zone-7', kind: 'leave', track_id: 4, dwell_s: 1.235 });
 });

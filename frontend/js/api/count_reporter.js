@@ -3,7 +3,7 @@
 // time (occupancy now, entries/exits since the previous sample). Events: crossings, zone
 // enter/leave with dwell, alert start/end. Stream seconds map to wall time via epochAtZeroMs.
 
-import { EVENT_KINDS as KINDS, FRAME_KEY, isDwellSeconds, isTrackId, zoneIdFromKey } from './protocol.js';
+import { EVENT_KINDS as KINDS, FRAME_KEY, isDwellSeconds, isTrackId } from './protocol.js';
 
 const EVENT_KINDS = new Set(KINDS);
 const OPPOSITE = Object.freeze({ in: 'out', out: 'in' });
@@ -98,10 +98,8 @@ export class CountReporter {
     const entries = entriesTotal - before.entries;
     const exits = exitsTotal - before.exits;
     this.reported.set(key, { entries: entriesTotal, exits: exitsTotal });
-    const sample = { ts, zone_key: key, occupancy, entries, exits };
-    const zoneId = zoneIdFromKey(key);
-    if (zoneId !== null) sample.zone_id = zoneId;
-    return sample;
+    // Only the key: the server links a "zone-<id>" key to the user's zone itself.
+    return { ts, zone_key: key, occupancy, entries, exits };
   }
 
   toApiEvent(event) {
@@ -109,8 +107,6 @@ export class CountReporter {
     // out (and the other way round); the samples carry the net counts.
     const kind = event.cancelled ? OPPOSITE[event.type] : event.type;
     const apiEvent = { ts: this.isoAt(event.timestamp), zone_key: event.zoneId, kind };
-    const zoneId = zoneIdFromKey(event.zoneId);
-    if (zoneId !== null) apiEvent.zone_id = zoneId;
     if (isTrackId(event.trackId)) apiEvent.track_id = event.trackId;
     const dwell = Math.round(event.dwellSeconds * 1000) / 1000;
     if (isDwellSeconds(dwell)) apiEvent.dwell_s = dwell;

@@ -1,0 +1,55 @@
+"""What the page and the server agree on about counts, defined once for Python: the keys
+rows are logged under, which of them name a saved zone, the bounds of a count row, and how
+times are written. The marshmallow schemas, the fast batch parser and the services import
+these; frontend/js has its own single definition, and tests/protocol.json pins the values
+both must share. Patterns are matched whole (`fullmatch`), never with `$`."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone, tzinfo
+
+# A zone, line or band key, a run's client id and a batch id: 1-64 of these characters.
+KEY_MAX_LENGTH = 64
+KEY_PATTERN = re.compile(rf"[A-Za-z0-9_.:-]{{1,{KEY_MAX_LENGTH}}}")
+KEY_RULE = f"Use 1-{KEY_MAX_LENGTH} letters, digits or _ . : -"
+
+# A saved zone's counts are logged under "zone-<id>"; the server links such a key to the
+# user's zone with that id. Other keys ("frame", "draft-3", "line-1") stay unlinked.
+SAVED_ZONE_KEY_PREFIX = "zone-"
+_SAVED_ZONE_KEY = re.compile(r"zone-([0-9]{1,18})")
+FRAME_KEY = "frame"
+
+EVENT_KINDS = ("in", "out", "enter", "leave", "alert_start", "alert_end")
+ALERT_KINDS = ("alert_start", "alert_end")
+TRACK_ID_MIN, TRACK_ID_MAX = -2**31, 2**31 - 1
+MAX_DWELL_SECONDS = 10 * 365 * 86400
+MAX_BATCH_ROWS = 10_000
+
+
+def is_key(value: object) -> bool:
+    return isinstance(value, str) and KEY_PATTERN.fullmatch(value) is not None
+
+
+def saved_zone_key(zone_id: int) -> str:
+    return f"{SAVED_ZONE_KEY_PREFIX}{zone_id}"
+
+
+def zone_id_from_key(key: str) -> int | None:
+    """The zone id a "zone-<id>" key names, else None."""
+    match = _SAVED_ZONE_KEY.fullmatch(key)
+    return int(match.group(1)) if match else None
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, millisecond precision (None stays None). Every time the
+    server writes (JSON, CSV, webhooks, the live stream) has this form; the CSV export
+    builds the same texts with numpy (services/csv_export.iso_texts, tested to agree)."""
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z")
+
+
+def iso_local(moment: datetime, zone: tzinfo) -> str:
+    """ISO 8601 wall time in a time zone with its offset, millisecond precision."""
+    return moment.astimezone(zone).isoformat(timespec="milliseconds")
