@@ -53,3 +53,10 @@ def iso_utc(moment: datetime | None) -> str | None:
 def iso_local(moment: datetime, zone: tzinfo) -> str:
     """ISO 8601 wall time in a time zone with its offset, millisecond precision."""
     return moment.astimezone(zone).isoformat(timespec="milliseconds")
+
+
+# A CSV cell starting with one of these is a formula to Excel, LibreOffice and Sheets
+# (`=HYPERLINK(...)` as a zone name): every CSV the app writes gives such text cells a
+# leading ' so they stay text (services/csv_export for pandas, repositories/stats for the
+# SQL-built MariaDB export).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from ..protocol import FORMULA_STARTS
 from ..schema import alerts, count_events, count_samples, zones
 
 
@@ -178,10 +179,10 @@ def raw_rows(conn: sa.Connection, table_name: str, run_id: int, after: tuple | N
 
 # Raw rows as CSV text made by MySQL itself: pymysql decodes every column of every row in
 # Python, which dominates a million-row export; one GROUP_CONCAT per chunk avoids that.
-# A zone key a spreadsheet would run as a formula gets a leading ' (see csv_export).
-_MYSQL_ZONE_KEY = ("IF(LEFT(e.zone_key, 1) IN ('=', '+', '-', '@', CHAR(9 USING utf8mb4), "
-                   "CHAR(13 USING utf8mb4)), CONCAT(CHAR(39 USING utf8mb4), e.zone_key), "
-                   "e.zone_key)")
+# A zone key a spreadsheet would run as a formula gets a leading ' (protocol.FORMULA_STARTS).
+_FORMULA_CHARS = ", ".join(f"CHAR({ord(start)} USING utf8mb4)" for start in FORMULA_STARTS)
+_MYSQL_ZONE_KEY = (f"IF(LEFT(e.zone_key, 1) IN ({_FORMULA_CHARS}), "
+                   "CONCAT(CHAR(39 USING utf8mb4), e.zone_key), e.zone_key)")
 _MYSQL_FIELDS = {
     "events": f"e.id, {_MYSQL_ZONE_KEY}, IFNULL(e.zone_id, ''), e.kind, "
               "IFNULL(e.track_id, ''), IFNULL(e.dwell_s, ''), IFNULL(e.value, '')",

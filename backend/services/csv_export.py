@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from ..protocol import FORMULA_STARTS
 from ..repositories import stats as stats_repo
 
 RAW_COLUMNS = {
@@ -50,9 +51,6 @@ def time_columns(utc: pd.Series, tz: ZoneInfo) -> tuple[pd.Series, pd.Series]:
         pd.Series(local_text, index=utc.index, dtype=object)
 
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets
-# (`=HYPERLINK(...)` as a zone name): such text cells get a leading ' so they stay text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_COLUMNS = ("zone_key", "zone_name", "kind")
 
 
