@@ -63,14 +63,18 @@ class PipelineSession:
         for number, rgba in enumerate(decode_frames(video), start=1):
             if (number - 1) % every:
                 continue
-            height, width = rgba.shape[:2]
-            frame = {"frameIndex": number, "timestamp": (number - 1) / fps, "width": width, "height": height,
-                     "pixels": base64.b64encode(rgba.tobytes()).decode("ascii")}
-            result = self.page.evaluate("frame => window.pipelineLab.processFrame(frame)", frame)
+            result = self._process(number, rgba, fps)
             results.append(result)
             if on_frame:
                 on_frame(number, result)
         return results
+
+    def _process(self, number: int, rgba, fps: float) -> dict:
+        """Frame `number` (1-based) of the video through the lab, with its own time in the video."""
+        height, width = rgba.shape[:2]
+        frame = {"frameIndex": number, "timestamp": (number - 1) / fps, "width": width, "height": height,
+                 "pixels": base64.b64encode(rgba.tobytes()).decode("ascii")}
+        return self.page.evaluate("frame => window.pipelineLab.processFrame(frame)", frame)
 
     def run_live(self, video: Path, fps: float, on_frame=None) -> tuple[list[dict], float]:
         """The video in real time: each detector run takes the frame the video is at when the
@@ -87,10 +91,7 @@ class PipelineSession:
             if number > len(frames):
                 break
             rgba = frames[number - 1]
-            height, width = rgba.shape[:2]
-            frame = {"frameIndex": number, "timestamp": (number - 1) / fps, "width": width, "height": height,
-                     "pixels": base64.b64encode(rgba.tobytes()).decode("ascii")}
-            result = self.page.evaluate("frame => window.pipelineLab.processFrame(frame)", frame)
+            result = self._process(number, rgba, fps)
             results.append(result)
             if on_frame:
                 on_frame(number, result)
