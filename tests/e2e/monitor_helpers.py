@@ -99,7 +99,7 @@ def open_webcam(page, base_url: str, camera_name: str) -> None:
     page.wait_for_selector("body[data-monitor-ready=yes]")
     page.fill("[data-testid=camera-name]", camera_name)
     page.click("[data-testid=open-webcam]")
-    page.wait_for_function("() => document.getElementById('stage-placeholder').hidden")
+    page.wait_for_function("() => document.getElementById('stage-placeholder')?.hidden === true")
 
 
 def draw_zone_and_line(page) -> None:

@@ -34,7 +34,8 @@ def test_upload_play_process_whole_video_and_delete(live_server, page, artifacts
 
     # Count it: the monitor opens the video; every frame is processed.
     row.get_by_role("link", name="Count").click()
-    page.wait_for_function("() => document.getElementById('stage-placeholder').hidden", timeout=WAIT_MS)
+    page.wait_for_url("**/monitor**", timeout=WAIT_MS)  # the predicate below reads the new page
+    page.wait_for_function("() => document.getElementById('stage-placeholder')?.hidden === true", timeout=WAIT_MS)
     page.wait_for_selector("[data-testid=process-whole]:not([disabled])")
     page.click("[data-testid=process-whole]")
     page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
@@ -61,7 +62,7 @@ def test_local_file_is_counted_in_the_browser_and_never_uploaded(live_server, pa
     page.wait_for_selector("body[data-monitor-ready=yes]")
     page.click("[data-source-tab=file]")
     page.set_input_files("[data-testid=file-input]", str(CLIP))
-    page.wait_for_function("() => document.getElementById('stage-placeholder').hidden", timeout=WAIT_MS)
+    page.wait_for_function("() => document.getElementById('stage-placeholder')?.hidden === true", timeout=WAIT_MS)
     # The smallest exported model, picked by the operator, is the one that runs.
     page.select_option("[data-testid=model-select]", "320")
     page.wait_for_function("() => document.querySelector('[data-testid=detector-info]').textContent.includes('320 px')",
