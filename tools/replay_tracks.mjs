@@ -11,6 +11,7 @@
 //        [--live RATE --passes N --jitter J --frame-index consecutive|video]
 //        [--modules DIR] [--tracker-options JSON] [--counting-options JSON] [--line-options JSON]
 //        [--out OUT.json]
+import { seededRandom } from './seeded_random.mjs';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -101,17 +102,6 @@ function trackedFromRows(rows) {
   return { count: n, boxes, scores: new Float32Array(n).fill(1), classIds: new Int32Array(n), keypoints: null, keypointCount: 0, trackIds };
 }
 
-/** A small deterministic generator (mulberry32), so a simulated live run repeats exactly. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The schedule of detector runs: [{ source (1-based video frame), frameIndex, timestamp, pass }].
@@ -129,7 +119,7 @@ function schedule(args, frameCount, fps) {
   }
   const rate = Number(args.live);
   const jitter = Number(args.jitter);
-  const next = random(Number(args.seed));
+  const next = seededRandom(Number(args.seed));
   const total = Number(args.passes) * frameCount / fps;
   let time = 0;
   for (let run = 0; time < total; run += 1) {

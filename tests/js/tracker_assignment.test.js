@@ -1,18 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linearAssignment } from '../../frontend/js/tracker/assignment.js';
+import { seededRandom } from '../../tools/seeded_random.mjs';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function randomGenerator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Best total over every partial assignment; an unmatched row or column costs limit/2. */
 function bruteForce(cost, rows, columns, limit) {
@@ -44,7 +34,7 @@ function totalOf(result, cost, rows, columns, limit) {
 }
 
 test('matches brute force on random matrices with a cost limit', () => {
-  const random = randomGenerator(42);
+  const random = seededRandom(42);
   for (let trial = 0; trial < 300; trial += 1) {
     const rows = 1 + Math.floor(random() * 6);
     const columns = 1 + Math.floor(random() * 6);
