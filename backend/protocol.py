@@ -19,7 +19,10 @@ SAVED_ZONE_KEY_PREFIX = "zone-"
 _SAVED_ZONE_KEY = re.compile(r"zone-([0-9]{1,18})")
 FRAME_KEY = "frame"
 
-EVENT_KINDS = ("in", "out", "enter", "leave", "alert_start", "alert_end")
+# cancel_in / cancel_out: a line crossing back that cancels a person's earlier in / out
+# (the line's net totals step back; DESIGN §4 "once per person").
+EVENT_KINDS = ("in", "out", "cancel_in", "cancel_out", "enter", "leave", "alert_start",
+               "alert_end")
 ALERT_KINDS = ("alert_start", "alert_end")
 TRACK_ID_MIN, TRACK_ID_MAX = -2**31, 2**31 - 1
 MAX_DWELL_SECONDS = 10 * 365 * 86400

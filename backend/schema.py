@@ -139,6 +139,8 @@ zones = sa.Table(
     sa.Column("color", sa.String(16), nullable=False),
     sa.Column("threshold", sa.Integer(), nullable=True),
     sa.Column("hold_seconds", sa.Float(), nullable=False, server_default="0"),
+    # how long occupancy must stay at or below the threshold before an alert ends
+    sa.Column("end_hold_seconds", sa.Float(), nullable=False, server_default="0"),
     sa.Column("webhook_url", sa.String(500), nullable=True),
     sa.Column("webhook_secret", sa.String(80), nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),

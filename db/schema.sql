@@ -101,6 +101,7 @@ CREATE TABLE zones (
   color VARCHAR(16) NOT NULL,
   threshold INTEGER,
   hold_seconds FLOAT NOT NULL DEFAULT '0',
+  end_hold_seconds FLOAT NOT NULL DEFAULT '0',
   webhook_url VARCHAR(500),
   webhook_secret VARCHAR(80),
   created_at DATETIME(3) NOT NULL,

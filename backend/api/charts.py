@@ -18,33 +18,23 @@ blp.before_request(require_user)
 PNG_DOC = {"200": {"description": "PNG image",
                    "content": {"image/png": {"schema": {"type": "string",
                                                         "format": "binary"}}}}}
-SIX_HOURS, THREE_DAYS = 6 * 3600, 3 * 86400
 
 
 class ChartArgs(TimeZoneArgs):
     bucket = ma.fields.String(load_default=None, validate=ma.validate.OneOf(list(BUCKETS)),
-                              metadata={"description": "Default: chosen from the run's span"})
-
-
-def _auto_bucket(conn, run_id: int) -> str:
-    """1m for runs up to 6 h, 15m up to 3 days, else 1h."""
-    summaries = stats_repo.zone_summaries(conn, [run_id])
-    run = owned_run(conn, run_id)
-    last = max((z["last_ts"] for z in summaries.values() if z["last_ts"]), default=None)
-    if last is None:
-        return "1m"
-    span = (last - run["started_at"]).total_seconds()
-    return "1m" if span <= SIX_HOURS else "15m" if span <= THREE_DAYS else "1h"
+                              metadata={"description": "Default: a step that fits the run's "
+                                        "span (1 s for two minutes ... 1 h beyond 3 days)"})
 
 
 def _data(args, run_id: int, bucket: str | None = None):
     tz = resolve_timezone(args["tz"])
     with transaction() as conn:
-        owned_run(conn, run_id)
-        chosen = bucket or args["bucket"] or _auto_bucket(conn, run_id)
-        frame = analytics.bucket_frame(conn, [run_id], chosen, tz)
-        names = {z["zone_key"]: z["name"] for z in analytics.zone_rows(conn, [run_id])}
-    return frame, names, tz
+        run = owned_run(conn, run_id)
+        frame = analytics.chart_frame(conn, [run_id], tz, bucket or args["bucket"])
+        keys = {z["zone_key"]: {"name": z["name"], "figure": z["figure"]}
+                for z in analytics.zone_rows(conn, [run_id])}
+        _, last = stats_repo.time_span(conn, [run_id])
+    return frame, keys, tz, run.get("ended_at") and last
 
 
 def _png(data: bytes) -> Response:
@@ -57,24 +47,24 @@ def _png(data: bytes) -> Response:
 @blp.arguments(ChartArgs, location="query")
 @blp.doc(responses=PNG_DOC)
 def cumulative_chart(args, run_id: int):
-    """Cumulative entries and exits per zone or line."""
-    frame, names, tz = _data(args, run_id)
-    return _png(charts.cumulative(frame, names, tz))
+    """Cumulative line in / out and zone entered / left."""
+    frame, keys, tz, last = _data(args, run_id)
+    return _png(charts.cumulative(frame, keys, tz, last or None))
 
 
 @blp.route(f"/<{ID_CONVERTER}:run_id>/charts/occupancy.png")
 @blp.arguments(ChartArgs, location="query")
 @blp.doc(responses=PNG_DOC)
 def occupancy_chart(args, run_id: int):
-    """Average and maximum occupancy per zone over time."""
-    frame, names, tz = _data(args, run_id)
-    return _png(charts.occupancy(frame, names, tz))
+    """Average and maximum occupancy per zone (and people in view) over time."""
+    frame, keys, tz, _ = _data(args, run_id)
+    return _png(charts.occupancy(frame, keys, tz))
 
 
 @blp.route(f"/<{ID_CONVERTER}:run_id>/charts/hourly.png")
 @blp.arguments(ChartArgs, location="query")
 @blp.doc(responses=PNG_DOC)
 def hourly_chart(args, run_id: int):
-    """Entries and exits by hour of the local day."""
-    frame, _, tz = _data(args, run_id, bucket="1h")
-    return _png(charts.hourly(frame, tz))
+    """Line in / out and zone entered / left by hour of the local day."""
+    frame, keys, tz, _ = _data(args, run_id, bucket="1h")
+    return _png(charts.hourly(frame, keys, tz))

@@ -26,13 +26,33 @@ class StatsArgs(TimeZoneArgs):
                     metadata={"description": "Only buckets before this time (ISO 8601)"})
 
 
-class ZoneStatsSchema(ma.Schema):
+FIGURE_DOC = ('"line" (a line or band: line_in / line_out), "zone" (a polygon: zone_entered / '
+              'zone_left and occupancy) or "frame" (people in view)')
+
+
+def _named_figures() -> dict:
+    """The four counts, each with one meaning everywhere (docs/usage.md)."""
+    return {
+        "line_in": ma.fields.Integer(allow_none=True, metadata={
+            "description": "People who crossed lines/bands in their 'in' direction, net of "
+                           "cancelled crossings"}),
+        "line_out": ma.fields.Integer(allow_none=True, metadata={
+            "description": "The same in the 'out' direction"}),
+        "zone_entered": ma.fields.Integer(allow_none=True, metadata={
+            "description": "Visits to polygon zones: people whose foot point came inside"}),
+        "zone_left": ma.fields.Integer(allow_none=True, metadata={
+            "description": "Of those, the visits that ended (walked out or lost)"}),
+    }
+
+
+class ZoneStatsSchema(ma.Schema.from_dict(_named_figures())):
     zone_key = ma.fields.String()
     zone_id = ma.fields.Integer(allow_none=True)
     name = ma.fields.String()
     kind = ma.fields.String(allow_none=True)
-    entries = ma.fields.Integer()
-    exits = ma.fields.Integer()
+    figure = ma.fields.String(allow_none=True, metadata={"description": FIGURE_DOC})
+    entries = ma.fields.Integer(metadata={"description": "line_in or zone_entered (by figure)"})
+    exits = ma.fields.Integer(metadata={"description": "line_out or zone_left (by figure)"})
     current_occupancy = ma.fields.Integer(allow_none=True)
     peak_occupancy = ma.fields.Integer(allow_none=True)
     avg_dwell_s = ma.fields.Float(allow_none=True)
@@ -41,21 +61,23 @@ class ZoneStatsSchema(ma.Schema):
     last_ts = UtcTime(allow_none=True)
 
 
-class TotalsSchema(ma.Schema):
+class TotalsSchema(ma.Schema.from_dict(_named_figures())):
     runs = ma.fields.Integer()
-    entries = ma.fields.Integer()
-    exits = ma.fields.Integer()
-    peak_occupancy = ma.fields.Integer(allow_none=True)
+    peak_occupancy = ma.fields.Integer(allow_none=True, metadata={
+        "description": "Most people in one polygon zone at once"})
+    peak_in_view = ma.fields.Integer(allow_none=True, metadata={
+        "description": "Most people in the whole picture at once"})
     samples = ma.fields.Integer()
     events = ma.fields.Integer()
     alerts = ma.fields.Integer()
     last_sample_at = UtcTime(allow_none=True)
 
 
-class BucketSchema(ma.Schema):
+class BucketSchema(ma.Schema.from_dict(_named_figures())):
     start = ma.fields.String(metadata={"description": "Bucket start, ISO 8601 UTC"})
     start_local = ma.fields.String(metadata={"description": "Bucket start with local offset"})
     zone_key = ma.fields.String()
+    figure = ma.fields.String(allow_none=True, metadata={"description": FIGURE_DOC})
     entries = ma.fields.Integer()
     exits = ma.fields.Integer()
     avg_occupancy = ma.fields.Float(allow_none=True)

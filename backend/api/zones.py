@@ -38,7 +38,13 @@ class ZoneInSchema(ma.Schema):
         COLOR_PATTERN, error="Use a colour like #0f766e."))
     threshold = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
                                   validate=ma.validate.Range(1, 1_000_000))
-    hold_seconds = ma.fields.Float(load_default=0.0, validate=ma.validate.Range(0, 3600))
+    hold_seconds = ma.fields.Float(load_default=0.0, validate=ma.validate.Range(0, 3600),
+                                   metadata={"description": "Seconds occupancy must stay above "
+                                             "the threshold before an alert starts"})
+    end_hold_seconds = ma.fields.Float(
+        load_default=0.0, validate=ma.validate.Range(0, 3600),
+        metadata={"description": "Seconds occupancy must stay at or below the threshold "
+                  "before an alert ends (hysteresis: no flapping)"})
     webhook_url = Text(load_default=None, allow_none=True, validate=[
         ma.validate.Length(max=500),
         ma.validate.URL(schemes={"http", "https"}, require_tld=False,
@@ -77,6 +83,7 @@ class ZoneSchema(ma.Schema):
     color = ma.fields.String()
     threshold = ma.fields.Integer(allow_none=True)
     hold_seconds = ma.fields.Float()
+    end_hold_seconds = ma.fields.Float()
     webhook_url = ma.fields.String(allow_none=True)
     webhook_secret = ma.fields.String(allow_none=True, metadata={
         "description": "HMAC-SHA256 key of the X-PeopleCounter-Signature header"})

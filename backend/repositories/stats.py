@@ -106,6 +106,19 @@ def zone_names(conn: sa.Connection, zone_ids: set[int]) -> dict[int, dict]:
     return {r["id"]: dict(r) for r in rows}
 
 
+def time_span(conn: sa.Connection, run_ids: list[int]) -> tuple:
+    """(first, last) time of the runs' samples and events (None, None without any)."""
+    if not run_ids:
+        return None, None
+    bounds = []
+    for table in (count_samples, count_events):
+        bounds.append(conn.execute(sa.select(sa.func.min(table.c.ts), sa.func.max(table.c.ts))
+                                   .where(table.c.run_id.in_(run_ids))).one())
+    firsts = [_aware(b[0]) for b in bounds if b[0] is not None]
+    lasts = [_aware(b[1]) for b in bounds if b[1] is not None]
+    return (min(firsts), max(lasts)) if firsts else (None, None)
+
+
 def alert_count(conn: sa.Connection, run_ids: list[int]) -> int:
     if not run_ids:
         return 0
@@ -131,14 +144,16 @@ def sample_slots(conn: sa.Connection, run_ids: list[int], slot_seconds: int,
 
 def event_slots(conn: sa.Connection, run_ids: list[int], slot_seconds: int,
                 start: datetime | None = None, end: datetime | None = None) -> list[tuple]:
-    """Per zone, UTC slot and kind: (zone_key, slot, kind, count) for in/out/enter/leave."""
+    """Per zone, UTC slot and kind: (zone_key, slot, kind, count) for in/out (and their
+    cancel_in/cancel_out) and enter/leave."""
     if not run_ids:
         return []
     e = count_events
     slot = _slot(conn, e.c.ts, slot_seconds).label("slot")
     rows = conn.execute(sa.select(e.c.zone_key, slot, e.c.kind, sa.func.count())
                         .where(*_range(e, run_ids, start, end),
-                               e.c.kind.in_(("in", "out", "enter", "leave")))
+                               e.c.kind.in_(("in", "out", "cancel_in", "cancel_out", "enter",
+                                                     "leave")))
                         .group_by(e.c.zone_key, slot, e.c.kind)).all()
     return [(k, int(sl), kind, int(n)) for k, sl, kind, n in rows]
 

@@ -9,7 +9,8 @@ from ..schema import zones, utcnow
 
 _COLUMNS = [zones.c.id, zones.c.user_id, zones.c.video_id, zones.c.camera_key, zones.c.name,
             zones.c.kind, zones.c.geometry, zones.c.color, zones.c.threshold,
-            zones.c.hold_seconds, zones.c.webhook_url, zones.c.webhook_secret,
+            zones.c.hold_seconds, zones.c.end_hold_seconds,
+            zones.c.webhook_url, zones.c.webhook_secret,
             zones.c.created_at, zones.c.updated_at]
 
 

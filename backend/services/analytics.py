@@ -22,6 +22,37 @@ def _describe(zone_key: str, zone_id: int | None, names: dict[int, dict]) -> dic
     return {"name": zone_key, "kind": None}
 
 
+LINE_KINDS = ("line", "band")
+CROSSING_KINDS = ("in", "out", "cancel_in", "cancel_out")
+VISIT_KINDS = ("enter", "leave")
+
+
+def figure_of(zone_key: str, kind: str | None, counted: dict, peak: int | None) -> str | None:
+    """What a key's entries and exits mean (docs/usage.md, "What the figures mean"):
+    "line" (in / out: people who crossed a line or band, net of cancelled crossings),
+    "zone" (entered / left: visits to a polygon zone; it also has an occupancy) or "frame"
+    (people in view). A key the user never saved has no kind here: its events tell."""
+    if zone_key == FRAME_KEY or kind == "frame":
+        return "frame"
+    if kind in LINE_KINDS:
+        return "line"
+    if kind == "polygon":
+        return "zone"
+    if any(counted.get(k) for k in CROSSING_KINDS):
+        return "line"
+    if any(counted.get(k) for k in VISIT_KINDS) or (peak or 0) > 0:
+        return "zone"
+    return None
+
+
+def named_figures(figure: str | None, entries: int, exits: int) -> dict:
+    """The one name of each count: line_in/line_out for lines, zone_entered/zone_left for
+    zones (None where the figure does not apply)."""
+    line, zone = figure == "line", figure == "zone"
+    return {"line_in": entries if line else None, "line_out": exits if line else None,
+            "zone_entered": entries if zone else None, "zone_left": exits if zone else None}
+
+
 def zone_rows(conn: sa.Connection, run_ids: list[int]) -> list[dict]:
     samples = stats_repo.zone_summaries(conn, run_ids)
     events = stats_repo.event_summaries(conn, run_ids)
@@ -35,11 +66,14 @@ def zone_rows(conn: sa.Connection, run_ids: list[int]) -> list[dict]:
         if sampled is not None:
             entries, exits = sampled["entries"], sampled["exits"]
         else:
-            entries = counted.get("in", 0) + counted.get("enter", 0)
-            exits = counted.get("out", 0) + counted.get("leave", 0)
+            entries = counted.get("in", 0) - counted.get("cancel_in", 0) + counted.get("enter", 0)
+            exits = counted.get("out", 0) - counted.get("cancel_out", 0) + counted.get("leave", 0)
+        described = _describe(zone_key, zone_id, names)
+        figure = figure_of(zone_key, described["kind"], counted,
+                           sampled["peak_occupancy"] if sampled else None)
         rows.append({
-            "zone_key": zone_key, "zone_id": zone_id, **_describe(zone_key, zone_id, names),
-            "entries": entries, "exits": exits,
+            "zone_key": zone_key, "zone_id": zone_id, **described, "figure": figure,
+            "entries": entries, "exits": exits, **named_figures(figure, entries, exits),
             "current_occupancy": current.get(zone_key),
             "peak_occupancy": sampled["peak_occupancy"] if sampled else None,
             "avg_dwell_s": counted.get("avg_dwell_s"),
@@ -51,13 +85,20 @@ def zone_rows(conn: sa.Connection, run_ids: list[int]) -> list[dict]:
     return rows
 
 
+def _peak(zones: list[dict], figure: str) -> int | None:
+    peaks = [z["peak_occupancy"] for z in zones
+             if z["figure"] == figure and z["peak_occupancy"] is not None]
+    return max(peaks) if peaks else None
+
+
 def totals(conn: sa.Connection, run_ids: list[int], zones: list[dict]) -> dict:
-    peaks = [z["peak_occupancy"] for z in zones if z["peak_occupancy"] is not None]
+    """Each figure summed over the keys it belongs to (never lines and zones together)."""
     last = [z["last_ts"] for z in zones if z["last_ts"] is not None]
     return {"runs": len(run_ids),
-            "entries": sum(z["entries"] for z in zones),
-            "exits": sum(z["exits"] for z in zones),
-            "peak_occupancy": max(peaks) if peaks else None,
+            **{name: sum(z[name] or 0 for z in zones)
+               for name in ("line_in", "line_out", "zone_entered", "zone_left")},
+            "peak_occupancy": _peak(zones, "zone"),
+            "peak_in_view": _peak(zones, "frame"),
             "samples": sum(z["samples"] for z in zones),
             "events": sum(z["events"] for z in zones),
             "alerts": stats_repo.alert_count(conn, run_ids),
@@ -72,17 +113,39 @@ def bucket_frame(conn: sa.Connection, run_ids: list[int], bucket: str, tz: ZoneI
         stats_repo.event_slots(conn, run_ids, slot_len, start, end), slot_len, bucket, tz)
 
 
+def chart_frame(conn: sa.Connection, run_ids: list[int], tz: ZoneInfo,
+                bucket: str | None = None) -> pd.DataFrame:
+    """Buckets for a chart: the given bucket, else a step that fits the data's span."""
+    if bucket is None:
+        first, last = stats_repo.time_span(conn, run_ids)
+        span = (last - first).total_seconds() if first and last else 0
+        bucket, slot_len = buckets.chart_step(span)
+    else:
+        slot_len = buckets.slot_seconds(bucket)
+    return buckets.sample_buckets(stats_repo.sample_slots(conn, run_ids, slot_len),
+                                  stats_repo.event_slots(conn, run_ids, slot_len),
+                                  slot_len, bucket, tz)
+
+
 def _number(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return round(float(value), 3) if isinstance(value, float) else int(value)
 
 
-def bucket_rows(frame: pd.DataFrame, tz: ZoneInfo) -> list[dict]:
+def figures_by_key(zones: list[dict]) -> dict[str, str | None]:
+    return {z["zone_key"]: z["figure"] for z in zones}
+
+
+def bucket_rows(frame: pd.DataFrame, tz: ZoneInfo,
+                figures: dict[str, str | None] | None = None) -> list[dict]:
     if frame.empty:
         return []
+    figures = figures or {}
     return [{"start": iso_utc(row.start), "start_local": iso_local(row.start, tz),
-             "zone_key": row.zone_key, "entries": int(row.entries), "exits": int(row.exits),
+             "zone_key": row.zone_key, "figure": figures.get(row.zone_key),
+             "entries": int(row.entries), "exits": int(row.exits),
+             **named_figures(figures.get(row.zone_key), int(row.entries), int(row.exits)),
              "avg_occupancy": _number(row.avg_occupancy),
              "max_occupancy": _number(row.max_occupancy)}
             for row in frame.itertuples(index=False)]
@@ -93,4 +156,4 @@ def build(conn: sa.Connection, run_ids: list[int], bucket: str, tz: ZoneInfo,
     zones = zone_rows(conn, run_ids)
     frame = bucket_frame(conn, run_ids, bucket, tz, start, end)
     return {"totals": totals(conn, run_ids, zones), "zones": zones, "bucket": bucket,
-            "tz": str(tz.key), "buckets": bucket_rows(frame, tz)}
+            "tz": str(tz.key), "buckets": bucket_rows(frame, tz, figures_by_key(zones))}

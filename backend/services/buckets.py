@@ -15,7 +15,17 @@ import numpy as np
 import pandas as pd
 
 BUCKETS = {"1m": 60, "15m": 900, "1h": 3600, "1d": 86400}
-_FLOOR = {"1m": "1min", "15m": "15min", "1h": "1h"}
+_FLOOR = {"1s": "1s", "10s": "10s", "1m": "1min", "15m": "15min", "1h": "1h"}
+# Chart resolution by the session's span: (longest span in seconds, step name, seconds).
+CHART_STEPS = ((120, "1s", 1), (1200, "10s", 10), (6 * 3600, "1m", 60),
+               (3 * 86400, "15m", 900), (float("inf"), "1h", 3600))
+
+
+def chart_step(span_seconds: float) -> tuple[str, int]:
+    """The step of a chart of a session lasting span_seconds: a few hundred points at most
+    (1 s for two minutes, 10 s for 20 minutes, 1 min, 15 min, 1 h beyond three days)."""
+    return next((name, seconds) for longest, name, seconds in CHART_STEPS
+                if span_seconds <= longest)
 
 
 def slot_seconds(bucket: str) -> int:
@@ -50,8 +60,12 @@ def sample_buckets(slots: list[tuple], event_slots: list[tuple], slot_len: int, 
     extra = [(k, s, kind, n) for k, s, kind, n in event_slots if k not in sampled]
     if extra:
         events = pd.DataFrame(extra, columns=["zone_key", "slot", "kind", "n"])
-        events["entries"] = np.where(events["kind"].isin(["in", "enter"]), events["n"], 0)
-        events["exits"] = np.where(events["kind"].isin(["out", "leave"]), events["n"], 0)
+        events["entries"] = np.select([events["kind"].isin(["in", "enter"]),
+                                       events["kind"] == "cancel_in"],
+                                      [events["n"], -events["n"]], 0)
+        events["exits"] = np.select([events["kind"].isin(["out", "leave"]),
+                                     events["kind"] == "cancel_out"],
+                                    [events["n"], -events["n"]], 0)
         events = events.groupby(["zone_key", "slot"], as_index=False)[["entries", "exits"]] \
             .sum()
         events[["occ_sum", "occ_n", "occ_max"]] = 0

@@ -17,8 +17,11 @@ RAW_COLUMNS = {
     "events": ["event_id", "zone_key", "zone_id", "kind", "track_id", "dwell_s", "value"],
     "samples": ["sample_id", "zone_key", "zone_id", "occupancy", "entries", "exits"],
 }
+# One column per figure, named as on every screen (docs/usage.md): a line's row fills
+# line_in/line_out, a zone's zone_entered/zone_left; the other pair stays empty.
+FIGURE_COLUMNS = ["line_in", "line_out", "zone_entered", "zone_left"]
 BUCKET_COLUMNS = ["time_utc", "time_local", "run_id", "zone_key", "zone_id", "zone_name",
-                  "entries", "exits", "avg_occupancy", "max_occupancy"]
+                  "figure", *FIGURE_COLUMNS, "avg_occupancy", "max_occupancy"]
 
 
 def _offset_text(seconds: int) -> str:
@@ -51,7 +54,7 @@ def time_columns(utc: pd.Series, tz: ZoneInfo) -> tuple[pd.Series, pd.Series]:
         pd.Series(local_text, index=utc.index, dtype=object)
 
 
-TEXT_COLUMNS = ("zone_key", "zone_name", "kind")
+TEXT_COLUMNS = ("zone_key", "zone_name", "kind", "figure")
 
 
 def neutralise_formulas(cells: pd.Series) -> pd.Series:
@@ -129,6 +132,17 @@ def _raw_csv_mysql(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
         after = (stamps[-1], int(rest[-1].split(",", 1)[0]))
 
 
+def figure_columns(part: pd.DataFrame, by_key: dict[str, dict]) -> dict[str, pd.Series]:
+    """figure, line_in, line_out, zone_entered, zone_left of bucket rows (empty where the
+    figure does not apply)."""
+    figure = part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("figure"))
+    line, zone = figure == "line", figure == "zone"
+    entries, exits = part["entries"].astype("Int64"), part["exits"].astype("Int64")
+    return {"figure": figure,
+            "line_in": entries.where(line), "line_out": exits.where(line),
+            "zone_entered": entries.where(zone), "zone_left": exits.where(zone)}
+
+
 def buckets_csv(frame: pd.DataFrame, zones: list[dict], run_id: int, tz: ZoneInfo,
                 chunk_rows: int = 50_000) -> Iterator[str]:
     """One row per zone per bucket (frame from analytics.bucket_frame)."""
@@ -143,7 +157,7 @@ def buckets_csv(frame: pd.DataFrame, zones: list[dict], run_id: int, tz: ZoneInf
             "zone_id": part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("zone_id"))
             .astype("Int64"),
             "zone_name": part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("name", k)),
-            "entries": part["entries"].astype("int64"), "exits": part["exits"].astype("int64"),
+            **figure_columns(part, by_key),
             "avg_occupancy": part["avg_occupancy"].round(3),
             "max_occupancy": part["max_occupancy"].astype("Int64")})
         yield _neutralise_text_columns(out).to_csv(index=False, header=False, lineterminator="\n")

@@ -25,18 +25,23 @@ def test_bucket_csv_has_one_row_per_zone_per_bucket(app):
     assert f'run-{run["id"]}-1h.csv' in response.headers["Content-Disposition"]
     table = rows(response)
     assert list(table[0]) == ["time_utc", "time_local", "run_id", "zone_key", "zone_id",
-                              "zone_name", "entries", "exits", "avg_occupancy",
-                              "max_occupancy"]
+                              "zone_name", "figure", "line_in", "line_out", "zone_entered",
+                              "zone_left", "avg_occupancy", "max_occupancy"]
     simplified = [(r["time_utc"], r["time_local"], r["zone_key"], r["zone_name"],
-                   r["entries"], r["exits"], r["avg_occupancy"], r["max_occupancy"])
-                  for r in table]
+                   r["line_in"] or r["zone_entered"], r["line_out"] or r["zone_left"],
+                   r["avg_occupancy"], r["max_occupancy"]) for r in table]
+    assert {r["zone_key"]: r["figure"] for r in table} == {
+        "line-1": "line", "zone-a": "zone", "frame": "frame", f"zone-{zone['id']}": "zone"}
+    frame_row = next(r for r in table if r["zone_key"] == "frame")
+    assert [frame_row[c] for c in ("line_in", "line_out", "zone_entered", "zone_left")] == \
+        ["", "", "", ""]
     assert simplified == [
         ("2026-03-29T00:00:00.000Z", "2026-03-29T01:00:00.000+01:00", "line-1", "line-1",
          "2", "0", "", ""),
         ("2026-03-29T00:00:00.000Z", "2026-03-29T01:00:00.000+01:00", "zone-a", "zone-a",
          "6", "1", "3.5", "5"),
         ("2026-03-29T01:00:00.000Z", "2026-03-29T03:00:00.000+02:00", "frame",
-         "Whole frame", "0", "0", "3.0", "3"),
+         "Whole frame", "", "", "3.0", "3"),
         ("2026-03-29T01:00:00.000Z", "2026-03-29T03:00:00.000+02:00", "line-1", "line-1",
          "0", "1", "", ""),
         ("2026-03-29T01:00:00.000Z", "2026-03-29T03:00:00.000+02:00", f"zone-{zone['id']}",

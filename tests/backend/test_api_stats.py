@@ -22,8 +22,13 @@ def test_run_stats_per_zone_and_totals(app):
     assert (line["entries"], line["exits"], line["current_occupancy"]) == (2, 1, None)
     assert zones["frame"]["name"] == "Whole frame" and zones["frame"]["kind"] == "frame"
     totals = body["totals"]
-    assert (totals["entries"], totals["exits"], totals["peak_occupancy"], totals["samples"],
-            totals["events"], totals["runs"]) == (8, 6, 5, 4, 5, 1)
+    assert (totals["line_in"], totals["line_out"], totals["zone_entered"], totals["zone_left"],
+            totals["peak_occupancy"], totals["peak_in_view"], totals["samples"],
+            totals["events"], totals["runs"]) == (2, 1, 6, 5, 5, 3, 4, 5, 1)
+    assert "entries" not in totals  # lines and zones are never added together
+    assert (line["figure"], line["line_in"], line["line_out"], line["zone_entered"]) == \
+        ("line", 2, 1, None)
+    assert (a["figure"], a["zone_entered"], a["zone_left"], a["line_in"]) == ("zone", 6, 5, None)
     buckets = [(b["start"], b["start_local"], b["zone_key"], b["entries"], b["exits"],
                 b["avg_occupancy"], b["max_occupancy"]) for b in body["buckets"]]
     assert buckets == [
@@ -60,7 +65,7 @@ def test_empty_run_has_empty_stats(alice):
     run = alice.create_run()
     body = alice.get(f"/api/runs/{run['id']}/stats").get_json()
     assert body["zones"] == [] and body["buckets"] == []
-    assert body["totals"]["entries"] == 0 and body["totals"]["peak_occupancy"] is None
+    assert body["totals"]["line_in"] == 0 and body["totals"]["peak_occupancy"] is None
 
 
 def test_video_stats_add_up_its_runs(alice, bob):
@@ -75,7 +80,7 @@ def test_video_stats_add_up_its_runs(alice, bob):
                                                        entries=100)])
     body = alice.get(f"/api/videos/{video['id']}/stats?bucket=1d").get_json()
     assert body["video_id"] == video["id"] and body["totals"]["runs"] == 2
-    assert (body["totals"]["entries"], body["totals"]["exits"]) == (6, 2)
+    assert (body["totals"]["zone_entered"], body["totals"]["zone_left"]) == (6, 2)
     assert body["zones"][0]["current_occupancy"] == 2
     assert len(body["buckets"]) == 2
     assert bob.get(f"/api/videos/{video['id']}/stats").status_code == 404

@@ -48,7 +48,7 @@ test('a net count that steps back is sent as a negative change, so sums equal th
   assert.equal(entries.reduce((sum, value) => sum + value, 0), 3);
 });
 
-test('a cancelled crossing is sent as the walk back, in the opposite direction', () => {
+test('a cancelled crossing is sent as cancel_in / cancel_out: the events say which count it undid', () => {
   const reporter = new CountReporter({ lineKeys: ['zone-5'], epochAtZeroMs });
   const events = [
     { type: 'in', zoneId: 'zone-5', trackId: 3, timestamp: 0.2 },
@@ -56,7 +56,7 @@ test('a cancelled crossing is sent as the walk back, in the opposite direction',
     { type: 'out', cancelled: true, zoneId: 'zone-5', trackId: 4, timestamp: 0.7 },
   ];
   reporter.observe(frame({ events }), { timestamp: 0.7, personCount: 0 });
-  assert.deepEqual(reporter.takeBatch('b').events.map((e) => [e.kind, e.track_id]), [['in', 3], ['out', 3], ['in', 4]]);
+  assert.deepEqual(reporter.takeBatch('b').events.map((e) => [e.kind, e.track_id]), [['in', 3], ['cancel_in', 3], ['cancel_out', 4]]);
 });
 
 test('events keep crossings, zone visits and alerts; raw crossings stay local', () => {

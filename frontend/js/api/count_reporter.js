@@ -6,7 +6,6 @@
 import { EVENT_KINDS as KINDS, FRAME_KEY, isDwellSeconds, isTrackId } from './protocol.js';
 
 const EVENT_KINDS = new Set(KINDS);
-const OPPOSITE = Object.freeze({ in: 'out', out: 'in' });
 
 export class CountReporter {
   /**
@@ -103,9 +102,9 @@ export class CountReporter {
   }
 
   toApiEvent(event) {
-    // Events are the crossings as they happened: a cancelled "in" is the person walking back
-    // out (and the other way round); the samples carry the net counts.
-    const kind = event.cancelled ? OPPOSITE[event.type] : event.type;
+    // A cancelled "in" (the person walked back out) is a cancel_in row, so the events say
+    // which count it undid: a line's net in = its in rows - its cancel_in rows.
+    const kind = event.cancelled ? `cancel_${event.type}` : event.type;
     const apiEvent = { ts: this.isoAt(event.timestamp), zone_key: event.zoneId, kind };
     if (isTrackId(event.trackId)) apiEvent.track_id = event.trackId;
     const dwell = Math.round(event.dwellSeconds * 1000) / 1000;

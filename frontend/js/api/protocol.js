@@ -10,7 +10,8 @@ export const SAVED_ZONE_KEY_PREFIX = 'zone-';
 export const DRAFT_ZONE_KEY_PREFIX = 'draft-';
 /** The whole frame's row (people in view). */
 export const FRAME_KEY = 'frame';
-export const EVENT_KINDS = Object.freeze(['in', 'out', 'enter', 'leave', 'alert_start', 'alert_end']);
+// cancel_in / cancel_out: a crossing back that cancels a person's earlier in / out.
+export const EVENT_KINDS = Object.freeze(['in', 'out', 'cancel_in', 'cancel_out', 'enter', 'leave', 'alert_start', 'alert_end']);
 export const TRACK_ID_MIN = -(2 ** 31);
 export const TRACK_ID_MAX = 2 ** 31 - 1;
 export const MAX_DWELL_SECONDS = 10 * 365 * 86400;

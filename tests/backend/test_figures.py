@@ -1,0 +1,132 @@
+"""One meaning per figure: a session recorded with the app's own counting code (the monitor's
+engine and reporter, run by node) reads the same line in / out, zone entered / left on the
+live panel, the stats API, both CSVs and the chart images. And chart axes that fit the data
+at any duration, with a reason on an empty chart."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from matplotlib.dates import num2date
+
+from backend.db import transaction
+from backend.services import analytics, charts
+from tests.backend.conftest import sample
+
+RECORDER = Path(__file__).with_name("record_session.mjs")
+FIGURES = ("line_in", "line_out", "zone_entered", "zone_left")
+
+
+@pytest.fixture(scope="module")
+def recorded() -> dict:
+    out = subprocess.run(["node", str(RECORDER)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def csv_rows(user, url: str) -> list[dict]:
+    response = user.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def chart_frame_and_keys(app, run_id: int, tz: ZoneInfo, bucket=None):
+    with app.app_context(), transaction() as conn:
+        frame = analytics.chart_frame(conn, [run_id], tz, bucket)
+        keys = {z["zone_key"]: {"name": z["name"], "figure": z["figure"]}
+                for z in analytics.zone_rows(conn, [run_id])}
+    return frame, keys
+
+
+def final_values(figure) -> dict[str, float]:
+    return {line.get_label(): line.get_ydata()[-1] for line in figure.axes[0].get_lines()}
+
+
+def test_every_screen_reads_the_same_figures_of_one_session(app, alice, recorded):
+    live = recorded["live"]
+    expected = {"line_in": live["lines"]["line-door"]["in"],
+                "line_out": live["lines"]["line-door"]["out"],
+                "zone_entered": live["zones"]["draft-shop"]["entries"],
+                "zone_left": live["zones"]["draft-shop"]["exits"]}
+    assert expected == {"line_in": 1, "line_out": 1, "zone_entered": 2, "zone_left": 2}
+    run = alice.create_run()
+    assert alice.post(f"/api/runs/{run['id']}/batches",
+                      json=recorded["batch"]).status_code == 201
+
+    stats = alice.get(f"/api/runs/{run['id']}/stats?bucket=1m").get_json()
+    assert {name: stats["totals"][name] for name in FIGURES} == expected
+    zones = {z["zone_key"]: z for z in stats["zones"]}
+    assert (zones["line-door"]["figure"], zones["draft-shop"]["figure"],
+            zones["frame"]["figure"]) == ("line", "zone", "frame")
+    assert {name: sum(b[name] or 0 for b in stats["buckets"]) for name in FIGURES} == expected
+
+    buckets = csv_rows(alice, f"/api/runs/{run['id']}/export.csv?bucket=1m")
+    assert {name: sum(int(r[name] or 0) for r in buckets) for name in FIGURES} == expected
+
+    # The events CSV: one row per crossing as it happened; a crossing back that undid an
+    # earlier count says so (cancel_in), so in rows - cancel_in rows is the net line in.
+    events = csv_rows(alice, f"/api/runs/{run['id']}/export.csv?kind=events")
+    kinds = [r["kind"] for r in events if r["zone_key"] == "line-door"]
+    assert kinds.count("cancel_in") == 1
+    assert kinds.count("in") - kinds.count("cancel_in") == expected["line_in"]
+    assert kinds.count("out") - kinds.count("cancel_out") == expected["line_out"]
+    zone_kinds = [r["kind"] for r in events if r["zone_key"] == "draft-shop"]
+    assert (zone_kinds.count("enter"), zone_kinds.count("leave")) == (2, 2)
+
+    tz = ZoneInfo("UTC")
+    frame, keys = chart_frame_and_keys(app, run["id"], tz)
+    cumulative = final_values(charts.cumulative_figure(frame, keys, tz))
+    assert cumulative == {"line-door in": 1, "line-door out": 1,
+                          "draft-shop entered": 2, "draft-shop left": 2}
+    hourly, keys = chart_frame_and_keys(app, run["id"], tz, "1h")
+    bars = {container.get_label(): sum(p.get_height() for p in container.patches)
+            for container in charts.hourly_figure(hourly, keys, tz).axes[0].containers}
+    assert bars == {"line in": 1, "line out": 1, "zone entered": 2, "zone left": 2}
+
+
+def x_span(figure) -> timedelta:
+    low, high = figure.axes[0].get_xlim()
+    return num2date(high) - num2date(low)
+
+
+@pytest.mark.parametrize("duration", [timedelta(seconds=3), timedelta(minutes=10),
+                                      timedelta(hours=5), timedelta(days=9)])
+def test_chart_axes_fit_the_data_from_seconds_to_weeks(app, alice, duration):
+    run = alice.create_run()
+    start = datetime(2026, 3, 1, 10, tzinfo=timezone.utc)
+    steps = 6
+    rows = []
+    for i in range(steps + 1):
+        ts = (start + duration * i / steps).isoformat(timespec="milliseconds")
+        rows += [sample(ts.replace("+00:00", "Z"), "zone-line", entries=1),
+                 sample(ts.replace("+00:00", "Z"), "frame", occupancy=i % 3 + 1)]
+    assert alice.post_batch(run["id"], rows, [
+        {"ts": rows[0]["ts"], "zone_key": "zone-line", "kind": "in"}]).status_code == 201
+    tz = ZoneInfo("Europe/Berlin")
+    frame, keys = chart_frame_and_keys(app, run["id"], tz)
+    for figure in (charts.cumulative_figure(frame, keys, tz),
+                   charts.occupancy_figure(frame, keys, tz)):
+        span = x_span(figure)
+        # The axis covers the data and at most a little more (not years around 3 seconds).
+        assert duration <= span <= duration * 1.2 + timedelta(seconds=3), (duration, span)
+        assert len(figure.axes[0].get_xticks()) >= 2
+    steps_drawn = charts.cumulative_figure(frame, keys, tz).axes[0].get_lines()[0].get_ydata()
+    assert len(set(steps_drawn)) >= 4  # a staircase over time, not one vertical jump
+
+
+def test_an_empty_chart_says_why(app, alice):
+    run = alice.create_run()
+    tz = ZoneInfo("UTC")
+    frame, keys = chart_frame_and_keys(app, run["id"], tz)
+    texts = [t.get_text() for t in charts.cumulative_figure(frame, keys, tz).axes[0].texts]
+    assert texts == [charts.NO_COUNTS]
+    alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", "frame", occupancy=2)])
+    frame, keys = chart_frame_and_keys(app, run["id"], tz)
+    texts = [t.get_text() for t in charts.cumulative_figure(frame, keys, tz).axes[0].texts]
+    assert texts == [charts.NO_FLOW]
+    assert not charts.occupancy_figure(frame, keys, tz).axes[0].texts
