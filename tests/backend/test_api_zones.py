@@ -12,7 +12,7 @@ from tests.backend.conftest import table_count
 FRAME = {"frame_width": 640, "frame_height": 480}
 POLYGON = {"name": "Entrance", "kind": "polygon", "camera_key": "front-door", **FRAME,
            "geometry": {"points": [[10, 10], [200.5, 10], [200, 200], [10, 200]]},
-           "color": "#0F766E", "threshold": 10, "hold_seconds": 5,
+           "color": "#0F766E", "threshold": 10, "hold_seconds": 5, "end_hold_seconds": 4,
            "webhook_url": None}
 LINE = {"name": "Door line", "kind": "line", "camera_key": "front-door", **FRAME,
         "geometry": {"points": [[0, 240], [640, 240]], "flipped": True}}
@@ -35,6 +35,7 @@ def test_saved_zone_loads_back_identically(alice, body):
     loaded = alice.get(f"/api/zones/{created['id']}").get_json()
     assert loaded == created
     expected = {"color": "#0f766e", "threshold": None, "hold_seconds": 0.0,
+                "end_hold_seconds": 0.0,
                 "webhook_url": None, **body}
     if body["kind"] == "line" or body["kind"] == "band":
         expected["geometry"] = {"flipped": False, **body["geometry"]}
@@ -107,6 +108,9 @@ BAD = [
     ({"threshold": 2.5}, "threshold", "integer"),
     ({"hold_seconds": -1}, "hold_seconds", "greater than or equal to 0"),
     ({"hold_seconds": 3601}, "hold_seconds", "less than or equal to 3600"),
+    ({"end_hold_seconds": -0.5}, "end_hold_seconds", "greater than or equal to 0"),
+    ({"end_hold_seconds": 3601}, "end_hold_seconds", "less than or equal to 3600"),
+    ({"end_hold_seconds": "NaN"}, "end_hold_seconds", ""),
     ({"webhook_url": "ftp://example.com/x"}, "webhook_url", "http"),
     ({"webhook_url": "javascript:alert(1)"}, "webhook_url", "http"),
     ({"frame_width": 0}, "frame_width", "greater than or equal to 1"),
