@@ -77,3 +77,36 @@ const invalid = [
 for (const [options, message] of invalid) {
   test(`invalid zone throws ${message}`, () => assert.throws(() => new ZoneMonitor(options), message));
 }
+
+// A second person stepping in and out of the zone every 0.4 s (occupancy 2, 1, 2, 1, ...
+// around a threshold of 1): the flapping of issue 14.
+function flapping(frames) {
+  const visitor = [];
+  for (let f = 0; f < frames; f += 1) visitor.push(Math.floor(f / 10) % 2 === 0 ? [20, 20] : [200, 20]);
+  return { 1: hold([10, 10], frames), 2: visitor };
+}
+const alertsOf = (events) => events.filter((e) => e.type.startsWith('alert')).map((e) => [e.type, e.frameIndex]);
+
+test('without an end hold, occupancy hovering at the limit flaps the alert on and off', () => {
+  const square = [[0, 0], [100, 0], [100, 100], [0, 100]];
+  const engine = new CountingEngine({ zones: [{ id: 'z', polygon: square, threshold: 1, holdSeconds: 0 }] });
+  const { events } = runPaths(engine, flapping(100), { flush: false });
+  assert.equal(alertsOf(events).filter(([type]) => type === 'alert_start').length, 5);
+});
+
+test('an end hold (hysteresis) keeps one alert while occupancy only dips for less than it', () => {
+  const square = [[0, 0], [100, 0], [100, 100], [0, 100]];
+  const engine = new CountingEngine({ zones: [{ id: 'z', polygon: square, threshold: 1, holdSeconds: 0, endHoldSeconds: 0.5 }] });
+  const paths = flapping(100);
+  paths[1] = hold([10, 10], 150); // then the visitor stays away: the alert ends 0.5 s after
+  paths[2] = [...paths[2], ...hold([200, 20], 50)];
+  const { events, results } = runPaths(engine, paths, { flush: false });
+  assert.deepEqual(alertsOf(events), [['alert_start', 0], ['alert_end', 103]]);
+  const alertFrames = results.map((result) => result.zones.z.alertActive);
+  assert.equal(alertFrames.slice(0, 103).every(Boolean), true); // the banner never toggles
+  assert.equal(alertFrames[103], false);
+});
+
+test('endHoldSeconds is validated like the other zone options', () => {
+  assert.throws(() => new ZoneMonitor({ id: 'z', polygon: [[0, 0], [1, 0], [0, 1]], threshold: 1, endHoldSeconds: -1 }), /endHoldSeconds/);
+});

@@ -134,6 +134,7 @@ test('update validates: bad input changes nothing', () => {
     [{ threshold: -1 }, /threshold/],
     [{ threshold: 2.5 }, /threshold/],
     [{ holdSeconds: -3 }, /hold time/],
+    [{ endHoldSeconds: -1 }, /end hold time/],
   ];
   for (const [patch, message] of cases) {
     assert.throws(() => state.update(zone.localId, patch), message);

@@ -19,7 +19,7 @@ test('makeZone refuses degenerate shapes', () => {
 
 test('API round trip: polygon, line, band', () => {
   const zones = [
-    makeZone({ ...base, kind: 'polygon', points: [[1, 2], [100, 2], [50, 80.123]], threshold: 4, holdSeconds: 5 }),
+    makeZone({ ...base, kind: 'polygon', points: [[1, 2], [100, 2], [50, 80.123]], threshold: 4, holdSeconds: 5, endHoldSeconds: 2.5 }),
     makeZone({ ...base, localId: 2, kind: 'line', points: [[0, 240], [640, 240]], flipped: true }),
     makeZone({ ...base, localId: 3, kind: 'band', points: [[0, 200], [640, 200]], width: 30 }),
   ];

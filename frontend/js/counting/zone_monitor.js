@@ -1,7 +1,8 @@
 /**
  * A polygon zone: occupancy each frame (tracks whose foot point is inside), entries and
  * exits, dwell time per person, and an alert that starts when occupancy has stayed above
- * `threshold` for `holdSeconds` and ends when it falls back to the threshold or below.
+ * `threshold` for `holdSeconds` and ends when occupancy has stayed at the threshold or below
+ * for `endHoldSeconds` (hysteresis: a crowd hovering at the limit gives one alert, not many).
  */
 import { resolveOptions, requireId, requireNumber } from '../geometry/options.js';
 import { containsPoint, requirePolygon } from '../geometry/polygon.js';
@@ -12,6 +13,8 @@ export const ZONE_DEFAULTS = Object.freeze({
   threshold: null,
   /** how long occupancy must stay above the threshold before the alert starts */
   holdSeconds: 0,
+  /** how long occupancy must stay at or below the threshold before the alert ends */
+  endHoldSeconds: 0,
   name: '',
 });
 
@@ -24,6 +27,7 @@ export class ZoneMonitor {
     this.threshold = resolved.threshold === null ? null
       : requireNumber(owner, 'threshold', resolved.threshold, { min: 0 });
     this.holdSeconds = requireNumber(owner, 'holdSeconds', resolved.holdSeconds, { min: 0 });
+    this.endHoldSeconds = requireNumber(owner, 'endHoldSeconds', resolved.endHoldSeconds, { min: 0 });
     this.name = String(resolved.name);
     this.reset();
   }
@@ -36,6 +40,7 @@ export class ZoneMonitor {
     this.exits = 0;
     this.alertActive = false;
     this.aboveSince = null;
+    this.belowSince = null;
     this.peakOccupancy = 0;
   }
 
@@ -80,6 +85,7 @@ export class ZoneMonitor {
     if (this.threshold === null) return [];
     const base = { zoneId: this.id, frameIndex: frame.frameIndex, timestamp: frame.timestamp };
     if (this.occupancy > this.threshold) {
+      this.belowSince = null;
       if (this.aboveSince === null) this.aboveSince = frame.timestamp;
       this.peakOccupancy = Math.max(this.peakOccupancy, this.occupancy);
       if (!this.alertActive && frame.timestamp - this.aboveSince >= this.holdSeconds) {
@@ -88,6 +94,11 @@ export class ZoneMonitor {
       }
       return [];
     }
+    this.aboveSince = null;
+    if (!this.alertActive) return this.#endAlert(base);
+    // Hysteresis: an alert on ends only after occupancy has stayed down for endHoldSeconds.
+    if (this.belowSince === null) this.belowSince = frame.timestamp;
+    if (frame.timestamp - this.belowSince < this.endHoldSeconds) return [];
     return this.#endAlert(base);
   }
 
@@ -108,6 +119,7 @@ export class ZoneMonitor {
 
   #endAlert(base) {
     this.aboveSince = null;
+    this.belowSince = null;
     const peak = this.peakOccupancy;
     this.peakOccupancy = 0;
     if (!this.alertActive) return [];

@@ -223,6 +223,7 @@ export class ZoneEditorState {
       localId, kind, points, name: `${label} ${sameKind + 1}`,
       color: PALETTE[(localId - 1) % PALETTE.length], width: DEFAULT_BAND_WIDTH,
       holdSeconds: kind === 'polygon' ? 3 : 0,
+      endHoldSeconds: kind === 'polygon' ? 3 : 0, // an alert ends after 3 s back at the limit
     });
     this.zones = [...this.zones, zone];
     this.draft = null;

@@ -115,6 +115,7 @@ export class ZoneEditorView {
     field('color').value = zone.color;
     field('threshold').value = zone.threshold ?? '';
     field('hold_seconds').value = zone.holdSeconds;
+    field('end_hold_seconds').value = zone.endHoldSeconds ?? 0;
     field('width').value = zone.width ?? '';
     form.querySelector('[data-direction]').textContent = zone.flipped ? 'Arrow flipped: “in” points the other way.' : 'The arrow points to the “in” side.';
     if (!form.dataset.bound) this.bindInspector(form);
@@ -137,6 +138,7 @@ export class ZoneEditorView {
     form.elements.namedItem('color').addEventListener('change', (event) => apply({ color: event.target.value }));
     form.elements.namedItem('threshold').addEventListener('change', (event) => apply({ threshold: event.target.value === '' ? null : Number(event.target.value) }));
     form.elements.namedItem('hold_seconds').addEventListener('change', (event) => apply({ holdSeconds: Number(event.target.value || 0) }));
+    form.elements.namedItem('end_hold_seconds').addEventListener('change', (event) => apply({ endHoldSeconds: Number(event.target.value || 0) }));
     form.elements.namedItem('width').addEventListener('change', (event) => apply({ width: Number(event.target.value) }));
     form.querySelector('[data-action=flip]').addEventListener('click', () => { const zone = this.state.selectedZone; if (zone) { this.state.flip(zone.localId); this.changed(); } });
     form.querySelector('[data-action=delete]').addEventListener('click', () => { const zone = this.state.selectedZone; if (zone) { this.state.remove(zone.localId); this.changed(); } });

@@ -8,7 +8,7 @@ const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
 /** A validated editor zone; throws with a clear message on bad input. */
 export function makeZone({ localId, serverId = null, kind, name, points, color, threshold = null,
-  holdSeconds = 0, width = DEFAULT_BAND_WIDTH, flipped = false }) {
+  holdSeconds = 0, endHoldSeconds = 0, width = DEFAULT_BAND_WIDTH, flipped = false }) {
   if (!ZONE_KINDS.includes(kind)) throw new Error(`Unknown zone kind "${kind}".`);
   if (!Array.isArray(points)) throw new Error('A zone needs points.');
   const cleanPoints = points.map(([x, y]) => [Number(x), Number(y)]);
@@ -26,11 +26,12 @@ export function makeZone({ localId, serverId = null, kind, name, points, color, 
     throw new Error('The alert threshold is a whole number of people (or empty).');
   }
   if (!(holdSeconds >= 0)) throw new Error('The hold time is zero or more seconds.');
+  if (!(endHoldSeconds >= 0)) throw new Error('The end hold time is zero or more seconds.');
   if (kind === 'band' && !(width > 0)) throw new Error('A band needs a width above 0 px.');
   return {
     localId, serverId, kind, name: trimmed, points: cleanPoints, color,
     threshold: kind === 'polygon' ? threshold : null,
-    holdSeconds: Number(holdSeconds), width: kind === 'band' ? Number(width) : null,
+    holdSeconds: Number(holdSeconds), endHoldSeconds: Number(endHoldSeconds), width: kind === 'band' ? Number(width) : null,
     flipped: kind === 'polygon' ? false : Boolean(flipped),
   };
 }
@@ -48,6 +49,7 @@ export function zoneToApi(zone, { frameWidth, frameHeight, videoId = null, camer
     name: zone.name, kind: zone.kind, video_id: videoId, camera_key: cameraKey,
     frame_width: frameWidth, frame_height: frameHeight, geometry, color: zone.color,
     threshold: zone.threshold, hold_seconds: zone.holdSeconds,
+    end_hold_seconds: zone.endHoldSeconds ?? 0,
   };
 }
 
@@ -60,6 +62,7 @@ export function zoneFromApi(json, localId, { frameWidth, frameHeight } = {}) {
     localId, serverId: json.id, kind: json.kind, name: json.name, color: json.color,
     points: (geometry.points || []).map(([x, y]) => [x * scaleX, y * scaleY]),
     threshold: json.threshold ?? null, holdSeconds: json.hold_seconds ?? 0,
+    endHoldSeconds: json.end_hold_seconds ?? 0,
     width: (geometry.width ?? DEFAULT_BAND_WIDTH) * scaleX, flipped: Boolean(geometry.flipped),
   });
 }

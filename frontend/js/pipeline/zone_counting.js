@@ -12,7 +12,7 @@ export function countingOptionsFor(zones) {
     const [a, b] = zone.points;
     if (zone.kind === 'line') lines.push({ id, a, b, flipped: zone.flipped, name: zone.name });
     else if (zone.kind === 'band') bands.push({ id, a, b, width: zone.width, flipped: zone.flipped, name: zone.name });
-    else polygons.push({ id, polygon: zone.points, threshold: zone.threshold, holdSeconds: zone.holdSeconds, name: zone.name });
+    else polygons.push({ id, polygon: zone.points, threshold: zone.threshold, holdSeconds: zone.holdSeconds, endHoldSeconds: zone.endHoldSeconds ?? 0, name: zone.name });
   }
   return { lines, bands, zones: polygons };
 }
