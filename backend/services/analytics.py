@@ -27,11 +27,13 @@ CROSSING_KINDS = ("in", "out", "cancel_in", "cancel_out")
 VISIT_KINDS = ("enter", "leave")
 
 
-def figure_of(zone_key: str, kind: str | None, counted: dict, peak: int | None) -> str | None:
+def figure_of(zone_key: str, kind: str | None, counted: dict, peak: int | None,
+              moved: bool = False) -> str | None:
     """What a key's entries and exits mean (docs/usage.md, "What the figures mean"):
     "line" (in / out: people who crossed a line or band, net of cancelled crossings),
     "zone" (entered / left: visits to a polygon zone; it also has an occupancy) or "frame"
-    (people in view). A key the user never saved has no kind here: its events tell."""
+    (people in view). A key the user never saved has no kind here: its events tell, else its
+    samples (a line's occupancy is always 0; `moved`: its samples count people)."""
     if zone_key == FRAME_KEY or kind == "frame":
         return "frame"
     if kind in LINE_KINDS:
@@ -42,7 +44,7 @@ def figure_of(zone_key: str, kind: str | None, counted: dict, peak: int | None) 
         return "line"
     if any(counted.get(k) for k in VISIT_KINDS) or (peak or 0) > 0:
         return "zone"
-    return None
+    return "line" if moved else None
 
 
 def named_figures(figure: str | None, entries: int, exits: int) -> dict:
@@ -70,7 +72,8 @@ def zone_rows(conn: sa.Connection, run_ids: list[int]) -> list[dict]:
             exits = counted.get("out", 0) - counted.get("cancel_out", 0) + counted.get("leave", 0)
         described = _describe(zone_key, zone_id, names)
         figure = figure_of(zone_key, described["kind"], counted,
-                           sampled["peak_occupancy"] if sampled else None)
+                           sampled["peak_occupancy"] if sampled else None,
+                           moved=bool(entries or exits))
         rows.append({
             "zone_key": zone_key, "zone_id": zone_id, **described, "figure": figure,
             "entries": entries, "exits": exits, **named_figures(figure, entries, exits),

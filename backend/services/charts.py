@@ -88,7 +88,7 @@ def cumulative_figure(frame: pd.DataFrame, keys: dict[str, dict], tz: ZoneInfo,
     if not series:
         return _no_data(figure, axes, NO_FLOW)
     first = frame["start"].min().tz_convert(tz)
-    last = max(frame["start"].max(), end or frame["start"].max()).tz_convert(tz)
+    last = max(frame["start"].max(), pd.Timestamp(end or frame["start"].max())).tz_convert(tz)
     for info, colour, part, times in series:
         counted, back = FIGURE_LABELS[info["figure"]]
         steps = pd.concat([pd.Series([first]), times, pd.Series([last])], ignore_index=True)

@@ -130,3 +130,12 @@ def test_an_empty_chart_says_why(app, alice):
     texts = [t.get_text() for t in charts.cumulative_figure(frame, keys, tz).axes[0].texts]
     assert texts == [charts.NO_FLOW]
     assert not charts.occupancy_figure(frame, keys, tz).axes[0].texts
+
+
+def test_the_cumulative_chart_of_an_ended_run_reaches_its_last_count(alice):
+    run = alice.create_run()
+    alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", "zone-line", entries=1)],
+                     [{"ts": "2026-03-01T10:00:09Z", "zone_key": "zone-line", "kind": "in"}])
+    assert alice.patch(f"/api/runs/{run['id']}", json={"ended": True}).status_code == 200
+    response = alice.get(f"/api/runs/{run['id']}/charts/cumulative.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"

@@ -71,6 +71,7 @@ export class DashboardController {
       const tz = this.timeZone;
       const [stats, alerts] = await Promise.all([this.api.stats(runId, { bucket, tz }), this.api.alerts({ runId })]);
       if (runId !== this.runId) return;
+      this.picker.showRun(stats.run);
       this.runView.render(stats, alerts.items, { chartUrl: (name) => `${this.api.chartUrl(runId, name, { tz })}&v=${stats.totals.samples}` });
       this.picker.showCsvLinks({ buckets: this.api.csvUrl(runId, { bucket, tz }), events: this.api.csvUrl(runId, { bucket, tz, kind: 'events' }) });
     } catch (error) {

@@ -1,12 +1,15 @@
 // The dashboard's controls: the session list, the interval, the CSV links and the live state.
 // Raises intents ({ onPickRun(runId), onBucketChange() }); knows nothing of the controller.
 import { byId, h, formatDateTime } from '../ui/dom.js';
+import { liveStateLabel } from './figures.js';
 
 export class RunPickerView {
   constructor({ bucket }) {
     this.select = byId('run-select');
     this.bucketSelect = byId('bucket-select');
     this.bucketSelect.value = bucket;
+    this.streamState = 'off';
+    this.run = null;
   }
 
   bind({ onPickRun, onBucketChange }) {
@@ -38,8 +41,20 @@ export class RunPickerView {
     byId('csv-events').href = events;
   }
 
+  /** The stream's state ('live', 'reconnecting', 'closed', 'off'). */
   showLiveState(value) {
-    byId('live-state').replaceChildren(h('span', { class: `live-dot ${value === 'live' ? 'is-live' : ''}` }),
-      value === 'live' ? 'Live' : value === 'reconnecting' ? 'Reconnecting…' : 'Not live');
+    this.streamState = value;
+    this.renderLiveState();
+  }
+
+  /** The session shown: an ended one is never "Live", whatever the stream does. */
+  showRun(run) {
+    this.run = run;
+    this.renderLiveState();
+  }
+
+  renderLiveState() {
+    const { text, live } = liveStateLabel(this.streamState, this.run);
+    byId('live-state').replaceChildren(h('span', { class: `live-dot ${live ? 'is-live' : ''}` }), text);
   }
 }

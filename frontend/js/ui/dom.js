@@ -40,7 +40,14 @@ export function formatBytes(bytes) {
   return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
 }
 
+// One time format everywhere: the user's locale (the browser's), in the browser's time zone.
 export function formatDateTime(iso) {
   if (!iso) return '–';
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A time of day in the user's locale (with seconds when asked: live events, alerts). */
+export function formatTime(iso, { seconds = false } = {}) {
+  if (iso === null || iso === undefined || iso === '') return '–';
+  return new Date(iso).toLocaleTimeString(undefined, seconds ? { timeStyle: 'medium' } : { hour: 'numeric', minute: '2-digit' });
 }

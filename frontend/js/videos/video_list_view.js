@@ -11,16 +11,16 @@ export function renderVideoList(container, videos, { onPlay, onDelete, monitorUr
   }
   const rows = videos.map((video) => h('tr', { dataset: { videoId: video.id }, 'data-testid': 'video-row' },
     h('td', {}, h('strong', { class: 'video-name' }, video.original_name)),
-    h('td', { class: 'mono small' }, video.width && video.height ? `${video.width}×${video.height}` : '–'),
-    h('td', { class: 'mono small' }, formatDuration(video.duration_s)),
-    h('td', { class: 'mono small' }, video.fps ? `${Math.round(video.fps * 10) / 10} fps` : '–'),
-    h('td', { class: 'mono small' }, formatBytes(video.size_bytes)),
-    h('td', { class: 'small muted' }, formatDateTime(video.created_at)),
+    h('td', { class: 'mono small', 'data-label': 'Resolution' }, video.width && video.height ? `${video.width}×${video.height}` : '–'),
+    h('td', { class: 'mono small', 'data-label': 'Length' }, formatDuration(video.duration_s)),
+    h('td', { class: 'mono small', 'data-label': 'Rate' }, video.fps ? `${Math.round(video.fps * 10) / 10} fps` : '–'),
+    h('td', { class: 'mono small', 'data-label': 'File' }, formatBytes(video.size_bytes)),
+    h('td', { class: 'small muted', 'data-label': 'Uploaded' }, formatDateTime(video.created_at)),
     h('td', { class: 'actions-cell' },
       h('button', { type: 'button', class: 'button button-secondary button-small', onclick: () => onPlay(video) }, 'Play'),
       h('a', { class: 'button button-secondary button-small', href: `${monitorUrl}?video=${video.id}` }, 'Count'),
       h('button', { type: 'button', class: 'button button-danger button-small', 'data-testid': 'delete-video', onclick: (event) => onDelete(video, event.currentTarget) }, 'Delete'))));
-  container.append(h('table', { class: 'table' },
+  container.append(h('table', { class: 'table video-table' },
     h('thead', {}, h('tr', {}, ["Name", "Resolution", "Length", "Rate", "File", "Uploaded", ""].map((label) => h('th', {}, label)))),
     h('tbody', {}, rows)));
 }

@@ -1,0 +1,131 @@
+"""Every page at a desktop (1440x900) and a phone (390x844) size: screenshots in
+test-artifacts/, no page wider than the viewport, and the controls users need on screen."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.e2e.monitor_helpers import register_and_login
+from tests.e2e.test_dashboard import post_json
+from tools.harness import (LiveServer, assert_no_csp_violations, launch_chromium, make_app,
+                           open_page)
+
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+PAGES = {
+    "home": ("/", "main"),
+    "monitor": ("/monitor", "body[data-monitor-ready=yes]"),
+    "dashboard": ("/dashboard", "body[data-dashboard-ready=yes]"),
+    "videos": ("/videos", "[data-testid=video-row]"),
+    "profile": ("/profile", "main form"),
+    "tokens": ("/tokens", "main form"),
+    "api-docs": ("/api/docs", "details.api-doc-op"),
+}
+# What sticks out of the viewport, for the failure message.
+WIDE_ELEMENTS = """() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('body *')].filter((el) => {
+        const box = el.getBoundingClientRect();
+        if (!box.width || !box.height) return false;
+        // inside a scroll container that keeps it (e.g. a wide table), it is fine
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+            const style = getComputedStyle(p);
+            if (['auto', 'scroll', 'hidden'].includes(style.overflowX)) {
+                const outer = p.getBoundingClientRect();
+                if (outer.right <= width + 1) return false;
+            }
+        }
+        return box.right > width + 1;
+    }).slice(0, 8).map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className} right=${Math.round(el.getBoundingClientRect().right)}`);
+}"""
+
+
+def seed(page, base_url: str) -> None:
+    """A finished webcam session with a line, a zone and people in view; an uploaded video."""
+    page.goto(f"{base_url}/dashboard")
+    run = post_json(page, "/api/runs", {"client_run_id": str(uuid.uuid4()),
+                                        "source_kind": "webcam", "camera_key": "front-door",
+                                        "label": "Camera front-door"})["body"]
+    start = datetime.now(timezone.utc) - timedelta(minutes=3)
+    samples, events = [], []
+    for second in range(0, 120, 5):
+        ts = (start + timedelta(seconds=second)).isoformat(timespec="milliseconds") \
+            .replace("+00:00", "Z")
+        samples += [{"ts": ts, "zone_key": "line-door", "occupancy": 0,
+                     "entries": 1 if second % 15 == 0 else 0, "exits": 1 if second % 20 == 0 else 0},
+                    {"ts": ts, "zone_key": "draft-shop-front-with-a-long-name", "occupancy": second % 4,
+                     "entries": 1, "exits": 1},
+                    {"ts": ts, "zone_key": "frame", "occupancy": 3, "entries": 0, "exits": 0}]
+        events.append({"ts": ts, "zone_key": "draft-shop-front-with-a-long-name", "kind": "enter"})
+    assert post_json(page, f"/api/runs/{run['id']}/batches", {
+        "batch_id": str(uuid.uuid4()), "samples": samples, "events": events})["status"] == 201
+    ended = page.evaluate("""async (id) => {
+        const token = document.querySelector('meta[name=csrf-token]').content;
+        const response = await fetch(`/api/runs/${id}`, { method: 'PATCH', body: JSON.stringify({ ended: true }),
+            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token } });
+        return response.status;
+    }""", run["id"])
+    assert ended == 200
+    page.evaluate("""async () => {
+        const token = document.querySelector('meta[name=csrf-token]').content;
+        const form = new FormData();
+        const bytes = new Uint8Array(64); bytes.set([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x41, 0x56, 0x49, 0x20]);
+        form.append('file', new File([bytes], 'a-very-long-recording-name-from-the-shop-door-camera.avi'));
+        await fetch('/api/videos', { method: 'POST', body: form, headers: { 'X-CSRF-Token': token } });
+    }""")
+
+
+@pytest.fixture(scope="module")
+def live_server_module(tmp_path_factory):
+    server = LiveServer(make_app(tmp_path_factory.mktemp("layout"))).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser_module(playwright_instance):
+    browser = launch_chromium(playwright_instance)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(browser_module, live_server_module):
+    context, page = open_page(browser_module)
+    register_and_login(page, live_server_module.url, "layout")
+    seed(page, live_server_module.url)
+    yield context, live_server_module.url
+    violations = list(context.csp_violations)
+    context.close()
+    assert_no_csp_violations(violations)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_page_is_wider_than_the_viewport(site, artifacts, name, size):
+    context, base_url = site
+    path, ready = PAGES[name]
+    page = context.new_page()
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+    try:
+        page.goto(f"{base_url}{path}")
+        page.wait_for_selector(ready, state="attached")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(artifacts / f"layout-{name}-{size}.png"), full_page=True)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} at {width}px is {overflow}px too wide: {page.evaluate(WIDE_ELEMENTS)}"
+        if name == "dashboard":
+            # The session shown has ended: never a green "Live" beside it (issue 14, item 8).
+            state = page.inner_text("[data-testid=live-state]")
+            assert state == "Ended" and not page.locator(".live-dot.is-live").count(), state
+            # One name per figure: the line's in/out and the zone's visits apart.
+            assert page.inner_text("[data-testid=dash-entries]") == "8"
+            assert page.inner_text("[data-testid=dash-zone-entered]") == "24"
+        if name == "videos":
+            for button in page.locator("[data-testid=video-row] :is(a, button)").all():
+                box = button.bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, button.inner_text()
+    finally:
+        page.close()
