@@ -38,9 +38,26 @@ def static_file(filename: str):
     if top not in STATIC_DIRS:
         abort(404)
     if top == "models":
-        return send_from_directory(current_app.config["MODELS_DIR"], filename[len("models/"):],
-                                   max_age=3600)
+        return _model_file(filename[len("models/"):])
     return send_from_directory(current_app.config["FRONTEND_DIR"], filename, max_age=0)
+
+
+MODEL_MAX_AGE = 7 * 86400
+
+
+def _model_file(name: str):
+    """Model weights are big and change only when re-exported: the browser keeps them a week
+    and after that asks again with their ETag (a 304 costs a few bytes; the page also keeps a
+    copy in Cache Storage, checked the same way). The index and manifests, small and telling
+    which weights to load, are checked on every visit."""
+    binary = not name.endswith(".json")
+    response = send_from_directory(current_app.config["MODELS_DIR"], name,
+                                   max_age=MODEL_MAX_AGE if binary else 0, conditional=True,
+                                   etag=True)
+    response.cache_control.public = True
+    if not binary:
+        response.cache_control.no_cache = True
+    return response
 
 
 @bp.route("/vendor/<path:filename>")

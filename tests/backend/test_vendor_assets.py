@@ -43,3 +43,23 @@ def test_litert_module_imports_resolve_without_an_import_map(client):
 ])
 def test_other_node_modules_files_are_not_served(client, url):
     assert client.get(url).status_code == 404
+
+
+def test_models_are_cached_by_the_browser_and_revalidated(tmp_path):
+    """Weights: kept a week, then checked with their ETag (304); index and manifests: checked
+    on every visit (so a re-exported model is seen at once)."""
+    from tools.harness import make_app
+
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "index.json").write_text('{"models": []}')
+    (models / "m.onnx").write_bytes(b"\x08" * 4096)
+    client = make_app(tmp_path / "app", MODELS_DIR=str(models)).test_client()
+    weights = client.get("/static/models/m.onnx")
+    assert weights.status_code == 200
+    assert weights.cache_control.max_age >= 86400 and weights.cache_control.public
+    etag = weights.headers["ETag"]
+    again = client.get("/static/models/m.onnx", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    index = client.get("/static/models/index.json")
+    assert index.cache_control.no_cache and index.headers.get("ETag")

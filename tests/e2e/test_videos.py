@@ -36,14 +36,30 @@ def test_upload_play_process_whole_video_and_delete(live_server, page, artifacts
     row.get_by_role("link", name="Count").click()
     page.wait_for_url("**/monitor**", timeout=WAIT_MS)  # the predicate below reads the new page
     page.wait_for_function("() => document.getElementById('stage-placeholder')?.hidden === true", timeout=WAIT_MS)
-    page.wait_for_selector("[data-testid=process-whole]:not([disabled])")
+    page.wait_for_selector("[data-testid=process-whole]:not([disabled])", timeout=WAIT_MS)
+    # Counting can start only once the detector is ready (issue 14, item 9).
+    assert page.inner_text("[data-testid=detector-info]").startswith("Detector ready")
+    assert page.is_hidden("[data-testid=model-progress]")
     page.click("[data-testid=process-whole]")
+    # While it runs: elapsed, the time left and the speed once measured, never "0.0 frames/s".
+    page.wait_for_function("() => document.getElementById('progress-label').textContent.includes('frames/s')",
+                           timeout=WAIT_MS)
+    assert re.search(r"\d+ % · \d+:\d\d elapsed · about \d+:\d\d left · \d+\.\d frames/s",
+                     page.inner_text("#progress-label"))
     page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
     assert page.evaluate("document.getElementById('progress-bar').value") == 1
     frames_tile = page.inner_text("[data-stat=frames]")
-    assert int(re.search(r"\d+", frames_tile).group()) == probe_video(CLIP).frames
+    frames = probe_video(CLIP).frames
+    assert int(re.search(r"\d+", frames_tile).group()) == frames
     assert "Whole video · finished" in page.inner_text("#summary-meta")
     assert re.search(r"\d+ frames/s", page.inner_text("[data-testid=detector-info]"))
+    assert "0.0 frames/s" not in page.inner_text("[data-testid=detector-info]")
+    # A finished run says so (not "Stopped"), and nobody is "in view" any more.
+    status = page.inner_text("#status-area")
+    assert f"Finished: every one of the {frames} frames counted" in status and "Stopped" not in status
+    assert page.inner_text("[data-testid=run-state]") == "Finished"
+    assert page.inner_text("[data-testid=kpi-people]") == "–"
+    page.screenshot(path=str(artifacts / "monitor-whole-video-finished.png"), full_page=True)
 
     # Delete (asks once more), then the list is empty and the file is gone.
     page.goto(f"{live_server.url}/videos")

@@ -15,13 +15,14 @@ function controlledLoader() {
 function slotWith(loader, size = { value: 416 }) {
   const messages = [];
   const errors = [];
-  const slot = new DetectorSlot({ load: loader.load, preferredSize: () => size.value, onMessage: (text) => messages.push(text), onError: (error) => errors.push(error) });
-  return { slot, messages, errors };
+  const ready = [];
+  const slot = new DetectorSlot({ load: loader.load, preferredSize: () => size.value, onMessage: (text) => messages.push(text), onError: (error) => errors.push(error), onReady: (value) => ready.push(value) });
+  return { slot, messages, errors, ready };
 }
 
 test('one load serves every caller; the detector is kept', async () => {
   const loader = controlledLoader();
-  const { slot, messages } = slotWith(loader);
+  const { slot, messages, ready } = slotWith(loader);
   const first = slot.get();
   const second = slot.get();
   assert.equal(loader.loads.length, 1);
@@ -29,7 +30,11 @@ test('one load serves every caller; the detector is kept', async () => {
   assert.equal(await first, await second);
   assert.equal(await slot.get(), loader.loads[0].detector);
   assert.equal(loader.loads.length, 1);
-  assert.deepEqual(messages, ['Loading the person detector…', 'Detector: wasm · 416 px']);
+  assert.deepEqual(messages, ['Loading the person detector…', 'Detector ready: wasm · 416 px']);
+  // Start waits for this: not ready while loading, ready once loaded, and not again after.
+  assert.deepEqual(ready, [false, true]);
+  slot.switchModel({ loadNow: false });
+  assert.deepEqual(ready, [false, true, false]);
 });
 
 test('a size picked while loading: the loaded detector is disposed and the new size loads', async () => {

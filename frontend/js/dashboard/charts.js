@@ -50,7 +50,7 @@ export class OccupancyChart {
   destroy() { this.chart.destroy(); }
 }
 
-/** Entries and exits per interval (all lines together). */
+/** Line in and line out per interval (all lines and bands together). */
 export class FlowChart {
   constructor(canvas, { intervalSeconds }) {
     const Chart = chartLibrary();
@@ -60,8 +60,8 @@ export class FlowChart {
     this.chart = new Chart(canvas, {
       type: 'bar',
       data: { labels: [], datasets: [
-        { label: 'In', data: [], backgroundColor: '#0f766e', borderRadius: 3 },
-        { label: 'Out', data: [], backgroundColor: '#f59e0b', borderRadius: 3 },
+        { label: 'Line in', data: [], backgroundColor: '#0f766e', borderRadius: 3 },
+        { label: 'Line out', data: [], backgroundColor: '#f59e0b', borderRadius: 3 },
       ] },
       options,
     });

@@ -1,5 +1,5 @@
 // Pure: the live dashboard's numbers. Occupancy per zone over time (a rolling window), and
-// entries/exits per interval summed over lines and zones, from the engine's cumulative counts.
+// line in/out per interval summed over lines and bands, from the engine's cumulative counts.
 export class LiveSeries {
   constructor({ windowSeconds = 300, intervalSeconds = 10 } = {}) {
     this.windowSeconds = windowSeconds;

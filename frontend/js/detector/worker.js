@@ -8,6 +8,7 @@ import { outputLayout, postprocess } from './postprocess.js';
 import { createOrtRuntime } from './runtime_ort.js';
 import { createLiteRtRuntime } from './runtime_litert.js';
 import { appearanceEmbeddings } from '../tracker/appearance.js';
+import { fetchModelBytes } from './model_fetch.js';
 
 const RUNTIMES = { ort: createOrtRuntime, litert: createLiteRtRuntime };
 
@@ -20,17 +21,23 @@ class DetectorWorker {
     this.queue = Promise.resolve();
   }
 
-  status(stage, message) {
-    this.scope.postMessage({ type: 'status', stage, message });
+  status(stage, message, extra = {}) {
+    this.scope.postMessage({ type: 'status', stage, message, ...extra });
   }
 
   async init(options) {
     const create = RUNTIMES[options.manifest.runtime || 'ort'];
     if (!create) throw new Error(`unknown runtime ${options.manifest.runtime} in the model's manifest`);
-    this.status('loading-model', `Loading ${options.modelUrl}`);
-    const response = await fetch(options.modelUrl);
-    if (!response.ok) throw new Error(`model ${options.modelUrl}: HTTP ${response.status}`);
-    const modelBytes = new Uint8Array(await response.arrayBuffer());
+    this.status('loading-model', 'Downloading the person detector…', { loaded: 0, total: 0 });
+    let lastReport = 0;
+    const { bytes: modelBytes, fromCache } = await fetchModelBytes(options.modelUrl, {
+      onProgress: (loaded, total) => {
+        if (loaded - lastReport < 256 * 1024 && loaded !== total) return; // a few reports, not thousands
+        lastReport = loaded;
+        this.status('loading-model', 'Downloading the person detector…', { loaded, total });
+      },
+    });
+    this.status('preparing-model', fromCache ? 'Preparing the person detector (kept from an earlier visit)…' : 'Preparing the person detector…');
     this.runtime = await create(options, modelBytes, this.scope, (stage, message) => this.status(stage, message));
     this.manifest = options.manifest;
     this.size = options.manifest.inputSize;

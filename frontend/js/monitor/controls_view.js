@@ -9,6 +9,35 @@ export class MonitorControls {
     this.api = api;
     this.timeZone = timeZone;
     this.csvBucket = csvBucket;
+    this.detectorReady = false;
+    this.state = 'empty';
+    this.source = null;
+  }
+
+  /** Start needs a loaded detector: until then the buttons wait and say why. */
+  setDetectorReady(ready) {
+    this.detectorReady = ready;
+    byId('model-progress').hidden = ready;
+    this.applyStartButtons();
+  }
+
+  /** The model's download ({ loaded, total }) and preparation, as the worker reports them. */
+  showModelProgress(message) {
+    const bar = byId('model-progress');
+    if (message.stage === 'ready') { bar.hidden = true; return; }
+    bar.hidden = false;
+    if (message.stage === 'loading-model' && message.total > 0) bar.value = message.loaded / message.total;
+    else if (message.stage !== 'loading-model') bar.removeAttribute('value'); // preparing: no fraction to show
+  }
+
+  applyStartButtons() {
+    const ready = this.state === 'preview';
+    const waiting = ready && !this.detectorReady;
+    const source = this.source;
+    byId('start-button').disabled = !ready || waiting;
+    byId('whole-button').disabled = !ready || waiting || !source || source.live;
+    byId('start-button').title = waiting ? 'Waiting for the person detector to load' : '';
+    byId('whole-button').title = byId('start-button').title;
   }
 
   /**
@@ -66,8 +95,9 @@ export class MonitorControls {
   setState(state, source = null, { wholeVideo = false } = {}) {
     const running = state === 'running';
     const ready = state === 'preview';
-    byId('start-button').disabled = !ready;
-    byId('whole-button').disabled = !ready || !source || source.live;
+    this.state = state;
+    this.source = source;
+    this.applyStartButtons();
     byId('whole-button').hidden = Boolean(source && source.live);
     byId('pause-button').disabled = !running;
     byId('stop-button').disabled = !running;
@@ -97,9 +127,16 @@ export class MonitorControls {
 
   showDetector(text) { byId('detector-info').textContent = text; }
 
-  showProgress(fraction) {
+  showProgress(fraction, text) {
     byId('progress-bar').value = fraction;
-    byId('progress-label').textContent = `${Math.round(fraction * 100)} %`;
+    byId('progress-label').textContent = text;
+  }
+
+  /** After a run: the badge says whether it finished or was stopped. */
+  showEnded(completed) {
+    const badge = byId('run-badge');
+    badge.textContent = completed ? 'Finished' : 'Stopped';
+    badge.className = 'badge';
   }
 
   showRun(runId) {

@@ -6,8 +6,8 @@ export class DetectorSlot {
    * @param {{ load: (onMessage, inputSize) => Promise<Detector>, preferredSize: () => number|null,
    *   onMessage: (text) => void, onError: (error) => void }} options
    */
-  constructor({ load, preferredSize, onMessage, onError }) {
-    Object.assign(this, { load, preferredSize, onMessage, onError });
+  constructor({ load, preferredSize, onMessage, onError, onReady = () => {} }) {
+    Object.assign(this, { load, preferredSize, onMessage, onError, onReady });
     this.detector = null;
     this.loading = null;
     this.inFlight = false;
@@ -18,13 +18,15 @@ export class DetectorSlot {
     if (this.detector) return this.detector;
     if (!this.loading) {
       this.onMessage('Loading the person detector…');
+      this.onReady(false);
       this.inFlight = true;
       const loading = this.load((message) => this.onMessage(message), this.preferredSize()).finally(() => {
         this.inFlight = false;
       }).then((detector) => {
         if (this.loading !== loading) { detector.dispose(); return this.get(); } // another size was picked meanwhile
         this.detector = detector;
-        this.onMessage(`Detector: ${detector.backend} · ${detector.inputSize} px`);
+        this.onMessage(`Detector ready: ${detector.backend} · ${detector.inputSize} px`);
+        this.onReady(true);
         return detector;
       }, (error) => {
         if (this.loading !== loading) return this.get();
@@ -43,6 +45,7 @@ export class DetectorSlot {
     if (this.detector) this.detector.dispose();
     this.detector = null;
     this.loading = null;
+    this.onReady(false);
     if (this.inFlight) this.onMessage('Switching the model…');
     else if (loadNow) this.get().catch(() => {});
     else this.onMessage('Detector not loaded');

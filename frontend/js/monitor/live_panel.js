@@ -5,6 +5,7 @@ import { AlertsPanel } from '../dashboard/alerts_panel.js';
 import { renderTotals, DwellAverages } from '../dashboard/totals_view.js';
 import { zoneKey } from '../editor/zone_model.js';
 import { byId } from '../ui/dom.js';
+import { liveFigures } from '../dashboard/figures.js';
 
 const REFRESH_SECONDS = 0.25;
 
@@ -57,16 +58,19 @@ export class LivePanel {
 
   /** Final numbers (e.g. after the engine's flush at the end of a video). */
   finish(finalResult, peaks) {
-    if (!this.lastOutput) return;
-    this.render({ ...this.lastOutput, result: { ...this.lastOutput.result, ...finalResult } }, peaks);
+    if (this.lastOutput) this.render({ ...this.lastOutput, result: { ...this.lastOutput.result, ...finalResult } }, peaks);
+    // Nobody is in view of a run that has ended: not the last frame's count.
+    byId('kpi-people').textContent = '–';
   }
 
   render(output, peaks) {
     const result = output ? output.result : null;
-    const lineCounts = result ? Object.values(result.lines) : [];
+    const figures = liveFigures(result);
     byId('kpi-people').textContent = output ? output.personCount : 0;
-    byId('kpi-in').textContent = lineCounts.reduce((sum, counts) => sum + counts.in, 0);
-    byId('kpi-out').textContent = lineCounts.reduce((sum, counts) => sum + counts.out, 0);
+    byId('kpi-in').textContent = figures.line_in;
+    byId('kpi-out').textContent = figures.line_out;
+    byId('kpi-zone-entered').textContent = figures.zone_entered;
+    byId('kpi-zone-left').textContent = figures.zone_left;
     byId('kpi-peak').textContent = Math.max(0, ...peaks.values());
     renderTotals(byId('totals-body'), { zones: this.zones, result, peaks, dwell: this.dwell });
     this.occupancyChart.update(this.series, this.zonesByKey);

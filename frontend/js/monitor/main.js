@@ -36,7 +36,10 @@ async function main() {
   });
   const loadDetector = (onMessage, inputSize = null) => createDetector(Object.fromEntries(Object.entries({
     modelsUrl: config.modelsUrl, inputSize: inputSize ?? config.detectorInputSize, backends: config.detectorBackends, threads: config.detectorThreads,
-    scoreThreshold: config.scoreThreshold, iouThreshold: config.iouThreshold, appearance: true, onStatus: (message) => onMessage(message.message || message.text || 'Loading the person detector…'),
+    scoreThreshold: config.scoreThreshold, iouThreshold: config.iouThreshold, appearance: true, onStatus: (message) => {
+      controls.showModelProgress(message);
+      onMessage(message.message || message.text || 'Loading the person detector…');
+    },
   }).filter(([, value]) => value !== null)));
   const controls = new MonitorControls({ api, timeZone: browserTimeZone(), csvBucket: config.statsBucket });
   const calibrationView = new FloorCalibrationView({
@@ -48,6 +51,7 @@ async function main() {
   const panel = new LivePanel({ config });
   const detectors = new DetectorSlot({
     load: loadDetector, preferredSize: () => controls.preferredModelSize(), onMessage: (text) => controls.showDetector(text),
+    onReady: (ready) => controls.setDetectorReady(ready),
     onError: (error) => status.error(`The person detector could not be loaded: ${error.message}`),
   });
   controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync: new ZoneSync(api), panel, detectors, controls });

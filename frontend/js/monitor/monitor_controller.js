@@ -8,10 +8,18 @@ import { CountingSession } from './session.js';
 import { CountingRunner } from './counting_runner.js';
 import { FrameLoop } from '../video/frame_loop.js';
 import { FpsMeter } from './fps_meter.js';
+import { ProgressEstimate, progressText, speedText } from './progress_estimate.js';
 import { RateAdvisor } from '../counting/rate_advice.js';
 import { FloorCalibrationView } from './floor_view.js';
 import { renderSummary } from './summary_view.js';
-import { byId } from '../ui/dom.js';
+import { byId, formatDuration, formatTime } from '../ui/dom.js';
+
+/** The status line at the end of a run: finished (the video is done) or stopped (by the user). */
+export function endMessage({ completed, frames, seconds, wholeVideo, queued }) {
+  const saved = queued ? ` ${queued} batch${queued === 1 ? '' : 'es'} still waiting for the server; they are kept in this browser.` : ' Every count is saved.';
+  if (completed) return `Finished: ${wholeVideo ? 'every one of the' : 'the video ended after'} ${frames} frames${wholeVideo ? ' counted' : ''}${seconds > 0 ? ` in ${formatDuration(seconds)}` : ''}.${saved}`;
+  return `Stopped after ${frames} frames.${saved}`;
+}
 
 export class MonitorController {
   constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls }) {
@@ -23,6 +31,8 @@ export class MonitorController {
     this.preview = null;
     this.floorCalibration = null;
     this.fps = new FpsMeter();
+    this.progress = new ProgressEstimate();
+    this.framesCounted = 0;
     this.layers = controls.readLayers();
   }
 
@@ -154,13 +164,16 @@ export class MonitorController {
       onRunCreated: (runId) => this.controls.showRun(runId),
     });
     this.fps.reset();
+    this.progress.reset();
+    this.progress.observe({ fraction: 0, frames: 0, now: performance.now() / 1000 });
+    this.framesCounted = 0;
     this.rateAdvisor = new RateAdvisor();
     this.wholeVideo = wholeVideo;
     this.runner = new CountingRunner({
       pipeline: this.pipeline, detector, session: this.session,
       grab: () => this.stage.grab(this.source.video), frameSize: { width, height },
       onFrame: (output) => this.showFrame(detector, output),
-      onProgress: (fraction) => this.controls.showProgress(fraction, wholeVideo),
+      onProgress: (fraction) => this.showProgress(fraction),
       onEnd: (finalResult, summary) => this.showEnd(finalResult, summary),
       onError: (error) => this.status.error(error),
     });
@@ -221,17 +234,24 @@ export class MonitorController {
     return ids.size;
   }
 
+  /** Whole-video (or file) progress: elapsed, time left and speed once measured. */
+  showProgress(fraction) {
+    this.progress.observe({ fraction, frames: this.framesCounted, now: performance.now() / 1000 });
+    this.controls.showProgress(fraction, progressText(this.progress.reading));
+  }
+
   /** One counted frame on the stage and the panel (its picture was grabbed for the detector). */
   showFrame(detector, output) {
     this.stage.presentGrab();
     if (this.layers.heatmap) this.stage.drawHeatmap(this.pipeline.imageHeatmap.snapshot(), this.controls.heatmapOpacity());
     this.redrawOverlay(output);
-    const timeLabel = new Date(this.session.reporter.epochAtZeroMs + output.timestamp * 1000).toLocaleTimeString();
+    const timeLabel = formatTime(this.session.reporter.epochAtZeroMs + output.timestamp * 1000, { seconds: true });
     this.panel.update(output, { timestamp: output.timestamp, peaks: this.pipeline.peaks, timeLabel });
     this.fps.tick(performance.now());
+    this.framesCounted += 1;
     this.rateAdvisor.observe(output.tracked, output.feet, output.timestamp);
     if (output.frameIndex % 5 === 0) {
-      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px · ${this.fps.fps.toFixed(1)} frames/s${this.rateWarning()}`);
+      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px · ${speedText(this.fps.fps)}${this.rateWarning()}`);
       if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
     }
   }
@@ -268,9 +288,10 @@ export class MonitorController {
     this.panel.finish(finalResult, this.pipeline.peaks);
     renderSummary({ zones: this.editor.zones, finalResult, peaks: this.pipeline.peaks, frames, seconds, completed, wholeVideo: this.wholeVideo, samples: session.reporter.totalSamples, runId: session.runId });
     this.controls.setState('preview', this.source);
+    this.controls.showEnded(completed);
     this.editorView.setEnabled(true);
     const queued = this.queue.state.queuedBatches;
-    this.status.show(queued ? `Stopped. ${queued} batch${queued === 1 ? '' : 'es'} still waiting for the server; they are kept in this browser.` : `Stopped after ${frames} frames. Every count is saved.`, queued ? 'warning' : 'success');
+    this.status.show(endMessage({ completed, frames, seconds, wholeVideo: this.wholeVideo, queued }), queued ? 'warning' : 'success');
   }
 
   // ----- floor calibration -----
