@@ -46,7 +46,7 @@ def test_counts_queued_offline_survive_closing_the_page(live_server, webcam_page
     assert doubled == []
 
 
-def test_zone_editor_with_the_mouse_and_keyboard(live_server, webcam_page):
+def test_zone_editor_with_the_mouse_and_keyboard(live_server, webcam_page, artifacts):
     """Every tool, vertex dragging, flip, rename, undo and delete, saved per camera."""
     page = webcam_page
     register_and_login(page, live_server.url, "editor")
@@ -92,3 +92,18 @@ def test_zone_editor_with_the_mouse_and_keyboard(live_server, webcam_page):
     kind, geometry = saved["Line 1"]
     assert kind == "line" and geometry["flipped"] is True
     assert [[round(v / 5) * 5 for v in point] for point in geometry["points"]] == [[20, 100], [200, 100]]
+
+    # Next visit: the camera and its saved zones are offered, nothing to retype (issue 14, 7).
+    page.goto(f"{live_server.url}/monitor")
+    page.wait_for_selector("body[data-monitor-ready=yes]")
+    options = page.locator("[data-testid=saved-camera] option").all_inner_texts()
+    assert options[0].startswith("hall · 3 zones") and options[-1] == "New camera…"
+    assert page.input_value("[data-testid=camera-name]") == "hall"
+    assert "with its saved zones" in page.inner_text("[data-testid=camera-key-hint]")
+    page.fill("[data-testid=camera-name]", "Front door")
+    page.dispatch_event("[data-testid=camera-name]", "input")
+    assert "saved under “front-door” (from “Front door”)" in page.inner_text("[data-testid=camera-key-hint]")
+    page.select_option("[data-testid=saved-camera]", "hall")
+    page.click("[data-testid=open-webcam]")
+    page.wait_for_function("() => document.getElementById('status-area').textContent.includes('3 saved zones loaded')")
+    page.screenshot(path=str(artifacts / "monitor-saved-camera.png"), full_page=True)

@@ -37,8 +37,9 @@ export class ApiResources {
   }
 
   // ----- zones -----
-  listZones({ videoId = null, cameraKey = null }) {
-    const query = videoId !== null ? `video_id=${encodeURIComponent(videoId)}` : `camera_key=${encodeURIComponent(cameraKey)}`;
+  /** Zones of a video, of a camera, or (neither given) all of the user's. */
+  listZones({ videoId = null, cameraKey = null } = {}) {
+    const query = videoId !== null ? `video_id=${encodeURIComponent(videoId)}` : cameraKey !== null ? `camera_key=${encodeURIComponent(cameraKey)}` : '';
     return this.http.get(`/api/zones?${query}`).then((body) => body.items);
   }
   createZone(zone) { return this.http.post('/api/zones', zone).then((r) => r.body); }

@@ -2,6 +2,9 @@
 // Calls onOpen({ kind, ... }) with what the user picked; opening is the controller's job.
 import { listCameras, cameraKeyFromLabel } from '../video/sources.js';
 import { byId, h } from '../ui/dom.js';
+import { cameraOptionText, savedCameras } from './camera_list.js';
+
+const NEW_CAMERA = '';
 
 export class SourcePicker {
   constructor({ api, onOpen, onError }) {
@@ -20,7 +23,46 @@ export class SourcePicker {
       const option = byId('camera-select').selectedOptions[0];
       if (option && option.value && !byId('camera-name').dataset.touched) byId('camera-name').value = cameraKeyFromLabel(option.textContent);
     });
-    byId('camera-name').addEventListener('input', (event) => { event.target.dataset.touched = 'yes'; });
+    byId('camera-name').addEventListener('input', (event) => {
+      event.target.dataset.touched = 'yes';
+      this.showCameraKey();
+    });
+    byId('saved-camera').addEventListener('change', (event) => {
+      if (event.target.value === NEW_CAMERA) { byId('camera-name').value = ''; byId('camera-name').focus(); }
+      else { byId('camera-name').value = event.target.value; byId('camera-name').dataset.touched = 'yes'; }
+      this.showCameraKey();
+    });
+    this.cameras = [];
+  }
+
+  /** The user's cameras with saved zones: picked from a list, never retyped. */
+  async refreshSavedCameras() {
+    try {
+      this.cameras = savedCameras(await this.api.listZones({}));
+    } catch (error) {
+      this.cameras = [];
+      this.onError(error);
+    }
+    const select = byId('saved-camera');
+    select.replaceChildren(...this.cameras.map((camera) => h('option', { value: camera.cameraKey }, cameraOptionText(camera))),
+      h('option', { value: NEW_CAMERA }, 'New camera…'));
+    byId('saved-camera-row').hidden = this.cameras.length === 0;
+    const name = byId('camera-name');
+    if (this.cameras.length && !name.value) {
+      name.value = this.cameras[0].cameraKey; // the camera used last
+      select.value = this.cameras[0].cameraKey;
+    }
+    this.showCameraKey();
+  }
+
+  /** Which key the zones are saved under (a name like "Front door" becomes "front-door"). */
+  showCameraKey() {
+    const typed = byId('camera-name').value.trim();
+    const key = cameraKeyFromLabel(typed || 'camera');
+    const known = this.cameras.some((camera) => camera.cameraKey === key);
+    if (this.cameras.some((camera) => camera.cameraKey === key)) byId('saved-camera').value = key;
+    byId('camera-key-hint').textContent = known ? `Opens “${key}” with its saved zones.`
+      : `Zones will be saved under “${key}”${typed && typed !== key ? ` (from “${typed}”)` : ''}.`;
   }
 
   bindTabs() {
@@ -95,5 +137,6 @@ export class SourcePicker {
     } else {
       this.showTab('webcam');
     }
+    await this.refreshSavedCameras();
   }
 }

@@ -6,12 +6,30 @@ import { polygonCentroid } from '../geometry/polygon.js';
 import { bandCorners, inwardNormal } from '../geometry/segments.js';
 import { zoneKey } from '../editor/zone_model.js';
 import { trackColor } from './track_colors.js';
+import { candidatesAround, lineLabelText, placeLabel, smoothTrail, zoneLabelText } from './label_layout.js';
 
 export const LAYERS = Object.freeze(['zones', 'lines', 'boxes', 'ids', 'trails', 'feet', 'heatmap']);
 
 export function withAlpha(hex, alpha) {
   const value = parseInt(hex.slice(1), 16);
   return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
+}
+
+/** Width and height of a label of this text (drawLabel's box). */
+export function labelSize(context, text, scale = 1) {
+  context.font = `600 ${Math.round(12 * scale)}px system-ui, sans-serif`;
+  return { width: context.measureText(text).width + 10 * scale, height: 18 * scale };
+}
+
+/** A label in a rectangle [x, y (top), width, height] from placeLabel. */
+function drawLabelAt(context, text, [x, y, width, height], { background, color = '#fff', scale = 1 }) {
+  context.font = `600 ${Math.round(12 * scale)}px system-ui, sans-serif`;
+  context.fillStyle = background;
+  context.beginPath();
+  context.roundRect(x, y, width, height, 4 * scale);
+  context.fill();
+  context.fillStyle = color;
+  context.fillText(text, x + 5 * scale, y + height - 5 * scale);
 }
 
 export function drawLabel(context, text, x, y, { background = 'rgba(15, 23, 42, .82)', color = '#fff', scale = 1 } = {}) {
@@ -49,25 +67,55 @@ function dot(context, x, y, radius, { fill, outline = null, lineWidth = 1 }) {
   }
 }
 
+/** The direction of a line: a broad arrow with a white edge, "IN" at its head. */
 function arrow(context, from, to, color, scale) {
   const angle = Math.atan2(to[1] - from[1], to[0] - from[0]);
-  const head = 9 * scale;
-  context.strokeStyle = color;
+  const head = 16 * scale;
+  const halfHead = 11 * scale;
+  const neck = [to[0] - head * Math.cos(angle), to[1] - head * Math.sin(angle)];
+  context.save();
+  context.lineCap = 'round';
+  for (const [stroke, width] of [['#fff', 9 * scale], [color, 5 * scale]]) {
+    context.strokeStyle = stroke;
+    context.lineWidth = width;
+    context.beginPath();
+    context.moveTo(from[0], from[1]);
+    context.lineTo(neck[0], neck[1]);
+    context.stroke();
+  }
+  const left = [neck[0] + halfHead * Math.sin(angle), neck[1] - halfHead * Math.cos(angle)];
+  const right = [neck[0] - halfHead * Math.sin(angle), neck[1] + halfHead * Math.cos(angle)];
+  tracePath(context, [to, left, right], { close: true });
   context.fillStyle = color;
-  context.lineWidth = 3 * scale;
-  context.beginPath();
-  context.moveTo(from[0], from[1]);
-  context.lineTo(to[0], to[1]);
-  context.stroke();
-  context.beginPath();
-  context.moveTo(to[0], to[1]);
-  context.lineTo(to[0] - head * Math.cos(angle - 0.45), to[1] - head * Math.sin(angle - 0.45));
-  context.lineTo(to[0] - head * Math.cos(angle + 0.45), to[1] - head * Math.sin(angle + 0.45));
-  context.closePath();
+  context.strokeStyle = '#fff';
+  context.lineWidth = 2 * scale;
   context.fill();
+  context.stroke();
+  context.restore();
+  const tip = [to[0] + 12 * scale * Math.cos(angle), to[1] + 12 * scale * Math.sin(angle)];
+  context.font = `700 ${Math.round(11 * scale)}px system-ui, sans-serif`;
+  context.textAlign = 'center';
+  context.textBaseline = 'middle';
+  context.lineWidth = 3 * scale;
+  context.strokeStyle = '#fff';
+  context.strokeText('IN', tip[0], tip[1]);
+  context.fillStyle = color;
+  context.fillText('IN', tip[0], tip[1]);
+  context.textAlign = 'start';
+  context.textBaseline = 'alphabetic';
 }
 
-export function drawZone(context, zone, { counts = null, selected = false, scale = 1 }) {
+/**
+ * A zone, line or band. Its label goes to `labels` (placed later, away from people) or, without
+ * that list, is drawn at once beside the shape.
+ */
+export function drawZone(context, zone, { counts = null, selected = false, scale = 1, labels = null }) {
+  const label = (spec) => {
+    if (labels) { labels.push(spec); return; }
+    const size = labelSize(context, spec.text, scale);
+    const [x, y, width, height] = [spec.anchor[0] - size.width / 2, spec.anchor[1] - size.height / 2, size.width, size.height];
+    drawLabelAt(context, spec.text, [x, y, width, height], { background: spec.background, scale });
+  };
   if (zone.kind === 'polygon') {
     const occupancy = counts ? counts.occupancy : 0;
     const load = zone.threshold ? Math.min(1, occupancy / Math.max(1, zone.threshold)) : Math.min(1, occupancy / 10);
@@ -78,9 +126,7 @@ export function drawZone(context, zone, { counts = null, selected = false, scale
     tracePath(context, zone.points, { close: true });
     context.fill();
     context.stroke();
-    const [cx, cy] = polygonCentroid(zone.points);
-    const text = counts ? `${zone.name}: ${occupancy}${zone.threshold !== null ? ` / ${zone.threshold}` : ''}` : zone.name;
-    drawLabel(context, text, cx - 30 * scale, cy, { background: alarm ? '#b91c1c' : withAlpha(zone.color, 0.92), scale });
+    label({ text: zoneLabelText(zone, counts), anchor: polygonCentroid(zone.points), background: alarm ? '#b91c1c' : withAlpha(zone.color, 0.92) });
     return;
   }
   const [a, b] = zone.points;
@@ -103,10 +149,10 @@ export function drawZone(context, zone, { counts = null, selected = false, scale
   context.stroke();
   const middle = midpoint(a, b);
   const [nx, ny] = inwardNormal(a, b, zone.flipped);
-  const reach = 28 * scale;
+  const reach = 34 * scale;
   arrow(context, [middle[0] - nx * reach, middle[1] - ny * reach], [middle[0] + nx * reach, middle[1] + ny * reach], zone.color, scale);
-  const text = counts ? `${zone.name}  in ${counts.in} · out ${counts.out}` : `${zone.name} (arrow = in)`;
-  drawLabel(context, text, Math.min(a[0], b[0]) + 4 * scale, Math.min(a[1], b[1]) - 6 * scale, { background: withAlpha(zone.color, 0.92), scale });
+  // The label sits on the "out" side of the line, past the arrow's tail.
+  label({ text: lineLabelText(zone, counts), anchor: [middle[0] - nx * (reach + 22 * scale), middle[1] - ny * (reach + 22 * scale)], background: withAlpha(zone.color, 0.92) });
 }
 
 export function drawHandles(context, zone, scale = 1) {
@@ -147,6 +193,32 @@ export function drawCalibration(context, points, scale = 1) {
   context.restore();
 }
 
+/** A smoothed trail as a curve through its points' midpoints, fading towards its start. */
+function drawTrail(context, points, color, scale) {
+  if (points.length < 2) return;
+  context.save();
+  context.strokeStyle = color;
+  context.lineWidth = 2.5 * scale;
+  context.lineJoin = 'round';
+  context.lineCap = 'round';
+  context.globalAlpha = 0.75;
+  context.beginPath();
+  context.moveTo(points[0][0], points[0][1]);
+  for (let i = 1; i < points.length - 1; i += 1) {
+    const middle = [(points[i][0] + points[i + 1][0]) / 2, (points[i][1] + points[i + 1][1]) / 2];
+    context.quadraticCurveTo(points[i][0], points[i][1], middle[0], middle[1]);
+  }
+  context.lineTo(points.at(-1)[0], points.at(-1)[1]);
+  context.stroke();
+  context.restore();
+}
+
+/** Person boxes of a frame as [x1, y1, x2, y2] (what labels must not cover). */
+function personBoxes(tracked) {
+  if (!tracked) return [];
+  return Array.from({ length: tracked.count }, (_, i) => Array.from(tracked.boxes.subarray(4 * i, 4 * i + 4)));
+}
+
 /** The tracked people: boxes, id labels, trails and foot points, as the layers allow. */
 export function drawTracks(context, tracked, feet, trails, layers, scale = 1) {
   if (!tracked) return;
@@ -154,15 +226,7 @@ export function drawTracks(context, tracked, feet, trails, layers, scale = 1) {
     const id = tracked.trackIds ? tracked.trackIds[i] : i + 1;
     const color = trackColor(id);
     const [x1, y1, x2, y2] = tracked.boxes.subarray(4 * i, 4 * i + 4);
-    if (layers.trails) {
-      const points = trails.get(id);
-      context.strokeStyle = color;
-      context.lineWidth = 2 * scale;
-      context.globalAlpha = 0.8;
-      tracePath(context, points);
-      context.stroke();
-      context.globalAlpha = 1;
-    }
+    if (layers.trails) drawTrail(context, smoothTrail(trails.get(id) || []), color, scale);
     if (layers.boxes) {
       context.strokeStyle = color;
       context.lineWidth = 2 * scale;
@@ -177,15 +241,26 @@ export function drawTracks(context, tracked, feet, trails, layers, scale = 1) {
 export function drawOverlay(context, { zones, layers, live = null, editor = null, scale = 1 }) {
   context.clearRect(0, 0, context.canvas.width, context.canvas.height);
   const result = live && live.result;
+  const labels = [];
   for (const zone of zones) {
     const visible = zone.kind === 'polygon' ? layers.zones : layers.lines;
     const selected = editor && editor.selectedId === zone.localId;
     if (!visible && !selected) continue;
     const key = zoneKey(zone);
     const counts = result ? (zone.kind === 'polygon' ? result.zones[key] : result.lines[key]) || null : null;
-    drawZone(context, zone, { counts, selected, scale });
+    drawZone(context, zone, { counts, selected, scale, labels });
     if (selected && editor.editing) drawHandles(context, zone, scale);
   }
   if (editor && editor.draft) drawDraft(context, editor.draft, scale);
   if (live) drawTracks(context, live.tracked, live.feet, live.trails, layers, scale);
+  // Labels last, each where it covers no person and no other label.
+  const boxes = live ? personBoxes(live.tracked) : [];
+  const taken = [];
+  const bounds = { width: context.canvas.width, height: context.canvas.height };
+  for (const spec of labels) {
+    const size = labelSize(context, spec.text, scale);
+    const rect = placeLabel(size, candidatesAround(spec.anchor, size), { boxes, taken, bounds });
+    taken.push(rect);
+    drawLabelAt(context, spec.text, rect, { background: spec.background, scale });
+  }
 }
