@@ -5,6 +5,29 @@ from flask import Blueprint, current_app, render_template_string, url_for
 
 bp = Blueprint("api_docs", __name__)
 METHODS = ("get", "post", "put", "patch", "delete")
+# Human titles of the API's groups (the OpenAPI tags are the blueprints' names).
+TAG_TITLES = {
+    "api_me": "Your account", "api_profile": "Profile", "api_tokens": "API tokens",
+    "api_videos": "Videos", "api_zones": "Zones, lines and bands", "api_runs": "Counting sessions",
+    "api_stats": "Statistics", "api_exports": "CSV downloads", "api_charts": "Chart images",
+    "api_alerts": "Alerts", "api_live": "Live stream",
+}
+METHOD_WORDS = {"get": "Read", "post": "Create or send", "put": "Replace", "patch": "Change",
+                "delete": "Delete"}
+
+
+def tag_title(tag: str) -> str:
+    """A group's title: the known one, else the name made readable ("api_foo_bar" -> "Foo bar")."""
+    if tag in TAG_TITLES:
+        return TAG_TITLES[tag]
+    words = tag.removeprefix("api_").replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else "Other"
+
+
+def operation_title(summary: str, method: str) -> str:
+    """An operation's title: the first sentence of its summary, without the final period."""
+    first = summary.split(". ")[0].strip().rstrip(".")
+    return first or f"{METHOD_WORDS.get(method, method.upper())}"
 
 PAGE = """{% extends "base.html" %}
 {% block title %}API{% endblock %}
@@ -12,12 +35,15 @@ PAGE = """{% extends "base.html" %}
 <h1>{{ info.title }} <small class="muted">v{{ info.version }}</small></h1>
 <p>{{ info.description }}</p>
 <p>Machine-readable: <a href="{{ spec_url }}">{{ spec_url }}</a> (OpenAPI {{ version }}).</p>
-{% for tag, operations in groups %}
+<nav class="api-doc-index" aria-label="Groups">{% for tag, title, description, operations in groups %}<a href="#{{ tag }}">{{ title }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</nav>
+{% for tag, title, description, operations in groups %}
 <section class="api-doc-group">
-  <h2 id="{{ tag }}">{{ tag }}</h2>
+  <h2 id="{{ tag }}">{{ title }}</h2>
+  {% if description %}<p class="muted">{{ description }}</p>{% endif %}
   {% for op in operations %}
   <details class="api-doc-op">
-    <summary><code>{{ op.method|upper }} {{ op.path }}</code> — {{ op.summary }}</summary>
+    <summary><strong>{{ op.title }}</strong> <code>{{ op.method|upper }} {{ op.path }}</code></summary>
+    {% if op.summary and op.summary != op.title %}<p>{{ op.summary }}</p>{% endif %}
     {% if op.description %}<p>{{ op.description }}</p>{% endif %}
     {% if op.parameters %}<p><strong>Parameters:</strong></p><ul>
       {% for p in op.parameters %}<li><code>{{ p.name }}</code> ({{ p['in'] }}{% if p.required %}, required{% endif %}){% if p.description %}: {{ p.description }}{% endif %}</li>{% endfor %}
@@ -44,7 +70,8 @@ def _body(operation: dict) -> str | None:
     return "; ".join(parts)
 
 
-def operations_by_tag(spec: dict) -> list[tuple[str, list[dict]]]:
+def operations_by_tag(spec: dict) -> list[tuple[str, str, str, list[dict]]]:
+    """(tag, title, description, operations) per group, in the spec's order."""
     groups: dict[str, list[dict]] = {}
     for path, item in spec.get("paths", {}).items():
         for method in METHODS:
@@ -55,13 +82,16 @@ def operations_by_tag(spec: dict) -> list[tuple[str, list[dict]]]:
             groups.setdefault(tag, []).append({
                 "method": method, "path": path,
                 "summary": operation.get("summary", ""),
+                "title": operation_title(operation.get("summary", ""), method),
                 "description": operation.get("description", ""),
                 "parameters": [*item.get("parameters", []), *operation.get("parameters", [])],
                 "body": _body(operation),
                 "responses": [(code, answer.get("description", ""))
                               for code, answer in operation.get("responses", {}).items()],
             })
-    return list(groups.items())
+    descriptions = {tag.get("name"): tag.get("description", "") for tag in spec.get("tags", [])}
+    return [(tag, tag_title(tag), descriptions.get(tag, ""), operations)
+            for tag, operations in groups.items()]
 
 
 @bp.route("/api/docs")

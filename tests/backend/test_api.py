@@ -78,3 +78,20 @@ def test_validation_errors_name_each_bad_field(alice):
     body = response.get_json()
     assert set(body["fields"]) == {"client_run_id", "source_kind", "label"}
     assert body["error"] == "unprocessable_entity" and body["message"]
+
+
+def test_docs_page_gives_groups_and_operations_human_titles(client):
+    """No raw blueprint names ("api_me", "api_videos") as titles: every group has a title of
+    words, and every operation a title before its method and path."""
+    import re
+
+    from backend.api.docs import TAG_TITLES
+
+    text = client.get("/api/docs").get_data(as_text=True)
+    headings = re.findall(r"<h2 id=\"[^\"]+\">([^<]+)</h2>", text)
+    assert headings and not [h for h in headings if h.startswith("api_") or "_" in h]
+    assert "Your account" in headings and "Counting sessions" in headings
+    assert set(TAG_TITLES.values()) <= set(headings)
+    titles = re.findall(r"<summary><strong>([^<]+)</strong> <code>", text)
+    assert len(titles) == text.count('<details class="api-doc-op">') and all(titles)
+    assert "Store a batch of per-zone samples and events" in titles
