@@ -95,6 +95,10 @@ def site(browser_module, live_server_module):
     context, page = open_page(browser_module)
     register_and_login(page, live_server_module.url, "layout")
     seed(page, live_server_module.url)
+    page.goto(f"{live_server_module.url}/tokens")
+    page.fill("input[name=name]", "Spreadsheet")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("time[datetime]")
     yield context, live_server_module.url
     violations = list(context.csp_violations)
     context.close()
@@ -123,6 +127,13 @@ def test_no_page_is_wider_than_the_viewport(site, artifacts, name, size):
             # One name per figure: the line's in/out and the zone's visits apart.
             assert page.inner_text("[data-testid=dash-entries]") == "8"
             assert page.inner_text("[data-testid=dash-zone-entered]") == "24"
+        if name == "tokens":
+            # Server-written times in the same locale format as the pages' scripts write.
+            for time in page.locator("time[datetime]").all():
+                expected = page.evaluate("(iso) => new Date(iso).toLocaleString(undefined, "
+                                         "{ dateStyle: 'medium', timeStyle: 'short' })",
+                                         time.get_attribute("datetime"))
+                assert time.inner_text() == expected
         if name == "videos":
             for button in page.locator("[data-testid=video-row] :is(a, button)").all():
                 box = button.bounding_box()

@@ -46,6 +46,21 @@ export function formatDateTime(iso) {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** A date in the user's locale. */
+export function formatDate(iso) {
+  if (!iso) return '–';
+  return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
+/** Times the server wrote (<time datetime=...>), rewritten in the same locale format as the rest. */
+export function localiseTimes(root) {
+  for (const element of root.querySelectorAll('time[datetime]')) {
+    const value = element.getAttribute('datetime');
+    if (Number.isNaN(Date.parse(value))) continue;
+    element.textContent = element.dataset.format === 'date' ? formatDate(value) : formatDateTime(value);
+  }
+}
+
 /** A time of day in the user's locale (with seconds when asked: live events, alerts). */
 export function formatTime(iso, { seconds = false } = {}) {
   if (iso === null || iso === undefined || iso === '') return '–';
