@@ -22,6 +22,7 @@ function recordingContext() {
     closePath: () => paths.push(current),
     measureText: () => ({ width: 10 }),
     fill: noop, stroke: noop, setLineDash: noop, fillText: noop, roundRect: noop, arc: noop, strokeRect: noop,
+    save: noop, restore: noop, strokeText: noop,
   };
 }
 
