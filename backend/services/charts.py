@@ -15,6 +15,7 @@ matplotlib.use("Agg", force=False)
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import pandas as pd  # noqa: E402
 
 PALETTE = ["#0f766e", "#b45309", "#1d4ed8", "#be123c", "#6d28d9", "#15803d", "#334155"]
@@ -62,7 +63,7 @@ def time_limits(times: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
 def _time_axis(axes, tz: ZoneInfo, times: pd.Series) -> None:
     low, high = time_limits(times)
     axes.set_xlim(low.to_pydatetime(), high.to_pydatetime())
-    locator = AutoDateLocator(tz=tz, minticks=3, maxticks=8)
+    locator = AutoDateLocator(tz=tz, minticks=4, maxticks=9)
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=tz))
 
@@ -99,6 +100,7 @@ def cumulative_figure(frame: pd.DataFrame, keys: dict[str, dict], tz: ZoneInfo,
     _time_axis(axes, tz, pd.Series([first, last]))
     axes.set_ylabel("people")
     axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # people come whole
     axes.legend(fontsize=8, frameon=False, ncols=2)
     return figure
 
@@ -149,6 +151,7 @@ def hourly_figure(frame: pd.DataFrame, keys: dict[str, dict], tz: ZoneInfo) -> F
     axes.set_xticks(range(0, 24, 2))
     axes.set_xlabel("hour of day")
     axes.set_ylabel("people")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(fontsize=8, frameon=False)
     return figure
 

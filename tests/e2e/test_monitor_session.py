@@ -17,6 +17,13 @@ from tools.harness import REPO, LiveServer, launch_chromium, make_app, open_page
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = REPO / "test-artifacts"
+FIGURES = ("line_in", "line_out", "zone_entered", "zone_left")
+# Where each screen shows the four figures (element ids).
+FIGURE_ELEMENTS = {
+    "live panel": {"line_in": "kpi-in", "line_out": "kpi-out", "zone_entered": "kpi-zone-entered",
+                   "zone_left": "kpi-zone-left"},
+    "dashboard": {name: f"kpi-{name}" for name in FIGURES},
+}
 
 
 CONNECTION = "document.querySelector('[data-testid=connection-state]').dataset"
@@ -138,6 +145,8 @@ def scenario(playwright_instance, webcam_clip, monitor_server):
         run.values["run id"] = int(page.get_attribute("[data-testid=summary]", "data-run-id"))
         run.values["acknowledged"] = int(run.connection("sentSamples"))
         run.values["line in (page)"] = int(page.inner_text(".summary-line strong").split(" in")[0])
+        run.values["figures (live panel)"] = {name: int(page.inner_text(f"#{element}")) for name, element in FIGURE_ELEMENTS["live panel"].items()}
+        run.values["in view after stop"] = page.inner_text("[data-testid=kpi-people]")
 
     def download_csv():
         with page.expect_download() as download_info:
@@ -161,6 +170,12 @@ def scenario(playwright_instance, webcam_clip, monitor_server):
                                ".every((image) => image.complete && image.naturalWidth > 0)")
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         run.values["dashboard samples"] = page.inner_text("#kpi-samples")
+        run.values["figures (dashboard)"] = {name: int(page.inner_text(f"#{element}")) for name, element in FIGURE_ELEMENTS["dashboard"].items()}
+        run.values["live state"] = page.inner_text("[data-testid=live-state]")
+        run_id = run.values["run id"]
+        run.values["stats"] = page.evaluate(f"fetch('/api/runs/{run_id}/stats?bucket=1m').then((r) => r.json())")
+        run.values["events csv"] = list(csv.DictReader(io.StringIO(page.evaluate(
+            f"fetch('/api/runs/{run_id}/export.csv?kind=events').then((r) => r.text())"))))
 
     steps = [  # (name, action, the steps it needs)
         ("open", open_camera, ()), ("save zones", save_zones, ("open",)), ("floor", calibrate_floor, ("open",)),
@@ -221,13 +236,35 @@ def test_the_alert_and_the_line_counts_reach_the_database(scenario):
     assert line_in_db == scenario.values["line in (page)"]
 
 
+def test_every_screen_shows_the_same_figures_of_the_session(scenario):
+    """Line in / out and zone entered / left: the monitor's live panel, the dashboard, the
+    stats API, the bucket CSV and the events CSV of the one recorded session agree."""
+    scenario.require("stop", "csv", "dashboard")
+    live = scenario.values["figures (live panel)"]
+    assert live == scenario.values["figures (dashboard)"]
+    assert live == {name: scenario.values["stats"]["totals"][name] for name in FIGURES}
+    buckets = scenario.values["csv"]
+    assert live == {name: sum(int(row[name] or 0) for row in buckets) for name in FIGURES}
+    events = scenario.values["events csv"]
+    kinds = {kind: sum(1 for row in events if row["kind"] == kind)
+             for kind in ("in", "out", "cancel_in", "cancel_out", "enter", "leave")}
+    assert (kinds["in"] - kinds["cancel_in"], kinds["out"] - kinds["cancel_out"]) == \
+        (live["line_in"], live["line_out"])
+    assert (kinds["enter"], kinds["leave"]) == (live["zone_entered"], live["zone_left"])
+    assert live["zone_entered"] > 0 and live["line_in"] + live["line_out"] > 0
+    # Honest status: nobody "in view" after Stop, and the ended session is not "Live".
+    assert scenario.values["in view after stop"] == "–"
+    assert scenario.values["live state"] == "Ended"
+
+
 def test_the_session_csv_has_a_row_per_zone_per_minute(scenario):
     scenario.require("save zones", "stop", "csv")
     rows, zones = scenario.values["csv"], scenario.values["zones"]
     line_key = f"zone-{zones[1].id}"
-    assert rows and {"time_utc", "time_local", "zone_key", "entries", "exits"} <= set(rows[0])
+    assert rows and {"time_utc", "time_local", "zone_key", "line_in", "line_out", "zone_entered",
+                     "zone_left"} <= set(rows[0])
     assert all(row["time_utc"].endswith("Z") for row in rows)
-    assert sum(int(row["entries"]) for row in rows if row["zone_key"] == line_key) == scenario.values["line in (page)"]
+    assert sum(int(row["line_in"]) for row in rows if row["zone_key"] == line_key) == scenario.values["line in (page)"]
     assert {row["zone_key"] for row in rows} >= {"frame", line_key, f"zone-{zones[0].id}"}
 
 

@@ -55,7 +55,7 @@ export class RunView {
     const rows = zones.map((zone) => h('tr', { dataset: { zoneKey: zone.zone_key } },
       h('td', {}, h('strong', {}, zoneName(zone))), h('td', { class: 'muted' }, kindLabel(zone)),
       num(zone.line_in), num(zone.line_out), num(zone.zone_entered), num(zone.zone_left),
-      num(zone.current_occupancy), num(zone.peak_occupancy),
+      ...(zone.figure === 'line' ? [dash(), dash()] : [num(zone.current_occupancy), num(zone.peak_occupancy)]),
       zone.avg_dwell_s ? h('td', { class: 'num' }, `${zone.avg_dwell_s.toFixed(1)} s`) : dash()));
     byId('zone-table').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 9, class: 'muted' }, 'No counts in this session yet.'))]));
   }
