@@ -140,3 +140,20 @@ def test_no_page_is_wider_than_the_viewport(site, artifacts, name, size):
                 assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, button.inner_text()
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/register"])
+def test_the_pages_before_logging_in_fit_a_phone(browser_module, live_server_module, artifacts, path):
+    context, page = open_page(browser_module)
+    try:
+        for size, (width, height) in SIZES.items():
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(f"{live_server_module.url}{path}")
+            page.wait_for_selector("main form")
+            page.screenshot(path=str(artifacts / f"layout-{path.rsplit('/', 1)[-1]}-{size}.png"), full_page=True)
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} at {width}px is {overflow}px too wide: {page.evaluate(WIDE_ELEMENTS)}"
+        violations = list(context.csp_violations)
+    finally:
+        context.close()
+    assert_no_csp_violations(violations)
