@@ -17,9 +17,11 @@ export class MonitorControls {
   /** Start needs a loaded detector: until then the buttons wait and say why. */
   setDetectorReady(ready) {
     this.detectorReady = ready;
-    byId('model-progress').hidden = ready;
+    if (ready) byId('model-progress').hidden = true;
     this.applyStartButtons();
   }
+
+  hideModelProgress() { byId('model-progress').hidden = true; }
 
   /** The model's download ({ loaded, total }) and preparation, as the worker reports them. */
   showModelProgress(message) {

@@ -52,7 +52,10 @@ async function main() {
   const detectors = new DetectorSlot({
     load: loadDetector, preferredSize: () => controls.preferredModelSize(), onMessage: (text) => controls.showDetector(text),
     onReady: (ready) => controls.setDetectorReady(ready),
-    onError: (error) => status.error(`The person detector could not be loaded: ${error.message}`),
+    onError: (error) => {
+      controls.hideModelProgress();
+      status.error(`The person detector could not be loaded: ${error.message}`);
+    },
   });
   controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync: new ZoneSync(api), panel, detectors, controls });
   controls.bind(controller.intents);
