@@ -46,6 +46,7 @@ def test_upload_play_process_whole_video_and_delete(live_server, page, artifacts
                            timeout=WAIT_MS)
     assert re.search(r"\d+ % · \d+:\d\d elapsed · about \d+:\d\d left · \d+\.\d frames/s",
                      page.inner_text("#progress-label"))
+    page.screenshot(path=str(artifacts / "monitor-whole-video-running.png"))
     page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
     assert page.evaluate("document.getElementById('progress-bar').value") == 1
     frames_tile = page.inner_text("[data-stat=frames]")
