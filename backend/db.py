@@ -46,6 +46,27 @@ def transaction() -> Iterator[sa.Connection]:
 
 def create_schema(engine: sa.Engine) -> None:
     metadata.create_all(engine)
+    add_missing_columns(engine)
+
+
+def add_missing_columns(engine: sa.Engine) -> list[str]:
+    """Columns added to the schema after a table was created (create_all makes only missing
+    tables): ALTER TABLE ... ADD COLUMN with the column's type, default and NULL rule, so a
+    database made by an older version keeps working. Returns "table.column" of each added."""
+    inspector = sa.inspect(engine)
+    added = []
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            existing = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in existing:
+                    continue
+                definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
+                conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {definition}"))
+                added.append(f"{table.name}.{column.name}")
+    return added
 
 
 @click.command("init-db")

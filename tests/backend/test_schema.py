@@ -75,3 +75,21 @@ def test_app_schema_on_sqlite_has_every_table_column_and_index(tmp_path):
 def test_indexes_for_dashboard_and_export_queries(table, columns):
     indexed = {tuple(c.name for c in index.columns) for index in metadata.tables[table].indexes}
     assert columns in indexed
+
+
+def test_a_database_made_before_a_column_was_added_gets_it(app, alice):
+    """zones.end_hold_seconds (issue 14) came after the first release: create_schema adds it
+    to an older database, with its default, and the zones API works on it."""
+    import sqlalchemy as sa
+
+    from backend.db import add_missing_columns, create_schema, get_engine
+
+    zone = alice.create_zone(name="Old zone")
+    with app.app_context():
+        engine = get_engine()
+        with engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE zones DROP COLUMN end_hold_seconds"))
+        create_schema(engine)
+        assert add_missing_columns(engine) == []  # nothing left to add
+    loaded = alice.get(f"/api/zones/{zone['id']}").get_json()
+    assert loaded["name"] == "Old zone" and loaded["end_hold_seconds"] == 0
