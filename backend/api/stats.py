@@ -14,7 +14,7 @@ from .common import (ID_CONVERTER, TimeZoneArgs, UtcTime, current_user_id, field
 from .runs import RunSchema, owned_run
 
 blp = Blueprint("api_stats", __name__, url_prefix="/api",
-                description="Entries, exits, occupancy, dwell and time buckets")
+                description="Line in / out, zone entered / left, occupancy, dwell and time buckets")
 blp.before_request(require_user)
 
 
