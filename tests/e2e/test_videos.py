@@ -13,6 +13,9 @@ CLIP = SHARED_DATA / "TUD-Campus" / "TUD-Campus.mp4"
 
 def test_upload_play_process_whole_video_and_delete(live_server, page, artifacts):
     register_and_login(page, live_server.url, "uploader")
+    model_answers = []  # (status, bytes) of every model weights request
+    page.on("response", lambda response: model_answers.append(response.status) if "/static/models/" in response.url
+            and response.url.endswith((".onnx", ".tflite")) else None)
     page.goto(f"{live_server.url}/videos")
     page.wait_for_selector("text=No videos yet.")
 
@@ -61,6 +64,13 @@ def test_upload_play_process_whole_video_and_delete(live_server, page, artifacts
     assert page.inner_text("[data-testid=run-state]") == "Finished"
     assert page.inner_text("[data-testid=kpi-people]") == "–"
     page.screenshot(path=str(artifacts / "monitor-whole-video-finished.png"), full_page=True)
+
+    # The next visit takes the model from the browser: one conditional request, answered 304.
+    assert model_answers == [200]
+    page.reload()
+    page.wait_for_function("() => document.getElementById('stage-placeholder')?.hidden === true", timeout=WAIT_MS)
+    page.wait_for_selector("[data-testid=process-whole]:not([disabled])", timeout=WAIT_MS)
+    assert model_answers == [200, 304]
 
     # Delete (asks once more), then the list is empty and the file is gone.
     page.goto(f"{live_server.url}/videos")
