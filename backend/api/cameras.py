@@ -268,4 +268,38 @@ def init_app(app) -> None:
         open_timeout_seconds=app.config["CAMERA_OPEN_TIMEOUT_SECONDS"],
         idle_seconds=app.config["CAMERA_IDLE_SECONDS"],
         stall_seconds=app.config["CAMERA_STALL_SECONDS"])
-    app.extensions[RELAY_KEY] = CameraRelay(settings, OutageLog(started, ended))
+    hub = CameraRelay(settings, OutageLog(started, ended))
+    app.extensions[RELAY_KEY] = hub
+    from ..ops import EXTRA_METRICS_KEY
+
+    app.extensions.setdefault(EXTRA_METRICS_KEY, []).append(lambda: relay_metrics(hub))
+
+
+def relay_metrics(hub: CameraRelay) -> bytes:
+    """The relay's readers as Prometheus text (per process, like every metric here)."""
+    from prometheus_client import CollectorRegistry, generate_latest
+    from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+    readers = hub.snapshot()
+
+    class Collector:
+        def collect(self):
+            yield GaugeMetricFamily("pc_camera_readers", "ffmpeg readers running (one per "
+                                    "watched camera)", value=len(readers))
+            labels = ["camera_id", "state"]
+            viewers = GaugeMetricFamily("pc_camera_viewers", "Viewers of each relayed camera",
+                                        labels=labels)
+            starts = CounterMetricFamily("pc_camera_reader_starts", "ffmpeg starts per camera "
+                                         "(more than 1: the camera dropped)", labels=labels)
+            frames = CounterMetricFamily("pc_camera_relayed_frames", "Pictures relayed",
+                                         labels=labels)
+            for reader in readers:
+                key = [str(reader["camera_id"]), reader["state"]]
+                viewers.add_metric(key, reader["viewers"])
+                starts.add_metric(key, reader["starts"])
+                frames.add_metric(key, reader["frames"])
+            yield from (viewers, starts, frames)
+
+    registry = CollectorRegistry()
+    registry.register(Collector())
+    return generate_latest(registry)
