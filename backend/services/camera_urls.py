@@ -185,6 +185,8 @@ ERRORS = {
     "unsupported": "The camera answered, but not with a video stream this server can read "
                    "(unsupported format or codec).",
     "no_video": "The stream has no video track.",
+    "redirect_refused": "The camera's answer could not be followed (a redirect to another "
+                        "kind of address, which the relay never follows).",
     "server_error": "The camera (or the server in front of it) answered with an error.",
     "stream_ended": "The camera's stream ended.",
     "stalled": "The camera stopped sending pictures.",
@@ -205,6 +207,7 @@ _PATTERNS = (
                                r"protocol not on whitelist|protocol not found|"
                                r"failed to find stream info|could not write header", re.I)),
     ("server_error", re.compile(r"\b5\d\d\b|server error", re.I)),
+    ("redirect_refused", re.compile(r"invalid argument", re.I)),
 )
 
 
