@@ -167,6 +167,8 @@ class Station:
                 return
             except Exception as exc:  # noqa: BLE001 - the page died under us
                 state.error = f"page stopped answering: {type(exc).__name__}"
+                if self.browser_dead or not self.browser.is_connected():
+                    return  # Chromium itself died: step() starts it again with every page
         if state.page is not None or state.crashed:
             state.restarts += 1
             log.warning("camera %s: restarting its page (restart %s)", state.camera_id,
