@@ -257,6 +257,9 @@ class CameraReader:
             return produced
         code = getattr(process, "stalled", False) and "stalled" or camera_urls.classify(
             "\n".join(stderr_tail), produced_frames=produced)
+        if stderr_tail:  # for whoever debugs: ffmpeg's last words, with every URL removed
+            log.debug("camera %s: ffmpeg: %s", self.camera_id,
+                      camera_urls.scrub(stderr_tail[-1], camera))
         if not self._idle_expired():
             self._fail(code)
         return produced
