@@ -197,9 +197,9 @@ class Station:
             self._poll(state)
 
     def run(self) -> None:
-        last_refresh = 0.0
+        last_refresh = None
         while not self.stopping.is_set():
-            if time.monotonic() - last_refresh >= self.refresh_seconds:
+            if last_refresh is None or time.monotonic() - last_refresh >= self.refresh_seconds:
                 self.refresh_cameras()
                 last_refresh = time.monotonic()
             self.step()
