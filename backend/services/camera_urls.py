@@ -31,7 +31,7 @@ PROTOCOLS = {
 }
 HLS_PROTOCOLS = {"http": "http,tcp,crypto", "https": "https,tls,tcp,crypto"}
 MAX_URL_LENGTH = 1000
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_CONTROL = re.compile(r"[\s\x00-\x20\x7f-\x9f]")
 _ANY_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+")
 
 
@@ -75,7 +75,7 @@ def _ip_literal(host: str) -> ipaddress._BaseAddress | None:
         pass
     try:  # 127.1, 0x7f000001, 2130706433: inet_aton's spellings, as a resolver reads them
         return ipaddress.IPv4Address(socket.inet_aton(host))
-    except OSError:
+    except (OSError, UnicodeError, ValueError):
         return None
 
 
