@@ -5,6 +5,7 @@ the database kind (the API tests run on both)."""
 from __future__ import annotations
 
 import logging
+import subprocess
 import threading
 import time
 
@@ -183,3 +184,34 @@ def test_a_dropped_camera_is_an_outage_until_its_picture_is_back(owner, relay_ap
                 reader.leave()
     finally:
         server.stop()
+
+
+def test_an_hls_camera_with_h264_is_relayed(owner, tmp_path):
+    """HLS (an .m3u8 playlist of H.264 MPEG-TS segments) served over HTTP on 127.0.0.1."""
+    import functools
+    import http.server
+
+    from tools.camera_streams import CLIP
+
+    hls = tmp_path / "hls"
+    hls.mkdir()
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(CLIP), "-an", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-g", "25", "-f", "hls", "-hls_time", "1",
+                    "-hls_list_size", "0", str(hls / "index.m3u8")], check=True)
+    handler = functools.partial(_QuietFiles, directory=str(hls))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        camera_id = add(owner, f"http://127.0.0.1:{server.server_address[1]}/index.m3u8")
+        assert owner.get(f"/api/cameras/{camera_id}").get_json()["kind"] == "hls"
+        response = owner.get(f"/api/cameras/{camera_id}/stream", buffered=False)
+        assert response.status_code == 200
+        assert len(read_parts(response, 5)) == 5
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietFiles(__import__("http.server").server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
