@@ -168,14 +168,46 @@ def station_run(app, server, owner, rtsp_url: str, cameras: int, seconds: float,
             "frames_per_second_total": sum(fps), "station_cpu_percent": 100 * cpu}
 
 
+def capacity_estimates(result: dict, rates: list[float]) -> dict:
+    """How many cameras one box counts at `rates` detector runs/s each: as measured (the
+    frames/s the station got, whatever else ran), and with the box to itself (from the CPU
+    each counted frame cost, plus each camera's relay ffmpeg, over all the cores)."""
+    station = result["station"]
+    total = max(row["frames_per_second_total"] for row in station)
+    busiest = max(station, key=lambda row: row["frames_per_second_total"])
+    cpu_per_frame = busiest["station_cpu_percent"] / 100 / max(busiest["frames_per_second_total"], 1e-9)
+    relay = max(row["ffmpeg_cpu_percent_per_camera"] for row in result["relay"]) / 100
+    return {
+        "cpu_seconds_per_counted_frame": cpu_per_frame,
+        "capacity_measured": {str(rate): int(total // rate) for rate in rates},
+        "capacity_whole_box": {str(rate): int(result["cores"] // (cpu_per_frame * rate + relay))
+                               for rate in rates},
+    }
+
+
+def print_capacity(result: dict) -> None:
+    print(f"CPU per counted frame (station's Chromium): {result['cpu_seconds_per_counted_frame']:.3f} s")
+    print("cameras counted, as measured on this (shared) box: " + ", ".join(
+        f"{n} at {rate} runs/s" for rate, n in result["capacity_measured"].items()))
+    print(f"cameras counted with all {result['cores']} cores free (CPU per frame x rate + relay): " + ", ".join(
+        f"{n} at {rate} runs/s" for rate, n in result["capacity_whole_box"].items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cameras", type=int, default=3, help="cameras relayed at once")
     parser.add_argument("--seconds", type=float, default=30, help="measuring time per run")
     parser.add_argument("--skip-station", action="store_true")
+    parser.add_argument("--from-json", help="print the capacity estimates of an earlier run's JSON line")
     parser.add_argument("--rates", default="2,3,5",
                         help="detector runs/s a camera needs, for the capacity estimate")
     args = parser.parse_args()
+    if args.from_json:
+        earlier = json.loads(Path(args.from_json).read_text().strip().splitlines()[-1])
+        earlier.update(capacity_estimates(earlier, [float(rate) for rate in args.rates.split(",")]))
+        print_capacity(earlier)
+        print(json.dumps(earlier))
+        return
     from tests.backend.conftest import make_user
 
     with tempfile.TemporaryDirectory() as temp:
@@ -212,13 +244,10 @@ def main() -> None:
         for row in station:
             print(f"{row['cameras']:>8} {row['frames_per_second_per_camera']:>20.2f} "
                   f"{row['frames_per_second_total']:>15.2f} {row['station_cpu_percent']:>21.0f}")
-        total = max(row["frames_per_second_total"] for row in station)
-        capacity = {rate: int(total // float(rate)) for rate in args.rates.split(",")}
         print(f"2 cameras / 1 camera total frames/s: "
               f"{station[1]['frames_per_second_total'] / max(station[0]['frames_per_second_total'], 1e-9):.2f}")
-        print("cameras this box can count (total frames/s // runs/s each camera needs): "
-              + ", ".join(f"{n} at {rate} runs/s" for rate, n in capacity.items()))
-        result["capacity"] = capacity
+        result.update(capacity_estimates(result, [float(rate) for rate in args.rates.split(",")]))
+        print_capacity(result)
     print(json.dumps(result))
 
 
