@@ -91,7 +91,7 @@ class CameraReader:
 
     def __init__(self, camera_id: int, url_source: Callable[[], str], kind: str,
                  settings: RelaySettings, outages: OutageLog,
-                 on_stopped: Callable[["CameraReader"], None]) -> None:
+                 on_stopped: Callable[["CameraReader", bool], bool]) -> None:
         self.camera_id = camera_id
         self.url_source = url_source
         self.kind = kind
@@ -160,10 +160,16 @@ class CameraReader:
     def _run(self) -> None:
         backoff = 1.0
         try:
-            while not self.stopping and not self._idle_expired():
+            while not self.stopping:
+                if self._idle_expired():
+                    # the relay decides under its lock, so a viewer arriving now either
+                    # keeps this reader going or gets a new one, never a reader that is ending
+                    if self.on_stopped(self, False):
+                        break
+                    continue
                 produced = self._read_once()
                 if self.stopping or self._idle_expired():
-                    break
+                    continue
                 backoff = 1.0 if produced else min(backoff * 2, self.settings.max_backoff_seconds)
                 self._set_state("reconnecting")
                 self._sleep(backoff)
@@ -172,7 +178,7 @@ class CameraReader:
         finally:
             self._end_outage()
             self._set_state("stopped")
-            self.on_stopped(self)
+            self.on_stopped(self, True)
 
     def _sleep(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
@@ -336,10 +342,16 @@ class CameraRelay:
                 reader.join()
             return reader
 
-    def _forget(self, reader: CameraReader) -> None:
+    def _forget(self, reader: CameraReader, force: bool) -> bool:
+        """A reader with nobody watching asks to end: granted (and it is forgotten) unless a
+        viewer joined meanwhile; force: it ends anyway (stopped, or failed)."""
         with self.lock:
+            if not force and reader.viewers > 0:
+                return False
+            reader.stopping = True
             if self.readers.get(reader.camera_id) is reader:
                 del self.readers[reader.camera_id]
+            return True
 
     def restart(self, camera_id: int) -> None:
         """The camera's URL changed or it was deleted: its reader stops now."""
