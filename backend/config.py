@@ -97,6 +97,7 @@ class Config:
         self.CAMERA_OPEN_TIMEOUT_SECONDS = _float("CAMERA_OPEN_TIMEOUT_SECONDS", 10.0)
         self.CAMERA_IDLE_SECONDS = _float("CAMERA_IDLE_SECONDS", 5.0)
         self.CAMERA_STALL_SECONDS = _float("CAMERA_STALL_SECONDS", 8.0)
+        self.CAMERA_MAX_READERS_PER_USER = _int("CAMERA_MAX_READERS_PER_USER", 16)
         self.STATION_SERVER_URL = os.environ.get("STATION_SERVER_URL", "http://127.0.0.1:5000")
         self.STATION_PORT = _int("STATION_PORT", 5051)
         self.EXPORT_CHUNK_ROWS = _int("EXPORT_CHUNK_ROWS", 50_000)

@@ -13,7 +13,7 @@ from ..db import transaction
 from ..errors import ApiError
 from ..repositories import cameras as camera_repo
 from ..services import camera_urls
-from ..services.camera_relay import CameraRelay, OutageLog, RelaySettings
+from ..services.camera_relay import CameraRelay, OutageLog, RelaySettings, TooManyReaders
 from .common import ID_CONVERTER, Text, UtcTime, current_user_id, not_found, require_user
 
 blp = Blueprint("api_cameras", __name__, url_prefix="/api/cameras",
@@ -225,7 +225,13 @@ def stream(camera_id: int):
         return url
 
     hub = relay()
-    reader = hub.subscribe(camera_id, url_source, camera["kind"])
+    limit = current_app.config["CAMERA_MAX_READERS_PER_USER"]
+    try:
+        reader = hub.subscribe(camera_id, url_source, camera["kind"], owner=user_id,
+                               max_readers=limit)
+    except TooManyReaders:
+        raise ApiError(429, f"At most {limit} of your cameras can be watched at once; close "
+                            "another camera first.", "too_many_streams") from None
     first = reader.wait_frame(0, hub.settings.open_timeout_seconds)
     if first is None:
         reader.leave()

@@ -109,6 +109,7 @@ class CameraReader:
         self.outage_open = False
         self.failed_at: float | None = None
         self.stopping = False
+        self.owner: int | None = None
         self.thread = threading.Thread(target=self._run, name=f"camera-{camera_id}",
                                        daemon=True)
 
@@ -319,6 +320,10 @@ class CameraReader:
             self._terminate(process)
 
 
+class TooManyReaders(RuntimeError):
+    """The owner has as many cameras being read as allowed."""
+
+
 class CameraRelay:
     """The process's readers, by camera id (an app extension)."""
 
@@ -328,13 +333,20 @@ class CameraRelay:
         self.lock = threading.Lock()
         self.readers: dict[int, CameraReader] = {}
 
-    def subscribe(self, camera_id: int, url_source: Callable[[], str], kind: str) -> CameraReader:
-        """The camera's reader with one more viewer (started when there was none)."""
+    def subscribe(self, camera_id: int, url_source: Callable[[], str], kind: str,
+                  owner: int | None = None, max_readers: int | None = None) -> CameraReader:
+        """The camera's reader with one more viewer (started when there was none).
+        TooManyReaders when the owner already has max_readers cameras being read."""
         with self.lock:
             reader = self.readers.get(camera_id)
             if reader is None or reader.stopping or reader.state == "stopped":
+                running = sum(1 for other in self.readers.values()
+                              if other.owner == owner and not other.stopping)
+                if max_readers is not None and running >= max_readers:
+                    raise TooManyReaders(max_readers)
                 reader = CameraReader(camera_id, url_source, kind, self.settings, self.outages,
                                       self._forget)
+                reader.owner = owner
                 self.readers[camera_id] = reader
                 reader.join()
                 reader.thread.start()

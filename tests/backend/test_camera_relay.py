@@ -215,3 +215,22 @@ def test_an_hls_camera_with_h264_is_relayed(owner, tmp_path):
 class _QuietFiles(__import__("http.server").server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+
+def test_one_account_cannot_start_more_readers_than_allowed(tmp_path):
+    app = make_app(tmp_path, CAMERA_MAX_READERS_PER_USER=1, CAMERA_OPEN_TIMEOUT_SECONDS=30)
+    owner = make_user(app, "greedy")
+    from backend.api.cameras import relay
+
+    with MjpegServer() as mjpeg:
+        first, second = add(owner, mjpeg.url), add(owner, mjpeg.url)
+        watching = owner.get(f"/api/cameras/{first}/stream", buffered=False)
+        try:
+            assert watching.status_code == 200
+            refused = owner.get(f"/api/cameras/{second}/stream")
+            assert refused.status_code == 429
+            assert refused.get_json()["error"] == "too_many_streams"
+        finally:
+            watching.close()
+            with app.app_context():
+                relay().stop_all()
