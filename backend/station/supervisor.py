@@ -122,7 +122,11 @@ class Station:
     # ----- browser and pages -----
     def _launch_browser(self) -> None:
         if self.playwright is None:
-            from playwright.sync_api import sync_playwright
+            try:
+                from playwright.sync_api import sync_playwright
+            except ImportError:
+                raise SystemExit("The station drives Chromium through Playwright: "
+                                 "pip install -e '.[station]' (or run make station).") from None
 
             self.playwright = sync_playwright().start()
         if not Path(CHROMIUM).exists():
