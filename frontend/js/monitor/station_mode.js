@@ -39,7 +39,16 @@ export async function runStation({ controller, cameras, queue, request, sleep = 
   let lastError = null;
   window.pcStation = { snapshot: () => snapshotOf(controller, queue, lastError) };
   controller.resumeClientRunId = request.clientRunId;
-  const camera = await cameras.get(request.cameraId);
+  let camera = null;
+  for (let attempt = 1; camera === null; attempt += 1) {
+    try {
+      camera = await cameras.get(request.cameraId);
+    } catch (error) {
+      if (error.status === 404) throw error; // deleted: the station drops it at its next refresh
+      lastError = error.message; // the server is away: try again
+      await sleep(reconnectDelaySeconds(attempt) * 1000);
+    }
+  }
   for (let attempt = 1; !controller.source; attempt += 1) {
     await controller.open({ kind: 'ipcam', camera });
     if (controller.source) break;
