@@ -12,7 +12,7 @@ EXPORT_PY := $(EXPORT_VENV)/bin/python
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-test system-deps npm model mariadb init-db \
-        test-js test-backend test-e2e serve-production clean
+        test-js test-backend test-e2e serve-production clean station
 
 ## make run: install, export the default model when absent, initialise SQLite, serve.
 run: install npm model init-db
@@ -22,6 +22,11 @@ run: install npm model init-db
 test: install-test system-deps npm model mariadb
 	node --test tests/js/
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make station: count every "always on" IP camera in headless Chromium (docs/cameras.md).
+station: install system-deps npm model
+	$(APP_PY) -m pip install -q -e '.[station]'
+	$(VENV)/bin/flask --app backend station
 
 test-js: npm
 	node --test tests/js/

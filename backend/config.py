@@ -90,6 +90,16 @@ class Config:
         self.LIVE_HEARTBEAT_SECONDS = _float("LIVE_HEARTBEAT_SECONDS", 15.0)
         self.LIVE_MAX_SECONDS = _float("LIVE_MAX_SECONDS", 300.0)
         self.FFPROBE_BIN = os.environ.get("FFPROBE_BIN", "ffprobe")
+        # IP cameras (docs/cameras.md): the relay's ffmpeg, its limits, and the station.
+        self.FFMPEG_BIN = os.environ.get("FFMPEG_BIN", "ffmpeg")
+        self.CAMERA_MAX_FPS = _float("CAMERA_MAX_FPS", 10.0)
+        self.CAMERA_MAX_WIDTH = _int("CAMERA_MAX_WIDTH", 1280)
+        self.CAMERA_OPEN_TIMEOUT_SECONDS = _float("CAMERA_OPEN_TIMEOUT_SECONDS", 10.0)
+        self.CAMERA_IDLE_SECONDS = _float("CAMERA_IDLE_SECONDS", 5.0)
+        self.CAMERA_STALL_SECONDS = _float("CAMERA_STALL_SECONDS", 8.0)
+        self.CAMERA_MAX_READERS_PER_USER = _int("CAMERA_MAX_READERS_PER_USER", 16)
+        self.STATION_SERVER_URL = os.environ.get("STATION_SERVER_URL", "http://127.0.0.1:5000")
+        self.STATION_PORT = _int("STATION_PORT", 5051)
         self.EXPORT_CHUNK_ROWS = _int("EXPORT_CHUNK_ROWS", 50_000)
         self.TESTING = False
 

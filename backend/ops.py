@@ -83,7 +83,16 @@ def metrics_endpoint():
 
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry, path=multiproc_dir)
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(registry) + extra_metrics(), mimetype=CONTENT_TYPE_LATEST)
+
+
+EXTRA_METRICS_KEY = "people_counter_extra_metrics"
+
+
+def extra_metrics() -> bytes:
+    """Prometheus text of this process's parts that keep their own state (e.g. the camera
+    relay's readers), registered as callables in app.extensions[EXTRA_METRICS_KEY]."""
+    return b"".join(render() for render in current_app.extensions.get(EXTRA_METRICS_KEY, ()))
 
 
 def _route() -> str:

@@ -237,3 +237,49 @@ alerts = sa.Table(
     sa.Index("ix_alerts_run_zone", "run_id", "zone_key"),
     **MYSQL_OPTIONS,
 )
+
+# IP cameras (issue 16): the URL (with any credentials in it) is the owner's alone and is
+# never sent back to a page, written to a log or put in an error message. always_on: the
+# counting station (`flask --app backend station`) counts it around the clock.
+cameras = sa.Table(
+    "cameras", metadata,
+    _id(),
+    _fk("user_id", "users.id"),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("url", sa.String(1000), nullable=False),
+    sa.Column("always_on", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_cameras_user", "user_id"),
+    **MYSQL_OPTIONS,
+)
+
+# When a camera's relay lost the picture and when it came back (ended_at NULL: still out):
+# the gaps in a camera's counts, written by the relay, never guessed from missing samples.
+camera_outages = sa.Table(
+    "camera_outages", metadata,
+    _id(),
+    _fk("camera_id", "cameras.id"),
+    sa.Column("started_at", UtcDateTime(), nullable=False),
+    sa.Column("ended_at", UtcDateTime(), nullable=True),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Index("ix_camera_outages_camera_started", "camera_id", "started_at"),
+    **MYSQL_OPTIONS,
+)
+
+# Counting-station tokens: like API tokens (only a SHA-256 stored), but scoped to what a
+# station does for its user: read the user's cameras and their zones, watch their streams,
+# create camera runs and post their counts; nothing else (backend/station/scope.py).
+station_tokens = sa.Table(
+    "station_tokens", metadata,
+    _id(),
+    _fk("user_id", "users.id"),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("revoked_at", UtcDateTime(), nullable=True),
+    sa.UniqueConstraint("token_hash", name="uq_station_tokens_hash"),
+    sa.Index("ix_station_tokens_user", "user_id"),
+    **MYSQL_OPTIONS,
+)

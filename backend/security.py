@@ -17,6 +17,7 @@ from .db import transaction
 from .errors import ApiError, wants_json
 from .repositories import tokens as token_repo
 from .repositories import users as user_repo
+from .station import scope as station_scope
 
 _hasher = PasswordHasher()
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -134,6 +135,9 @@ def _load_user() -> None:
     g.user = None
     g.auth_method = None
     raw = _bearer_token()
+    if raw is not None and station_scope.is_station_token(raw):
+        station_scope.authenticate(raw)  # a counting station: its own narrow scope
+        return
     if raw is not None:
         with transaction() as conn:
             user = token_repo.user_for_token(conn, hash_token(raw))

@@ -186,3 +186,41 @@ CREATE INDEX ix_count_samples_batch ON count_samples (batch_id);
 CREATE INDEX ix_count_samples_zone_ts ON count_samples (zone_id, ts);
 CREATE INDEX ix_count_samples_run_zone_ts ON count_samples (run_id, zone_key, ts);
 
+
+CREATE TABLE cameras (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  user_id BIGINT NOT NULL,
+  name VARCHAR(80) NOT NULL,
+  kind VARCHAR(16) NOT NULL,
+  url VARCHAR(1000) NOT NULL,
+  always_on BOOL NOT NULL DEFAULT false,
+  created_at DATETIME(3) NOT NULL,
+  updated_at DATETIME(3) NOT NULL,
+  PRIMARY KEY (id),
+  FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+CREATE INDEX ix_cameras_user ON cameras (user_id);
+
+CREATE TABLE camera_outages (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  camera_id BIGINT NOT NULL,
+  started_at DATETIME(3) NOT NULL,
+  ended_at DATETIME(3),
+  reason VARCHAR(32) NOT NULL,
+  PRIMARY KEY (id),
+  FOREIGN KEY(camera_id) REFERENCES cameras (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+CREATE INDEX ix_camera_outages_camera_started ON camera_outages (camera_id, started_at);
+
+CREATE TABLE station_tokens (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  user_id BIGINT NOT NULL,
+  name VARCHAR(80) NOT NULL,
+  token_hash VARCHAR(64) NOT NULL,
+  created_at DATETIME(3) NOT NULL,
+  revoked_at DATETIME(3),
+  PRIMARY KEY (id),
+  CONSTRAINT uq_station_tokens_hash UNIQUE (token_hash),
+  FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+CREATE INDEX ix_station_tokens_user ON station_tokens (user_id);

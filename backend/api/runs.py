@@ -28,7 +28,7 @@ blp = Blueprint("api_runs", __name__, url_prefix="/api/runs",
                 description="Counting runs and idempotent count ingestion")
 blp.before_request(require_user)
 KEY = FullMatch(KEY_PATTERN, error=KEY_RULE)
-SOURCE_KINDS = ("webcam", "file", "video")
+SOURCE_KINDS = ("webcam", "file", "video", "ipcam")
 TOUCH_EVERY = timedelta(seconds=2)
 DEADLOCK_RETRIES = 3
 

@@ -18,6 +18,8 @@ import { MonitorControls } from './controls_view.js';
 import { MonitorController } from './monitor_controller.js';
 import { FloorCalibrationView } from './floor_view.js';
 import { DetectorSlot } from './detector_slot.js';
+import { CameraApi, IpCameraPicker } from './ip_camera_picker.js';
+import { runStation, stationRequest } from './station_mode.js';
 
 async function main() {
   const { config, status, api } = openPage();
@@ -68,6 +70,14 @@ async function main() {
   setInterval(() => { if (queue.state.queuedBatches || !queue.state.online) queue.flush(); }, config.retryIntervalSeconds * 1000);
   await queue.flush();
   const picker = new SourcePicker({ api, onOpen: (choice) => controller.open(choice), onError: (error) => status.error(error) });
+  const cameras = new CameraApi(api.http);
+  new IpCameraPicker({ cameras, onOpen: (choice) => controller.open(choice), status }); // eslint-disable-line no-new
+  const station = stationRequest(location.search);
+  if (station) {
+    document.body.dataset.monitorReady = 'yes';
+    await runStation({ controller, cameras, queue, request: station });
+    return;
+  }
   await picker.start();
   window.addEventListener('beforeunload', (event) => { if (controller.counting) { event.preventDefault(); event.returnValue = ''; } });
   document.body.dataset.monitorReady = 'yes';

@@ -2,6 +2,7 @@
 // pausable) -> stopped (summary). A CountingRunner owns one run (frame loop, detector,
 // FramePipeline, session); the controller shows its frames on the stage and the panel.
 import { openWebcam, openFile, openUploadedVideo } from '../video/sources.js';
+import { openIpCamera } from '../video/ip_camera_source.js';
 import { FramePipeline } from '../pipeline/frame_pipeline.js';
 import { countingOptionsFor, reportKeysFor } from '../pipeline/zone_counting.js';
 import { CountingSession } from './session.js';
@@ -47,6 +48,7 @@ export class MonitorController {
     const video = byId('source-video');
     try {
       if (choice.kind === 'webcam') this.source = { ...(await openWebcam(video, choice)), cameraKey: choice.cameraKey };
+      else if (choice.kind === 'ipcam') this.source = await openIpCamera(video, choice.camera, { onStatus: (state) => this.showCameraStatus(state) });
       else if (choice.kind === 'file') this.source = await openFile(video, choice.file);
       else this.source = await openUploadedVideo(video, choice.video, choice.contentUrl);
     } catch (error) {
@@ -56,7 +58,7 @@ export class MonitorController {
     }
     this.stage.setFrameSize(video.videoWidth, video.videoHeight);
     this.editor.setFrameSize(video.videoWidth, video.videoHeight);
-    const target = this.source.kind === 'webcam' ? { cameraKey: this.source.cameraKey } : this.source.kind === 'video' ? { videoId: this.source.videoId } : null;
+    const target = this.source.cameraKey ? { cameraKey: this.source.cameraKey } : this.source.kind === 'video' ? { videoId: this.source.videoId } : null;
     try {
       this.editor.load(await this.zoneSync.load(target, { frameWidth: video.videoWidth, frameHeight: video.videoHeight }));
     } catch (error) {
@@ -78,7 +80,20 @@ export class MonitorController {
 
   get sourceKey() {
     if (!this.source) return null;
-    return this.source.kind === 'webcam' ? `camera:${this.source.cameraKey}` : this.source.kind === 'video' ? `video:${this.source.videoId}` : null;
+    return this.source.cameraKey ? `camera:${this.source.cameraKey}` : this.source.kind === 'video' ? `video:${this.source.videoId}` : null;
+  }
+
+  /** An IP camera dropped or came back (its source reconnects by itself). */
+  showCameraStatus({ state, message, retryInSeconds }) {
+    document.body.dataset.cameraState = state;
+    const counting = this.runner !== null;
+    if (state === 'online') {
+      if (this.source) this.status.show(`${this.source.label}: the picture is back.${counting ? ' Counting continues.' : ''}`, 'success');
+    } else if (state === 'gone') {
+      this.status.error(message);
+    } else {
+      this.status.show(`Camera offline: ${message} Trying again in ${retryInSeconds} s.${counting ? ' Counting resumes with the picture; the gap is recorded.' : ''}`, 'warning', { sticky: true });
+    }
   }
 
   /** Another model size: the next detector is loaded now (not while counting). */
@@ -161,6 +176,7 @@ export class MonitorController {
       queue: this.queue, sender: this.sender, config: this.config, epochAtZeroMs,
       ...reportKeysFor(this.editor.zones),
       run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.kind === 'webcam' ? `Camera ${this.source.cameraKey}` : this.source.label },
+      clientRunId: this.resumeClientRunId ?? null,
       onRunCreated: (runId) => this.controls.showRun(runId),
     });
     this.fps.reset();

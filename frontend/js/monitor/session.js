@@ -8,14 +8,15 @@ export class CountingSession {
    * @param {{ queue, sender, run: { source_kind, video_id?, camera_key?, label? }, lineKeys, zoneKeys,
    *   epochAtZeroMs, config, newId?: () => string, onRunCreated?: (runId) => void }} options
    */
-  constructor({ queue, sender, run, lineKeys, zoneKeys, epochAtZeroMs, config, newId = () => crypto.randomUUID(), onRunCreated = () => {} }) {
+  constructor({ queue, sender, run, lineKeys, zoneKeys, epochAtZeroMs, config, newId = () => crypto.randomUUID(), onRunCreated = () => {}, clientRunId = null }) {
     this.queue = queue;
     this.sender = sender;
     this.run = run;
     this.config = config;
     this.newId = newId;
     this.onRunCreated = onRunCreated;
-    this.clientRunId = newId();
+    // A counting station that restarts a page continues the same run (same client id).
+    this.clientRunId = clientRunId || newId();
     this.runId = null;
     this.reporter = new CountReporter({ lineKeys, zoneKeys, epochAtZeroMs, sampleIntervalSeconds: config.sampleIntervalSeconds });
     this.batchTimer = null;

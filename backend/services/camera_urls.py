@@ -1,0 +1,219 @@
+"""IP camera addresses: which URLs a user may add, how ffmpeg is told to read one, and how
+ffmpeg's complaints become a clear error that never contains the URL or its credentials.
+
+Pure (no Flask, no processes), so the rules are tested directly.
+
+- Schemes: rtsp:// and rtsps:// (RTSP cameras), http:// and https:// (MJPEG, or HLS when the
+  path ends in .m3u8). Credentials in the URL (`rtsp://user:pass@host/...`) are allowed: they
+  are the camera's, and they stay on the server.
+- Private and loopback addresses are what IP cameras use, so they are allowed (for the
+  owner's own cameras: only the owner's viewers start a reader). Link-local (169.254/16 with
+  the cloud metadata service, fe80::/10), multicast, unspecified and reserved addresses are
+  refused, when the URL is saved (IP literals) and when each reader starts (resolved names).
+- ffmpeg gets a protocol whitelist of the URL's own scheme family, so a redirect (or an HLS
+  playlist) can never make it open file:, data:, another scheme's server or a subprocess."""
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+KINDS = ("rtsp", "mjpeg", "hls")
+SCHEME_KINDS = {"rtsp": "rtsp", "rtsps": "rtsp", "http": "mjpeg", "https": "mjpeg"}
+# Protocols ffmpeg may open for each scheme: a redirect to anything else fails.
+PROTOCOLS = {
+    "rtsp": "rtsp,rtp,tcp,udp",
+    "rtsps": "rtsp,rtp,tcp,udp,tls",
+    "http": "http,tcp",
+    "https": "https,tls,tcp",
+}
+HLS_PROTOCOLS = {"http": "http,tcp,crypto", "https": "https,tls,tcp,crypto"}
+MAX_URL_LENGTH = 1000
+_CONTROL = re.compile(r"[\s\x00-\x20\x7f-\x9f]")
+_ANY_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+")
+
+
+class CameraUrlError(ValueError):
+    """The URL cannot be a camera; str(exc) says why without repeating the URL."""
+
+
+@dataclass(frozen=True)
+class CameraUrl:
+    url: str
+    scheme: str
+    host: str
+    port: int | None
+    kind: str          # rtsp | mjpeg | hls
+    username: str | None
+    password: str | None
+
+
+def _refused_address(address: ipaddress._BaseAddress) -> str | None:
+    """Why an IP address may not be a camera (None when it may)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.is_loopback or (address.is_private and not address.is_link_local
+                               and not address.is_unspecified and not address.is_reserved):
+        return None  # cameras live on the LAN; the owner's own machine is allowed too
+    if address.is_link_local:
+        return "a link-local address (such as the cloud metadata service)"
+    if address.is_multicast:
+        return "a multicast address"
+    if address.is_unspecified:
+        return "an unspecified address (0.0.0.0 or ::)"
+    if address.is_reserved:
+        return "a reserved address"
+    return None
+
+
+def _ip_literal(host: str) -> ipaddress._BaseAddress | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:  # 127.1, 0x7f000001, 2130706433: inet_aton's spellings, as a resolver reads them
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, UnicodeError, ValueError):
+        return None
+
+
+def parse(url: str, kind: str | None = None) -> CameraUrl:
+    """Checks a camera URL as typed; CameraUrlError with a reason that does not quote it."""
+    if not isinstance(url, str) or not url:
+        raise CameraUrlError("Give the camera's address.")
+    if len(url) > MAX_URL_LENGTH:
+        raise CameraUrlError(f"The address is longer than {MAX_URL_LENGTH} characters.")
+    if _CONTROL.search(url):
+        raise CameraUrlError("The address contains spaces or control characters.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise CameraUrlError("The address is not a valid URL (check the port).") from None
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEME_KINDS:
+        raise CameraUrlError("Use an rtsp://, rtsps://, http:// or https:// address.")
+    host = parts.hostname
+    if not host:
+        raise CameraUrlError("The address has no host name.")
+    literal = _ip_literal(host)
+    if literal is not None:
+        reason = _refused_address(literal)
+        if reason:
+            raise CameraUrlError(f"The address points at {reason}.")
+    detected = SCHEME_KINDS[scheme]
+    if scheme in ("http", "https") and parts.path.lower().endswith(".m3u8"):
+        detected = "hls"
+    if kind is not None:
+        if kind not in KINDS:
+            raise CameraUrlError(f"kind must be one of {', '.join(KINDS)}.")
+        if (kind == "rtsp") != (detected == "rtsp"):
+            raise CameraUrlError("RTSP cameras need an rtsp:// address; MJPEG and HLS an "
+                                 "http:// or https:// one.")
+        detected = kind
+    return CameraUrl(url=url, scheme=scheme, host=host, port=port, kind=detected,
+                     username=unquote(parts.username) if parts.username else None,
+                     password=unquote(parts.password) if parts.password else None)
+
+
+def check_resolved(camera: CameraUrl, resolver=socket.getaddrinfo) -> None:
+    """Resolves the host now and refuses the addresses a camera may not have."""
+    try:
+        infos = resolver(camera.host, camera.port or 0, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise CameraUrlError("unknown_host") from None
+    for info in infos:
+        reason = _refused_address(ipaddress.ip_address(info[4][0].split("%")[0]))
+        if reason:
+            raise CameraUrlError("refused_address")
+
+
+def ffmpeg_command(camera: CameraUrl, *, ffmpeg: str = "ffmpeg", timeout_seconds: float = 5,
+                   max_fps: float = 10, max_width: int = 1280, quality: int = 5) -> list[str]:
+    """ffmpeg reading the camera and writing JPEG frames (concatenated) to stdout."""
+    micros = str(int(timeout_seconds * 1_000_000))
+    args = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error"]
+    if camera.kind == "hls":
+        args += ["-protocol_whitelist", HLS_PROTOCOLS[camera.scheme]]
+    else:
+        args += ["-protocol_whitelist", PROTOCOLS[camera.scheme]]
+    if camera.kind == "rtsp":
+        args += ["-rtsp_transport", "tcp", "-timeout", micros]
+    else:
+        args += ["-rw_timeout", micros, "-reconnect", "0"]
+    args += ["-probesize", "1000000", "-analyzeduration", "2000000", "-fflags", "nobuffer",
+             "-i", camera.url, "-map", "0:v:0", "-an", "-sn", "-dn",
+             "-vf", f"fps=fps={max_fps}:round=down,scale='min({max_width},iw)':-2",
+             "-c:v", "mjpeg", "-q:v", str(quality), "-f", "mjpeg", "-flush_packets", "1",
+             "pipe:1"]
+    return args
+
+
+def scrub(text: str, camera: CameraUrl | None = None) -> str:
+    """Text from ffmpeg with the URL, its user name and password, and any other URL removed."""
+    if camera is not None:
+        secrets = [camera.url, unquote(camera.url)]
+        for value in (camera.password, camera.username):
+            if value and len(value) >= 2:
+                secrets += [value, _quote_variants(value)]
+        for secret in sorted(set(secrets), key=len, reverse=True):
+            if secret:
+                text = text.replace(secret, "***")
+    return _ANY_URL.sub("<camera address>", text)
+
+
+def _quote_variants(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+# ffmpeg's words -> (code, message). Messages are fixed text: nothing of ffmpeg's output
+# (which quotes the URL) reaches a page or a log.
+ERRORS = {
+    "wrong_credentials": "The camera refused the user name or password (HTTP/RTSP 401 or "
+                         "403). Check the credentials in the camera's address.",
+    "not_found": "The camera answered, but has no stream at that path (404). Check the "
+                 "path in the camera's address.",
+    "unreachable": "The camera could not be reached (connection refused or timed out). "
+                   "Check the host, the port and that the camera is on.",
+    "unknown_host": "The camera's host name could not be resolved.",
+    "refused_address": "The camera's host name resolves to an address a camera may not "
+                       "have (link-local, multicast, unspecified or reserved).",
+    "unsupported": "The camera answered, but not with a video stream this server can read "
+                   "(unsupported format or codec).",
+    "no_video": "The stream has no video track.",
+    "redirect_refused": "The camera's answer could not be followed (a redirect to another "
+                        "kind of address, which the relay never follows).",
+    "server_error": "The camera (or the server in front of it) answered with an error.",
+    "stream_ended": "The camera's stream ended.",
+    "stalled": "The camera stopped sending pictures.",
+    "failed": "The camera's stream could not be read.",
+}
+
+_PATTERNS = (
+    ("wrong_credentials", re.compile(r"\b40[13]\b|unauthori[sz]ed|forbidden", re.I)),
+    ("not_found", re.compile(r"\b404\b|not found(?! for)|no such file", re.I)),
+    ("unknown_host", re.compile(r"resolve|name or service not known|nodename nor servname|"
+                                r"temporary failure in name resolution", re.I)),
+    ("unreachable", re.compile(r"connection refused|timed out|timeout|no route to host|"
+                               r"network is unreachable|host is down|connection reset|"
+                               r"end of file|broken pipe", re.I)),
+    ("no_video", re.compile(r"matches no streams|no video", re.I)),
+    ("unsupported", re.compile(r"invalid data found|decoder .* not found|unsupported|"
+                               r"could not find codec|not supported|unknown format|"
+                               r"protocol not on whitelist|protocol not found|"
+                               r"failed to find stream info|could not write header", re.I)),
+    ("server_error", re.compile(r"\b5\d\d\b|server error", re.I)),
+    ("redirect_refused", re.compile(r"invalid argument", re.I)),
+)
+
+
+def classify(stderr: str, *, produced_frames: bool) -> str:
+    """The error code for an ffmpeg that exited, from what it wrote to stderr."""
+    for code, pattern in _PATTERNS:
+        if pattern.search(stderr):
+            return code
+    return "stream_ended" if produced_frames else "failed"

@@ -1,0 +1,107 @@
+// The monitor's "IP cameras" tab: the user's cameras (names only: their addresses stay on
+// the server), adding one by URL, "always on" for the counting station, deleting. Opening
+// one raises onOpen({ kind: 'ipcam', camera }); opening is the controller's job.
+import { byId, h } from '../ui/dom.js';
+
+/** The camera API (its own module: the shared ApiResources stays as it is). */
+export class CameraApi {
+  constructor(http) { this.http = http; }
+  list() { return this.http.get('/api/cameras').then((body) => body.items); }
+  get(id) { return this.http.get(`/api/cameras/${encodeURIComponent(id)}`); }
+  create(camera) { return this.http.post('/api/cameras', camera).then((r) => r.body); }
+  update(id, changes) { return this.http.patch(`/api/cameras/${encodeURIComponent(id)}`, changes); }
+  remove(id) { return this.http.delete(`/api/cameras/${encodeURIComponent(id)}`); }
+}
+
+export class IpCameraPicker {
+  constructor({ cameras, onOpen, status }) {
+    this.cameras = cameras;
+    this.onOpen = onOpen;
+    this.status = status;
+    this.items = [];
+    byId('source-tabs').addEventListener('click', (event) => {
+      const tab = event.target.closest('[data-source-tab]');
+      if (tab && tab.dataset.sourceTab === 'ipcam') this.refresh();
+    });
+    byId('open-ipcam').addEventListener('click', () => this.open(byId('ipcam-select').value));
+    byId('ipcam-select').addEventListener('change', () => this.showSelected());
+    byId('ipcam-always-on').addEventListener('change', (event) => this.setAlwaysOn(event.target.checked));
+    byId('ipcam-delete').addEventListener('click', () => this.removeSelected());
+    byId('ipcam-form').addEventListener('submit', (event) => { event.preventDefault(); this.add(); });
+  }
+
+  get selected() {
+    const id = byId('ipcam-select').value;
+    return this.items.find((camera) => String(camera.id) === String(id)) || null;
+  }
+
+  async refresh(selectId = null) {
+    const select = byId('ipcam-select');
+    const keep = selectId ?? select.value;
+    try {
+      this.items = await this.cameras.list();
+    } catch (error) {
+      select.replaceChildren(h('option', { value: '' }, 'Could not load your cameras'));
+      this.status.error(error);
+      return;
+    }
+    select.replaceChildren(...(this.items.length
+      ? this.items.map((camera) => h('option', { value: camera.id }, `${camera.name} (${camera.kind.toUpperCase()}${camera.always_on ? ', always on' : ''})`))
+      : [h('option', { value: '' }, 'No IP cameras yet: add one below')]));
+    if (keep && this.items.some((camera) => String(camera.id) === String(keep))) select.value = String(keep);
+    byId('ipcam-add').open = this.items.length === 0;
+    this.showSelected();
+  }
+
+  showSelected() {
+    const camera = this.selected;
+    byId('ipcam-always-on').checked = Boolean(camera && camera.always_on);
+    byId('ipcam-always-on').disabled = !camera;
+    byId('ipcam-delete').disabled = !camera;
+    byId('open-ipcam').disabled = !camera;
+  }
+
+  async add() {
+    const form = byId('ipcam-form');
+    const body = { name: byId('ipcam-name').value.trim(), url: byId('ipcam-url').value.trim(), always_on: byId('ipcam-new-always-on').checked };
+    if (byId('ipcam-kind').value) body.kind = byId('ipcam-kind').value;
+    try {
+      const camera = await this.cameras.create(body);
+      form.reset(); // the address leaves the page once the server has it
+      this.status.show(`Added ${camera.name}. Open it to draw zones and count.`, 'success');
+      await this.refresh(camera.id);
+    } catch (error) {
+      this.status.error(error);
+    }
+  }
+
+  async setAlwaysOn(alwaysOn) {
+    const camera = this.selected;
+    if (!camera) return;
+    try {
+      await this.cameras.update(camera.id, { always_on: alwaysOn });
+      this.status.show(alwaysOn ? `${camera.name} is counted by the station around the clock (flask --app backend station).` : `${camera.name} is no longer counted by the station.`, 'success');
+      await this.refresh(camera.id);
+    } catch (error) {
+      this.status.error(error);
+    }
+  }
+
+  async removeSelected() {
+    const camera = this.selected;
+    if (!camera) return;
+    try {
+      await this.cameras.remove(camera.id);
+      this.status.show(`Deleted ${camera.name}. Its sessions and counts are kept.`, 'success');
+      await this.refresh();
+    } catch (error) {
+      this.status.error(error);
+    }
+  }
+
+  open(id) {
+    const camera = this.items.find((candidate) => String(candidate.id) === String(id));
+    if (!camera) { this.status.error('Pick one of your IP cameras first (or add one).'); return Promise.resolve(); }
+    return Promise.resolve(this.onOpen({ kind: 'ipcam', camera }));
+  }
+}

@@ -1,0 +1,236 @@
+"""The camera relay against real streams on 127.0.0.1 (no hardware): the shared sequence as
+RTSP (GStreamer's RTSP server, with a password) and as HTTP MJPEG (ffmpeg), and an HTTP
+server that fails the ways wrong camera URLs fail. SQLite only: the relay does not depend on
+the database kind (the API tests run on both)."""
+from __future__ import annotations
+
+import logging
+import subprocess
+import threading
+import time
+
+import pytest
+
+from backend.db import transaction
+from backend.repositories import cameras as camera_repo
+from backend.services import camera_urls
+from tests.backend.conftest import make_user
+from tools.camera_streams import MjpegServer, RtspServer, WrongCameraServer, extract_frames
+from tools.harness import make_app
+
+PASSWORD = "Wq8:zT/u"
+USER = "camadmin"
+
+
+@pytest.fixture(scope="module")
+def frames(tmp_path_factory):
+    return extract_frames(tmp_path_factory.mktemp("frames"))
+
+
+@pytest.fixture(scope="module")
+def rtsp(frames):
+    with RtspServer(frames, user=USER, password=PASSWORD) as server:
+        yield server
+
+
+@pytest.fixture
+def relay_app(tmp_path):
+    app = make_app(tmp_path, CAMERA_IDLE_SECONDS=0.5, CAMERA_OPEN_TIMEOUT_SECONDS=15)
+    yield app
+    from backend.api.cameras import relay
+
+    with app.app_context():
+        relay().stop_all()
+
+
+@pytest.fixture
+def owner(relay_app):
+    return make_user(relay_app, "owner")
+
+
+def add(owner, url: str) -> int:
+    response = owner.post("/api/cameras", json={"name": "Cam", "url": url})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def read_parts(response, count: int) -> list[bytes]:
+    """The first `count` JPEGs of a multipart stream answer."""
+    buffer, found = b"", []
+    for chunk in response.response:
+        buffer += chunk
+        while b"\xff\xd9" in buffer:
+            start = buffer.index(b"\xff\xd8")
+            end = buffer.index(b"\xff\xd9", start) + 2
+            found.append(buffer[start:end])
+            buffer = buffer[end:]
+        if len(found) >= count:
+            break
+    response.close()
+    return found
+
+
+def test_rtsp_with_credentials_is_relayed_as_jpeg_frames(owner, rtsp, caplog):
+    caplog.set_level(logging.DEBUG)
+    camera_id = add(owner, rtsp.url())
+    response = owner.get(f"/api/cameras/{camera_id}/stream", buffered=False)
+    assert response.status_code == 200
+    assert response.mimetype == "multipart/x-mixed-replace"
+    parts = read_parts(response, 5)
+    assert len(parts) == 5 and all(part[:2] == b"\xff\xd8" for part in parts)
+    assert PASSWORD not in caplog.text and USER not in caplog.text
+
+
+@pytest.mark.parametrize("case, code", [
+    ("wrong password", "camera_wrong_credentials"),
+    ("wrong path", "camera_not_found"),
+    ("nobody listens", "camera_unreachable"),
+])
+def test_rtsp_failures_are_specific_and_quick(owner, rtsp, case, code, caplog):
+    caplog.set_level(logging.DEBUG)
+    url = {"wrong password": rtsp.url(password="not-it-9"),
+           "wrong path": rtsp.url(path="nothing-here"),
+           "nobody listens": rtsp.url().replace(f":{rtsp.port}/", ":9/")}[case]
+    camera_id = add(owner, url)
+    started = time.monotonic()
+    response = owner.get(f"/api/cameras/{camera_id}/stream")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 502
+    assert response.get_json()["error"] == code
+    text = response.get_data(as_text=True) + caplog.text
+    for secret in (PASSWORD, "not-it-9", USER, "nothing-here", "rtsp://"):
+        assert secret not in text
+    assert elapsed < 15  # the open timeout bounds it; the real answer comes much sooner
+    status = owner.get(f"/api/cameras/{camera_id}/status").get_json()
+    assert status["error"] == code.removeprefix("camera_")
+    assert status["message"] == camera_urls.ERRORS[status["error"]]
+
+
+@pytest.mark.parametrize("path, code", [
+    ("/private", "camera_wrong_credentials"),
+    ("/missing", "camera_not_found"),
+    ("/html", "camera_unsupported"),
+    ("/to-file", "camera_redirect_refused"),   # a redirect to file: is never followed
+])
+def test_http_failures_are_specific(owner, path, code):
+    with WrongCameraServer() as server:
+        camera_id = add(owner, server.url + path)
+        response = owner.get(f"/api/cameras/{camera_id}/stream")
+    assert response.status_code == 502
+    assert response.get_json()["error"] == code
+    assert "root:" not in response.get_data(as_text=True)
+
+
+def test_one_reader_serves_every_viewer_and_stops_when_nobody_watches(owner, relay_app):
+    """ffmpeg's `-listen 1` serves one client at a time: two viewers at once work only
+    because the relay reads the camera once."""
+    from backend.api.cameras import relay
+
+    with MjpegServer() as mjpeg:
+        camera_id = add(owner, mjpeg.url)
+        results: dict[str, list] = {}
+
+        def watch(name):
+            response = owner.get(f"/api/cameras/{camera_id}/stream", buffered=False)
+            results[name] = read_parts(response, 8) if response.status_code == 200 else []
+
+        viewers = [threading.Thread(target=watch, args=(name,)) for name in ("a", "b")]
+        for viewer in viewers:
+            viewer.start()
+        for viewer in viewers:
+            viewer.join(timeout=60)
+        assert len(results["a"]) == 8 and len(results["b"]) == 8
+        with relay_app.app_context():
+            hub = relay()
+            status = hub.status(camera_id)
+            assert status is not None and status["starts"] == 1
+            deadline = time.monotonic() + 30
+            while hub.status(camera_id) is not None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert hub.status(camera_id) is None  # stopped: nobody watches
+
+
+def test_a_dropped_camera_is_an_outage_until_its_picture_is_back(owner, relay_app, frames):
+    server = RtspServer(frames, user=USER, password=PASSWORD).start()
+    try:
+        camera_id = add(owner, server.url())
+        from backend.api.cameras import relay
+
+        with relay_app.app_context():
+            hub = relay()
+            reader = hub.subscribe(camera_id, lambda: server.url(), "rtsp")
+            try:
+                first = reader.wait_frame(0, 30)
+                assert first is not None
+                server.stop()
+                deadline = time.monotonic() + 60
+                while reader.snapshot()["state"] != "reconnecting" and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                assert reader.snapshot()["state"] == "reconnecting"
+                with transaction() as conn:
+                    outages = camera_repo.outages(conn, camera_id)
+                assert len(outages) == 1 and outages[0]["ended_at"] is None
+                server.start()
+                deadline = time.monotonic() + 90
+                while reader.snapshot()["state"] != "online" and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                assert reader.snapshot()["state"] == "online"
+                assert reader.snapshot()["starts"] >= 2 and reader.frame.seq > first.seq
+                with transaction() as conn:
+                    outages = camera_repo.outages(conn, camera_id)
+                assert len(outages) == 1 and outages[0]["ended_at"] is not None
+                assert outages[0]["ended_at"] > outages[0]["started_at"]
+            finally:
+                reader.leave()
+    finally:
+        server.stop()
+
+
+def test_an_hls_camera_with_h264_is_relayed(owner, tmp_path):
+    """HLS (an .m3u8 playlist of H.264 MPEG-TS segments) served over HTTP on 127.0.0.1."""
+    import functools
+    import http.server
+
+    from tools.camera_streams import CLIP
+
+    hls = tmp_path / "hls"
+    hls.mkdir()
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(CLIP), "-an", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-g", "25", "-f", "hls", "-hls_time", "1",
+                    "-hls_list_size", "0", str(hls / "index.m3u8")], check=True)
+    handler = functools.partial(_QuietFiles, directory=str(hls))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        camera_id = add(owner, f"http://127.0.0.1:{server.server_address[1]}/index.m3u8")
+        assert owner.get(f"/api/cameras/{camera_id}").get_json()["kind"] == "hls"
+        response = owner.get(f"/api/cameras/{camera_id}/stream", buffered=False)
+        assert response.status_code == 200
+        assert len(read_parts(response, 5)) == 5
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietFiles(__import__("http.server").server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_one_account_cannot_start_more_readers_than_allowed(tmp_path):
+    app = make_app(tmp_path, CAMERA_MAX_READERS_PER_USER=1, CAMERA_OPEN_TIMEOUT_SECONDS=30)
+    owner = make_user(app, "greedy")
+    from backend.api.cameras import relay
+
+    with MjpegServer() as mjpeg:
+        first, second = add(owner, mjpeg.url), add(owner, mjpeg.url)
+        watching = owner.get(f"/api/cameras/{first}/stream", buffered=False)
+        try:
+            assert watching.status_code == 200
+            refused = owner.get(f"/api/cameras/{second}/stream")
+            assert refused.status_code == 429
+            assert refused.get_json()["error"] == "too_many_streams"
+        finally:
+            watching.close()
+            with app.app_context():
+                relay().stop_all()

@@ -1,0 +1,75 @@
+"""Camera URL rules (pure): what may be a camera, how ffmpeg is told to read it, and that
+ffmpeg's complaints (which quote the URL) become fixed messages without it."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from backend.services import camera_urls
+
+URL = "rtsp://adm%40in:p%3Ass%2Fw0rd@10.1.2.3:554/Streaming/Channels/101"
+
+
+def test_parse_reads_credentials_and_kind():
+    camera = camera_urls.parse(URL)
+    assert (camera.kind, camera.host, camera.port) == ("rtsp", "10.1.2.3", 554)
+    assert (camera.username, camera.password) == ("adm@in", "p:ss/w0rd")
+
+
+@pytest.mark.parametrize("host", ["127.1", "0x7f000001", "2130706433", "[::1]", "localhost",
+                                  "192.168.0.10", "[::ffff:10.0.0.1]"])
+def test_loopback_and_private_spellings_are_allowed_for_cameras(host):
+    assert camera_urls.parse(f"rtsp://{host}/x").kind == "rtsp"
+
+
+@pytest.mark.parametrize("host", ["169.254.169.254", "0xa9fea9fe", "[fe80::1]",
+                                  "[::ffff:169.254.169.254]", "239.1.1.1", "0.0.0.0", "[::]"])
+def test_metadata_multicast_and_unspecified_spellings_are_refused(host):
+    with pytest.raises(camera_urls.CameraUrlError):
+        camera_urls.parse(f"http://{host}/x")
+
+
+def test_a_name_that_resolves_to_a_refused_address_is_refused_when_read():
+    camera = camera_urls.parse("http://cam.example/x")
+    metadata = lambda *args, **kwargs: [(socket.AF_INET, 1, 6, "", ("169.254.169.254", 80))]  # noqa: E731
+    with pytest.raises(camera_urls.CameraUrlError, match="refused_address"):
+        camera_urls.check_resolved(camera, resolver=metadata)
+    lan = lambda *args, **kwargs: [(socket.AF_INET, 1, 6, "", ("192.168.1.9", 80))]  # noqa: E731
+    camera_urls.check_resolved(camera, resolver=lan)
+
+
+@pytest.mark.parametrize("url, protocols", [
+    (URL, "rtsp,rtp,tcp,udp"),
+    ("http://10.0.0.2/mjpeg", "http,tcp"),
+    ("https://cam.example/live.m3u8", "https,tls,tcp,crypto"),
+])
+def test_ffmpeg_may_open_only_the_urls_own_protocols(url, protocols):
+    command = camera_urls.ffmpeg_command(camera_urls.parse(url))
+    assert command[command.index("-protocol_whitelist") + 1] == protocols
+    assert command[-1] == "pipe:1" and command[command.index("-i") + 1] == url
+
+
+@pytest.mark.parametrize("stderr, code", [
+    (f"[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized\n{URL}: Server returned 401", "wrong_credentials"),
+    (f"{URL}: Server returned 404 Not Found", "not_found"),
+    (f"{URL}: Connection refused", "unreachable"),
+    (f"{URL}: Connection timed out", "unreachable"),
+    ("Failed to resolve hostname cam.invalid: Name or service not known", "unknown_host"),
+    (f"{URL}: Invalid data found when processing input", "unsupported"),
+    ("Stream map '0:v:0' matches no streams.", "no_video"),
+    (f"{URL}: Server returned 5XX Server Error reply", "server_error"),
+    ("", "failed"),
+])
+def test_ffmpeg_errors_become_codes(stderr, code):
+    assert camera_urls.classify(stderr, produced_frames=False) == code
+    assert "10.1.2.3" not in camera_urls.ERRORS[code]
+
+
+def test_scrub_removes_the_url_and_its_parts_in_every_spelling():
+    camera = camera_urls.parse(URL)
+    text = (f"{URL}: 401\nuser adm@in password p:ss/w0rd quoted p%3Ass%2Fw0rd "
+            "redirected to http://other.example/x?token=abc")
+    cleaned = camera_urls.scrub(text, camera)
+    for secret in ("p:ss/w0rd", "p%3Ass%2Fw0rd", "adm@in", "10.1.2.3", "other.example", "token=abc"):
+        assert secret not in cleaned
