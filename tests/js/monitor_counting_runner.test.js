@@ -43,3 +43,32 @@ test('the run ends for the views even when the session cannot stop cleanly', asy
   await assert.rejects(counting.finish({ completed: false, frames: 1, seconds: 0 }), /IndexedDB is gone/);
   assert.equal(seen.ended.length, 1);
 });
+
+test('with a cadence the runner runs the detector only where the pipeline plans it; skipped frames still reach the session and the views', async () => {
+  const detected = [];
+  const observed = [];
+  const shown = [];
+  const counting = new CountingRunner({
+    pipeline: new FramePipeline({ counting: { zones: [ZONE] }, cadence: { maxSkippedFrames: 2 } }),
+    detector: { detect: async (rows) => { detected.push(rows.length); return detectionsFromRows(rows); } },
+    session: { observe: (result, frame) => observed.push(frame), stop: async () => {} },
+    grab: () => [{ box: [80, 200, 120, 300], score: 0.9 }], frameSize: { width: 640, height: 480 },
+    onFrame: (output) => shown.push(output.detected ? 'D' : '.'),
+  });
+  for (let frameIndex = 0; frameIndex < 9; frameIndex += 1) await counting.step({ frameIndex, timestamp: frameIndex / 25 });
+  // The person stands still in the open: after the first run (a new tracker confirms at once)
+  // the detector runs every third frame.
+  assert.equal(shown.join(''), 'D..D..D..');
+  assert.equal(detected.length, 3);
+  assert.equal(counting.frames, 9);
+  assert.equal(counting.detectorRuns, 3);
+  assert.equal(observed.length, 9, 'every frame is observed (counts stand on skipped ones)');
+  assert.ok(observed.every((frame) => frame.personCount === 1));
+});
+
+test('without a cadence every frame runs the detector', async () => {
+  const { counting } = runner();
+  for (let frameIndex = 0; frameIndex < 4; frameIndex += 1) await counting.step({ frameIndex, timestamp: frameIndex / 25 });
+  assert.equal(counting.frames, 4);
+  assert.equal(counting.detectorRuns, 4);
+});

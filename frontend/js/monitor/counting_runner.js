@@ -1,6 +1,7 @@
 // One counting run of the monitor: the frame loop, the detector, the FramePipeline and the
-// session, and nothing of the page. Each frame: grab the picture -> detector -> pipeline ->
-// session; then onFrame(FrameResult) for the views. At the end: pipeline.flush() (pending
+// session, and nothing of the page. Each frame: grab the picture -> the pipeline's plan (its
+// detector cadence) -> detector + pipeline.process, or pipeline.skip (the tracker's
+// prediction, nothing counted) -> session; then onFrame(FrameResult) for the views. At the end: pipeline.flush() (pending
 // crossings final, open alerts ended) -> session.stop(final) -> onEnd(final, summary).
 import { FrameLoop } from '../video/frame_loop.js';
 
@@ -16,12 +17,27 @@ export class CountingRunner {
     Object.assign(this, { pipeline, detector, session, grab, frameSize, onFrame, onProgress, onEnd, onError });
     this.loop = null;
     this.ended = null;
+    /** frames through the pipeline, and those the detector ran on */
+    this.frames = 0;
+    this.detectorRuns = 0;
   }
 
-  /** One frame through the detector, the pipeline and the session; returns the FrameResult. */
+  /**
+   * One frame through the pipeline (the detector only where its cadence asks for it) and the
+   * session; returns the FrameResult (`detected`: whether the detector ran on it).
+   */
   async step({ frameIndex, timestamp }) {
-    const detections = await this.detector.detect(this.grab());
-    const output = this.pipeline.process(detections, { frameIndex, timestamp, ...this.frameSize });
+    const frame = { frameIndex, timestamp, ...this.frameSize };
+    const plan = this.pipeline.planDetection(frame);
+    const picture = this.grab();
+    let output;
+    if (plan.detect) {
+      output = this.pipeline.process(await this.detector.detect(picture), frame);
+      this.detectorRuns += 1;
+    } else {
+      output = this.pipeline.skip(frame);
+    }
+    this.frames += 1;
     this.session.observe(output.result, { timestamp, personCount: output.personCount });
     this.onFrame(output);
     return output;

@@ -23,6 +23,7 @@ export class MonitorController {
     this.preview = null;
     this.floorCalibration = null;
     this.fps = new FpsMeter();
+    this.detectorRate = new FpsMeter();
     this.layers = controls.readLayers();
   }
 
@@ -142,6 +143,7 @@ export class MonitorController {
       counting: countingOptionsFor(this.editor.zones), trailLength: this.config.trailLength,
       heatmap: { width, height, cellSize: this.config.heatmapCellSize }, heatmapDecayPerSecond: this.controls.heatmapDecay(),
       floorHeatmap: this.floorHeatmapOptions(),
+      cadence: this.controls.cadenceEnabled() ? this.config.detectorCadence : null,
     });
     this.panel.reset(this.editor.zones);
     if (!this.source.live && !wholeVideo && this.source.video.ended) this.source.video.currentTime = 0;
@@ -154,6 +156,7 @@ export class MonitorController {
       onRunCreated: (runId) => this.controls.showRun(runId),
     });
     this.fps.reset();
+    this.detectorRate.reset();
     this.rateAdvisor = new RateAdvisor();
     this.wholeVideo = wholeVideo;
     this.runner = new CountingRunner({
@@ -193,6 +196,9 @@ export class MonitorController {
       onHeatmapDecay: (perSecond) => this.pipeline?.setHeatmapDecay(perSecond),
       onClearHeatmap: () => this.pipeline?.clearHeatmaps(),
       onModelSize: () => this.setModelSize(),
+      onCadence: (enabled) => this.status.show(enabled
+        ? 'The detector will skip frames where the tracker can follow people (from the next start).'
+        : 'The detector will run on every frame it can (from the next start).', 'info'),
     };
   }
 
@@ -228,10 +234,16 @@ export class MonitorController {
     this.redrawOverlay(output);
     const timeLabel = new Date(this.session.reporter.epochAtZeroMs + output.timestamp * 1000).toLocaleTimeString();
     this.panel.update(output, { timestamp: output.timestamp, peaks: this.pipeline.peaks, timeLabel });
-    this.fps.tick(performance.now());
-    this.rateAdvisor.observe(output.tracked, output.feet, output.timestamp);
+    const now = performance.now();
+    this.fps.tick(now);
+    if (output.detected) {
+      this.detectorRate.tick(now);
+      this.rateAdvisor.observe(output.tracked, output.feet, output.timestamp);
+    }
     if (output.frameIndex % 5 === 0) {
-      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px · ${this.fps.fps.toFixed(1)} frames/s${this.rateWarning()}`);
+      this.controls.showRates({ frames: this.runner.frames, detectorRuns: this.runner.detectorRuns, framesPerSecond: this.fps.fps,
+        detectorRunsPerSecond: this.detectorRate.fps, cadence: Boolean(this.pipeline.cadence) });
+      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px${this.rateWarning()}`);
       if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
     }
   }
