@@ -108,6 +108,14 @@ export class MonitorControls {
 
   showDetector(text) { byId('detector-info').textContent = text; }
 
+  /** A new run: no rates yet. */
+  resetRates() {
+    const element = byId('pipeline-rates');
+    element.hidden = true;
+    element.textContent = '';
+    for (const key of ['frames', 'detectorRuns', 'framesPerSecond', 'detectorRunsPerSecond']) delete element.dataset[key];
+  }
+
   /** The pipeline's frames per second and the detector's runs per second (and their totals, as data-* for tools). */
   showRates({ frames, detectorRuns, framesPerSecond, detectorRunsPerSecond, cadence }) {
     const element = byId('pipeline-rates');

@@ -157,6 +157,7 @@ export class MonitorController {
     });
     this.fps.reset();
     this.detectorRate.reset();
+    this.controls.resetRates();
     this.rateAdvisor = new RateAdvisor();
     this.wholeVideo = wholeVideo;
     this.runner = new CountingRunner({
