@@ -164,6 +164,7 @@ export class MonitorController {
       pipeline: this.pipeline, detector, session: this.session,
       grab: () => this.stage.grab(this.source.video), frameSize: { width, height },
       onFrame: (output) => this.showFrame(detector, output),
+      onDetected: (output) => this.detectorRan(output),
       onProgress: (fraction) => this.controls.showProgress(fraction, wholeVideo),
       onEnd: (finalResult, summary) => this.showEnd(finalResult, summary),
       onError: (error) => this.status.error(error),
@@ -235,18 +236,19 @@ export class MonitorController {
     this.redrawOverlay(output);
     const timeLabel = new Date(this.session.reporter.epochAtZeroMs + output.timestamp * 1000).toLocaleTimeString();
     this.panel.update(output, { timestamp: output.timestamp, peaks: this.pipeline.peaks, timeLabel });
-    const now = performance.now();
-    this.fps.tick(now);
-    if (output.detected) {
-      this.detectorRate.tick(now);
-      this.rateAdvisor.observe(output.tracked, output.feet, output.timestamp);
-    }
+    this.fps.tick(performance.now());
     if (output.frameIndex % 5 === 0) {
       this.controls.showRates({ frames: this.runner.frames, detectorRuns: this.runner.detectorRuns, framesPerSecond: this.fps.fps,
         detectorRunsPerSecond: this.detectorRate.fps, cadence: Boolean(this.pipeline.cadence) });
       this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px${this.rateWarning()}`);
       if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
     }
+  }
+
+  /** A detector run's result entered the pipeline (shown with its frame, or with the next ones). */
+  detectorRan(output) {
+    this.detectorRate.tick(performance.now());
+    this.rateAdvisor.observe(output.tracked, output.feet, output.timestamp);
   }
 
   /** ' — too slow for …' when the detector runs less often than the drawn lines need, else ''. */
