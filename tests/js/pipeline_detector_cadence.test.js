@@ -117,3 +117,13 @@ test('reset starts over with a detector run; bad options are refused', () => {
   assert.throws(() => new DetectorCadence({ nearEdge: 'yes' }), TypeError);
   assert.throws(() => cadence.decide({ timestamp: Number.NaN }, FRAME), TypeError);
 });
+
+test('the bound holds in time too: a run older than maxSkippedFrames + 1 frames is followed at once', () => {
+  // The monitor shows frames while a slow detector runs, and asks the cadence only when the
+  // run is done: 0.2 s after the run's frame, the next frame gets the detector.
+  const cadence = new DetectorCadence({ maxSkippedFrames: 2 });
+  const still = [[100, 100, 140, 200]];
+  assert.deepEqual(decide(cadence, seen(0, still), 5), { detect: true, reason: 'interval' });
+  assert.deepEqual(decide(cadence, seen(5, still), 6), { detect: false, reason: 'clear' });
+  assert.deepEqual(decide(cadence, seen(5, still), 8), { detect: true, reason: 'interval' }, '3 frames of 1/25 s after the run');
+});

@@ -6,8 +6,9 @@
  * (a crossing is always between two real sightings, see docs/counting.md), so the cadence
  * decides only how often people are looked at, never what is counted. The detector runs:
  *  - 'start':      nothing is known yet (first frame, after a reset);
- *  - 'interval':   `maxSkippedFrames` frames were skipped in a row: people who walked into the
- *                  picture meanwhile are found at most that many frames late;
+ *  - 'interval':   `maxSkippedFrames` frames were skipped in a row, or the last run's frame
+ *                  is `maxSkippedFrames + 1` frames of `frameSeconds` old: people who walked
+ *                  into the picture meanwhile are found at most that late;
  *  - 'pending-track': (`pendingTracks`) the tracker holds a person seen once, who needs a
  *                  second detection to be confirmed (so new people show up as soon as without
  *                  the cadence);
@@ -48,7 +49,7 @@ export const DETECTOR_CADENCE_DEFAULTS = Object.freeze({
   newTracks: false,
   /** run while a person is only predicted (hidden) */
   coasting: false,
-  /** the time between two frames until the source has shown it (seconds) */
+  /** the time of one frame (seconds): `maxSkippedFrames + 1` of them after a run, the detector runs again */
   frameSeconds: 1 / 25,
 });
 
@@ -132,6 +133,9 @@ export class DetectorCadence {
   #reasonToDetect({ last, velocities, pending, timestamp }, edges, width, height) {
     if (!last || !last.tracked) return 'start';
     if (this.skippedInARow >= this.maxSkippedFrames) return 'interval';
+    // The same bound in time: a detector slower than the frames (the monitor shows frames
+    // while it runs) is asked again as soon as its last run is that old.
+    if (timestamp - last.timestamp >= (this.maxSkippedFrames + 1) * this.frameSeconds - 1e-6) return 'interval';
     if (this.pendingTracks && pending) return 'pending-track';
     const { tracked, feet } = last;
     // Skipping this frame, the detector runs again at the latest this long after the last run.
