@@ -127,3 +127,17 @@ test('the bound holds in time too: a run older than maxSkippedFrames + 1 frames 
   assert.deepEqual(decide(cadence, seen(5, still), 6), { detect: false, reason: 'clear' });
   assert.deepEqual(decide(cadence, seen(5, still), 8), { detect: true, reason: 'interval' }, '3 frames of 1/25 s after the run');
 });
+
+test('crossingRuns: every frame for that many runs after a person\'s raw crossing, while they are in view', () => {
+  const cadence = new DetectorCadence({ crossingRuns: 2 });
+  const person = [[100, 100, 140, 200]];
+  const crossed = (frameIndex) => ({ ...seen(frameIndex, person), result: { events: [{ type: 'cross_raw', trackId: 1 }] } });
+  const quiet = (frameIndex, boxes = person) => ({ ...seen(frameIndex, boxes), result: { events: [] } });
+  assert.deepEqual(decide(cadence, quiet(0), 1), { detect: false, reason: 'clear' });
+  assert.deepEqual(decide(cadence, crossed(2), 3), { detect: true, reason: 'crossing' });
+  assert.deepEqual(decide(cadence, quiet(3), 4), { detect: true, reason: 'crossing' }, 'one run after the crossing');
+  assert.deepEqual(decide(cadence, quiet(4), 5), { detect: false, reason: 'clear' }, 'two runs after: back to the cadence');
+  assert.deepEqual(decide(cadence, crossed(6), 7), { detect: true, reason: 'crossing' });
+  assert.deepEqual(decide(cadence, quiet(7, []), 8), { detect: false, reason: 'clear' }, 'the person left the picture');
+  assert.deepEqual(decide(new DetectorCadence(), crossed(0), 1), { detect: false, reason: 'clear' }, 'off by default');
+});

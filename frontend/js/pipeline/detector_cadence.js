@@ -20,7 +20,10 @@
  *                  saw it until the latest next run, passes within `edgeMargin` box heights
  *                  (plus `speedMargin` seconds of their walk) of the edge;
  *  - 'new-track':  (`newTracks`) a person first reported at the last run (speed not known yet);
- *  - 'coasting':   (`coasting`) a person the detector lost is only predicted.
+ *  - 'coasting':   (`coasting`) a person the detector lost is only predicted;
+ *  - 'crossing':   (`crossingRuns`) a person still in view crossed a line or band at one of
+ *                  the last `crossingRuns` detector runs (their count awaits confirmation:
+ *                  seeing them step back cancels it).
  * Elsewhere ('clear') the frame is skipped.
  *
  * The decision is an object so that more can be planned with it (e.g. detector regions):
@@ -49,6 +52,8 @@ export const DETECTOR_CADENCE_DEFAULTS = Object.freeze({
   newTracks: false,
   /** run while a person is only predicted (hidden) */
   coasting: false,
+  /** run on every frame for this many detector runs after a person's raw crossing (its count awaits confirmation; 0: off) */
+  crossingRuns: 0,
   /** the time of one frame (seconds): `maxSkippedFrames + 1` of them after a run, the detector runs again */
   frameSeconds: 1 / 25,
 });
@@ -89,6 +94,7 @@ export class DetectorCadence {
     this.newTracks = requireBoolean('DetectorCadence', 'newTracks', resolved.newTracks);
     this.pendingTracks = requireBoolean('DetectorCadence', 'pendingTracks', resolved.pendingTracks);
     this.nearEdge = requireBoolean('DetectorCadence', 'nearEdge', resolved.nearEdge);
+    this.crossingRuns = requireNumber('DetectorCadence', 'crossingRuns', resolved.crossingRuns, { min: 0, max: 100, integer: true });
     this.coasting = requireBoolean('DetectorCadence', 'coasting', resolved.coasting);
     this.frameSeconds = requireNumber('DetectorCadence', 'frameSeconds', resolved.frameSeconds, { min: 1e-3, max: 10 });
     this.reset();
@@ -101,6 +107,7 @@ export class DetectorCadence {
     this.runIds = new Set();        // track ids reported at the run before the last
     this.lastRunIds = new Set();
     this.lastRunFrame = null;
+    this.crossings = new Map();     // track id -> detector runs since its last raw crossing
   }
 
   /**
@@ -120,6 +127,7 @@ export class DetectorCadence {
       this.runIds = this.lastRunIds;
       this.lastRunIds = new Set(last.tracked.trackIds);
       this.lastRunFrame = last.frameIndex;
+      this.#noteCrossings(last);
     }
     const reason = this.#reasonToDetect({ last, velocities, pending, timestamp }, edges, width, height);
     if (reason) {
@@ -130,6 +138,17 @@ export class DetectorCadence {
     return { detect: false, reason: 'clear' };
   }
 
+  #noteCrossings(last) {
+    if (!this.crossingRuns) return;
+    for (const [id, runs] of this.crossings) {
+      if (runs + 1 >= this.crossingRuns || !this.lastRunIds.has(id)) this.crossings.delete(id);
+      else this.crossings.set(id, runs + 1);
+    }
+    for (const event of (last.result && last.result.events) || []) {
+      if (event.type === 'cross_raw') this.crossings.set(event.trackId, 0);
+    }
+  }
+
   #reasonToDetect({ last, velocities, pending, timestamp }, edges, width, height) {
     if (!last || !last.tracked) return 'start';
     if (this.skippedInARow >= this.maxSkippedFrames) return 'interval';
@@ -137,6 +156,7 @@ export class DetectorCadence {
     // while it runs) is asked again as soon as its last run is that old.
     if (timestamp - last.timestamp >= (this.maxSkippedFrames + 1) * this.frameSeconds - 1e-6) return 'interval';
     if (this.pendingTracks && pending) return 'pending-track';
+    if (this.crossings.size) return 'crossing';
     const { tracked, feet } = last;
     // Skipping this frame, the detector runs again at the latest this long after the last run.
     const horizon = Math.max(0, timestamp - last.timestamp) + (this.maxSkippedFrames - this.skippedInARow) * this.frameInterval;
