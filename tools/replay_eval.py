@@ -10,6 +10,10 @@ same engine).
     .venv/bin/python tools/replay_eval.py --detections D.json --gt gt.txt [--every 1,3,6,12]
         [--offsets 0,1,...] [--modules DIR ...] [--peer] [--live RATE --passes N]
         [--tracker-options JSON] [--counting-options JSON] [--line-options JSON] [--json OUT]
+        [--cadence JSON ...]   (every frame through the FramePipeline with that DetectorCadence, the
+                                recorded detections only where it runs the detector; 'null' = every
+                                frame; prints detector runs per frame next to IDF1 over every frame,
+                                crossing F1 per line and the whole-frame occupancy MAE)
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.eval_data import load_mot  # noqa: E402
-from tools.eval_metrics import match_events, mot_metrics, net_events  # noqa: E402
+from tools.eval_metrics import match_events, mean_absolute_error, mot_metrics, net_events  # noqa: E402
 from tools.eval_peer import run_peer  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -107,11 +111,19 @@ def main(argv=None) -> int:
     parser.add_argument("--counting-options", default="{}")
     parser.add_argument("--line-options", default="{}", help="options added to every reference line")
     parser.add_argument("--peer", action="store_true", help="also score Ultralytics' tracker at each K (.venv-export)")
+    parser.add_argument("--cadence", action="append", default=[], metavar="JSON",
+                        help="DetectorCadence options (repeatable; 'null': the detector on every frame)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     gt = load_mot(args.gt)
     modules = args.modules or [str(REPO / "frontend" / "js")]
     results = []
+    if args.cadence:
+        for cadence in args.cadence:
+            results.append(replay_cadence(args, modules[-1], cadence, gt))
+        if args.json:
+            args.json.write_text(json.dumps(results) + "\n")
+        return 0
     for module in modules:
         if args.live:
             extra = ["--live", str(args.live), "--passes", str(args.passes), "--jitter", str(args.jitter),
@@ -146,6 +158,24 @@ def main(argv=None) -> int:
     if args.json:
         args.json.write_text(json.dumps(results) + "\n")
     return 0
+
+
+def replay_cadence(args, module: str, cadence: str, gt: dict) -> dict:
+    """One cadence over every frame: runs per frame, IDF1 on every frame, F1 per line, occupancy MAE."""
+    extra = ["--cadence", cadence] if json.loads(cadence) is not None else ["--every", "1"]
+    run = replay(args, module, extra)
+    figures = score(run, gt)
+    frames = [frame["source"] for frame in run["frames"]]
+    counts = [len(frame["tracks"]) for frame in run["frames"]]
+    figures["occupancy_mae"] = mean_absolute_error(counts, [len(gt.get(f, [])) for f in frames])
+    figures["runs_per_frame"] = run["runs"] / len(frames)
+    figures["reasons"] = run["mode"].get("reasons", {})
+    lines = "  ".join(f"{lid} {f['in']}/{f['out']} (ref {f['reference_in']}/{f['reference_out']}) F1 {f['events']['f1']:.3f}"
+                      for lid, f in figures["lines"].items())
+    mot = figures["mot"]
+    print(f"runs/frame {figures['runs_per_frame']:.3f} IDF1 {mot['idf1']:.3f} sw {mot['id_switches']:<2} "
+          f"occ {figures['occupancy_mae']:.3f} {lines}  {cadence} {figures['reasons']}", flush=True)
+    return {"modules": module, "cadence": json.loads(cadence), **figures}
 
 
 def print_means(results: list[dict]) -> None:

@@ -9,6 +9,8 @@
 //
 //   node tools/replay_tracks.mjs --detections D.json --gt gt.txt [--every K] [--offset O]
 //        [--live RATE --passes N --jitter J --frame-index consecutive|video]
+//        [--cadence JSON]  (every frame through one FramePipeline with that DetectorCadence:
+//                           the recorded detections only on the frames the cadence runs the detector)
 //        [--modules DIR] [--tracker-options JSON] [--counting-options JSON] [--line-options JSON]
 //        [--out OUT.json]
 import { seededRandom } from './seeded_random.mjs';
@@ -37,6 +39,7 @@ function options() {
       'tracker-options': { type: 'string', default: '{}' },
       'counting-options': { type: 'string', default: '{}' },
       'line-options': { type: 'string', default: '{}' },
+      cadence: { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -145,6 +148,11 @@ async function main() {
   const lineOptions = JSON.parse(args['line-options']);
   const lines = referenceLines(video, width, height).map((line) => ({ ...line, ...lineOptions }));
   const counting = { lines, ...JSON.parse(args['counting-options']) };
+  if (args.cadence) {
+    const { FramePipeline } = await import(`${modules}pipeline/frame_pipeline.js`);
+    const pipeline = new FramePipeline({ tracker: JSON.parse(args['tracker-options']), counting, cadence: JSON.parse(args.cadence) });
+    return replayWithCadence({ args, pipeline, recorded, pixels, appearanceEmbeddings, counting, video, lines });
+  }
   const tracker = new ByteTracker(JSON.parse(args['tracker-options']));
   const engine = new CountingEngine(counting);
   const runs = schedule(args, recorded.frames.length, fps);
@@ -174,16 +182,72 @@ async function main() {
     referenceEvents.push(...result.events);
   }
   referenceEvents.push(...referenceEngine.flush().events);
-  const output = {
+  write(args, {
     video, fps, width, height, frameCount: recorded.frames.length, lines,
     mode: args.live ? { live: Number(args.live), passes: Number(args.passes), jitter: Number(args.jitter), frameIndex: args['frame-index'] } : { every: Number(args.every), offset: Number(args.offset) },
     modules: args.modules, runs: runs.length, milliseconds,
     frames, events, final: flushed.lines,
     reference: { events: referenceEvents, final: referenceEngine.snapshot().lines },
-  };
+  });
+}
+
+function write(args, output) {
   const text = JSON.stringify(output);
   if (args.out) writeFileSync(args.out, text);
   else process.stdout.write(`${text}\n`);
+}
+
+/** The ground truth of every frame through the same counting: { events, final }. */
+async function countReference(args, modules, counting, frameCount, fps) {
+  const { CountingEngine } = await import(`${modules}counting/counting_engine.js`);
+  const gt = loadMot(args.gt);
+  const engine = new CountingEngine(counting);
+  const events = [];
+  for (let source = 1; source <= frameCount; source += 1) {
+    events.push(...engine.update(trackedFromRows(gt.get(source) || []), { frameIndex: source, timestamp: (source - 1) / fps }).events);
+  }
+  events.push(...engine.flush().events);
+  return { events, final: engine.snapshot().lines };
+}
+
+/** Every frame through the FramePipeline; the recorded detections only where the cadence runs the detector. */
+async function replayWithCadence({ args, pipeline, recorded, pixels, appearanceEmbeddings, counting, video, lines }) {
+  const { width, height, fps } = recorded;
+  const frames = [];
+  const events = [];
+  const reasons = {};
+  let runs = 0;
+  const started = performance.now();
+  for (const recordedFrame of recorded.frames) {
+    const source = recordedFrame.frameIndex;
+    const frame = { frameIndex: source, timestamp: (source - 1) / fps, width, height };
+    const plan = pipeline.planDetection(frame);
+    reasons[plan.reason] = (reasons[plan.reason] || 0) + 1;
+    let output;
+    if (plan.detect) {
+      runs += 1;
+      output = pipeline.process(detectionsOf(recordedFrame, appearanceEmbeddings, pixels[source - 1]), frame);
+    } else {
+      output = pipeline.skip(frame);
+    }
+    const { tracked, feet } = output;
+    frames.push({ source, frameIndex: source, timestamp: frame.timestamp, pass: 0, detected: plan.detect,
+      occupancy: Object.fromEntries(Object.entries(output.result.zones).map(([id, zone]) => [id, zone.occupancy])),
+      tracks: Array.from({ length: tracked.count }, (_, i) => ({
+        id: tracked.trackIds[i], box: Array.from(tracked.boxes.subarray(i * 4, i * 4 + 4)),
+        foot: [feet[2 * i], feet[2 * i + 1]], predicted: tracked.predicted ? tracked.predicted[i] : 0 })) });
+    events.push(...output.result.events);
+  }
+  const flushed = pipeline.flush();
+  events.push(...flushed.events);
+  const milliseconds = performance.now() - started;
+  const modules = pathToFileURL(path.resolve(args.modules) + '/').href;
+  const reference = await countReference(args, modules, counting, recorded.frames.length, fps);
+  write(args, {
+    video, fps, width, height, frameCount: recorded.frames.length, lines,
+    mode: { every: 1, offset: 0, cadence: JSON.parse(args.cadence), reasons },
+    modules: args.modules, runs, milliseconds, frames, events, final: flushed.lines, reference,
+  });
 }
 
 main().catch((error) => {

@@ -107,3 +107,23 @@ def test_zone_editor_with_the_mouse_and_keyboard(live_server, webcam_page, artif
     page.click("[data-testid=open-webcam]")
     page.wait_for_function("() => document.getElementById('status-area').textContent.includes('3 saved zones loaded')")
     page.screenshot(path=str(artifacts / "monitor-saved-camera.png"), full_page=True)
+
+
+def test_the_detector_cadence_can_be_switched_off(live_server, webcam_page):
+    """Skip frames unticked: the detector runs on every frame the pipeline takes; the choice
+    is kept for the next visit."""
+    page = webcam_page
+    register_and_login(page, live_server.url, "every-frame")
+    open_webcam(page, live_server.url, "lobby")
+    page.uncheck("[data-testid=cadence-toggle]")
+    assert "every frame" in page.inner_text("#status-area")
+    page.click("[data-testid=start]")
+    rates = "document.querySelector('[data-testid=pipeline-rates]').dataset"
+    page.wait_for_function(f"() => Number({rates}.frames) >= 10", timeout=WAIT_MS)
+    frames, runs = page.evaluate(f"() => [Number({rates}.frames), Number({rates}.detectorRuns)]")
+    assert runs == frames
+    page.click("[data-testid=stop]")
+    page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
+    page.reload()
+    page.wait_for_selector("body[data-monitor-ready=yes]")
+    assert page.is_checked("[data-testid=cadence-toggle]") is False

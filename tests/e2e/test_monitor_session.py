@@ -106,6 +106,16 @@ def scenario(playwright_instance, webcam_clip, monitor_server):
         page.click("[data-testid=start]")
         page.wait_for_function("() => Number(document.getElementById('kpi-people').textContent) > 0", timeout=WAIT_MS)
 
+    def see_cadence():
+        # The monitor's default: the pipeline's detector cadence. Once 40 frames went through
+        # the pipeline, the detector has run on fewer of them, and the page says so.
+        rates = "document.querySelector('[data-testid=pipeline-rates]').dataset"
+        page.wait_for_function(f"() => Number({rates}.frames) >= 40", timeout=WAIT_MS)
+        run.values["cadence"] = page.evaluate(f"() => ({{ frames: Number({rates}.frames), runs: Number({rates}.detectorRuns),"
+                                              f" text: document.querySelector('[data-testid=pipeline-rates]').textContent,"
+                                              f" toggle: document.querySelector('[data-testid=cadence-toggle]').checked,"
+                                              f" toggleDisabled: document.querySelector('[data-testid=cadence-toggle]').disabled }})")
+
     def see_alert():
         page.wait_for_selector("[data-testid=alert-entry]", timeout=WAIT_MS)
         run.values["alert banner"] = page.inner_text("[data-testid=alert-banner]") if page.is_visible("[data-testid=alert-banner]") else ""
@@ -179,7 +189,7 @@ def scenario(playwright_instance, webcam_clip, monitor_server):
 
     steps = [  # (name, action, the steps it needs)
         ("open", open_camera, ()), ("save zones", save_zones, ("open",)), ("floor", calibrate_floor, ("open",)),
-        ("count", start_counting, ("save zones",)), ("alert", see_alert, ("count",)),
+        ("count", start_counting, ("save zones",)), ("cadence", see_cadence, ("count",)), ("alert", see_alert, ("count",)),
         ("crossing", see_crossing, ("count",)), ("samples sent", send_samples, ("count",)),
         ("floor heat", fill_floor_heatmap, ("count", "floor")), ("offline", go_offline, ("samples sent",)),
         ("back online", come_back, ("offline",)), ("stop", stop_counting, ("count",)),
@@ -203,6 +213,15 @@ def test_zones_drawn_with_the_mouse_are_saved_for_the_camera(scenario):
 def test_counting_shows_people_a_crossing_and_an_alert(scenario):
     scenario.require("count", "alert", "crossing")
     assert "Pavement" in scenario.values["alert banner"]
+
+
+def test_the_monitor_skips_the_detector_where_the_tracker_follows_people(scenario):
+    scenario.require("count", "cadence")
+    cadence = scenario.values["cadence"]
+    assert cadence["toggle"] is True, "the cadence is on by default"
+    assert cadence["toggleDisabled"] is True, "it cannot be switched while counting"
+    assert 0 < cadence["runs"] < cadence["frames"], cadence
+    assert "frames/s" in cadence["text"] and "runs/s" in cadence["text"], cadence["text"]
 
 
 def test_floor_plan_fills_with_foot_points(scenario):

@@ -5,11 +5,17 @@ import { countingEdges, DetectorCadence, pointSegmentDistance, segmentDistance }
 
 const FRAME = { width: 640, height: 480 };
 
-/** Tracks the detector saw at frameIndex: boxes [x1, y1, x2, y2] (foot = bottom centre), ids 1.. */
+/** Tracks the detector saw at frameIndex (time frameIndex / 25): boxes [x1, y1, x2, y2] (foot = bottom centre), ids 1.. */
 function seen(frameIndex, boxes, predicted = boxes.map(() => 0)) {
   const feet = new Float32Array(boxes.flatMap(([x1, , x2, y2]) => [(x1 + x2) / 2, y2]));
-  return { frameIndex, feet, tracked: { count: boxes.length, boxes: new Float32Array(boxes.flat()),
+  return { frameIndex, timestamp: frameIndex / 25, feet, tracked: { count: boxes.length, boxes: new Float32Array(boxes.flat()),
     trackIds: Int32Array.from(boxes, (_, index) => index + 1), predicted: Uint8Array.from(predicted) } };
+}
+
+/** The decision for frame `frameIndex` after the run `last`, every track walking `velocity` pixels per second. */
+function decide(cadence, last, frameIndex, { velocity = [0, 0], pending = false, edges = [] } = {}) {
+  const velocities = last ? Float64Array.from({ length: 2 * last.tracked.count }, (_, k) => velocity[k % 2]) : null;
+  return cadence.decide({ last, velocities, pending, timestamp: frameIndex / 25 }, { edges, ...FRAME });
 }
 
 const shift = (boxes, dx, dy) => boxes.map(([x1, y1, x2, y2]) => [x1 + dx, y1 + dy, x2 + dx, y2 + dy]);
@@ -40,32 +46,45 @@ test('countingEdges takes lines, both band boundaries and every zone side from t
   assert.deepEqual(edges.at(-1), [[10, 60], [10, 10]]);
 });
 
-test('the detector runs when something can change the counts, and skips elsewhere', async (t) => {
+test('the detector runs when something can change what is seen, and skips elsewhere', async (t) => {
   const line = [[320, 0], [320, 480]];
-  // Each case: the boxes at the previous detector run (frame 0) and their move by frame 1.
+  // Each case: the boxes at the detector run of frame 0, their foot velocity (pixels per
+  // second), and the decision for frame 1 (maxSkippedFrames 2: skipping it, the detector runs
+  // again by frame 3 at the latest, 0.12 s after the run).
+  const edgeRule = { nearEdge: true };
   const cases = [
-    { name: 'standing far from the line', boxes: [[100, 100, 140, 200]], move: [0, 0], edges: [line], want: 'clear' },
-    { name: 'walking along the line', boxes: [[300, 100, 330, 200]], move: [0, 8], edges: [line], want: 'clear' },
-    { name: 'walking towards the line, crossing within 3 frames', boxes: [[270, 100, 310, 200]], move: [10, 0], edges: [line], want: 'near-edge' },
-    { name: 'walking away from the line', boxes: [[270, 100, 310, 200]], move: [-4, 0], edges: [line], want: 'clear' },
-    { name: 'too far to reach the line within 3 frames', boxes: [[200, 100, 240, 200]], move: [4, 0], edges: [line], want: 'clear' },
-    { name: 'a margin in box heights catches the slow', boxes: [[270, 100, 310, 200]], move: [1, 0], edges: [line], options: { edgeMargin: 0.5 }, want: 'near-edge' },
-    { name: 'heading past the end of a short segment', boxes: [[200, 300, 240, 400]], move: [6, 0], edges: [[[260, 0], [260, 100]]], want: 'clear' },
-    { name: 'a zone side', boxes: [[380, 100, 420, 200]], move: [0, 5], edges: [[[350, 210], [450, 210]]], want: 'near-edge' },
-    { name: 'foot point at the frame border (people enter there)', boxes: [[0, 100, 10, 200]], move: [0, 0], edges: [], want: 'entry' },
-    { name: 'a coasting (predicted) track', boxes: [[100, 100, 140, 200]], move: [0, 0], predicted: [1], edges: [], want: 'coasting' },
-    { name: 'nobody tracked', boxes: [], move: [0, 0], edges: [line], want: 'clear' },
+    { name: 'standing far from the line', boxes: [[100, 100, 140, 200]], velocity: [0, 0], edges: [line], options: edgeRule, want: 'clear' },
+    { name: 'walking along the line', boxes: [[300, 100, 330, 200]], velocity: [0, 200], edges: [line], options: edgeRule, want: 'clear' },
+    { name: 'walking towards the line, reaching it by the latest next run', boxes: [[270, 100, 310, 200]], velocity: [250, 0], edges: [line], options: edgeRule, want: 'near-edge' },
+    { name: 'walking away from the line', boxes: [[270, 100, 310, 200]], velocity: [-100, 0], edges: [line], options: edgeRule, want: 'clear' },
+    { name: 'too far to reach the line by the latest next run', boxes: [[200, 100, 240, 200]], velocity: [100, 0], edges: [line], options: edgeRule, want: 'clear' },
+    { name: 'a margin in box heights catches the slow', boxes: [[270, 100, 310, 200]], velocity: [25, 0], edges: [line], options: { ...edgeRule, edgeMargin: 0.5 }, want: 'near-edge' },
+    { name: 'a margin in seconds of walk catches the fast', boxes: [[200, 100, 240, 200]], velocity: [300, 0], edges: [line], options: { ...edgeRule, speedMargin: 0.3 }, want: 'near-edge' },
+    { name: 'heading past the end of a short segment', boxes: [[200, 300, 240, 400]], velocity: [150, 0], edges: [[[260, 0], [260, 100]]], options: edgeRule, want: 'clear' },
+    { name: 'a zone side', boxes: [[380, 100, 420, 200]], velocity: [0, 125], edges: [[[350, 210], [450, 210]]], options: edgeRule, want: 'near-edge' },
+    { name: 'the edge rule off (the default): walking onto the line', boxes: [[270, 100, 310, 200]], velocity: [250, 0], edges: [line], want: 'clear' },
+    { name: 'foot point at the frame border (people enter there)', boxes: [[0, 100, 8, 200]], velocity: [0, 0], edges: [], want: 'entry' },
+    { name: 'a person seen once, not confirmed yet', boxes: [[100, 100, 140, 200]], velocity: [0, 0], pending: true, edges: [], want: 'pending-track' },
+    { name: 'pending people ignored when asked', boxes: [[100, 100, 140, 200]], velocity: [0, 0], pending: true, edges: [], options: { pendingTracks: false }, want: 'clear' },
+    { name: 'a coasting (predicted) track, when asked', boxes: [[100, 100, 140, 200]], velocity: [0, 0], predicted: [1], edges: [], options: { coasting: true }, want: 'coasting' },
+    { name: 'a coasting track by default', boxes: [[100, 100, 140, 200]], velocity: [0, 0], predicted: [1], edges: [], want: 'clear' },
+    { name: 'nobody tracked', boxes: [], velocity: [0, 0], edges: [line], options: edgeRule, want: 'clear' },
   ];
-  for (const { name, boxes, move, predicted, edges, options, want } of cases) {
+  for (const { name, boxes, velocity, predicted, pending, edges, options, want } of cases) {
     await t.test(name, () => {
       const cadence = new DetectorCadence(options);
-      assert.deepEqual(cadence.decide(null, { edges, ...FRAME }), { detect: true, reason: 'start' });
-      const first = cadence.decide(seen(0, boxes), { edges, ...FRAME });
-      if (boxes.length) assert.deepEqual(first, { detect: true, reason: 'new-track' }, 'speed unknown at first sight');
-      assert.deepEqual(cadence.decide(seen(1, shift(boxes, ...move), predicted), { edges, ...FRAME }),
-        { detect: want !== 'clear', reason: want });
+      assert.deepEqual(decide(cadence, null, 0, { edges }), { detect: true, reason: 'start' });
+      assert.deepEqual(decide(cadence, seen(0, boxes, predicted), 1, { velocity, pending, edges }), { detect: want !== 'clear', reason: want });
     });
   }
+});
+
+test('a new person (first reported at the last run) keeps the detector on when asked', () => {
+  const cadence = new DetectorCadence({ newTracks: true });
+  const person = [[100, 100, 140, 200]];
+  decide(cadence, null, 0);
+  assert.deepEqual(decide(cadence, seen(0, person), 1), { detect: true, reason: 'new-track' });
+  assert.deepEqual(decide(cadence, seen(1, person), 2), { detect: false, reason: 'clear' }, 'seen at two runs');
 });
 
 test('at most maxSkippedFrames frames are skipped in a row', async (t) => {
@@ -73,14 +92,13 @@ test('at most maxSkippedFrames frames are skipped in a row', async (t) => {
     await t.test(`maxSkippedFrames ${maxSkippedFrames}`, () => {
       const cadence = new DetectorCadence({ maxSkippedFrames });
       const still = [[100, 100, 140, 200]];
-      cadence.decide(seen(0, still), FRAME);
-      let last = seen(1, still);
+      let last = seen(0, still);
       const pattern = Array.from({ length: 12 }, (_, index) => {
-        const { detect } = cadence.decide(last, FRAME);
-        if (detect) last = seen(2 + index, still);
+        const { detect } = decide(cadence, last, index + 1);
+        if (detect) last = seen(index + 1, still);
         return detect ? 'D' : '.';
       }).join('');
-      // D: the detector runs; .: the tracker's last tracks stand.
+      // D: the detector runs; .: the tracker predicts.
       assert.equal(pattern, ('.'.repeat(maxSkippedFrames) + 'D').repeat(12).slice(0, 12));
     });
   }
@@ -89,12 +107,37 @@ test('at most maxSkippedFrames frames are skipped in a row', async (t) => {
 test('reset starts over with a detector run; bad options are refused', () => {
   const cadence = new DetectorCadence({ maxSkippedFrames: 3 });
   const still = [[100, 100, 140, 200]];
-  cadence.decide(null, FRAME);
-  cadence.decide(seen(0, still), FRAME);
-  assert.equal(cadence.decide(seen(1, still), FRAME).detect, false);
+  assert.equal(decide(cadence, seen(0, still), 1).detect, false);
   cadence.reset();
-  assert.deepEqual(cadence.decide(seen(1, still), FRAME), { detect: true, reason: 'start' });
+  assert.deepEqual(decide(cadence, null, 2), { detect: true, reason: 'start' });
   assert.throws(() => new DetectorCadence({ maxSkipped: 1 }), TypeError);
   assert.throws(() => new DetectorCadence({ maxSkippedFrames: 1.5 }), RangeError);
+  assert.throws(() => new DetectorCadence({ maxSkippedFrames: 1e9 }), RangeError);
   assert.throws(() => new DetectorCadence({ entryMargin: 0.7 }), RangeError);
+  assert.throws(() => new DetectorCadence({ nearEdge: 'yes' }), TypeError);
+  assert.throws(() => cadence.decide({ timestamp: Number.NaN }, FRAME), TypeError);
+});
+
+test('the bound holds in time too: a run older than maxSkippedFrames + 1 frames is followed at once', () => {
+  // The monitor shows frames while a slow detector runs, and asks the cadence only when the
+  // run is done: 0.2 s after the run's frame, the next frame gets the detector.
+  const cadence = new DetectorCadence({ maxSkippedFrames: 2 });
+  const still = [[100, 100, 140, 200]];
+  assert.deepEqual(decide(cadence, seen(0, still), 5), { detect: true, reason: 'interval' });
+  assert.deepEqual(decide(cadence, seen(5, still), 6), { detect: false, reason: 'clear' });
+  assert.deepEqual(decide(cadence, seen(5, still), 8), { detect: true, reason: 'interval' }, '3 frames of 1/25 s after the run');
+});
+
+test('crossingRuns: every frame for that many runs after a person\'s raw crossing, while they are in view', () => {
+  const cadence = new DetectorCadence({ crossingRuns: 2 });
+  const person = [[100, 100, 140, 200]];
+  const crossed = (frameIndex) => ({ ...seen(frameIndex, person), result: { events: [{ type: 'cross_raw', trackId: 1 }] } });
+  const quiet = (frameIndex, boxes = person) => ({ ...seen(frameIndex, boxes), result: { events: [] } });
+  assert.deepEqual(decide(cadence, quiet(0), 1), { detect: false, reason: 'clear' });
+  assert.deepEqual(decide(cadence, crossed(2), 3), { detect: true, reason: 'crossing' });
+  assert.deepEqual(decide(cadence, quiet(3), 4), { detect: true, reason: 'crossing' }, 'one run after the crossing');
+  assert.deepEqual(decide(cadence, quiet(4), 5), { detect: false, reason: 'clear' }, 'two runs after: back to the cadence');
+  assert.deepEqual(decide(cadence, crossed(6), 7), { detect: true, reason: 'crossing' });
+  assert.deepEqual(decide(cadence, quiet(7, []), 8), { detect: false, reason: 'clear' }, 'the person left the picture');
+  assert.deepEqual(decide(new DetectorCadence(), crossed(0), 1), { detect: false, reason: 'clear' }, 'off by default');
 });

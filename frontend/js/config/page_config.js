@@ -17,6 +17,9 @@ export const DEFAULTS = Object.freeze({
   sampleIntervalSeconds: 1,
   retryIntervalSeconds: 4,
   defaultFps: 25,
+  // the monitor's adaptive detector cadence (DetectorCadence options, {} = its defaults) when
+  // the user has it on (the default; the page has a switch); null: the detector on every frame
+  detectorCadence: {},
   trailLength: 30,
   heatmapCellSize: HEATMAP_DEFAULTS.cellSize,
   // the fading slider's starting value (share lost per second)

@@ -46,7 +46,7 @@ class PipelineLab {
   /** One frame: { frameIndex, timestamp, width, height, pixels (base64 RGBA) }. */
   async processFrame({ frameIndex, timestamp, width, height, pixels }) {
     if (!this.detector) throw new Error('call pipelineLab.load() first');
-    const plan = this.run.plan({ width, height });
+    const plan = this.run.plan({ width, height, timestamp });
     if (!plan.detect) return this.#shown(this.run.skip({ frameIndex, timestamp }, plan.reason));
     const image = new ImageData(decodePixels(pixels), width, height);
     const started = clock();

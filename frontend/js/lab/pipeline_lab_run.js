@@ -15,8 +15,8 @@ export class PipelineLabRun {
   }
 
   /** Whether the detector must run on the coming frame ({ detect, reason }). */
-  plan({ width, height }) {
-    return this.pipeline.planDetection({ width, height });
+  plan({ width, height, timestamp }) {
+    return this.pipeline.planDetection({ width, height, timestamp });
   }
 
   /** A frame the detector skipped (the pipeline's cadence): answered like process(). */

@@ -1,8 +1,10 @@
 // The monitor's buttons and read-outs: transport, layers, detector line, progress, run links.
 import { byId, h } from '../ui/dom.js';
 import { LAYERS } from '../overlay/overlay_renderer.js';
+import { speedText } from './progress_estimate.js';
 
 const MODEL_SIZE_KEY = 'people-counter.model-size';
+const CADENCE_KEY = 'people-counter.detector-cadence';
 
 export class MonitorControls {
   constructor({ api, timeZone, csvBucket }) {
@@ -45,7 +47,7 @@ export class MonitorControls {
   /**
    * The user's intents: { onStart, onStartWholeVideo, onTogglePause, onStop, onSaveZones,
    * onCalibrateFloor, onRemoveFloor, onLayersChange(layers), onHeatmapDecay(perSecond),
-   * onClearHeatmap, onModelSize(size|null) }.
+   * onClearHeatmap, onModelSize(size|null), onCadence(enabled) }.
    */
   bind(intents) {
     byId('start-button').addEventListener('click', () => intents.onStart());
@@ -63,7 +65,16 @@ export class MonitorControls {
       if (size) localStorage.setItem(MODEL_SIZE_KEY, String(size)); else localStorage.removeItem(MODEL_SIZE_KEY);
       intents.onModelSize(size);
     });
+    const cadence = byId('cadence-toggle');
+    cadence.checked = localStorage.getItem(CADENCE_KEY) !== 'off';
+    cadence.addEventListener('change', () => {
+      localStorage.setItem(CADENCE_KEY, cadence.checked ? 'on' : 'off');
+      intents.onCadence(cadence.checked);
+    });
   }
+
+  /** Skip the detector where the tracker's prediction will do (the adaptive cadence)? On unless switched off. */
+  cadenceEnabled() { return byId('cadence-toggle').checked; }
 
   /** The exported model sizes (the detector's reading of the models index); the last choice is remembered. */
   showModels(index) {
@@ -106,6 +117,7 @@ export class MonitorControls {
     byId('save-zones').disabled = !ready;
     byId('calibrate-floor').disabled = !ready;
     byId('model-select').disabled = running;
+    byId('cadence-toggle').disabled = running;
     byId('start-button').textContent = source && !source.live ? 'Play and count' : 'Start counting';
     byId('progress-row').hidden = !(running && source && !source.live);
     this.setPaused(false);
@@ -128,6 +140,23 @@ export class MonitorControls {
   }
 
   showDetector(text) { byId('detector-info').textContent = text; }
+
+  /** A new run: no rates yet. */
+  resetRates() {
+    const element = byId('pipeline-rates');
+    element.hidden = true;
+    element.textContent = '';
+    for (const key of ['frames', 'detectorRuns', 'framesPerSecond', 'detectorRunsPerSecond']) delete element.dataset[key];
+  }
+
+  /** The pipeline's frames per second and the detector's runs per second (and their totals, as data-* for tools). */
+  showRates({ frames, detectorRuns, framesPerSecond, detectorRunsPerSecond, cadence }) {
+    const element = byId('pipeline-rates');
+    element.hidden = false;
+    element.textContent = `${speedText(framesPerSecond)} · detector ${detectorRunsPerSecond.toFixed(1)} runs/s${cadence ? ` (${Math.round(100 * detectorRuns / Math.max(1, frames))} % of frames)` : ''}`;
+    Object.assign(element.dataset, { frames: String(frames), detectorRuns: String(detectorRuns),
+      framesPerSecond: framesPerSecond.toFixed(2), detectorRunsPerSecond: detectorRunsPerSecond.toFixed(2) });
+  }
 
   showProgress(fraction, text) {
     byId('progress-bar').value = fraction;

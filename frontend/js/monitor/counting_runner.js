@@ -1,7 +1,17 @@
 // One counting run of the monitor: the frame loop, the detector, the FramePipeline and the
-// session, and nothing of the page. Each frame: grab the picture -> detector -> pipeline ->
-// session; then onFrame(FrameResult) for the views. At the end: pipeline.flush() (pending
-// crossings final, open alerts ended) -> session.stop(final) -> onEnd(final, summary).
+// session, and nothing of the page. Each frame: grab the picture -> the pipeline's plan (its
+// detector cadence) -> detector + pipeline.process, or pipeline.skip (the tracker's
+// prediction, nothing counted); what the detector saw -> session; then onFrame(FrameResult)
+// for the views. At the end: pipeline.flush() (pending crossings final, open alerts ended) ->
+// session.stop(final) -> onEnd(final, summary).
+//
+// Live with a cadence (`overlap`), the detector works in its worker while the next frames are
+// shown at once with the tracker's prediction: a detector run is started on a frame the cadence
+// plans one for, its result enters the pipeline when it is ready (process() with that frame's
+// time, before any later frame), and frames arriving meanwhile are skipped frames. So the
+// picture keeps the video's pace while the detector runs as often as it can, and the counts are
+// the same rules on the same sightings. Without a cadence, or for a whole video, each frame
+// waits for its detector run (the frames a slow detector cannot take are dropped live).
 import { FrameLoop } from '../video/frame_loop.js';
 
 export class CountingRunner {
@@ -9,21 +19,59 @@ export class CountingRunner {
    * @param {{ pipeline: import('../pipeline/frame_pipeline.js').FramePipeline,
    *   detector: { detect: (picture) => Promise<object> }, session: { observe, stop },
    *   grab: () => any, frameSize: { width: number, height: number },
-   *   onFrame?: (output) => void, onProgress?: (fraction) => void, onEnd?: (final, summary) => void,
-   *   onError?: (error) => void }} options
+   *   onFrame?: (output) => void, onDetected?: (output) => void, onProgress?: (fraction) => void,
+   *   onEnd?: (final, summary) => void, onError?: (error) => void }} options
+   * onFrame: every frame shown (detected or predicted); onDetected: each detector run's result.
    */
-  constructor({ pipeline, detector, session, grab, frameSize, onFrame = () => {}, onProgress = () => {}, onEnd = () => {}, onError = () => {} }) {
-    Object.assign(this, { pipeline, detector, session, grab, frameSize, onFrame, onProgress, onEnd, onError });
+  constructor({ pipeline, detector, session, grab, frameSize, onFrame = () => {}, onDetected = () => {}, onProgress = () => {}, onEnd = () => {}, onError = () => {} }) {
+    Object.assign(this, { pipeline, detector, session, grab, frameSize, onFrame, onDetected, onProgress, onEnd, onError });
     this.loop = null;
     this.ended = null;
+    /** live with a cadence: the detector runs beside the frames shown (see above) */
+    this.overlap = false;
+    this.inFlight = null;
+    /** frames through the pipeline, and those the detector ran on */
+    this.frames = 0;
+    this.detectorRuns = 0;
   }
 
-  /** One frame through the detector, the pipeline and the session; returns the FrameResult. */
+  /**
+   * One frame through the pipeline (the detector only where its cadence asks for it);
+   * returns the FrameResult shown (`detected`: whether the detector's result is this frame's).
+   */
   async step({ frameIndex, timestamp }) {
-    const detections = await this.detector.detect(this.grab());
-    const output = this.pipeline.process(detections, { frameIndex, timestamp, ...this.frameSize });
-    this.session.observe(output.result, { timestamp, personCount: output.personCount });
+    const frame = { frameIndex, timestamp, ...this.frameSize };
+    const picture = this.grab();
+    let output;
+    if (this.overlap && this.pipeline.lastDetected) {
+      if (!this.inFlight && this.pipeline.planDetection(frame).detect) this.#startDetection(picture, frame);
+      output = this.pipeline.skip(frame);
+    } else if (this.pipeline.planDetection(frame).detect) {
+      output = this.#detected(await this.detector.detect(picture), frame);
+    } else {
+      output = this.pipeline.skip(frame);
+    }
+    this.frames += 1;
     this.onFrame(output);
+    return output;
+  }
+
+  /** A detector run on `picture` whose result enters the pipeline when it is ready. */
+  #startDetection(picture, frame) {
+    const running = this.detector.detect(picture).then((detections) => {
+      if (this.inFlight === running) this.#detected(detections, frame);
+    });
+    this.inFlight = running;
+    running.catch((error) => this.onError(error)).finally(() => {
+      if (this.inFlight === running) this.inFlight = null;
+    });
+  }
+
+  #detected(detections, frame) {
+    const output = this.pipeline.process(detections, frame);
+    this.detectorRuns += 1;
+    this.session.observe(output.result, { timestamp: frame.timestamp, personCount: output.personCount });
+    this.onDetected(output);
     return output;
   }
 
@@ -32,6 +80,7 @@ export class CountingRunner {
    * ends (onEnd) even when the session could not be stopped cleanly; that error is thrown on.
    */
   async finish(summary) {
+    if (this.inFlight) await this.inFlight.catch(() => {});   // its sightings count too
     const final = this.pipeline.flush();
     try {
       await this.session.stop(final);
@@ -43,6 +92,7 @@ export class CountingRunner {
 
   /** Count the source's frames: live (newest frame each time) or every frame of a file. */
   start(source, { wholeVideo = false, fps = 25 } = {}) {
+    this.overlap = !wholeVideo && Boolean(this.pipeline.cadence);
     let finished;
     this.ended = new Promise((resolve) => { finished = resolve; });
     const end = (summary) => this.finish(summary).catch((error) => this.onError(error)).finally(finished);

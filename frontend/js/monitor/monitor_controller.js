@@ -9,7 +9,7 @@ import { CountingSession } from './session.js';
 import { CountingRunner } from './counting_runner.js';
 import { FrameLoop } from '../video/frame_loop.js';
 import { FpsMeter } from './fps_meter.js';
-import { ProgressEstimate, progressText, speedText } from './progress_estimate.js';
+import { ProgressEstimate, progressText } from './progress_estimate.js';
 import { RateAdvisor } from '../counting/rate_advice.js';
 import { FloorCalibrationView } from './floor_view.js';
 import { renderSummary } from './summary_view.js';
@@ -34,6 +34,7 @@ export class MonitorController {
     this.fps = new FpsMeter();
     this.progress = new ProgressEstimate();
     this.framesCounted = 0;
+    this.detectorRate = new FpsMeter();
     this.layers = controls.readLayers();
   }
 
@@ -167,6 +168,7 @@ export class MonitorController {
       counting: countingOptionsFor(this.editor.zones), trailLength: this.config.trailLength,
       heatmap: { width, height, cellSize: this.config.heatmapCellSize }, heatmapDecayPerSecond: this.controls.heatmapDecay(),
       floorHeatmap: this.floorHeatmapOptions(),
+      cadence: this.controls.cadenceEnabled() ? this.config.detectorCadence : null,
     });
     this.panel.reset(this.editor.zones);
     if (!this.source.live && !wholeVideo && this.source.video.ended) this.source.video.currentTime = 0;
@@ -183,12 +185,15 @@ export class MonitorController {
     this.progress.reset();
     this.progress.observe({ fraction: 0, frames: 0, now: performance.now() / 1000 });
     this.framesCounted = 0;
+    this.detectorRate.reset();
+    this.controls.resetRates();
     this.rateAdvisor = new RateAdvisor();
     this.wholeVideo = wholeVideo;
     this.runner = new CountingRunner({
       pipeline: this.pipeline, detector, session: this.session,
       grab: () => this.stage.grab(this.source.video), frameSize: { width, height },
       onFrame: (output) => this.showFrame(detector, output),
+      onDetected: (output) => this.detectorRan(output),
       onProgress: (fraction) => this.showProgress(fraction),
       onEnd: (finalResult, summary) => this.showEnd(finalResult, summary),
       onError: (error) => this.status.error(error),
@@ -222,6 +227,9 @@ export class MonitorController {
       onHeatmapDecay: (perSecond) => this.pipeline?.setHeatmapDecay(perSecond),
       onClearHeatmap: () => this.pipeline?.clearHeatmaps(),
       onModelSize: () => this.setModelSize(),
+      onCadence: (enabled) => this.status.show(enabled
+        ? 'The detector will skip frames where the tracker can follow people (from the next start).'
+        : 'The detector will run on every frame it can (from the next start).', 'info'),
     };
   }
 
@@ -265,11 +273,18 @@ export class MonitorController {
     this.panel.update(output, { timestamp: output.timestamp, peaks: this.pipeline.peaks, timeLabel });
     this.fps.tick(performance.now());
     this.framesCounted += 1;
-    this.rateAdvisor.observe(output.tracked, output.feet, output.timestamp);
     if (output.frameIndex % 5 === 0) {
-      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px · ${speedText(this.fps.fps)}${this.rateWarning()}`);
+      this.controls.showRates({ frames: this.runner.frames, detectorRuns: this.runner.detectorRuns, framesPerSecond: this.fps.fps,
+        detectorRunsPerSecond: this.detectorRate.fps, cadence: Boolean(this.pipeline.cadence) });
+      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px${this.rateWarning()}`);
       if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
     }
+  }
+
+  /** A detector run's result entered the pipeline (shown with its frame, or with the next ones). */
+  detectorRan(output) {
+    this.detectorRate.tick(performance.now());
+    this.rateAdvisor.observe(output.tracked, output.feet, output.timestamp);
   }
 
   /** ' — too slow for …' when the detector runs less often than the drawn lines need, else ''. */

@@ -10,7 +10,8 @@
  * Detector cadence (option `cadence`, see detector_cadence.js): the caller asks
  * `planDetection()` before each frame; a frame the detector skips enters through `skip()`,
  * which counts nothing and does not step the tracker (it predicts across the gap when the
- * detector runs again); a frame the detector saw enters through `process()` as always.
+ * detector runs again): it shows the last run's people where the tracker's Kalman filter
+ * predicts them at that frame's time; a frame the detector saw enters through `process()`.
  * Detector regions: planned by the caller from `lastFrame` (tracks of the previous frame)
  * before it runs the detector; the pipeline sees only the merged Detections.
  */
@@ -22,6 +23,7 @@ import { requireNumber, resolveOptions } from '../geometry/options.js';
 import { BYTE_TRACKER_DEFAULTS, ByteTracker } from '../tracker/byte_tracker.js';
 import { TrailBuffer } from './trail_buffer.js';
 import { countingEdges, DetectorCadence } from './detector_cadence.js';
+import { footVelocities, predictTracked, trackMeans } from './track_motion.js';
 
 /**
  * @typedef {object} FrameResult
@@ -82,23 +84,36 @@ export class FramePipeline {
   }
 
   /**
-   * Whether the detector must run on the coming frame: { detect, reason } (always without a
-   * cadence; with one, from the tracks of the last frame the detector saw).
+   * Whether the detector must run on the coming frame (at `timestamp`, seconds): an object
+   * `{ detect: boolean, reason: string }` (always `detect: true` without a cadence; with one,
+   * from the tracks of the last frame the detector saw and the speeds the tracker measured).
+   * More plans may join it as fields (e.g. detector regions).
    */
-  planDetection({ width, height }) {
+  planDetection({ width, height, timestamp }) {
     if (!this.cadence) return { detect: true, reason: 'every frame' };
-    return this.cadence.decide(this.lastDetected, { edges: this.countingEdges, width, height });
+    if (!this.lastDetected) return this.cadence.decide({ timestamp }, { edges: this.countingEdges, width, height });
+    const velocities = footVelocities(this.lastDetected.tracked, trackMeans(this.tracker));
+    const pending = this.tracker.activeTracks.some((track) => !track.isActivated);
+    return this.cadence.decide({ last: this.lastDetected, velocities, pending, timestamp },
+      { edges: this.countingEdges, width, height });
   }
 
   /**
-   * A frame the detector skipped: nothing is counted and the tracker is not stepped; the
-   * last frame's tracks, counts and occupancy stand (no events), marked `detected: false`.
+   * A frame the detector skipped: nothing is counted and the tracker is not stepped. The last
+   * run's people are shown where the tracker predicts them at `timestamp` (boxes, keypoints,
+   * foot points; their `predicted` flags are the run's); counts, occupancy, trails and heat
+   * stand as the last run left them (no events). Marked `detected: false`.
    */
   skip({ frameIndex, timestamp }) {
-    if (!this.lastFrame) throw new Error('FramePipeline.skip: the first frame needs the detector');
-    this.lastFrame = { ...this.lastFrame, frameIndex, timestamp, detected: false,
-      result: { ...this.lastFrame.result, events: [] },
-      timings: this.options.clock ? { track: 0, count: 0 } : null };
+    if (!this.lastDetected) throw new Error('FramePipeline.skip: the first frame needs the detector');
+    const started = this.#now();
+    const seconds = timestamp - this.lastDetected.timestamp;
+    const { tracked, feet } = predictTracked(this.lastDetected.tracked, trackMeans(this.tracker), seconds,
+      { keypointConfidence: this.engine.keypointConfidence });
+    const predictedAt = this.#now();
+    this.lastFrame = { ...this.lastDetected, frameIndex, timestamp, detected: false, tracked, feet,
+      result: { ...this.lastDetected.result, events: [], footPoints: feet, heatPoints: new Float32Array(0) },
+      timings: this.options.clock ? { track: predictedAt - started, count: 0 } : null };
     return this.lastFrame;
   }
 
