@@ -11,8 +11,10 @@
  * `planDetection()` before each frame; a frame the detector skips enters through `skip()`,
  * which counts nothing and does not step the tracker (it predicts across the gap when the
  * detector runs again); a frame the detector saw enters through `process()` as always.
- * Detector regions: planned by the caller from `lastFrame` (tracks of the previous frame)
- * before it runs the detector; the pipeline sees only the merged Detections.
+ * Detector regions (option `regionPlan`, see region_plan.js): `planDetection({ width, height,
+ * inputSize })` also answers `regions` (null: the whole frame) for the detector's
+ * `detect(frame, { regions })`; each processed frame's detections teach the planner how tall
+ * people are where; the pipeline sees only the merged Detections.
  */
 import { requireDetections } from '../core/detections.js';
 import { CountingEngine } from '../counting/counting_engine.js';
@@ -22,6 +24,7 @@ import { requireNumber, resolveOptions } from '../geometry/options.js';
 import { BYTE_TRACKER_DEFAULTS, ByteTracker } from '../tracker/byte_tracker.js';
 import { TrailBuffer } from './trail_buffer.js';
 import { countingEdges, DetectorCadence } from './detector_cadence.js';
+import { RegionPlanner } from './region_plan.js';
 
 /**
  * @typedef {object} FrameResult
@@ -59,6 +62,8 @@ export const FRAME_PIPELINE_DEFAULTS = Object.freeze({
   clock: null,
   /** DetectorCadence options ({} for its defaults), or null: the detector runs on every frame */
   cadence: null,
+  /** RegionPlanner options ({} for its defaults: automatic regions), or null: the whole frame always */
+  regionPlan: {},
 });
 
 export class FramePipeline {
@@ -79,15 +84,30 @@ export class FramePipeline {
     this.lastDetected = null;
     this.cadence = resolved.cadence === null ? null : new DetectorCadence(resolved.cadence);
     this.countingEdges = countingEdges(this.engine);
+    this.regionPlanner = resolved.regionPlan === null ? null : new RegionPlanner(resolved.regionPlan);
   }
 
   /**
    * Whether the detector must run on the coming frame: { detect, reason } (always without a
    * cadence; with one, from the tracks of the last frame the detector saw).
    */
-  planDetection({ width, height }) {
-    if (!this.cadence) return { detect: true, reason: 'every frame' };
-    return this.cadence.decide(this.lastDetected, { edges: this.countingEdges, width, height });
+  planDetection({ width, height, inputSize = null }) {
+    const plan = this.cadence ? this.cadence.decide(this.lastDetected, { edges: this.countingEdges, width, height })
+      : { detect: true, reason: 'every frame' };
+    return { ...plan, ...this.#regions({ width, height, inputSize }) };
+  }
+
+  /**
+   * Where the detector looks at full resolution (region_plan.js): { regions, regionPlan };
+   * regions null = the whole frame only. Needs the model's input size (inputSize); without it
+   * (or with regionPlan: null) no fields are added.
+   */
+  #regions({ width, height, inputSize }) {
+    if (!this.regionPlanner || !inputSize) return {};
+    const bandEdges = this.engine.bands.flatMap((band) => band.boundaries.map(([a, b]) => ({ a, b })));
+    const regionPlan = this.regionPlanner.plan({ width, height, modelSize: inputSize,
+      lines: [...this.engine.lines, ...bandEdges], zones: this.engine.zones });
+    return { regions: regionPlan.regions, regionPlan };
   }
 
   /**
@@ -112,6 +132,7 @@ export class FramePipeline {
     requireDetections(detections, 'FramePipeline.process');
     const started = this.#now();
     const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height });
+    if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(detections, { height });
     this.lastDetected = this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
     return this.lastDetected;
   }
