@@ -20,10 +20,12 @@ export class CountingRunner {
 
   /** One frame through the detector, the pipeline and the session; returns the FrameResult. */
   async step({ frameIndex, timestamp }) {
-    const detections = await this.detector.detect(this.grab());
+    // Where to look (region_plan.js): full-resolution crops where people are too small.
+    const plan = this.pipeline.planDetection({ ...this.frameSize, inputSize: this.detector.inputSize });
+    const detections = await this.detector.detect(this.grab(), { regions: plan.regions });
     const output = this.pipeline.process(detections, { frameIndex, timestamp, ...this.frameSize });
     this.session.observe(output.result, { timestamp, personCount: output.personCount });
-    this.onFrame(output);
+    this.onFrame({ ...output, regionPlan: plan.regionPlan ?? null });
     return output;
   }
 
