@@ -173,7 +173,8 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
                         "tracks": f["tracks"]} for f in peer["frames"]]
         peer["counted"] = session.count_tracks(peer_frames, counting)
 
-    tracks_out = args.tracks_out or REPO / "test-artifacts" / "evaluate" / f"{args.video.stem}{suffix}.tracks.txt"
+    tracks_out = (args.tracks_out.with_name(f"{args.tracks_out.stem}{suffix}{args.tracks_out.suffix}") if args.tracks_out
+                  else REPO / "test-artifacts" / "evaluate" / f"{args.video.stem}{suffix}.tracks.txt")
     write_mot(tracks_out, {r["frameIndex"]: r["tracks"] for r in results})
     detections_out = tracks_out.with_name(f"{args.video.stem}{suffix}.detections.json")
     detections_out.write_text(json.dumps({"video": str(args.video), "fps": info.fps, "width": info.width,

@@ -63,12 +63,13 @@ def panel_offsets(frames: int, panels: int) -> list[int]:
     return [round(index * period / panels) for index in range(panels)]
 
 
-def map_ground_truth(gt: dict, frames: int, layout: dict, offsets: list[int]) -> dict[int, list[tuple[int, tuple]]]:
-    """frame (1-based) -> [(id, box)] of the mosaic."""
+def map_ground_truth(gt: dict, frames: int, layout: dict, offsets: list[int],
+                     length: int | None = None) -> dict[int, list[tuple[int, tuple]]]:
+    """frame (1-based) -> [(id, box)] of the mosaic (`length` frames, default `frames`)."""
     grid, sx, sy = layout["grid"], layout["scale_x"], layout["scale_y"]
     pw, ph = layout["panel_width"], layout["panel_height"]
     mosaic: dict[int, list] = {}
-    for step in range(frames):
+    for step in range(length or frames):
         rows = []
         for panel, offset in enumerate(offsets):
             source = pingpong_index(step + offset, frames) + 1
@@ -118,14 +119,15 @@ def scaled_frames(video: Path, layout: dict) -> list[np.ndarray]:
     return [np.frombuffer(raw[i:i + size], np.uint8).reshape(ph, pw, 3) for i in range(0, len(raw) - size + 1, size)]
 
 
-def write_video(path: Path, frames: list[np.ndarray], offsets: list[int], layout: dict, fps: float) -> None:
+def write_video(path: Path, frames: list[np.ndarray], offsets: list[int], layout: dict, fps: float,
+                length: int | None = None) -> None:
     grid, pw, ph = layout["grid"], layout["panel_width"], layout["panel_height"]
     command = ["ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
                "-s", f"{layout['width']}x{layout['height']}", "-r", f"{fps:g}", "-i", "-",
                "-c:v", "libx264", "-preset", "medium", "-crf", "16", "-pix_fmt", "yuv420p", str(path)]
     with subprocess.Popen(command, stdin=subprocess.PIPE) as process:
         mosaic = np.zeros((layout["height"], layout["width"], 3), np.uint8)
-        for step in range(len(frames)):
+        for step in range(length or len(frames)):
             for panel, offset in enumerate(offsets):
                 left, top = (panel % grid) * pw, (panel // grid) * ph
                 mosaic[top:top + ph, left:left + pw] = frames[pingpong_index(step + offset, len(frames))]
@@ -135,7 +137,8 @@ def write_video(path: Path, frames: list[np.ndarray], offsets: list[int], layout
             raise SystemExit(f"ffmpeg could not write {path}")
 
 
-def make_far_view(sequence: Path, out: Path, grid: int = 3, scale: float = 0.4) -> dict:
+def make_far_view(sequence: Path, out: Path, grid: int = 3, scale: float = 0.4, length: int | None = None) -> dict:
+    """The far view of `sequence` in out/<name>-far/; `length`: its first frames only (default all)."""
     name = sequence.name
     video = sequence / f"{name}.mp4"
     if not video.exists():
@@ -147,15 +150,18 @@ def make_far_view(sequence: Path, out: Path, grid: int = 3, scale: float = 0.4) 
     if len(frames) != info.frames:
         raise SystemExit(f"{video}: decoded {len(frames)} frames, ffprobe counted {info.frames}")
     offsets = panel_offsets(len(frames), grid * grid)
+    if length is not None and not 1 <= length <= len(frames):
+        raise SystemExit(f"--frames must be within 1..{len(frames)}")
+    length = length or len(frames)
     target = out / f"{name}-far"
     target.mkdir(parents=True, exist_ok=True)
     out_video = target / f"{name}-far.mp4"
-    write_video(out_video, frames, offsets, layout, info.fps)
-    mosaic_gt = map_ground_truth(gt, len(frames), layout, offsets)
+    write_video(out_video, frames, offsets, layout, info.fps, length)
+    mosaic_gt = map_ground_truth(gt, len(frames), layout, offsets, length)
     write_mot_rows(target / "gt.txt", mosaic_gt)
     lines, zones = map_lines_and_zones(reference_lines(video, info.width, info.height), layout)
     heights = [box[3] - box[1] for rows in mosaic_gt.values() for _, box in rows]
-    meta = {"source": str(sequence), "width": layout["width"], "height": layout["height"], "frames": len(frames),
+    meta = {"source": str(sequence), "width": layout["width"], "height": layout["height"], "frames": length,
             "fps": info.fps, "grid": grid, "scale": scale, "panel_offsets": offsets,
             "lines": lines, "zones": zones,
             "person_height": {"min": round(min(heights), 1), "median": round(float(np.median(heights)), 1),
@@ -170,10 +176,11 @@ def main(argv=None) -> int:
                         help="a shared sequence folder (NAME/NAME.mp4, gt.txt, reference_counts.json); repeatable")
     parser.add_argument("--grid", type=int, default=3, help="panels per side (default 3)")
     parser.add_argument("--scale", type=float, default=0.4, help="scale of each panel (default 0.4)")
+    parser.add_argument("--frames", type=int, default=None, help="only the first N frames (default: as many as the sequence)")
     parser.add_argument("--out", type=Path, default=REPO / "test-artifacts" / "far_view")
     args = parser.parse_args(argv)
     for sequence in args.sequence:
-        made = make_far_view(sequence, args.out, args.grid, args.scale)
+        made = make_far_view(sequence, args.out, args.grid, args.scale, args.frames)
         print(f"{made['video']}: {made['width']}x{made['height']}, {made['frames']} frames, "
               f"{len(made['lines'])} lines, {len(made['zones'])} zones, person height {made['person_height']}")
         print(f"  gt: {made['gt']}")

@@ -133,6 +133,20 @@ test('RegionPlanner: nobody seen for surveyAfterRuns runs -> one survey run with
   assert.match(seen[3].reason, /survey/);
 });
 
+test('RegionPlanner: surveys of an empty scene back off (after 3, then 6, then at most 12 runs); someone seen resets the wait', () => {
+  const planner = new RegionPlanner({ surveyAfterRuns: 3, maxSurveyAfterRuns: 12 });
+  const empty = detectionsFromRows([]);
+  const frame = { width: 768, height: 576, modelSize: 416 };
+  const surveys = [];
+  for (let run = 0; run < 40; run++) {
+    if (planner.plan(frame).survey) surveys.push(run);
+    planner.observe(empty, { height: 576 });
+  }
+  assert.deepEqual(surveys.slice(0, 4), [3, 9, 21, 33]);
+  planner.observe(detectionsFromRows([{ box: [100, 100, 130, 160], score: 0.9 }]), { height: 576 });
+  assert.equal(planner.surveyWait, 3);
+});
+
 test('RegionPlanner: options are validated; overrides', () => {
   assert.throws(() => new RegionPlanner({ maxRun: 3 }), /unknown option/);
   assert.throws(() => new RegionPlanner({ maxRuns: 0 }), RangeError);

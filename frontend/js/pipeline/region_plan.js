@@ -15,7 +15,8 @@
  * - With lines or zones, only the area they cover (plus a person's height around it) is looked
  *   at closer: people elsewhere do not change the counts.
  * - While nobody has been seen for `surveyAfterRuns` runs (people may all be too small for the
- *   whole frame), one run looks at the whole area with the finest crops the budget allows.
+ *   whole frame), one run looks at the whole area with the finest crops the budget allows; a
+ *   survey that finds nobody doubles the wait for the next (an empty scene costs little).
  * - The plan is recomputed as the sizes are learned: after every run while it is the whole
  *   frame alone (so crops start as soon as small people are seen), every `replanRuns` runs
  *   once it has crops (so it does not flap).
@@ -39,8 +40,10 @@ export const REGION_PLAN_DEFAULTS = Object.freeze({
   minScore: 0.5,
   /** runs between two plans once crops are planned (a whole-frame plan is remade after every run) */
   replanRuns: 10,
-  /** runs with nobody seen before a survey run (0: never) */
-  surveyAfterRuns: 25,
+  /** runs with nobody seen before a survey run (0: never); doubles after each survey that finds nobody */
+  surveyAfterRuns: 10,
+  /** the longest wait between surveys of an empty scene, in runs */
+  maxSurveyAfterRuns: 320,
   /** most a crop is enlarged (upscaling beyond this adds no detail) */
   maxUpscale: 1.5,
   /** advanced override: null (automatic), 'whole' (whole frame only) or a fixed list of regions */
@@ -189,7 +192,7 @@ export class RegionPlanner {
   constructor(options = {}) {
     const resolved = resolveOptions('RegionPlanner', REGION_PLAN_DEFAULTS, options);
     for (const [name, min] of [['minModelHeight', 1], ['maxRuns', 1], ['bands', 1], ['observationsPerBand', 1],
-      ['minObservations', 1], ['replanRuns', 1], ['surveyAfterRuns', 0]]) {
+      ['minObservations', 1], ['replanRuns', 1], ['surveyAfterRuns', 0], ['maxSurveyAfterRuns', 0]]) {
       requireNumber('RegionPlanner', name, resolved[name], { min, integer: name !== 'minModelHeight' });
     }
     requireNumber('RegionPlanner', 'sizeQuantile', resolved.sizeQuantile, { min: 0, max: 1 });
@@ -205,6 +208,7 @@ export class RegionPlanner {
     this.key = null;
     this.runsSincePlan = 0;
     this.emptyRuns = 0;
+    this.surveyWait = resolved.surveyAfterRuns;
     this.plans = 0;
   }
 
@@ -218,7 +222,7 @@ export class RegionPlanner {
     if (Array.isArray(override)) return { regions: override, wholeFrame: false, runs: override.length, reason: 'override: fixed regions', needBands: [] };
     if (!(width > 0 && height > 0 && modelSize > 0)) return { regions: null, wholeFrame: true, runs: 1, reason: 'frame or model size unknown', needBands: [] };
     const key = `${width}x${height}@${modelSize}`;
-    const survey = this.options.surveyAfterRuns > 0 && this.emptyRuns >= this.options.surveyAfterRuns;
+    const survey = this.surveyWait > 0 && this.emptyRuns >= this.surveyWait;
     const due = this.current && (this.current.regions === null ? this.runsSincePlan >= 1 : this.runsSincePlan >= this.options.replanRuns);
     if (survey || !this.current || this.key !== key || this.current.survey || due) {
       if (this.key !== key) this.sizes.reset(height);
@@ -236,6 +240,7 @@ export class RegionPlanner {
   observe(detections, { height }) {
     this.runsSincePlan += 1;
     let seen = 0;
+    const surveyed = Boolean(this.current && this.current.survey);
     for (let index = 0; index < detections.count; index++) {
       if (detections.scores[index] < this.options.minScore) continue;
       const box = Array.from(detections.boxes.subarray(4 * index, 4 * index + 4));
@@ -245,5 +250,7 @@ export class RegionPlanner {
       seen += 1;
     }
     this.emptyRuns = seen ? 0 : this.emptyRuns + 1;
+    if (seen) this.surveyWait = this.options.surveyAfterRuns;
+    else if (surveyed) this.surveyWait = Math.min(this.options.maxSurveyAfterRuns, 2 * this.surveyWait);
   }
 }
