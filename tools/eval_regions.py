@@ -45,7 +45,8 @@ def compare_regions(whole: dict, auto: dict, reference_recall: float | None = No
         "precision >= 0.9": second["precision"] >= TARGETS["precision_at_least"],
         "precision within 0.03 of the whole frame": second["precision"] >= first["precision"] - TARGETS["precision_within_of_whole_frame"],
         "crossing F1 >= 0.9 on every line": second["crossing_f1_min"] is not None and second["crossing_f1_min"] >= TARGETS["crossing_f1_at_least"],
-        "occupancy MAE <= 0.6 per zone": second["occupancy_mae_zone_max"] is not None and second["occupancy_mae_zone_max"] <= TARGETS["occupancy_mae_per_zone_at_most"],
+        "occupancy MAE <= 0.6 per zone": (None if second["occupancy_mae_zone_max"] is None
+                                          else second["occupancy_mae_zone_max"] <= TARGETS["occupancy_mae_per_zone_at_most"]),
         "detector time <= 2.5x the whole frame": ratio is not None and ratio <= TARGETS["detector_time_ratio_at_most"],
     }
     if reference_recall is not None:
@@ -77,4 +78,5 @@ def print_comparison(comparison: dict, reports: dict) -> None:
         print(f"| {label.ljust(width)} | {_fmt(whole[key])} | {_fmt(auto[key])} |")
     print(f"detector time, regions / whole frame: {_fmt(comparison['detector_time_ratio'])}x")
     print(f"last plan: {comparison['auto_plan']}")
-    print("targets: " + ", ".join(f"{name}: {'met' if met else 'NOT met'}" for name, met in comparison["targets"].items()))
+    verdict = {True: "met", False: "NOT met", None: "n/a (no zones)"}
+    print("targets: " + ", ".join(f"{name}: {verdict[met]}" for name, met in comparison["targets"].items()))
