@@ -5,7 +5,10 @@ with --peer, against Ultralytics' BYTETracker + ObjectCounter fed the same detec
     .venv/bin/python tools/evaluate.py --video V.mp4 --gt gt.txt [--line X1,Y1,X2,Y2 ...]
         [--zone X1,Y1,X2,Y2,X3,Y3,... ...] [--imgsz N] [--json OUT] [--peer] [--tracks-out T.txt]
 
-Without --line the reference lines of the sequence's reference_counts.json are used.
+Without --line the reference lines of the sequence's reference_counts.json are used (and, for a
+set made by tools/far_view.py, its listed lines and zones). The detector looks where the app's
+planner says (--regions auto, frontend/js/pipeline/region_plan.js); --compare-regions runs the
+whole frame and the automatic regions one after the other and prints both columns.
 Prints a table and, last, one JSON line with every figure.
 """
 from __future__ import annotations
