@@ -172,6 +172,41 @@ def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, iou_threshold: fl
     return np.asarray(kept, np.int64)
 
 
+SEAM_MARGIN = 2
+SEAM_COVER = 0.6
+
+
+def seam_survivors(boxes: np.ndarray, run_index: np.ndarray, regions: list[dict], frame_width: int,
+                   frame_height: int) -> np.ndarray:
+    """Indices of the candidates left when a box cut by its crop's inner border is covered
+    (SEAM_COVER of its area) by an uncut box of another crop (region_merge.js)."""
+    cut = np.zeros(len(boxes), bool)
+    for index, (x1, y1, x2, y2) in enumerate(boxes):
+        region = regions[run_index[index]]
+        right, bottom = region["x"] + region["width"], region["y"] + region["height"]
+        cut[index] = ((region["x"] > SEAM_MARGIN and x1 <= region["x"] + SEAM_MARGIN)
+                      or (region["y"] > SEAM_MARGIN and y1 <= region["y"] + SEAM_MARGIN)
+                      or (right < frame_width - SEAM_MARGIN and x2 >= right - SEAM_MARGIN)
+                      or (bottom < frame_height - SEAM_MARGIN and y2 >= bottom - SEAM_MARGIN))
+    keep = []
+    for index in range(len(boxes)):
+        covered = False
+        if cut[index]:
+            x1, y1, x2, y2 = boxes[index]
+            area = (x2 - x1) * (y2 - y1)
+            for other in range(len(boxes)):
+                if other == index or cut[other] or run_index[other] == run_index[index]:
+                    continue
+                width = min(x2, boxes[other, 2]) - max(x1, boxes[other, 0])
+                height = min(y2, boxes[other, 3]) - max(y1, boxes[other, 1])
+                if width > 0 and height > 0 and area > 0 and width * height / area >= SEAM_COVER:
+                    covered = True
+                    break
+        if not covered:
+            keep.append(index)
+    return np.asarray(keep, np.int64)
+
+
 @dataclass
 class ReferenceDetector:
     """onnxruntime-Python + the numpy pipeline above; detect() returns the contract's fields
@@ -229,6 +264,11 @@ class ReferenceDetector:
         boxes = np.concatenate([part["boxes"] for part in parts])
         scores = np.concatenate([part["scores"] for part in parts])
         eligible = np.flatnonzero(scores > self.score_threshold)
+        if len(runs) > 1:  # frontend/js/detector/region_merge.js: seam fragments go first
+            run_index = np.concatenate([np.full(len(part["scores"]), run) for run, part in enumerate(parts)])
+            height, width = rgba.shape[:2]
+            eligible = eligible[seam_survivors(boxes[eligible], run_index[eligible],
+                                               [crop for _, _, crop in runs], width, height)]
         kept = eligible[non_max_suppression(boxes[eligible], scores[eligible], self.iou_threshold)]
         keypoints = (np.concatenate([part["keypoints"] for part in parts])[kept]
                      if self.layout.keypoint_count else None)

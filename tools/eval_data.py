@@ -68,6 +68,8 @@ def reference_lines(video: Path, width: int, height: int) -> list[dict]:
     if not path.exists():
         raise SystemExit(f"no --line given and no {path} with reference lines")
     reference = json.loads(path.read_text())
+    if "lines" in reference:  # a generated set (tools/far_view.py) lists its lines
+        return [{"id": line["id"], "a": list(line["a"]), "b": list(line["b"])} for line in reference["lines"]]
     lines = []
     if "horizontal_line" in reference:
         y = reference["horizontal_line"]["y"]
@@ -76,3 +78,13 @@ def reference_lines(video: Path, width: int, height: int) -> list[dict]:
         x = reference["vertical_line"]["x"]
         lines.append({"id": "vertical_line", "a": [x, 0], "b": [x, height]})
     return lines
+
+
+def reference_zones(video: Path) -> list[dict]:
+    """The zones listed in reference_counts.json next to the video (tools/far_view.py: one per
+    panel); none for the shared sequences."""
+    path = video.parent / "reference_counts.json"
+    if not path.exists():
+        return []
+    zones = json.loads(path.read_text()).get("zones", [])
+    return [{"id": zone["id"], "polygon": [list(point) for point in zone["polygon"]]} for zone in zones]

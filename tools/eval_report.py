@@ -53,6 +53,8 @@ def table_rows(report: dict) -> list[tuple[str, object, object]]:
         rows.append((label, value, peer["occupancy_mae"][zone_id] if peer else None))
     timing = report["timing"]
     rows.append(("detector runs per frame", timing["detector_runs_per_frame"], None))
+    if report.get("regions"):
+        rows.append(("detector model runs per frame (regions)", report["regions"]["model_runs_per_frame"], None))
     rows.append(("pipeline frames/s (detect + track + count)", timing["fps"], None))
     rows.append(("ms per frame: detect / track / count",
                  f"{timing['detect_ms']:.1f} / {timing['track_ms']:.2f} / {timing['count_ms']:.2f}",

@@ -5,7 +5,10 @@ with --peer, against Ultralytics' BYTETracker + ObjectCounter fed the same detec
     .venv/bin/python tools/evaluate.py --video V.mp4 --gt gt.txt [--line X1,Y1,X2,Y2 ...]
         [--zone X1,Y1,X2,Y2,X3,Y3,... ...] [--imgsz N] [--json OUT] [--peer] [--tracks-out T.txt]
 
-Without --line the reference lines of the sequence's reference_counts.json are used.
+Without --line the reference lines of the sequence's reference_counts.json are used (and, for a
+set made by tools/far_view.py, its listed lines and zones). The detector looks where the app's
+planner says (--regions auto, frontend/js/pipeline/region_plan.js); --compare-regions runs the
+whole frame and the automatic regions one after the other and prints both columns.
 Prints a table and, last, one JSON line with every figure.
 """
 from __future__ import annotations
@@ -18,8 +21,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.eval_data import load_mot, parse_line, parse_zone, reference_lines, write_mot  # noqa: E402
+from tools.eval_data import load_mot, parse_line, parse_zone, reference_lines, reference_zones, write_mot  # noqa: E402
 from tools.eval_report import evaluate_goals, print_table  # noqa: E402
+from tools.eval_regions import compare_regions, print_comparison  # noqa: E402
 from tools.eval_scoring import score_run  # noqa: E402
 from tools.harness import REPO, probe_video  # noqa: E402
 from tools.eval_peer import run_peer  # noqa: E402
@@ -43,8 +47,17 @@ def parse_args(argv):
                              "frontend/js/pipeline/frame_pipeline.js = the tracker's low threshold)")
     parser.add_argument("--backend", default="wasm", help="onnxruntime-web backend (default wasm: deterministic)")
     parser.add_argument("--threads", type=int, default=None, help="WASM threads (default: the detector's)")
-    parser.add_argument("--regions", default=None, metavar="JSON",
-                        help='detector crops, e.g. \'[{"x":0,"y":0,"width":640,"height":480}]\' (default: whole frame)')
+    parser.add_argument("--regions", default="auto", metavar="auto|whole|JSON",
+                        help="where the detector looks: auto (the app's planner, frontend/js/pipeline/region_plan.js: "
+                             "full-resolution crops where people are too small; the default), whole (the whole frame "
+                             'only) or fixed crops, e.g. \'[{"x":0,"y":0,"width":640,"height":480}]\'')
+    parser.add_argument("--region-plan-options", default="{}", metavar="JSON", help="RegionPlanner options")
+    parser.add_argument("--compare-regions", action="store_true",
+                        help="run twice in one session, whole frame then the automatic regions, and print both "
+                             "columns side by side (issue 13's figures)")
+    parser.add_argument("--reference-recall", type=float, default=None,
+                        help="with --compare-regions: the detection recall of the same sequence at full size "
+                             "(for the 'recall within 0.05' target)")
     parser.add_argument("--cadence", choices=("on", "off"), default="off",
                         help="adaptive detector cadence (FramePipeline): skip the detector on frames where "
                              "nothing can change the counts (default off: the detector runs on every frame)")
@@ -75,7 +88,7 @@ def main(argv=None) -> int:
     info = probe_video(args.video)
     gt = load_mot(args.gt)
     lines = [parse_line(text, i) for i, text in enumerate(args.line)] or reference_lines(args.video, info.width, info.height)
-    zones = [parse_zone(text, i) for i, text in enumerate(args.zone)]
+    zones = [parse_zone(text, i) for i, text in enumerate(args.zone)] or reference_zones(args.video)
     counting = {"lines": lines, "zones": zones, **json.loads(args.counting_options)}
     detector = {"backends": [args.backend]}
     if args.detector_threshold is not None:
@@ -85,42 +98,88 @@ def main(argv=None) -> int:
     if args.threads:
         detector["threads"] = args.threads
     options = {"detector": detector, "tracker": json.loads(args.tracker_options), "counting": counting,
-               "regions": json.loads(args.regions) if args.regions else None,
+               "regions": parse_regions(args.regions), "regionPlan": json.loads(args.region_plan_options),
                "cadence": json.loads(args.cadence_options) if args.cadence == "on" else None}
 
     from tools.eval_browser import PipelineSession
+
+    if args.compare_regions:
+        if args.peer or args.live:
+            raise SystemExit("--compare-regions runs without --peer and --live")
+        reports = {}
+        with PipelineSession() as session:
+            for mode in ("whole", "auto"):
+                if not args.quiet:
+                    print(f"regions: {mode}", file=sys.stderr, flush=True)
+                reports[mode] = run_once(args, session, {**options, "regions": mode}, info, gt, lines, zones,
+                                         suffix=f".{mode}")
+        comparison = compare_regions(reports["whole"], reports["auto"], args.reference_recall)
+        print_comparison(comparison, reports)
+        line = json.dumps({"video": args.video.name, "comparison": comparison, "reports": reports}, sort_keys=True)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(line + "\n")
+        print(line)
+        return 0
+
+    with PipelineSession() as session:
+        report = run_once(args, session, options, info, gt, lines, zones)
+    print_table(report)
+    line = json.dumps(report, sort_keys=True)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(line + "\n")
+    print(line)
+    return 0
+
+
+def parse_regions(text: str):
+    if text in ("auto", "whole"):
+        return text
+    try:
+        regions = json.loads(text)
+    except ValueError:
+        raise SystemExit(f"--regions takes auto, whole or a JSON list of crops, got {text!r}") from None
+    if not isinstance(regions, list) or not regions:
+        raise SystemExit("--regions JSON must be a non-empty list of {x, y, width, height}")
+    return regions
+
+
+def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -> dict:
+    """One run of the video through the lab with these options; the scored report."""
+    counting = options["counting"]
 
     def progress(number, _result):
         if not args.quiet and (number % 25 == 0 or number == info.frames):
             print(f"  frame {number}/{info.frames}", file=sys.stderr, flush=True)
 
-    with PipelineSession() as session:
-        loaded = session.load(options)
-        if not args.quiet:
-            print(f"pipeline: {loaded['backend']}, input {loaded['inputSize']} px, {info.frames} frames",
-                  file=sys.stderr, flush=True)
-        live_rate = None
-        if args.live:
-            results, seconds = session.run_live(args.video, info.fps, progress)
-            live_rate = len(results) / seconds
-        else:
-            results = session.run_video(args.video, info.fps, progress, every=args.every)
-        flushed = session.finish()
-        gt_frames = [{"frameIndex": f, "timestamp": (f - 1) / info.fps,
-                      "tracks": [{"id": i, "box": list(box)} for i, box in gt.get(f, [])]}
-                     for f in range(1, info.frames + 1)]
-        reference = session.count_tracks(gt_frames, counting)
-        peer = None
-        if args.peer:
-            # The peer's tracker is told the rate it is fed (its lost-track buffer is in frames).
-            peer = run_peer(results, lines, live_rate or info.fps / args.every, args.peer_python)
-            peer_frames = [{"frameIndex": f["frameIndex"], "timestamp": (f["frameIndex"] - 1) / info.fps,
-                            "tracks": f["tracks"]} for f in peer["frames"]]
-            peer["counted"] = session.count_tracks(peer_frames, counting)
+    loaded = session.load(options)
+    if not args.quiet:
+        print(f"pipeline: {loaded['backend']}, input {loaded['inputSize']} px, {info.frames} frames",
+              file=sys.stderr, flush=True)
+    live_rate = None
+    if args.live:
+        results, seconds = session.run_live(args.video, info.fps, progress)
+        live_rate = len(results) / seconds
+    else:
+        results = session.run_video(args.video, info.fps, progress, every=args.every)
+    flushed = session.finish()
+    gt_frames = [{"frameIndex": f, "timestamp": (f - 1) / info.fps,
+                  "tracks": [{"id": i, "box": list(box)} for i, box in gt.get(f, [])]}
+                 for f in range(1, info.frames + 1)]
+    reference = session.count_tracks(gt_frames, counting)
+    peer = None
+    if args.peer:
+        # The peer's tracker is told the rate it is fed (its lost-track buffer is in frames).
+        peer = run_peer(results, lines, live_rate or info.fps / args.every, args.peer_python)
+        peer_frames = [{"frameIndex": f["frameIndex"], "timestamp": (f["frameIndex"] - 1) / info.fps,
+                        "tracks": f["tracks"]} for f in peer["frames"]]
+        peer["counted"] = session.count_tracks(peer_frames, counting)
 
-    tracks_out = args.tracks_out or REPO / "test-artifacts" / "evaluate" / f"{args.video.stem}.tracks.txt"
+    tracks_out = (args.tracks_out.with_name(f"{args.tracks_out.stem}{suffix}{args.tracks_out.suffix}") if args.tracks_out
+                  else REPO / "test-artifacts" / "evaluate" / f"{args.video.stem}{suffix}.tracks.txt")
     write_mot(tracks_out, {r["frameIndex"]: r["tracks"] for r in results})
-    detections_out = tracks_out.with_name(f"{args.video.stem}.detections.json")
+    detections_out = tracks_out.with_name(f"{args.video.stem}{suffix}.detections.json")
     detections_out.write_text(json.dumps({"video": str(args.video), "fps": info.fps, "width": info.width,
                                           "height": info.height, "frames": [
                                               {"frameIndex": r["frameIndex"], **r["detections"]} for r in results]}))
@@ -132,14 +191,14 @@ def main(argv=None) -> int:
     report["options"] = options
     report["every"] = args.every
     report["live_detector_runs_per_second"] = live_rate
+    detected = [r for r in results if r.get("detected", True)]
+    report["regions"] = {
+        "model_runs_per_frame": sum(r.get("regionRuns", 1) for r in detected) / max(1, len(detected)),
+        "frames_with_crops": sum(1 for r in detected if r.get("regionRuns", 1) > 1),
+        "last_plan": detected[-1].get("regionReason") if detected else None,
+    }
     report["goals"] = evaluate_goals(report)
-    print_table(report)
-    line = json.dumps(report, sort_keys=True)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(line + "\n")
-    print(line)
-    return 0
+    return report
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 // mapping from letterboxed model coordinates back to the frame, NMS.
 import { concatDetections, createDetections, pickDetections } from '../core/detections.js';
 import { nonMaxSuppression } from './nms.js';
+import { mergeRegionCandidates } from './region_merge.js';
 
 export { letterboxParams, letterboxRgba, normaliseRegion } from './letterbox.js';
 export { nonMaxSuppression, boxIou } from './nms.js';
@@ -91,12 +92,22 @@ export function mapToFrame(candidates, params, region) {
 /**
  * One model output per region -> Detections in frame coordinates.
  * runs: [{ output, anchors, params, region }]; options: { scoreThreshold, iouThreshold,
- * personClassIds, maxDetections }.
+ * personClassIds, maxDetections }; frame: { width, height } of the whole frame (with several
+ * runs: seam-aware merge, see region_merge.js).
  */
-export function postprocess(runs, layout, { scoreThreshold = 0.25, iouThreshold = 0.7, personClassIds = [0], maxDetections = 300 } = {}) {
+export function postprocess(runs, layout, { scoreThreshold = 0.25, iouThreshold = 0.7, personClassIds = [0], maxDetections = 300 } = {}, frame = null) {
   const mapped = runs.map(({ output, anchors, params, region }) =>
     mapToFrame(decodeOutput(output, anchors, layout, { scoreThreshold, personClassIds }), params, region));
   const candidates = mapped.length === 1 ? mapped[0] : concatDetections(mapped, layout.keypointCount);
+  if (mapped.length > 1 && frame) {
+    // Several crops: seam fragments dropped where another crop sees the person whole (region_merge.js).
+    const runIndex = new Int32Array(candidates.count);
+    let offset = 0;
+    mapped.forEach((part, run) => { runIndex.fill(run, offset, offset + part.count); offset += part.count; });
+    const kept = mergeRegionCandidates(candidates.boxes, candidates.scores, runIndex, runs.map((run) => run.region),
+      { frameWidth: frame.width, frameHeight: frame.height, iouThreshold, maxDetections });
+    return pickDetections(candidates, kept);
+  }
   const kept = nonMaxSuppression(candidates.boxes, candidates.scores, iouThreshold, maxDetections);
   return pickDetections(candidates, kept);
 }

@@ -97,7 +97,7 @@ class DetectorWorker {
       inference += now() - between;
     }
     const decodeStarted = now();
-    const detections = postprocess(runs, this.layout, this.postOptions);
+    const detections = postprocess(runs, this.layout, this.postOptions, { width, height });
     if (this.appearance) detections.embeddings = appearanceEmbeddings({ data: rgba, width, height }, detections);
     const timings = { grab: grabbed - started, preprocess, inference, decode: now() - decodeStarted };
     return { detections, timings, width, height };

@@ -9,6 +9,14 @@ import { DETECTOR_SCORE_THRESHOLD } from '../pipeline/frame_pipeline.js';
 
 const clock = () => performance.now();
 
+/** The lab's `regions` as RegionPlanner options: one planner whatever the caller asks. */
+function regionPlanOptions(regions, regionPlan) {
+  if (regions === 'auto') return regionPlan;
+  if (regions === null || regions === 'whole') return { ...regionPlan, override: 'whole' };
+  if (Array.isArray(regions)) return { ...regionPlan, override: regions };
+  throw new TypeError(`regions must be 'auto', 'whole' or a list of crops, got ${JSON.stringify(regions)}`);
+}
+
 class PipelineLab {
   constructor(elements) {
     this.elements = elements;
@@ -23,19 +31,20 @@ class PipelineLab {
   }
 
   /** A fresh run without a detector (for recorded detections): { tracker, counting }. */
-  start({ tracker = {}, counting = {}, cadence = null } = {}) {
-    this.run = new PipelineLabRun({ tracker, counting, clock, cadence });
+  start({ tracker = {}, counting = {}, cadence = null, regionPlan = {} } = {}) {
+    this.run = new PipelineLabRun({ tracker, counting, clock, cadence, regionPlan });
     this.elements.frames.textContent = '0';
   }
 
   /**
    * options: { detector: createDetector options (scoreThreshold defaults to the pipeline's
    * DETECTOR_SCORE_THRESHOLD, as on the monitor), tracker: ByteTracker options, counting:
-   * CountingEngine options, regions }
+   * CountingEngine options, regions: 'auto' (the app's planner, region_plan.js; the default),
+   * 'whole' (the whole frame only) or a fixed list of crops, regionPlan: RegionPlanner options }
    */
-  async load({ detector = {}, tracker = {}, counting = {}, regions = null, cadence = null } = {}) {
+  async load({ detector = {}, tracker = {}, counting = {}, regions = 'auto', regionPlan = {}, cadence = null } = {}) {
     this.dispose();
-    this.start({ tracker, counting, cadence });
+    this.start({ tracker, counting, cadence, regionPlan: regionPlanOptions(regions, regionPlan) });
     this.regions = regions;
     const settings = { appearance: true, scoreThreshold: DETECTOR_SCORE_THRESHOLD, ...detector };
     this.detector = await createDetector({ ...settings, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
@@ -46,19 +55,21 @@ class PipelineLab {
   /** One frame: { frameIndex, timestamp, width, height, pixels (base64 RGBA) }. */
   async processFrame({ frameIndex, timestamp, width, height, pixels }) {
     if (!this.detector) throw new Error('call pipelineLab.load() first');
-    const plan = this.run.plan({ width, height, timestamp });
+    const plan = this.run.plan({ width, height, timestamp, inputSize: this.detector.inputSize });
     if (!plan.detect) return this.#shown(this.run.skip({ frameIndex, timestamp }, plan.reason));
     const image = new ImageData(decodePixels(pixels), width, height);
     const started = clock();
-    const detections = await this.detector.detect(image, { regions: this.regions });
+    const detections = await this.detector.detect(image, { regions: plan.regions });
     const detect = clock() - started;
-    return this.#shown(this.run.process(detections, { frameIndex, timestamp, width, height }, { detect, detector: this.detector.timings }));
+    const answer = this.run.process(detections, { frameIndex, timestamp, width, height }, { detect, detector: this.detector.timings });
+    return this.#shown({ ...answer, regionRuns: plan.regions ? plan.regions.length : 1, regionReason: plan.regionPlan?.reason ?? null });
   }
 
   /** One detector run on a frame ({ width, height, pixels }) that is not tracked or counted (compiles the model). */
   async warmUp({ width, height, pixels }) {
     if (!this.detector) throw new Error('call pipelineLab.load() first');
-    await this.detector.detect(new ImageData(decodePixels(pixels), width, height), { regions: this.regions });
+    const plan = this.run.plan({ width, height, inputSize: this.detector.inputSize });
+    await this.detector.detect(new ImageData(decodePixels(pixels), width, height), { regions: plan.regions });
     return true;
   }
 

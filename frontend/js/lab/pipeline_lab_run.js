@@ -7,16 +7,16 @@ import { FramePipeline } from '../pipeline/frame_pipeline.js';
 import { detectionsFromPlain, plainDetections, plainTracks } from './plain.js';
 
 export class PipelineLabRun {
-  /** @param {{ tracker?: object, counting?: object, clock?: () => number, cadence?: object|null }} options */
-  constructor({ tracker = {}, counting = {}, clock = null, cadence = null } = {}) {
-    this.pipeline = new FramePipeline({ tracker, counting, clock, cadence });
+  /** @param {{ tracker?: object, counting?: object, clock?: () => number, cadence?: object|null, regionPlan?: object|null }} options */
+  constructor({ tracker = {}, counting = {}, clock = null, cadence = null, regionPlan = {} } = {}) {
+    this.pipeline = new FramePipeline({ tracker, counting, clock, cadence, regionPlan });
     this.frames = 0;
     this.detectorRuns = 0;
   }
 
-  /** Whether the detector must run on the coming frame ({ detect, reason }). */
-  plan({ width, height, timestamp }) {
-    return this.pipeline.planDetection({ width, height, timestamp });
+  /** Whether the detector must run on the coming frame, and where ({ detect, reason, regions }). */
+  plan({ width, height, timestamp, inputSize = null }) {
+    return this.pipeline.planDetection({ width, height, timestamp, inputSize });
   }
 
   /** A frame the detector skipped (the pipeline's cadence): answered like process(). */

@@ -27,6 +27,8 @@ export class CountingRunner {
     Object.assign(this, { pipeline, detector, session, grab, frameSize, onFrame, onDetected, onProgress, onEnd, onError });
     this.loop = null;
     this.ended = null;
+    /** the detector regions last planned (shown by the debug layer) */
+    this.regionPlan = null;
     /** live with a cadence: the detector runs beside the frames shown (see above) */
     this.overlap = false;
     this.inFlight = null;
@@ -42,23 +44,33 @@ export class CountingRunner {
   async step({ frameIndex, timestamp }) {
     const frame = { frameIndex, timestamp, ...this.frameSize };
     const picture = this.grab();
+    // Whether the detector runs (the cadence) and where it looks (region_plan.js:
+    // full-resolution crops where people are too small for the whole frame).
+    const plan = () => {
+      const answer = this.pipeline.planDetection({ ...frame, inputSize: this.detector.inputSize });
+      if (answer.regionPlan !== undefined) this.regionPlan = answer.regionPlan;
+      return answer;
+    };
     let output;
     if (this.overlap && this.pipeline.lastDetected) {
-      if (!this.inFlight && this.pipeline.planDetection(frame).detect) this.#startDetection(picture, frame);
+      if (!this.inFlight) {
+        const answer = plan();
+        if (answer.detect) this.#startDetection(picture, frame, answer.regions);
+      }
       output = this.pipeline.skip(frame);
-    } else if (this.pipeline.planDetection(frame).detect) {
-      output = this.#detected(await this.detector.detect(picture), frame);
     } else {
-      output = this.pipeline.skip(frame);
+      const answer = plan();
+      output = answer.detect ? this.#detected(await this.detector.detect(picture, { regions: answer.regions }), frame)
+        : this.pipeline.skip(frame);
     }
     this.frames += 1;
-    this.onFrame(output);
+    this.onFrame({ ...output, regionPlan: this.regionPlan ?? null });
     return output;
   }
 
   /** A detector run on `picture` whose result enters the pipeline when it is ready. */
-  #startDetection(picture, frame) {
-    const running = this.detector.detect(picture).then((detections) => {
+  #startDetection(picture, frame, regions = null) {
+    const running = this.detector.detect(picture, { regions }).then((detections) => {
       if (this.inFlight === running) this.#detected(detections, frame);
     });
     this.inFlight = running;

@@ -276,7 +276,7 @@ export class MonitorController {
     if (output.frameIndex % 5 === 0) {
       this.controls.showRates({ frames: this.runner.frames, detectorRuns: this.runner.detectorRuns, framesPerSecond: this.fps.fps,
         detectorRunsPerSecond: this.detectorRate.fps, cadence: Boolean(this.pipeline.cadence) });
-      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px${this.rateWarning()}`);
+      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px${detectorCost(detector, output.regionPlan)}${this.rateWarning()}`);
       if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
     }
   }
@@ -366,4 +366,12 @@ export class MonitorController {
     this.layers = layers;
     if (!this.runner) this.redrawOverlay();
   }
+}
+
+/** ' · 420 ms a frame (3 runs: crops)' : the detector's cost per frame and how many model runs it took. */
+function detectorCost(detector, regionPlan) {
+  const total = detector.timings?.total;
+  if (!Number.isFinite(total)) return '';
+  const runs = regionPlan?.runs ?? 1;
+  return ` · ${Math.round(total)} ms a frame${runs > 1 ? ` (${runs} runs: full-resolution crops)` : ''}`;
 }

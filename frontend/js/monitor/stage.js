@@ -2,6 +2,7 @@
 // (zones, tracks, editor handles). Canvas pixels are source-frame pixels; CSS scales them.
 import { drawCalibration, drawOverlay } from '../overlay/overlay_renderer.js';
 import { paintImageHeatmap, paintFloorHeatmap } from '../heatmap_view/heatmap_painter.js';
+import { drawRegionPlan } from '../overlay/region_layer.js';
 
 export class Stage {
   constructor({ frameCanvas, overlayCanvas, placeholder, stage }) {
@@ -68,6 +69,7 @@ export class Stage {
 
   drawOverlay({ zones, layers, live, editor }) {
     drawOverlay(this.overlayContext, { zones, layers, live, editor, scale: this.scale });
+    if (layers.regions && live && live.regionPlan) drawRegionPlan(this.overlayContext, live.regionPlan, this.scale);
   }
 
   drawCalibration(points) {

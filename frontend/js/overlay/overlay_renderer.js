@@ -8,7 +8,7 @@ import { zoneKey } from '../editor/zone_model.js';
 import { trackColor } from './track_colors.js';
 import { candidatesAround, lineLabelText, placeLabel, smoothTrail, zoneLabelText } from './label_layout.js';
 
-export const LAYERS = Object.freeze(['zones', 'lines', 'boxes', 'ids', 'trails', 'feet', 'heatmap']);
+export const LAYERS = Object.freeze(['zones', 'lines', 'boxes', 'ids', 'trails', 'feet', 'heatmap', 'regions']);
 
 export function withAlpha(hex, alpha) {
   const value = parseInt(hex.slice(1), 16);

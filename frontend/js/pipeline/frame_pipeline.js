@@ -12,8 +12,10 @@
  * which counts nothing and does not step the tracker (it predicts across the gap when the
  * detector runs again): it shows the last run's people where the tracker's Kalman filter
  * predicts them at that frame's time; a frame the detector saw enters through `process()`.
- * Detector regions: planned by the caller from `lastFrame` (tracks of the previous frame)
- * before it runs the detector; the pipeline sees only the merged Detections.
+ * Detector regions (option `regionPlan`, see region_plan.js): `planDetection({ width, height,
+ * timestamp, inputSize })` also answers `regions` (null: the whole frame) for the detector's
+ * `detect(frame, { regions })`; each processed frame's detections teach the planner how tall
+ * people are where; the pipeline sees only the merged Detections.
  */
 import { requireDetections } from '../core/detections.js';
 import { CountingEngine } from '../counting/counting_engine.js';
@@ -24,6 +26,7 @@ import { BYTE_TRACKER_DEFAULTS, ByteTracker } from '../tracker/byte_tracker.js';
 import { TrailBuffer } from './trail_buffer.js';
 import { countingEdges, DetectorCadence } from './detector_cadence.js';
 import { footVelocities, predictTracked, trackMeans } from './track_motion.js';
+import { RegionPlanner } from './region_plan.js';
 
 /**
  * @typedef {object} FrameResult
@@ -61,6 +64,8 @@ export const FRAME_PIPELINE_DEFAULTS = Object.freeze({
   clock: null,
   /** DetectorCadence options ({} for its defaults), or null: the detector runs on every frame */
   cadence: null,
+  /** RegionPlanner options ({} for its defaults: automatic regions), or null: the whole frame always */
+  regionPlan: {},
 });
 
 export class FramePipeline {
@@ -81,6 +86,7 @@ export class FramePipeline {
     this.lastDetected = null;
     this.cadence = resolved.cadence === null ? null : new DetectorCadence(resolved.cadence);
     this.countingEdges = countingEdges(this.engine);
+    this.regionPlanner = resolved.regionPlan === null ? null : new RegionPlanner(resolved.regionPlan);
   }
 
   /**
@@ -89,13 +95,33 @@ export class FramePipeline {
    * from the tracks of the last frame the detector saw and the speeds the tracker measured).
    * More plans may join it as fields (e.g. detector regions).
    */
-  planDetection({ width, height, timestamp }) {
+  planDetection({ width, height, timestamp, inputSize = null }) {
+    const plan = this.#cadencePlan({ width, height, timestamp });
+    // Regions are planned only for a run: a survey the planner decides on is then really made.
+    return plan.detect ? { ...plan, ...this.#regions({ width, height, inputSize }) } : plan;
+  }
+
+  /** The cadence's answer: { detect, reason }. */
+  #cadencePlan({ width, height, timestamp }) {
     if (!this.cadence) return { detect: true, reason: 'every frame' };
     if (!this.lastDetected) return this.cadence.decide({ timestamp }, { edges: this.countingEdges, width, height });
     const velocities = footVelocities(this.lastDetected.tracked, trackMeans(this.tracker));
     const pending = this.tracker.activeTracks.some((track) => !track.isActivated);
     return this.cadence.decide({ last: this.lastDetected, velocities, pending, timestamp },
       { edges: this.countingEdges, width, height });
+  }
+
+  /**
+   * Where the detector looks at full resolution (region_plan.js): { regions, regionPlan };
+   * regions null = the whole frame only. Needs the model's input size (inputSize); without it
+   * (or with regionPlan: null) no fields are added.
+   */
+  #regions({ width, height, inputSize }) {
+    if (!this.regionPlanner || !inputSize) return {};
+    const bandEdges = this.engine.bands.flatMap((band) => band.boundaries.map(([a, b]) => ({ a, b })));
+    const regionPlan = this.regionPlanner.plan({ width, height, modelSize: inputSize,
+      lines: [...this.engine.lines, ...bandEdges], zones: this.engine.zones });
+    return { regions: regionPlan.regions, regionPlan };
   }
 
   /**
@@ -127,6 +153,7 @@ export class FramePipeline {
     requireDetections(detections, 'FramePipeline.process');
     const started = this.#now();
     const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height });
+    if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(detections, { height });
     this.lastDetected = this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
     return this.lastDetected;
   }

@@ -1,0 +1,159 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planRegions, PersonSizes, REGION_PLAN_DEFAULTS, RegionPlanner, tileArea } from '../../frontend/js/pipeline/region_plan.js';
+import { FramePipeline } from '../../frontend/js/pipeline/frame_pipeline.js';
+import { detectionsFromRows } from '../../frontend/js/core/detections.js';
+import { loadSequence, referenceLines } from './recorded_sequence.js';
+
+const bandsOf = (smalls, talls = smalls.map((small) => small * 1.6)) => smalls.map((small, band) => ({ small, tall: talls[band] }));
+const covers = (regions, x, y) => regions.some((r) => x >= r.x && x <= r.x + r.width && y >= r.y && y <= r.y + r.height);
+
+test('planRegions: frame size, model size and person sizes -> regions', async (t) => {
+  const cases = [
+    { name: 'TUD-like: people 120 px and more in 640x480 at 416: whole frame only',
+      width: 640, height: 480, modelSize: 416, sizes: bandsOf([120, 120, 130, 150, 180, 220, 260, 300]),
+      want: { whole: true, crops: 0 } },
+    { name: 'nothing known yet: whole frame only', width: 768, height: 576, modelSize: 416, sizes: null,
+      want: { whole: true, crops: 0 } },
+    { name: 'far view: 50 px people everywhere in 768x576 at 416: crops over the whole frame, no whole run',
+      width: 768, height: 576, modelSize: 416, sizes: bandsOf(Array(8).fill(50), Array(8).fill(124)),
+      want: { wholeRun: false, minCrops: 2, maxRuns: 6, minScale: 1.0 } },
+    { name: 'elevated HD camera: small people only in the top 3 bands: crops there + the whole frame',
+      width: 1920, height: 1080, modelSize: 416, sizes: bandsOf([60, 70, 80, 320, 350, 380, 400, 420], [90, 100, 120, 400, 450, 500, 550, 600]),
+      want: { wholeRun: true, minCrops: 1, maxRuns: 6, cropsBelow: 3 * 1080 / 8, minScale: 0.5 } },
+    { name: 'at 640 px input the same far view needs fewer or no crops than at 320',
+      width: 768, height: 576, modelSize: 640, sizes: bandsOf(Array(8).fill(90)),
+      want: { whole: true, crops: 0 } },
+    { name: 'a budget of one run: whole frame only', width: 768, height: 576, modelSize: 416,
+      sizes: bandsOf(Array(8).fill(50)), options: { maxRuns: 1 }, want: { whole: true, crops: 0 } },
+  ];
+  for (const { name, width, height, modelSize, sizes, options = {}, want } of cases) {
+    await t.test(name, () => {
+      const plan = planRegions({ width, height, modelSize, sizes, options: { ...REGION_PLAN_DEFAULTS, ...options } });
+      if (want.whole) {
+        assert.equal(plan.regions, null, plan.reason);
+        assert.equal(plan.runs, 1);
+        return;
+      }
+      const whole = plan.regions.filter((r) => r.x === 0 && r.y === 0 && r.width === width && r.height === height);
+      const crops = plan.regions.length - whole.length;
+      assert.equal(whole.length === 1, want.wholeRun, plan.reason);
+      assert.ok(crops >= want.minCrops && plan.regions.length <= want.maxRuns, `${plan.regions.length} runs: ${plan.reason}`);
+      assert.ok(plan.scale >= want.minScale, `scale ${plan.scale}`);
+      for (const region of plan.regions) {
+        assert.ok(region.x >= 0 && region.y >= 0 && region.x + region.width <= width && region.y + region.height <= height);
+      }
+      if (want.cropsBelow) {
+        for (const region of plan.regions.filter((r) => !whole.includes(r))) assert.ok(region.y + region.height <= want.cropsBelow + 1);
+      }
+      if (!want.wholeRun) { // the crops alone must cover the frame
+        for (let x = 0; x <= width; x += 16) for (let y = 0; y <= height; y += 16) assert.ok(covers(plan.regions, x, y), `(${x},${y}) uncovered`);
+      }
+    });
+  }
+});
+
+test('planRegions: crops stay near the lines and zones (a person around them)', () => {
+  const sizes = bandsOf(Array(8).fill(50), Array(8).fill(100));
+  const lines = [{ a: [100, 100], b: [300, 100] }];
+  const plan = planRegions({ width: 1280, height: 720, modelSize: 416, sizes, lines, options: REGION_PLAN_DEFAULTS });
+  assert.ok(plan.wholeFrame && plan.regions[0].width === 1280, plan.reason);
+  for (const region of plan.regions.slice(1)) {
+    assert.ok(region.x + region.width <= 400 + 1 && region.y + region.height <= 200 + 1, JSON.stringify(region));
+  }
+  assert.ok(covers(plan.regions.slice(1), 100, 100) && covers(plan.regions.slice(1), 300, 100));
+});
+
+test('tileArea: neighbouring crops overlap by at least the tallest person', async (t) => {
+  for (const [width, height, overlap, maxCrops] of [[768, 576, 124, 6], [1920, 400, 150, 5], [640, 480, 60, 4]]) {
+    await t.test(`${width}x${height}, overlap ${overlap}, ${maxCrops} crops`, () => {
+      const tiling = tileArea({ x1: 0, y1: 0, x2: width, y2: height }, { modelSize: 416, requiredScale: 5, overlap, maxCrops, maxUpscale: 1.5 });
+      assert.ok(tiling.regions.length <= maxCrops);
+      const byRow = tiling.regions.filter((r) => r.y === tiling.regions[0].y).sort((a, b) => a.x - b.x);
+      for (let i = 1; i < byRow.length; i++) assert.ok(byRow[i - 1].x + byRow[i - 1].width - byRow[i].x >= overlap - 1);
+      const last = tiling.regions[tiling.regions.length - 1];
+      assert.ok(Math.abs(last.x + last.width - width) <= 1 && Math.abs(last.y + last.height - height) <= 1);
+    });
+  }
+});
+
+test('PersonSizes: a band without enough people takes its nearest neighbour\'s sizes', () => {
+  const sizes = new PersonSizes({ bands: 4, minObservations: 2, sizeQuantile: 0 });
+  for (const height of [40, 50]) sizes.add([0, 90 - height, 10, 90], 400); // band 0 (feet at y 90)
+  for (const height of [150, 200]) sizes.add([0, 390 - height, 10, 390], 400); // band 3
+  assert.deepEqual(sizes.estimate(), [{ small: 40, tall: 50 }, { small: 40, tall: 50 }, { small: 150, tall: 200 }, { small: 150, tall: 200 }]);
+});
+
+/** Ground-truth boxes of a shared sequence as confident detections through one FramePipeline. */
+function runPlanner(frames, { width, height, inputSize = 416, lines = [], scale = 1, offsetFor = () => [0, 0] }) {
+  const pipeline = new FramePipeline({ counting: { lines } });
+  const plans = [];
+  frames.forEach((rows, index) => {
+    const plan = pipeline.planDetection({ width, height, inputSize });
+    plans.push(plan);
+    const detections = detectionsFromRows(rows.map(({ box }, row) => {
+      const [dx, dy] = offsetFor(row, index);
+      return { box: box.map((value, k) => value * scale + (k % 2 ? dy : dx)), score: 0.9 };
+    }));
+    pipeline.process(detections, { frameIndex: index + 1, timestamp: index / 25, width, height });
+  });
+  return plans;
+}
+
+for (const name of ['TUD-Campus', 'TUD-Stadtmitte']) {
+  test(`${name} (people 120-310 px): the planner keeps the whole frame only, on every frame`, () => {
+    const sequence = loadSequence(name);
+    const plans = runPlanner(sequence.frames, { ...sequence, lines: referenceLines(sequence) });
+    assert.ok(plans.every((plan) => plan.regions === null && plan.regionPlan.runs === 1),
+      plans.find((plan) => plan.regions !== null)?.regionPlan.reason);
+  });
+
+  test(`${name} far view (0.4 scale in a 768x576 mosaic): the planner learns and looks closer`, () => {
+    const sequence = loadSequence(name);
+    // Panel 1 of the mosaic: the sequence at 0.4 scale, 3x3 panels of 256x192.
+    const plans = runPlanner(sequence.frames, { width: 768, height: 576, scale: 0.4,
+      offsetFor: (row, frame) => [256 * ((row + frame) % 3), 192 * (row % 3)] });
+    assert.equal(plans[0].regions, null, 'nothing known on the first frame');
+    const late = plans[plans.length - 1];
+    assert.ok(late.regions && late.regions.length >= 2 && late.regions.length <= REGION_PLAN_DEFAULTS.maxRuns, late.regionPlan.reason);
+    assert.ok(late.regionPlan.scale > 416 / 768 * 1.5, `scale ${late.regionPlan.scale}`);
+  });
+}
+
+test('RegionPlanner: nobody seen for surveyAfterRuns runs -> one survey run with crops, then back', () => {
+  const planner = new RegionPlanner({ surveyAfterRuns: 3 });
+  const empty = detectionsFromRows([]);
+  const frame = { width: 768, height: 576, modelSize: 416 };
+  const seen = [];
+  for (let run = 0; run < 5; run++) {
+    seen.push(planner.plan(frame));
+    planner.observe(empty, { height: 576 });
+  }
+  assert.deepEqual(seen.map((plan) => plan.regions === null), [true, true, true, false, true]);
+  assert.match(seen[3].reason, /survey/);
+});
+
+test('RegionPlanner: surveys of an empty scene back off (after 3, then 6, then at most 12 runs); someone seen resets the wait', () => {
+  const planner = new RegionPlanner({ surveyAfterRuns: 3, maxSurveyAfterRuns: 12 });
+  const empty = detectionsFromRows([]);
+  const frame = { width: 768, height: 576, modelSize: 416 };
+  const surveys = [];
+  for (let run = 0; run < 40; run++) {
+    if (planner.plan(frame).survey) surveys.push(run);
+    planner.observe(empty, { height: 576 });
+  }
+  assert.deepEqual(surveys.slice(0, 4), [3, 9, 21, 33]);
+  planner.observe(detectionsFromRows([{ box: [100, 100, 130, 160], score: 0.9 }]), { height: 576 });
+  assert.equal(planner.surveyWait, 3);
+});
+
+test('RegionPlanner: options are validated; overrides', () => {
+  assert.throws(() => new RegionPlanner({ maxRun: 3 }), /unknown option/);
+  assert.throws(() => new RegionPlanner({ maxRuns: 0 }), RangeError);
+  assert.throws(() => new RegionPlanner({ override: 'tiles' }), TypeError);
+  assert.equal(new RegionPlanner({ override: 'whole' }).plan({ width: 768, height: 576, modelSize: 416 }).regions, null);
+  const fixed = [{ x: 0, y: 0, width: 400, height: 300 }];
+  assert.deepEqual(new RegionPlanner({ override: fixed }).plan({ width: 768, height: 576, modelSize: 416 }).regions, fixed);
+  const plain = new FramePipeline({ regionPlan: null });
+  assert.deepEqual(plain.planDetection({ width: 640, height: 480, inputSize: 416 }), { detect: true, reason: 'every frame' });
+});

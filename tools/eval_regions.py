@@ -1,0 +1,82 @@
+"""Whole frame vs the automatic regions (frontend/js/pipeline/region_plan.js), side by side:
+the figures and targets of issue 13, from two reports of tools/evaluate.py made in one run."""
+from __future__ import annotations
+
+TARGETS = {
+    "recall_within_of_full_size": 0.05,
+    "precision_at_least": 0.9,
+    "precision_within_of_whole_frame": 0.03,
+    "crossing_f1_at_least": 0.9,
+    "occupancy_mae_per_zone_at_most": 0.6,
+    "detector_time_ratio_at_most": 2.5,
+}
+
+
+def summarise(report: dict) -> dict:
+    """The figures compared, from one evaluate.py report."""
+    lines = report["ours"]["lines"].values()
+    events = [line["events"] for line in lines]
+    matched = sum(e["matched"] for e in events)
+    predicted = sum(e["predicted"] for e in events)
+    reference = sum(e["reference"] for e in events)
+    pooled_p = matched / predicted if predicted else 1.0
+    pooled_r = matched / reference if reference else 1.0
+    zones = {key: value for key, value in report["ours"]["occupancy_mae"].items() if key != "frame"}
+    return {
+        "precision": report["detection"]["precision"],
+        "recall": report["detection"]["recall"],
+        "idf1": report["ours"]["mot"]["idf1"],
+        "id_switches": report["ours"]["mot"]["id_switches"],
+        "occupancy_mae_frame": report["ours"]["occupancy_mae"]["frame"],
+        "occupancy_mae_zone_mean": sum(zones.values()) / len(zones) if zones else None,
+        "occupancy_mae_zone_max": max(zones.values()) if zones else None,
+        "crossing_f1_pooled": 2 * pooled_p * pooled_r / (pooled_p + pooled_r) if pooled_p + pooled_r else 0.0,
+        "crossing_f1_min": min((e["f1"] for e in events), default=None),
+        "crossing_events": {"matched": matched, "predicted": predicted, "reference": reference},
+        "detect_ms": report["timing"]["detect_ms"],
+        "model_runs_per_frame": report.get("regions", {}).get("model_runs_per_frame", 1.0),
+    }
+
+
+def compare_regions(whole: dict, auto: dict, reference_recall: float | None = None) -> dict:
+    first, second = summarise(whole), summarise(auto)
+    ratio = second["detect_ms"] / first["detect_ms"] if first["detect_ms"] else None
+    targets = {
+        "precision >= 0.9": second["precision"] >= TARGETS["precision_at_least"],
+        "precision within 0.03 of the whole frame": second["precision"] >= first["precision"] - TARGETS["precision_within_of_whole_frame"],
+        "crossing F1 >= 0.9 on every line": second["crossing_f1_min"] is not None and second["crossing_f1_min"] >= TARGETS["crossing_f1_at_least"],
+        "occupancy MAE <= 0.6 per zone": (None if second["occupancy_mae_zone_max"] is None
+                                          else second["occupancy_mae_zone_max"] <= TARGETS["occupancy_mae_per_zone_at_most"]),
+        "detector time <= 2.5x the whole frame": ratio is not None and ratio <= TARGETS["detector_time_ratio_at_most"],
+    }
+    if reference_recall is not None:
+        targets[f"recall within 0.05 of full size ({reference_recall:.3f})"] = (
+            second["recall"] >= reference_recall - TARGETS["recall_within_of_full_size"])
+    return {"whole": first, "auto": second, "detector_time_ratio": ratio, "targets": targets,
+            "auto_plan": auto.get("regions", {}).get("last_plan")}
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def print_comparison(comparison: dict, reports: dict) -> None:
+    whole, auto = comparison["whole"], comparison["auto"]
+    rows = [("detection precision (IoU 0.5, score >= 0.25)", "precision"), ("detection recall", "recall"),
+            ("IDF1", "idf1"), ("ID switches", "id_switches"), ("occupancy MAE, whole frame", "occupancy_mae_frame"),
+            ("occupancy MAE per zone, mean", "occupancy_mae_zone_mean"), ("occupancy MAE per zone, max", "occupancy_mae_zone_max"),
+            ("crossing F1 (1 s), all lines pooled", "crossing_f1_pooled"), ("crossing F1 (1 s), worst line", "crossing_f1_min"),
+            ("detector ms per frame", "detect_ms"), ("detector model runs per frame", "model_runs_per_frame")]
+    report = reports["auto"]
+    print(f"{report['video']} ({report['frames']} frames, {report['backend']}, input {report['input_size']} px)")
+    width = max(len(label) for label, _ in rows)
+    print(f"| {'metric'.ljust(width)} | whole frame | automatic regions |")
+    print(f"| {'-' * width} | --- | --- |")
+    for label, key in rows:
+        print(f"| {label.ljust(width)} | {_fmt(whole[key])} | {_fmt(auto[key])} |")
+    print(f"detector time, regions / whole frame: {_fmt(comparison['detector_time_ratio'])}x")
+    print(f"last plan: {comparison['auto_plan']}")
+    verdict = {True: "met", False: "NOT met", None: "n/a (no zones)"}
+    print("targets: " + ", ".join(f"{name}: {verdict[met]}" for name, met in comparison["targets"].items()))
