@@ -41,15 +41,15 @@ def _configure(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from . import (alerts, charts, docs, exports, live, me, profile, runs, stats, tokens,
-                   videos, zones)
+    from . import (alerts, charts, demographics, docs, exports, live, me, profile, runs,
+                   stats, tokens, videos, zones)
 
     _configure(app)
     api = PeopleCounterApi(app)
     # The ingest route reads its body with a fast parser; the schema is documented here.
     api.spec.components.schema("Batch", schema=runs.BatchSchema)
     for module in (me, profile, tokens, videos, zones, runs, stats, exports, charts, alerts,
-                   live):
+                   live, demographics):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)
     app.extensions[API_EXTENSION_KEY] = api
