@@ -18,6 +18,7 @@ import { MonitorControls } from './controls_view.js';
 import { MonitorController } from './monitor_controller.js';
 import { FloorCalibrationView } from './floor_view.js';
 import { DetectorSlot } from './detector_slot.js';
+import { MonitorDemographics } from '../demographics/monitor_demographics.js';
 
 async function main() {
   const { config, status, api } = openPage();
@@ -50,7 +51,7 @@ async function main() {
     load: loadDetector, preferredSize: () => controls.preferredModelSize(), onMessage: (text) => controls.showDetector(text),
     onError: (error) => status.error(`The person detector could not be loaded: ${error.message}`),
   });
-  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync: new ZoneSync(api), panel, detectors, controls });
+  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync: new ZoneSync(api), panel, detectors, controls, demographics: new MonitorDemographics({ status }) });
   controls.bind(controller.intents);
   controls.setHeatmapDecay(config.heatmapDecayPerSecond);
   readModelIndex(config.modelsUrl).then((index) => controls.showModels(index), (error) => status.error(`The model list could not be read: ${error.message}`));

@@ -1,0 +1,51 @@
+// The monitor's demographics while counting (I/O shell around the pure TrackDemographics):
+// after each frame the detector saw, the planned crops are cut from the full-resolution
+// grabbed frame and handed to the face worker; answers come back asynchronously, so the
+// live pipeline never waits for a face. The FramePipeline knows nothing of this: the
+// controller calls observe() only when the source's switch is on.
+import { TrackDemographics } from './track_demographics.js';
+
+export class DemographicsRunner {
+  /**
+   * @param {{ client: { estimate: (bitmap) => Promise<object|null>, close: () => void },
+   *   tracks?: TrackDemographics, onError?: (error) => void, createBitmap?: Function }} options
+   */
+  constructor({ client, tracks = new TrackDemographics(), onError = () => {}, createBitmap = (...args) => createImageBitmap(...args) }) {
+    this.client = client;
+    this.tracks = tracks;
+    this.onError = onError;
+    this.createBitmap = createBitmap;
+    this.failures = 0;
+    this.closed = false;
+  }
+
+  /** One counted frame (FrameResult) and the picture it came from (canvas of frame pixels). */
+  observe(output, picture) {
+    if (this.closed || output.detected === false) return;
+    const plans = this.tracks.plan(output.tracked, { timestamp: output.timestamp, width: picture.width, height: picture.height });
+    for (const { trackId, rect } of plans) {
+      // The bitmap is the picture as it is now (this frame), taken before the next grab.
+      this.createBitmap(picture, rect.x, rect.y, rect.width, rect.height)
+        .then((bitmap) => this.client.estimate(bitmap))
+        .then((face) => this.tracks.record(trackId, face), (error) => this.#failed(trackId, error));
+    }
+  }
+
+  /** The track's estimate now ({ gender, genderConfidence, ageBand, ... }). */
+  estimateOf(trackId) {
+    return this.tracks.estimate(trackId);
+  }
+
+  close() {
+    this.closed = true;
+    this.client.close();
+  }
+
+  #failed(trackId, error) {
+    this.tracks.fail(trackId);
+    this.failures += 1;
+    // One message, not one per frame: after the first failure the switch stays on but the
+    // status says why estimates are missing.
+    if (this.failures === 1 && !this.closed) this.onError(error);
+  }
+}
