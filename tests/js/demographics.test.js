@@ -26,7 +26,10 @@ test('age bands: edges belong to the upper band; odd ages are unknown', () => {
 const face = (gender, genderProbability, age, score = 0.9) => ({ gender, genderProbability, age, score });
 
 test('combining samples: a weighted gender vote, the median age, unknown when too few or unsure', () => {
-  assert.deepEqual(combineSamples([face('female', 0.95, 30)]), { gender: 'unknown', genderConfidence: null, ageBand: 'unknown', age: null, samples: 1 });
+  assert.deepEqual(combineSamples([face('female', 0.95, 30)], { minSamples: 2 }), { gender: 'unknown', genderConfidence: null, ageBand: 'unknown', age: null, samples: 1 });
+  assert.deepEqual(combineSamples([]), { gender: 'unknown', genderConfidence: null, ageBand: 'unknown', age: null, samples: 0 });
+  assert.equal(combineSamples([face('female', 0.95, 30)]).gender, 'female');
+  assert.equal(combineSamples([face('female', 0.6, 30)]).gender, 'unknown', 'one unsure face');
   const sure = combineSamples([face('female', 0.95, 30), face('female', 0.8, 33), face('male', 0.6, 70, 0.3)]);
   assert.equal(sure.gender, 'female');
   assert.equal(sure.ageBand, '25-34');
@@ -47,7 +50,7 @@ function tracks(rows) {
 }
 
 test('planning: a few tries per track, spaced, on tall seen boxes only, within the concurrency budget', () => {
-  const planner = new TrackDemographics({ maxConcurrent: 2, maxSamples: 2, maxAttempts: 3, sampleIntervalSeconds: 0.5, minPersonHeight: 100 });
+  const planner = new TrackDemographics({ maxConcurrent: 2, maxSamples: 2, minSamples: 2, maxAttempts: 3, sampleIntervalSeconds: 0.5, minPersonHeight: 100 });
   const frame = (t) => ({ timestamp: t, width: 640, height: 480 });
   const scene = tracks([[1, 100, 50, 200, 400], [2, 300, 60, 360, 140], [3, 400, 40, 500, 420, true], [4, 500, 0, 640, 470]]);
   const first = planner.plan(scene, frame(0));
@@ -116,7 +119,7 @@ test('the runner crops planned boxes from the picture and records the worker\'s 
   const answers = [face('female', 0.9, 29), face('female', 0.8, 27)];
   const runner = new DemographicsRunner({
     client: { estimate: async (bitmap) => { crops.push(bitmap); return answers.shift(); }, close: () => {} },
-    tracks: new TrackDemographics({ sampleIntervalSeconds: 0 }),
+    tracks: new TrackDemographics({ sampleIntervalSeconds: 0, minSamples: 2 }),
     createBitmap: async (picture, x, y, width, height) => ({ picture, x, y, width, height }),
   });
   const picture = { width: 640, height: 480 };

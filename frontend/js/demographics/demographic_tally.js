@@ -23,7 +23,7 @@ export class DemographicTally {
    * @param {{ estimateOf: (trackId: number) => { gender: string, ageBand: string },
    *   epochAtZeroMs: number, settleSeconds?: number }} options
    */
-  constructor({ estimateOf, epochAtZeroMs, settleSeconds = 2 }) {
+  constructor({ estimateOf, epochAtZeroMs, settleSeconds = 3 }) {
     if (typeof estimateOf !== 'function') throw new TypeError('DemographicTally: estimateOf must be a function');
     if (!Number.isFinite(epochAtZeroMs)) throw new TypeError('DemographicTally: epochAtZeroMs must be a number');
     this.estimateOf = estimateOf;

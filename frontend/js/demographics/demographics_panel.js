@@ -26,10 +26,11 @@ export class DemographicsPanel {
   }
 
   /** A run starts with the switch on (shows the card) or off (hides it). */
-  start(on, zones, tally) {
+  start(on, zones, tally, runner = null) {
     this.card.hidden = !on;
     this.zones = zones;
     this.tally = tally;
+    this.runner = runner;
     this.lastRefresh = -Infinity;
     if (!on) return;
     this.charts ??= new DemographicCharts({ genderCanvas: byId('demographics-gender-chart'), bandCanvas: byId('demographics-band-chart') });
@@ -46,6 +47,8 @@ export class DemographicsPanel {
     if (!this.tally || !this.charts) return;
     const bars = barsFor(this.zones, this.tally);
     this.charts.update(bars);
-    this.note.textContent = unknownSentence(bars);
+    const faces = this.runner ? ` Faces looked at: ${this.runner.tried}, usable: ${this.runner.found}.` : '';
+    this.note.textContent = unknownSentence(bars) + faces;
+    if (this.runner) Object.assign(this.card.dataset, { facesTried: this.runner.tried, facesFound: this.runner.found, failures: this.runner.failures });
   }
 }

@@ -16,6 +16,8 @@ export class DemographicsRunner {
     this.onError = onError;
     this.createBitmap = createBitmap;
     this.failures = 0;
+    this.tried = 0;
+    this.found = 0;
     this.closed = false;
   }
 
@@ -24,10 +26,11 @@ export class DemographicsRunner {
     if (this.closed || output.detected === false) return;
     const plans = this.tracks.plan(output.tracked, { timestamp: output.timestamp, width: picture.width, height: picture.height });
     for (const { trackId, rect } of plans) {
+      this.tried += 1;
       // The bitmap is the picture as it is now (this frame), taken before the next grab.
       this.createBitmap(picture, rect.x, rect.y, rect.width, rect.height)
         .then((bitmap) => this.client.estimate(bitmap))
-        .then((face) => this.tracks.record(trackId, face), (error) => this.#failed(trackId, error));
+        .then((face) => { if (face) this.found += 1; this.tracks.record(trackId, face); }, (error) => this.#failed(trackId, error));
     }
   }
 

@@ -6,7 +6,7 @@ export const FACE_API_URL = '/vendor/@vladmandic/face-api';
 
 export class FaceClient {
   /** @param {{ workerUrl?: string|URL, vendorUrl?: string, inputSize?: number, minFaceScore?: number, minFaceSize?: number }} options */
-  constructor({ workerUrl = new URL('./face_worker.js', import.meta.url), vendorUrl = FACE_API_URL, inputSize = 224, minFaceScore = 0.5, minFaceSize = 24 } = {}) {
+  constructor({ workerUrl = new URL('./face_worker.js', import.meta.url), vendorUrl = FACE_API_URL, inputSize = 160, minFaceScore = 0.5, minFaceSize = 24 } = {}) {
     this.workerUrl = workerUrl;
     this.options = { vendorUrl: new URL(vendorUrl, globalThis.location?.href).href, inputSize, minFaceScore, minFaceSize };
     this.worker = null;

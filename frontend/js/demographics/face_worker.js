@@ -15,7 +15,7 @@ class FaceWorker {
     this.queue = Promise.resolve();
   }
 
-  async init({ vendorUrl, inputSize = 224, minFaceScore = 0.5, minFaceSize = 24 }) {
+  async init({ vendorUrl, inputSize = 160, minFaceScore = 0.5, minFaceSize = 24 }) {
     const faceapi = await import(`${vendorUrl}/dist/face-api.esm.js`);
     const tf = faceapi.tf;
     // A worker has no document: face-api's environment is set to the worker's own pieces

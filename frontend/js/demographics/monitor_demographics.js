@@ -39,7 +39,7 @@ export class MonitorDemographics {
       onError: (error) => this.status.show(`Some age and gender estimates failed: ${error.message}`, 'warning'),
     });
     this.tally = new DemographicTally({ estimateOf: (trackId) => this.runner.estimateOf(trackId), epochAtZeroMs });
-    this.panel.start(true, zones, this.tally);
+    this.panel.start(true, zones, this.tally, this.runner);
     return this.tally;
   }
 

@@ -15,11 +15,14 @@ import { ageBand, UNKNOWN } from './bands.js';
 
 export const TRACK_DEMOGRAPHICS_DEFAULTS = Object.freeze({
   /** faces kept per track; sampling stops there */
-  maxSamples: 5,
+  maxSamples: 4,
   /** tries per track (a try finds no face when it is turned away or too small) */
   maxAttempts: 12,
-  /** faces needed before a track gets an estimate (else "unknown") */
-  minSamples: 2,
+  /**
+   * faces needed before a track gets an estimate (else "unknown"); one is enough on a busy
+   * laptop where a face takes a second (a single unsure face still leaves the gender unknown)
+   */
+  minSamples: 1,
   /** stream seconds between two tries on one track */
   sampleIntervalSeconds: 0.4,
   /** person boxes shorter than this (pixels) are too far away for a usable face */
@@ -37,7 +40,7 @@ export const TRACK_DEMOGRAPHICS_DEFAULTS = Object.freeze({
 });
 
 /** One estimate from a track's face samples ({ age, gender, genderProbability, score }). */
-export function combineSamples(samples, { minSamples = 2, minGenderConfidence = 0.65 } = {}) {
+export function combineSamples(samples, { minSamples = 1, minGenderConfidence = 0.65 } = {}) {
   if (samples.length < minSamples || samples.length === 0) {
     return { gender: UNKNOWN, genderConfidence: null, ageBand: UNKNOWN, age: null, samples: samples.length };
   }
