@@ -155,6 +155,16 @@ def test_switch_off_requests_no_face_model_and_on_stores_only_aggregates(live_se
         {(row.zone_key, row.gender, row.age_band) for row in stored if row.count}
     assert sum(int(r["count"]) for r in table) == sum(row.count for row in stored)
 
+    # The dashboard shows the session's stacked bars and how many had no estimate.
+    page.goto(f"{live_server.url}/dashboard?run={run_id}")
+    page.wait_for_selector("[data-testid=dash-demographics]:not([hidden])")
+    counted = sum(row.count for row in stored)
+    unknown = sum(row.count for row in stored if row.age_band == "unknown")
+    assert page.get_attribute("[data-testid=dash-demographics]", "data-counted") == str(counted)
+    assert page.inner_text("[data-testid=dash-demographics-unknown]").startswith(
+        f"{unknown} of {counted} counted people had no estimate")
+    assert page.is_visible("[data-testid=csv-demographics]")
+
     # No face data in any request body, and demographics only as aggregate rows.
     bodies = [json.loads(r["body"]) for r in page.requests
               if r["method"] in ("POST", "PUT", "PATCH") and r["body"] and r["body"].startswith("{")]
