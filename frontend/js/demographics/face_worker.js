@@ -38,7 +38,7 @@ class FaceWorker {
     this.faceapi = faceapi;
     this.detectorOptions = new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: minFaceScore });
     this.minFaceSize = minFaceSize;
-    return { backend: tf.getBackend(), tfjsVersion: tf.version_core || null };
+    return { backend: tf.getBackend(), tfjsVersion: tf.version_core || null, inputSize };
   }
 
   async estimate(image) {

@@ -27,7 +27,7 @@ export const TRACK_DEMOGRAPHICS_DEFAULTS = Object.freeze({
   sampleIntervalSeconds: 0.4,
   /** person boxes shorter than this (pixels) are too far away for a usable face */
   minPersonHeight: 120,
-  /** the crop: this share of the box's height from its top (head and shoulders) */
+  /** the crop: this share of the box's height from its top (head and shoulders), at least as deep as the box is wide */
   headShare: 0.4,
   /** the crop is widened by this share of the box width on each side */
   padding: 0.15,
@@ -121,7 +121,10 @@ export class TrackDemographics {
     const x1 = Math.max(0, Math.floor(box[0] - boxWidth * this.options.padding));
     const x2 = Math.min(width, Math.ceil(box[2] + boxWidth * this.options.padding));
     const y1 = Math.max(0, Math.floor(box[1] - boxHeight * 0.05));
-    const y2 = Math.min(height, Math.ceil(box[1] + boxHeight * this.options.headShare));
+    // A standing person's head is in the top headShare of the box; a box about as wide as
+    // tall is a head and shoulders (near the camera, or cut by the frame): take a square.
+    const depth = Math.min(boxHeight, Math.max(boxHeight * this.options.headShare, boxWidth));
+    const y2 = Math.min(height, Math.ceil(box[1] + depth));
     if (x2 - x1 < 2 || y2 - y1 < 2) return null;
     return { x: x1, y: y1, width: x2 - x1, height: y2 - y1 };
   }
