@@ -59,6 +59,27 @@ def labelled_images() -> list[LabelledImage]:
     return [image for image in images if image.path.exists()]
 
 
+def make_faces_clip(target: Path) -> Path:
+    """A fake-webcam clip (y4m, 640x480, 8 frames/s, 34 s) made of shipped photos: face-api's
+    sample6.jpg (four women) and Ultralytics' zidane.jpg (two men) slide slowly from left to
+    right across x = 320, so each person is in view for several seconds before crossing."""
+    import subprocess
+
+    by_name = {image.name: image.path for image in labelled_images()}
+    women, men = by_name.get("face-api sample6"), by_name.get("ultralytics zidane")
+    if women is None or men is None:
+        raise FileNotFoundError("face-api's demo/sample6.jpg or Ultralytics' zidane.jpg is "
+                                "missing: run `make npm` and `make model`.")
+    graph = ("[1]scale=-2:400[a];[2]scale=-2:360[b];"
+             "[0][a]overlay=x='-520+t*60':y=40:enable='lt(t,20)'[v1];"
+             "[v1][b]overlay=x='-660+(t-19)*90':y=80:enable='gte(t,19)'")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi",
+                    "-i", "color=c=0x5a6470:s=640x480:r=8:d=34", "-loop", "1", "-i", str(women),
+                    "-loop", "1", "-i", str(men), "-filter_complex", graph, "-t", "34",
+                    "-pix_fmt", "yuv420p", str(target)], check=True)
+    return target
+
+
 def evaluate(page, base_url: str, images: list[LabelledImage],
              face_options: dict | None = None) -> dict:
     """Runs the face lab on each image; per image and overall figures. face_options: the

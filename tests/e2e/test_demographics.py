@@ -8,21 +8,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.monitor_helpers import (WAIT_MS, database_rows, drag, open_webcam,
                                        register_and_login, set_field)
+from tools.eval_demographics import make_faces_clip
 from tools.harness import REPO, assert_no_csp_violations, launch_chromium, open_page
 
 ARTIFACTS = REPO / "test-artifacts"
 
 pytestmark = pytest.mark.e2e
 
-FACE_API_DEMO = REPO / "node_modules" / "@vladmandic" / "face-api" / "demo"
-ULTRALYTICS_ASSETS = REPO / ".venv-export" / "lib"
 FACE_MODEL_URL = "/vendor/@vladmandic/face-api/"
 # What a request body must never hold: pictures, face boxes or landmarks, embeddings, raw ages.
 FORBIDDEN_KEYS = {"image", "crop", "face", "faces", "embedding", "descriptor", "landmarks",
@@ -30,30 +28,12 @@ FORBIDDEN_KEYS = {"image", "crop", "face", "faces", "embedding", "descriptor", "
 DEMOGRAPHIC_ROW_KEYS = {"ts", "zone_key", "kind", "gender", "age_band", "count"}
 
 
-def zidane_jpg() -> Path:
-    found = sorted(ULTRALYTICS_ASSETS.glob("python*/site-packages/ultralytics/assets/zidane.jpg"))
-    if not found:
-        pytest.fail("Ultralytics' zidane.jpg is missing: run `make model` (the export venv).")
-    return found[0]
-
-
 @pytest.fixture(scope="module")
 def faces_clip(tmp_path_factory) -> Path:
-    """34 s at 8 frames/s: four women, then two men, slide slowly left to right across x = 320
-    (each person is in view for several seconds before crossing: time for a few faces)."""
-    women = FACE_API_DEMO / "sample6.jpg"
-    if not women.exists():
-        pytest.fail(f"{women} is missing: run `make npm`.")
-    folder = tmp_path_factory.mktemp("faces-webcam")
-    target = folder / "faces.y4m"
-    graph = ("[1]scale=-2:400[a];[2]scale=-2:360[b];"
-             "[0][a]overlay=x='-520+t*60':y=40:enable='lt(t,20)'[v1];"
-             "[v1][b]overlay=x='-660+(t-19)*90':y=80:enable='gte(t,19)'")
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi",
-                    "-i", "color=c=0x5a6470:s=640x480:r=8:d=34", "-loop", "1", "-i", str(women),
-                    "-loop", "1", "-i", str(zidane_jpg()), "-filter_complex", graph, "-t", "34",
-                    "-pix_fmt", "yuv420p", str(target)], check=True)
-    return target
+    try:
+        return make_faces_clip(tmp_path_factory.mktemp("faces-webcam") / "faces.y4m")
+    except FileNotFoundError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture
