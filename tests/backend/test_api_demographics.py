@@ -72,21 +72,30 @@ def test_a_cancellation_takes_its_count_back_but_never_below_zero(app, alice):
     assert never.status_code == 422
 
 
-@pytest.mark.parametrize("field, value", [
+BAD_FIELDS = [
     ("gender", "woman"), ("gender", None), ("gender", "FEMALE"), ("gender", 1),
     ("age_band", "25-35"), ("age_band", "65"), ("age_band", ""),
     ("kind", "leave"), ("kind", "alert_start"),
     ("zone_key", "zone 7"), ("zone_key", "x" * 65), ("zone_key", "=HYPERLINK(1)"),
     ("count", 0), ("count", 1.5), ("count", "1"), ("count", 10**6 + 1), ("count", True),
     ("ts", "yesterday"), ("ts", "1960-01-01T00:00:00Z"),
-])
-def test_bad_fields_are_422_and_store_nothing(app, alice, field, value):
+]
+
+
+def test_bad_fields_are_422_and_store_nothing(app, alice):
     run = alice.create_run()
-    response = post(alice, run["id"], [row(**{field: value})],
-                    samples=[sample("2026-05-04T10:15:00Z", "frame")])
-    assert response.status_code == 422, (field, value)
-    assert field in response.get_json()["fields"]["demographics"]["0"]
+    for field, value in BAD_FIELDS:
+        response = post(alice, run["id"], [row(), row(**{field: value})],
+                        samples=[sample("2026-05-04T10:15:00Z", "frame")])
+        assert response.status_code == 422, (field, value)
+        assert list(response.get_json()["fields"]["demographics"]) == ["1"], (field, value)
+        assert field in response.get_json()["fields"]["demographics"]["1"], (field, value)
+    too_many = post(alice, run["id"], [row()] * 10_001)
+    assert too_many.status_code == 422 and "demographics" in too_many.get_json()["fields"]
+    not_a_list = post(alice, run["id"], {"gender": "female"})
+    assert not_a_list.status_code == 422
     assert stored(app, run["id"]) == []
+    assert alice.get(f"/api/runs/{run['id']}/stats").get_json()["totals"]["samples"] == 0
 
 
 def test_unknown_row_fields_are_refused_so_nothing_per_person_gets_in(app, alice):
@@ -96,6 +105,35 @@ def test_unknown_row_fields_are_refused_so_nothing_per_person_gets_in(app, alice
         response = post(alice, run["id"], [{**row(), **extra}])
         assert response.status_code == 422, extra
     assert stored(app, run["id"]) == []
+
+
+def test_video_totals_add_the_runs_of_a_video_and_only_the_face_models_are_served(
+        app, alice, bob, client):
+    from backend.db import transaction
+    from backend.repositories import videos as video_repo
+
+    with app.app_context(), transaction() as conn:
+        video_id = video_repo.create(
+            conn, alice.id, original_name="door.mp4", stored_name=uuid.uuid4().hex + ".mp4",
+            content_type="video/mp4", size_bytes=10, metadata={})
+    for _ in range(2):
+        run = alice.create_run(source_kind="video", video_id=video_id)
+        assert post(alice, run["id"], [row(zone_key="line-1")]).status_code == 201
+    body = alice.get(f"/api/videos/{video_id}/demographics").get_json()
+    assert body["counted"] == 2 and body["totals"][0]["by_gender"]["female"] == 2
+    assert bob.get(f"/api/videos/{video_id}/demographics").status_code == 404
+    for url in ("/vendor/@vladmandic/face-api/dist/face-api.esm.js",
+                "/vendor/@vladmandic/face-api/model/age_gender_model.bin",
+                "/vendor/@vladmandic/face-api/model/tiny_face_detector_model-weights_manifest.json"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    for url in ("/vendor/@vladmandic/face-api/demo/sample1.jpg",
+                "/vendor/@vladmandic/face-api/model/face_recognition_model.bin",
+                "/vendor/@vladmandic/face-api/dist/face-api.node.js",
+                "/vendor/@vladmandic/face-api/package.json",
+                "/vendor/@vladmandic/face-api/dist/../package.json"):
+        assert client.get(url).status_code == 404, url
 
 
 def test_another_users_run_is_404(app, alice, bob):
