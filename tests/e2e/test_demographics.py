@@ -89,7 +89,7 @@ def test_switch_off_requests_no_face_model_and_on_stores_only_aggregates(live_se
     page = faces_page
     register_and_login(page, live_server.url, "shopkeeper")
     open_webcam(page, live_server.url, "shop-door")
-    assert page.is_visible("[data-testid=demographics-toggle]")
+    page.wait_for_selector("[data-testid=demographics-toggle]", state="visible")
     assert not page.is_checked("[data-testid=demographics-toggle]"), "off by default"
     assert "never a picture" in page.inner_text("#demographics-switch")
     page.click("[data-testid=tool-line]")

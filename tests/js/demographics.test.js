@@ -121,6 +121,7 @@ test('the runner crops planned boxes from the picture and records the worker\'s 
     client: { estimate: async (bitmap) => { crops.push(bitmap); return answers.shift(); }, close: () => {} },
     tracks: new TrackDemographics({ sampleIntervalSeconds: 0, minSamples: 2 }),
     createBitmap: async (picture, x, y, width, height) => ({ picture, x, y, width, height }),
+    maxBusyShare: 1,
   });
   const picture = { width: 640, height: 480 };
   const scene = tracks([[7, 100, 50, 200, 400]]);
@@ -153,4 +154,28 @@ test('the session sends the tally\'s rows in its batches, and none without a tal
   await withTally.stop({ ...result, events: [] });
   assert.deepEqual(batches.at(-1).demographics, [{ ts: '2026-01-01T00:00:00.000Z', zone_key: 'line-1', kind: 'in', gender: 'female', age_band: '18-24', count: 1 }]);
   assert.ok(batches.at(-1).events.every((event) => !('gender' in event) && !('age_band' in event)));
+});
+
+test('the runner rests between faces so the face work takes at most maxBusyShare of the time', async () => {
+  let now = 0;
+  const sent = [];
+  const runner = new DemographicsRunner({
+    client: { estimate: async () => { now += 100; return face('male', 0.9, 40); }, close: () => {} },
+    tracks: new TrackDemographics({ sampleIntervalSeconds: 0, maxSamples: 10, maxAttempts: 10 }),
+    createBitmap: async (picture, ...rect) => { sent.push(now); return rect; },
+    maxBusyShare: 0.25, clock: () => now,
+  });
+  const scene = tracks([[1, 100, 50, 200, 400]]);
+  const frame = (t) => ({ tracked: scene, timestamp: t, detected: true });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  runner.observe(frame(0), { width: 640, height: 480 });
+  await settle();
+  // the face took 100 ms: 300 ms of rest at a quarter share
+  for (const at of [150, 399]) { now = at; runner.observe(frame(at / 1000), { width: 640, height: 480 }); await settle(); }
+  assert.equal(sent.length, 1);
+  now = 400;
+  runner.observe(frame(0.4), { width: 640, height: 480 });
+  await settle();
+  assert.deepEqual(sent, [0, 400]);
+  assert.throws(() => new DemographicsRunner({ client: {}, maxBusyShare: 0 }), /maxBusyShare/);
 });
