@@ -30,19 +30,28 @@ def changes(rows: list[dict]) -> dict[tuple, int]:
     return summed
 
 
+# A cell's count fits a signed 32-bit INTEGER column on both databases, with room to spare.
+MAX_CELL_COUNT = 2_000_000_000
+
+
 def cell_problems(conn: sa.Connection, run_id: int, rows: list[dict]) -> dict:
     """Field errors for rows that would take a cell below zero (a cancellation of a count
-    that was never made). Batches without negative rows cost no query."""
-    if not any(row["count"] < 0 for row in rows):
+    that was never made) or above MAX_CELL_COUNT. One query for the batch's cells."""
+    if not rows:
         return {}
     summed = changes(rows)
-    stored = repo.current(conn, run_id, {cell for cell, n in summed.items() if n < 0})
+    stored = repo.current(conn, run_id, set(summed))
     problems = {}
     for index, row in enumerate(rows):
         cell = _cell(row)
-        if row["count"] < 0 and stored.get(cell, 0) + summed[cell] < 0:
-            problems[str(index)] = {"count": [
-                "This would take the count of its minute, gender and age band below zero."]}
+        total = stored.get(cell, 0) + summed[cell]
+        if row["count"] < 0 and total < 0:
+            message = "This would take the count of its minute, gender and age band below zero."
+        elif row["count"] > 0 and total > MAX_CELL_COUNT:
+            message = f"This would take the count of its cell above {MAX_CELL_COUNT}."
+        else:
+            continue
+        problems[str(index)] = {"count": [message]}
     return {"demographics": problems} if problems else {}
 
 

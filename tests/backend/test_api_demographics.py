@@ -70,6 +70,11 @@ def test_a_cancellation_takes_its_count_back_but_never_below_zero(app, alice):
         "This would take the count of its minute, gender and age band below zero."]}}}
     never = post(alice, run["id"], [row(gender="male", count=-1)])
     assert never.status_code == 422
+    # ... nor past what a 32-bit column holds (10,000 rows of a million into one cell).
+    huge = post(alice, run["id"], [row(count=10**6)] * 2001)
+    assert huge.status_code == 422
+    assert huge.get_json()["fields"]["demographics"]["0"]["count"][0].startswith("This would take")
+    assert [r["count"] for r in stored(app, run["id"])] == [0]
 
 
 BAD_FIELDS = [
