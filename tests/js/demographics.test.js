@@ -92,6 +92,7 @@ test('the tally: crossings and zone entries read the estimate after settling; a 
   const tally = new DemographicTally({ estimateOf: (id) => estimates.get(id) ?? { gender: 'unknown', ageBand: 'unknown' }, epochAtZeroMs: epoch, settleSeconds: 2 });
   tally.observe([{ type: 'in', zoneId: 'zone-1', trackId: 1, timestamp: 59 }, { type: 'cross_raw', zoneId: 'zone-1', trackId: 1 }], 59);
   assert.deepEqual(tally.takeRows(), [], 'waits for the estimate');
+  assert.equal(tally.waitingCount, 1);
   estimates.set(1, { gender: 'male', ageBand: '35-44' }); // the faces seen just after the crossing decide
   tally.observe([{ type: 'enter', zoneId: 'zone-2', trackId: 2, timestamp: 60.5 }, { type: 'leave', zoneId: 'zone-2', trackId: 2 }], 61);
   assert.deepEqual(tally.takeRows(), [{ ts: '2026-05-04T10:14:00.000Z', zone_key: 'zone-1', kind: 'in', gender: 'male', age_band: '35-44', count: 1 }]);

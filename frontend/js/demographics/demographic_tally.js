@@ -63,6 +63,11 @@ export class DemographicTally {
     return rows;
   }
 
+  /** Counted people whose estimate is not read yet (settleSeconds after their event). */
+  get waitingCount() {
+    return this.waiting.length;
+  }
+
   /** Running totals of a key and kind: { byGender: {gender: n}, byBand: {band: n}, total }. */
   totalsOf(zoneKey, kind) {
     const counts = this.totals.get(String(zoneKey))?.[kind];

@@ -48,7 +48,8 @@ export class DemographicsPanel {
     const bars = barsFor(this.zones, this.tally);
     this.charts.update(bars);
     const faces = this.runner ? ` Faces looked at: ${this.runner.tried}, usable: ${this.runner.found}.` : '';
-    this.note.textContent = unknownSentence(bars) + faces;
+    const waiting = this.tally.waitingCount ? ` ${this.tally.waitingCount} more just counted, estimate coming.` : '';
+    this.note.textContent = unknownSentence(bars) + waiting + faces;
     if (this.runner) Object.assign(this.card.dataset, { facesTried: this.runner.tried, facesFound: this.runner.found, failures: this.runner.failures });
   }
 }
