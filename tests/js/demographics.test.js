@@ -180,3 +180,14 @@ test('the runner rests between faces so the face work takes at most maxBusyShare
   assert.deepEqual(sent, [0, 400]);
   assert.throws(() => new DemographicsRunner({ client: {}, maxBusyShare: 0 }), /maxBusyShare/);
 });
+
+test('the pipeline, tracker and counting know nothing of demographics (their cost cannot change with the switch)', async () => {
+  const { readdirSync } = await import('node:fs');
+  for (const folder of ['pipeline', 'tracker', 'counting', 'detector']) {
+    const root = new URL(`../../frontend/js/${folder}/`, import.meta.url);
+    for (const name of readdirSync(root).filter((file) => file.endsWith('.js'))) {
+      const text = readFileSync(new URL(name, root), 'utf8');
+      assert.ok(!/demograph|face_worker|face-api/i.test(text), `${folder}/${name}`);
+    }
+  }
+});
