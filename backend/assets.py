@@ -20,6 +20,17 @@ VENDOR_PACKAGES = {
     "@litertjs/core/wasm": "@litertjs/core/wasm",
     "@litertjs/core": "@litertjs/core/dist",
     "@litertjs/wasm-utils": "@litertjs/wasm-utils/dist",
+    # Demographics (opt-in): face-api's ES module (TF.js bundled) and only the two models it
+    # uses, loaded by frontend/js/demographics/face_worker.js when a source's switch is on.
+    "@vladmandic/face-api/dist": "@vladmandic/face-api/dist",
+    "@vladmandic/face-api/model": "@vladmandic/face-api/model",
+}
+# Inside these vendor folders only these files are served.
+VENDOR_ONLY = {
+    "@vladmandic/face-api/dist": {"face-api.esm.js"},
+    "@vladmandic/face-api/model": {
+        "tiny_face_detector_model-weights_manifest.json", "tiny_face_detector_model.bin",
+        "age_gender_model-weights_manifest.json", "age_gender_model.bin"},
 }
 # Bare imports inside vendor ES modules, rewritten to their /vendor/ URL: a module worker has
 # no import map, so `import ... from "@litertjs/wasm-utils"` would not resolve.
@@ -66,6 +77,8 @@ def vendor_file(filename: str):
         if filename.startswith(prefix + "/"):
             inner = filename[len(prefix) + 1:]
             root = Path(current_app.config["NODE_MODULES_DIR"]) / VENDOR_PACKAGES[prefix]
+            if prefix in VENDOR_ONLY and inner not in VENDOR_ONLY[prefix]:
+                abort(404)
             if filename in VENDOR_BARE_IMPORTS:
                 return _with_imports_rewritten(root, inner, VENDOR_BARE_IMPORTS[filename])
             return send_from_directory(root, inner, max_age=86400)

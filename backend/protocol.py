@@ -63,3 +63,11 @@ def iso_local(moment: datetime, zone: tzinfo) -> str:
 # leading ' so they stay text (services/csv_export for pandas, repositories/stats for the
 # SQL-built MariaDB export).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# Demographics (opt-in): the vocabulary of the aggregate rows a batch may carry
+# (frontend/js/demographics/bands.js has the same lists; tests/protocol.json pins both).
+GENDERS = ("female", "male", "unknown")
+AGE_BANDS = ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown")
+DEMOGRAPHIC_KINDS = ("in", "out", "enter")
+UNKNOWN_ESTIMATE = "unknown"

@@ -283,3 +283,21 @@ station_tokens = sa.Table(
     sa.Index("ix_station_tokens_user", "user_id"),
     **MYSQL_OPTIONS,
 )
+
+# Demographics (opt-in, docs/demographics.md): aggregate counts only, one row per run, line or
+# zone key, minute, event kind (in, out, enter), gender and age band. Never a face, a crop or
+# a per-person record: the browser estimates, the server only adds counts up.
+demographic_counts = sa.Table(
+    "demographic_counts", metadata,
+    _id(),
+    _fk("run_id", "runs.id"),
+    sa.Column("zone_key", sa.String(KEY_MAX_LENGTH), nullable=False),
+    sa.Column("minute", UtcDateTime(), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("gender", sa.String(8), nullable=False),
+    sa.Column("age_band", sa.String(8), nullable=False),
+    sa.Column("count", sa.Integer(), nullable=False),
+    sa.UniqueConstraint("run_id", "zone_key", "minute", "kind", "gender", "age_band",
+                        name="uq_demographic_counts_cell"),
+    **MYSQL_OPTIONS,
+)

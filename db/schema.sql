@@ -224,3 +224,19 @@ CREATE TABLE station_tokens (
   FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 CREATE INDEX ix_station_tokens_user ON station_tokens (user_id);
+
+-- Demographics (opt-in): aggregate counts per run, line/zone key, minute, kind, gender and
+-- age band; never a face, a crop or a per-person record (docs/demographics.md).
+CREATE TABLE demographic_counts (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  run_id BIGINT NOT NULL,
+  zone_key VARCHAR(64) NOT NULL,
+  minute DATETIME(3) NOT NULL,
+  kind VARCHAR(8) NOT NULL,
+  gender VARCHAR(8) NOT NULL,
+  age_band VARCHAR(8) NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (id),
+  CONSTRAINT uq_demographic_counts_cell UNIQUE (run_id, zone_key, minute, kind, gender, age_band),
+  FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -11,14 +11,14 @@ from flask_smorest import Blueprint
 from .. import ops
 from ..db import get_engine, transaction
 from ..errors import ApiError
-from ..protocol import (EVENT_KINDS, KEY_PATTERN, KEY_RULE, MAX_BATCH_ROWS, MAX_DWELL_SECONDS,
-                        TRACK_ID_MAX, TRACK_ID_MIN)
+from ..protocol import (AGE_BANDS, DEMOGRAPHIC_KINDS, EVENT_KINDS, GENDERS, KEY_PATTERN,
+                        KEY_RULE, MAX_BATCH_ROWS, MAX_DWELL_SECONDS, TRACK_ID_MAX, TRACK_ID_MIN)
 from ..repositories import alerts as alert_repo
 from ..repositories import ingest as ingest_repo
 from ..repositories import runs as run_repo
 from ..repositories import videos as video_repo
 from ..schema import utcnow
-from ..services import ingestion, webhooks
+from ..services import demographics, ingestion, webhooks
 from .batch_parser import read_batch
 from .common import (ID_CONVERTER, Count, Delta, FullMatch, Id, PageArgs, QueryId, Text,
                      UtcTime, current_user_id, field_error, not_found, page_envelope,
@@ -102,6 +102,24 @@ class EventSchema(ma.Schema):
                               validate=ma.validate.Range(0, 1_000_000))
 
 
+class DemographicRowSchema(ma.Schema):
+    """An aggregate, never a person: how many of a line's ins or outs (or a zone's entries)
+    in one minute had this gender and age band (estimated in the browser)."""
+    ts = UtcTime(required=True, metadata={"description": "The minute (seconds are dropped)"})
+    zone_key = ma.fields.String(required=True, validate=KEY)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(DEMOGRAPHIC_KINDS))
+    gender = ma.fields.String(required=True, validate=ma.validate.OneOf(GENDERS))
+    age_band = ma.fields.String(required=True, validate=ma.validate.OneOf(AGE_BANDS))
+    count = Delta(required=True, metadata={
+        "description": "Change of the count; negative when a counted crossing was cancelled "
+                       "(the person walked back). A cell never goes below zero."})
+
+    @ma.validates("count")
+    def _not_zero(self, value, **kwargs):
+        if value == 0:
+            raise ma.ValidationError("Must not be 0.")
+
+
 class BatchSchema(ma.Schema):
     batch_id = ma.fields.String(required=True, validate=KEY,
                                 metadata={"description": "Client-made id (a UUID)"})
@@ -109,6 +127,10 @@ class BatchSchema(ma.Schema):
                              validate=ma.validate.Length(max=MAX_BATCH_ROWS))
     events = ma.fields.List(ma.fields.Nested(EventSchema), load_default=list,
                             validate=ma.validate.Length(max=MAX_BATCH_ROWS))
+    demographics = ma.fields.List(
+        ma.fields.Nested(DemographicRowSchema), load_default=list,
+        validate=ma.validate.Length(max=MAX_BATCH_ROWS),
+        metadata={"description": "Opt-in age/gender aggregates (docs/demographics.md)"})
 
 
 class BatchResultSchema(ma.Schema):
@@ -193,7 +215,8 @@ def update_run(values, run_id: int):
 def _validate_rows(conn, user_id: int, run_id: int, batch: dict) -> None:
     """Zone links first (a zone's kind needs its id), then the net changes."""
     problems = (ingestion.link_zones(conn, user_id, batch["samples"], batch["events"])
-                or ingestion.net_change_problems(conn, run_id, batch["samples"]))
+                or ingestion.net_change_problems(conn, run_id, batch["samples"])
+                or demographics.cell_problems(conn, run_id, batch.get("demographics", [])))
     if problems:
         ops.record_ingest("rejected")
         raise ApiError(422, "Some fields are not valid; nothing was stored.",
@@ -250,6 +273,7 @@ def post_batch(run_id: int):
                     outcome = ingestion.write_batch(
                         conn, user_id=user_id, run_id=run_id, batch_key=batch_key,
                         samples=batch["samples"], events=batch["events"])
+                    demographics.add_counts(conn, run_id, batch.get("demographics", []))
             break
         except sa.exc.IntegrityError:
             return _duplicate_answer(user_id, run_id, batch_key)

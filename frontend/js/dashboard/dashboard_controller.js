@@ -5,9 +5,9 @@ const REFRESH_DELAY_MS = 1000;
 const RELOAD_WHEN_EMPTY_MS = 15000;
 
 export class DashboardController {
-  /** @param {{ api, timeZone, status, runView, picker, live, reload: () => void }} parts */
-  constructor({ api, timeZone, status, runView, picker, live, reload }) {
-    Object.assign(this, { api, timeZone, status, runView, picker, live, reload });
+  /** @param {{ api, timeZone, status, runView, picker, live, reload: () => void, demographics? }} parts */
+  constructor({ api, timeZone, status, runView, picker, live, reload, demographics = null }) {
+    Object.assign(this, { api, timeZone, status, runView, picker, live, reload, demographics });
     this.runId = null;
     this.runs = [];
     this.refreshTimer = null;
@@ -74,6 +74,7 @@ export class DashboardController {
       this.picker.showRun(stats.run);
       this.runView.render(stats, alerts.items, { chartUrl: (name) => `${this.api.chartUrl(runId, name, { tz })}&v=${stats.totals.samples}` });
       this.picker.showCsvLinks({ buckets: this.api.csvUrl(runId, { bucket, tz }), events: this.api.csvUrl(runId, { bucket, tz, kind: 'events' }) });
+      await this.demographics?.show(runId, { bucket, tz });
     } catch (error) {
       this.status.error(error);
     } finally {

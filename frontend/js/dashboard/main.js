@@ -6,6 +6,7 @@ import { RunView } from './run_view.js';
 import { RunPickerView } from './run_picker_view.js';
 import { LiveStream } from './live_stream.js';
 import { DashboardController } from './dashboard_controller.js';
+import { DashboardDemographics } from '../demographics/dashboard_demographics.js';
 
 async function main() {
   const { config, status, api } = openPage();
@@ -18,6 +19,7 @@ async function main() {
   });
   controller = new DashboardController({
     api, timeZone: browserTimeZone(), status, runView: new RunView(), picker, live, reload: () => location.reload(),
+    demographics: new DashboardDemographics({ http: api.http }),
   });
   picker.bind(controller.intents);
   const requested = Number(new URLSearchParams(location.search).get('run'));

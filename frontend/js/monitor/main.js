@@ -20,6 +20,7 @@ import { FloorCalibrationView } from './floor_view.js';
 import { DetectorSlot } from './detector_slot.js';
 import { CameraApi, IpCameraPicker } from './ip_camera_picker.js';
 import { runStation, stationRequest } from './station_mode.js';
+import { MonitorDemographics } from '../demographics/monitor_demographics.js';
 
 async function main() {
   const { config, status, api } = openPage();
@@ -59,7 +60,7 @@ async function main() {
       status.error(`The person detector could not be loaded: ${error.message}`);
     },
   });
-  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync: new ZoneSync(api), panel, detectors, controls });
+  controller = new MonitorController({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync: new ZoneSync(api), panel, detectors, controls, demographics: new MonitorDemographics({ status }) });
   controls.bind(controller.intents);
   controls.setHeatmapDecay(config.heatmapDecayPerSecond);
   readModelIndex(config.modelsUrl).then((index) => controls.showModels(index), (error) => status.error(`The model list could not be read: ${error.message}`));

@@ -23,8 +23,8 @@ export function endMessage({ completed, frames, seconds, wholeVideo, queued }) {
 }
 
 export class MonitorController {
-  constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls }) {
-    Object.assign(this, { config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls });
+  constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls, demographics = null }) {
+    Object.assign(this, { config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls, demographics });
     this.source = null;
     this.pipeline = null;
     this.session = null;
@@ -69,6 +69,7 @@ export class MonitorController {
     this.floorCalibration = FloorCalibrationView.recall(this.sourceKey);
     this.controls.showFloor(this.floorCalibration);
     this.controls.paintFloor(this.stage, null, this.floorCalibration);
+    this.demographics?.sourceOpened(this.sourceKey);
     this.editorView.setEnabled(true);
     this.panel.showZones(this.editor.zones);
     this.controls.showUnsaved(false);
@@ -144,6 +145,7 @@ export class MonitorController {
     } catch (error) {
       this.runner = null;
       this.session?.dispose();
+      this.demographics?.endRun();
       this.editorView.setEnabled(true);
       this.controls.setState('preview', this.source);
       this.startPreview();
@@ -180,6 +182,7 @@ export class MonitorController {
       run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.kind === 'webcam' ? `Camera ${this.source.cameraKey}` : this.source.label },
       clientRunId: this.resumeClientRunId ?? null,
       onRunCreated: (runId) => this.controls.showRun(runId),
+      demographics: this.demographics?.startRun({ zones: this.editor.zones, epochAtZeroMs }) ?? null,
     });
     this.fps.reset();
     this.progress.reset();
@@ -266,6 +269,7 @@ export class MonitorController {
 
   /** One counted frame on the stage and the panel (its picture was grabbed for the detector). */
   showFrame(detector, output) {
+    this.demographics?.frame(output, this.stage.grabCanvas);
     this.stage.presentGrab();
     if (this.layers.heatmap) this.stage.drawHeatmap(this.pipeline.imageHeatmap.snapshot(), this.controls.heatmapOpacity());
     this.redrawOverlay(output);
@@ -317,6 +321,7 @@ export class MonitorController {
     const session = this.session;
     this.runner = null;
     this.panel.finish(finalResult, this.pipeline.peaks);
+    this.demographics?.endRun();
     renderSummary({ zones: this.editor.zones, finalResult, peaks: this.pipeline.peaks, frames, seconds, completed, wholeVideo: this.wholeVideo, samples: session.reporter.totalSamples, runId: session.runId });
     this.controls.setState('preview', this.source);
     this.controls.showEnded(completed);

@@ -6,9 +6,11 @@ import { CountReporter } from '../api/count_reporter.js';
 export class CountingSession {
   /**
    * @param {{ queue, sender, run: { source_kind, video_id?, camera_key?, label? }, lineKeys, zoneKeys,
-   *   epochAtZeroMs, config, newId?: () => string, onRunCreated?: (runId) => void }} options
+   *   epochAtZeroMs, config, newId?: () => string, onRunCreated?: (runId) => void,
+   *   demographics?: import('../demographics/demographic_tally.js').DemographicTally|null }} options
+   * demographics: only when the source's age/gender switch is on; its rows ride in the batches.
    */
-  constructor({ queue, sender, run, lineKeys, zoneKeys, epochAtZeroMs, config, newId = () => crypto.randomUUID(), onRunCreated = () => {}, clientRunId = null }) {
+  constructor({ queue, sender, run, lineKeys, zoneKeys, epochAtZeroMs, config, newId = () => crypto.randomUUID(), onRunCreated = () => {}, clientRunId = null, demographics = null }) {
     this.queue = queue;
     this.sender = sender;
     this.run = run;
@@ -19,6 +21,7 @@ export class CountingSession {
     this.clientRunId = clientRunId || newId();
     this.runId = null;
     this.reporter = new CountReporter({ lineKeys, zoneKeys, epochAtZeroMs, sampleIntervalSeconds: config.sampleIntervalSeconds });
+    this.demographics = demographics;
     this.batchTimer = null;
   }
 
@@ -42,11 +45,14 @@ export class CountingSession {
 
   observe(result, frame) {
     this.reporter.observe(result, frame);
+    this.demographics?.observe(result.events, frame.timestamp);
   }
 
   /** Move what the reporter collected into the queue (new batch id each time) and deliver. */
   async ship() {
-    const batch = this.reporter.takeBatch(this.newId());
+    let batch = this.reporter.takeBatch(this.newId());
+    const rows = this.demographics ? this.demographics.takeRows() : [];
+    if (rows.length) batch = { ...(batch || { batch_id: this.newId(), samples: [], events: [] }), demographics: rows };
     if (batch) await this.queue.enqueue(this.clientRunId, this.run, batch);
     await this.deliver();
   }
@@ -63,6 +69,10 @@ export class CountingSession {
   async stop(finalResult = null) {
     clearInterval(this.batchTimer);
     this.reporter.finish(finalResult);
+    if (this.demographics) {
+      if (finalResult) this.demographics.observe(finalResult.events, finalResult.timestamp ?? 0);
+      this.demographics.finish();
+    }
     await this.ship();
     await this.resolveRun();
     if (this.runId !== null) {
