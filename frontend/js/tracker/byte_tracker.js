@@ -64,6 +64,11 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    */
   motionSpeed: 1,
   /**
+   * the same for a track seen at two times or more: its prediction carries its velocity, so the
+   * person strays from it by at most this many heights a second (plus a quarter height)
+   */
+  motionStraySpeed: 0.5,
+  /**
    * association by motion only when the detector ran this long after its previous run: near
    * the video's frame rate boxes overlap from one run to the next and IoU alone is better
    */
@@ -73,6 +78,12 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    * needs at least this appearance similarity (when detections carry embeddings)
    */
   motionMinSimilarity: 0.8,
+  /**
+   * at those rates, a track never takes a box whose height differs from its own by more than
+   * this factor (a person's height does not change by half in a second; a small box inside a
+   * big one overlaps enough for IoU); 0 disables
+   */
+  maxHeightChange: 1.5,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
@@ -90,7 +101,9 @@ export class ByteTracker {
     requireNumber('ByteTracker', 'trackBuffer', resolved.trackBuffer, { min: 0, integer: true });
     requireNumber('ByteTracker', 'recoveryDistance', resolved.recoveryDistance, { min: 0 });
     requireNumber('ByteTracker', 'motionSpeed', resolved.motionSpeed, { min: 0 });
+    requireNumber('ByteTracker', 'motionStraySpeed', resolved.motionStraySpeed, { min: 0 });
     requireNumber('ByteTracker', 'motionMinSeconds', resolved.motionMinSeconds, { min: 0 });
+    if (resolved.maxHeightChange !== 0) requireNumber('ByteTracker', 'maxHeightChange', resolved.maxHeightChange, { min: 1 });
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
     requireNumber('ByteTracker', 'coastFrames', resolved.coastFrames, { min: 0, integer: true });
@@ -173,10 +186,11 @@ export class ByteTracker {
     // there is someone else.
     const gone = tracks.map((track) => leftThePicture(track, step));
     cost = addMotion(cost, tracks, detections, step.timestamp, {
-      speed: motionSpeed, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity, skip: gone,
+      speed: motionSpeed, knownSpeed: this.options.motionStraySpeed, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity, skip: gone,
     });
     // Across a gap (a track not seen at the previous run) looks must confirm any match.
-    return requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
+    cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
+    return this.options.maxHeightChange === 0 ? cost : gateHeights(cost, tracks, detections, this.options.maxHeightChange);
   }
 
   /** 1. Confirmed and lost tracks against high-score detections (IoU fused with score or motion, plus appearance). */
@@ -320,6 +334,21 @@ function leftThePicture(track, { width, height }) {
   const cy = (y1 + y2) / 2;
   if (cx < 0 || cy < 0 || cx > width || cy > height) return true;
   return track.state === TrackState.LOST && touchesEdge(track.detectionBox, width, height);
+}
+
+/** Pairs whose heights (the track's last detection and the detection) differ by more than `factor` become Infinity. */
+function gateHeights(cost, tracks, detections, factor) {
+  const result = Float64Array.from(cost);
+  const limit = Math.log(factor);
+  tracks.forEach((track, i) => {
+    const height = track.detectionBox[3] - track.detectionBox[1];
+    if (!(height > 0)) return;
+    detections.forEach((detection, j) => {
+      const other = detection.detectionBox[3] - detection.detectionBox[1];
+      if (Math.abs(Math.log(other / height)) > limit) result[i * detections.length + j] = Infinity;
+    });
+  });
+  return result;
 }
 
 /** Pairs of a lost track and a detection that do not look alike enough (or of a gone track) become Infinity. */
