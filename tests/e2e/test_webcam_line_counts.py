@@ -59,8 +59,8 @@ def test_a_looped_clip_counts_its_line_crossings_at_the_live_detector_rate(live_
     passes = (end[0] - start[0]) / FRAMES_PER_PASS
     counted_in, counted_out = end[1] - start[1], end[2] - start[2]
     report = (f"{passes:.2f} passes in {(end[3] - start[3]) / 1000:.1f} s: {counted_in} in / {counted_out} out, "
-              f"reference {expected_in * passes:.1f} / {expected_out * passes:.1f}; {runs} detector runs in "
+              f"reference {expected_in * PASSES} / {expected_out * PASSES}; {runs} detector runs in "
               f"{seconds_taken} ({detector})")
     print(report)
-    assert abs(counted_in - expected_in * passes) <= passes, report
-    assert abs(counted_out - expected_out * passes) <= passes, report
+    assert abs(counted_in - expected_in * PASSES) <= PASSES, report
+    assert abs(counted_out - expected_out * PASSES) <= PASSES, report

@@ -80,10 +80,10 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   motionMinSimilarity: 0.8,
   /**
    * at those rates, a track never takes a box whose height differs from its own by more than
-   * this factor (a person's height does not change by half in a second; a small box inside a
-   * big one overlaps enough for IoU); 0 disables
+   * this factor (between two runs a person's box keeps its height; a small box inside a big
+   * one, someone else's, overlaps enough for IoU); 0 disables
    */
-  maxHeightChange: 1.5,
+  maxHeightChange: 1.25,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
