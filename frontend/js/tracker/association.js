@@ -55,13 +55,12 @@ export function addAppearance(cost, similarity, limit, weight) {
  * IoU cost is above `floor`), `floor` + (`limit` - `floor`) * r, r the
  * distance of the detection's centre from the track's predicted centre relative to the
  * track's height and to how far a person walks in the time since the track was last
- * detected (`speed` heights a second, `knownSpeed` for a track whose velocity has been
- * measured, plus a quarter height); pairs with r > 1, or whose
+ * detected (`speed` heights a second, plus a quarter height); pairs with r > 1, or whose
  * heights differ by more than a third, are left as they are. Where both have an appearance
  * signature the pair must also look alike (`minSimilarity`): across a gap, looks confirm
  * what position alone cannot. Rows flagged in `skip` are left as they are.
  */
-export function addMotion(cost, tracks, detections, timestamp, { speed, knownSpeed = speed, floor, limit, similarity, minSimilarity, skip = [] }) {
+export function addMotion(cost, tracks, detections, timestamp, { speed, floor, limit, similarity, minSimilarity, skip = [] }) {
   const columns = detections.length;
   const result = Float64Array.from(cost);
   tracks.forEach((track, i) => {
@@ -69,10 +68,7 @@ export function addMotion(cost, tracks, detections, timestamp, { speed, knownSpe
     const [x1, y1, x2, y2] = track.box;
     const height = y2 - y1;
     if (!(height > 0)) return;
-    // A track seen at two times has a velocity in its prediction: the person strays from it
-    // by less than a new track's (unknown) walk.
-    const straying = track.lastTimestamp > track.startTimestamp ? knownSpeed : speed;
-    const reach = height * (straying * Math.max(0, timestamp - track.lastTimestamp) + 0.25);
+    const reach = height * (speed * Math.max(0, timestamp - track.lastTimestamp) + 0.25);
     detections.forEach((detection, j) => {
       const k = i * columns + j;
       if (similarity[k] < minSimilarity) return;

@@ -64,11 +64,6 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    */
   motionSpeed: 1,
   /**
-   * the same for a track seen at two times or more: its prediction carries its velocity, so the
-   * person strays from it by at most this many heights a second (plus a quarter height)
-   */
-  motionStraySpeed: 0.5,
-  /**
    * association by motion only when the detector ran this long after its previous run: near
    * the video's frame rate boxes overlap from one run to the next and IoU alone is better
    */
@@ -101,7 +96,6 @@ export class ByteTracker {
     requireNumber('ByteTracker', 'trackBuffer', resolved.trackBuffer, { min: 0, integer: true });
     requireNumber('ByteTracker', 'recoveryDistance', resolved.recoveryDistance, { min: 0 });
     requireNumber('ByteTracker', 'motionSpeed', resolved.motionSpeed, { min: 0 });
-    requireNumber('ByteTracker', 'motionStraySpeed', resolved.motionStraySpeed, { min: 0 });
     requireNumber('ByteTracker', 'motionMinSeconds', resolved.motionMinSeconds, { min: 0 });
     if (resolved.maxHeightChange !== 0) requireNumber('ByteTracker', 'maxHeightChange', resolved.maxHeightChange, { min: 1 });
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
@@ -186,7 +180,7 @@ export class ByteTracker {
     // there is someone else.
     const gone = tracks.map((track) => leftThePicture(track, step));
     cost = addMotion(cost, tracks, detections, step.timestamp, {
-      speed: motionSpeed, knownSpeed: this.options.motionStraySpeed, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity, skip: gone,
+      speed: motionSpeed, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity, skip: gone,
     });
     // Across a gap (a track not seen at the previous run) looks must confirm any match.
     cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
