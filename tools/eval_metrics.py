@@ -62,16 +62,21 @@ def mot_metrics(tracks: dict[int, list[dict]], gt: dict[int, list], frames: list
 
 
 def net_events(events: list[dict], line_id) -> list[dict]:
-    """The counted in/out events of one line that were not cancelled later (one per person)."""
+    """The counted in/out events of one line that were not cancelled later. A cancellation
+    undoes the latest count of its track; a track id may count again after the engine
+    restarted it (the jump rule: a new person, e.g. when a looped clip starts over), so
+    counts are kept per count, not one per track id."""
     kept: dict = {}
     for event in events:
         if event.get("zoneId") != line_id or event.get("type") not in ("in", "out"):
             continue
+        counts = kept.setdefault(event["trackId"], [])
         if event.get("cancelled"):
-            kept.pop(event["trackId"], None)
+            if counts:
+                counts.pop()
         else:
-            kept[event["trackId"]] = event
-    return sorted(kept.values(), key=lambda e: e["frameIndex"])
+            counts.append(event)
+    return sorted((e for counts in kept.values() for e in counts), key=lambda e: e["frameIndex"])
 
 
 def match_events(predicted: list[dict], reference: list[dict], fps: float, tolerance_s: float = 1.0) -> dict:

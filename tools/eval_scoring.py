@@ -36,11 +36,15 @@ def _readme_rule_a(video: Path, lines: list[dict]) -> dict:
     return figures
 
 
-def _occupancy(per_frame_tracks: list[int], per_frame_zones: list[dict], zones, gt_counts, reference) -> dict:
+def _occupancy(per_frame_tracks: list[int], per_frame_zones: list[dict], zones, gt_counts, reference,
+               frames: list[int] | None = None) -> dict:
+    """Occupancy MAE on the frames run (`frames`: their indices, all of the reference's when None)."""
     figures = {"frame": mean_absolute_error(per_frame_tracks, gt_counts)}
+    by_index = {frame["frameIndex"]: frame for frame in reference["perFrame"]}
+    kept = reference["perFrame"] if frames is None else [by_index[f] for f in frames]
     for zone in zones:
         predicted = [frame_zones[zone["id"]]["occupancy"] for frame_zones in per_frame_zones]
-        truth = [frame["zones"][zone["id"]]["occupancy"] for frame in reference["perFrame"]]
+        truth = [frame["zones"][zone["id"]]["occupancy"] for frame in kept]
         figures[zone["id"]] = mean_absolute_error(predicted, truth)
     return figures
 
@@ -61,7 +65,7 @@ def score_run(video: Path, info, gt, lines, zones, results, flushed, reference, 
         "lines": {line["id"]: _line_figures(line["id"], flushed["lines"][line["id"]], events,
                                             reference["final"], reference["events"], fps) for line in lines},
         "occupancy_mae": _occupancy([len(r["tracks"]) for r in results], [r["zones"] for r in results],
-                                    zones, gt_counts, reference),
+                                    zones, gt_counts, reference, frames),
     }
     detect = [r["timings"]["detect"] for r in results]
     track = [r["timings"]["track"] for r in results]
@@ -95,7 +99,8 @@ def score_run(video: Path, info, gt, lines, zones, results, flushed, reference, 
             "mot": mot_metrics(peer_tracks, gt, frames),
             "lines": peer_lines,
             "occupancy_mae": _occupancy([len(peer_tracks.get(f, [])) for f in frames],
-                                        [frame["zones"] for frame in counted["perFrame"]], zones, gt_counts, reference),
+                                        [frame["zones"] for frame in counted["perFrame"]], zones, gt_counts, reference,
+                                        frames),
             "timing": {"track_ms_python": 1000 * peer["seconds"]["track"] / len(frames),
                        "count_ms_python": 1000 * peer["seconds"]["count"] / len(frames)},
         }

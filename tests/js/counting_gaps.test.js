@@ -70,6 +70,19 @@ const cases = [
     check: (events) => assert.equal(events.filter((e) => e.cancelled).length, 0),
   },
   {
+    name: 'a track found again after missing a run may be someone else: its count stands, the return counts too',
+    // In at run 2; unseen at run 4 (two people passing: the tracker swapped them); found
+    // again, the track walks back out: both crossings count.
+    paths: { 1: [[160, 100], [130, 100], [85, 100], [70, 100], null, [75, 100], [110, 100], [140, 100], [170, 100]] },
+    expect: { in: 1, out: 1 },
+    check: (events) => assert.equal(events.filter((e) => e.cancelled).length, 0),
+  },
+  {
+    name: 'the same walk seen at every run: the return crossing cancels (once per person)',
+    paths: { 1: [[160, 100], [130, 100], [85, 100], [70, 100], [72, 100], [75, 100], [110, 100], [140, 100], [170, 100]] },
+    expect: { in: 0, out: 0 },
+  },
+  {
     name: 'at 2 runs/s a track unseen for more than staleFrames (in time) ends: its pending crossing is final',
     paths: { 1: [[130, 100], [110, 100], [90, 100], ...gap(4)] },
     flush: false,
@@ -96,6 +109,14 @@ test('gaps — at the video rate (runs under 0.1 s apart) the entry rule is off'
   const slow = new CountingEngine({ lines: [LINE] });
   const counted = runPaths(slow, { 2: [null, ...walk([98, 100], [18, 100], 11)] }, { fps: 5 });
   assert.deepEqual(counted.final.lines.door, { in: 1, out: 0 });
+});
+
+test('gaps — found again after a missed run: at the video rate, or with regainSeconds 0, the return still cancels', () => {
+  const path = [[160, 100], [130, 100], [85, 100], [70, 100], null, [75, 100], [110, 100], [140, 100], [170, 100]];
+  const off = new CountingEngine({ lines: [LINE], regainSeconds: 0 });
+  assert.deepEqual(runPaths(off, { 1: path }, { fps: RUNS_PER_SECOND }).final.lines.door, { in: 0, out: 0 });
+  const fast = new CountingEngine({ lines: [{ ...LINE, confirmFrames: 1 }] });
+  assert.deepEqual(runPaths(fast, { 1: path }, { fps: 25 }).final.lines.door, { in: 0, out: 0 });
 });
 
 test('gaps — entryLookbackSeconds 0 turns the entry rule off', () => {

@@ -139,7 +139,19 @@ test('durations are time: a lost track is dropped after trackBuffer frames of fr
   }
 });
 
+test('at 2 runs/s a track never takes a box a quarter taller than its own (someone else standing there)', () => {
+  // The walker (200 px tall) leaves at 2.5 s; a look-alike 280 px tall stands where they were.
+  const frames = every(12, 200);
+  const scene = (s) => (s < 2.5 ? [person(100, 40)(s)] : [{ box: [190, 60, 300, 340], score: 0.9, colour: 1 }]);
+  const after = (ids) => ids.filter((_, i) => frames[i] / FPS >= 2.5);
+  assert.ok(!idsOf(after(run(frames, scene)), 0).includes(1));
+  assert.ok(idsOf(after(run(frames, scene, { maxHeightChange: 0 })), 0).includes(1), 'the gate is what keeps them apart');
+  // At the video's rate the gate is off (boxes of one person overlap from frame to frame).
+  assert.deepEqual(idsOf(run(every(1, 100), (s) => [person(100, 40)(s)]), 0), [1]);
+});
+
 const badOptions = [
+  [{ maxHeightChange: 0.5 }, /maxHeightChange must be within/],
   [{ frameSeconds: 0 }, /frameSeconds must be within/],
   [{ motionSpeed: -1 }, /motionSpeed must be within/],
   [{ motionMinSimilarity: 2 }, /motionMinSimilarity must be within/],

@@ -27,6 +27,12 @@ export const ENGINE_DEFAULTS = Object.freeze({
    * (zones are not affected); 0 disables
    */
   maxSpeed: 4,
+  /**
+   * at detector runs at least this many seconds apart, a track missing at the previous run and
+   * found again may be someone else: its count so far stands and what it does next counts as a
+   * new person's (a return crossing does not cancel); 0 disables
+   */
+  regainSeconds: 0.1,
 });
 
 /** Slack of the jump rule, in box heights (detections wobble). */
@@ -56,6 +62,7 @@ export class CountingEngine {
     this.staleFrames = requireNumber('CountingEngine', 'staleFrames', resolved.staleFrames, { min: 0, integer: true });
     this.frameSeconds = requireNumber('CountingEngine', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     this.maxSpeed = requireNumber('CountingEngine', 'maxSpeed', resolved.maxSpeed, { min: 0 });
+    this.regainSeconds = requireNumber('CountingEngine', 'regainSeconds', resolved.regainSeconds, { min: 0 });
     this.reset();
   }
 
@@ -68,6 +75,7 @@ export class CountingEngine {
     this.lastSeen = new Map(); // trackId -> { frameIndex, timestamp, point, height }
     this.frameIndex = null;
     this.timestamp = null;
+    this.previousTimestamp = null;
   }
 
   /**
@@ -83,6 +91,7 @@ export class CountingEngine {
     // interval: time since the previous update, i.e. between two detector runs
     const interval = this.timestamp === null ? 0 : Math.max(0, timestamp - this.timestamp);
     const frame = { frameIndex, timestamp, interval };
+    this.previousTimestamp = this.timestamp;
     this.frameIndex = frameIndex;
     this.timestamp = timestamp;
     const points = footPoints(tracked, { keypointConfidence: this.keypointConfidence });
@@ -103,6 +112,8 @@ export class CountingEngine {
       const seen = this.lastSeen.get(trackId);
       if (seen && this.#jumped(seen, [x, y], height, timestamp)) {
         for (const counter of this.counters) events.push(...counter.finish(trackId));
+      } else if (seen && this.#foundAgain(seen, interval)) {
+        for (const counter of this.counters) events.push(...counter.restart(trackId));
       }
       this.lastSeen.set(trackId, { frameIndex, timestamp, point: [x, y], height });
       for (const counter of this.counters) events.push(...counter.observe(trackId, x, y, frame, { height }));
@@ -138,6 +149,15 @@ export class CountingEngine {
     const zones = {};
     for (const zone of this.zones) zones[zone.id] = zone.counts;
     return { lines, zones };
+  }
+
+  /**
+   * Was the track missing at the previous detector run, at a low rate (runs at least
+   * `regainSeconds` apart)? Then the tracker found it again across a gap, by position and looks,
+   * and it may be someone else (two people crossing paths, or the same place in a looped clip).
+   */
+  #foundAgain(seen, interval) {
+    return this.regainSeconds > 0 && interval >= this.regainSeconds && seen.timestamp < this.previousTimestamp - 1e-9;
   }
 
   /** Did the track move from its last sighting faster than a person walks (see maxSpeed)? */

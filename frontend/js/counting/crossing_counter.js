@@ -34,6 +34,11 @@ export class CrossingCounter {
     this.ledger = new CrossingLedger({ counterId: this.id, confirmFrames: this.confirmFrames, flipped: this.flipped });
   }
 
+  /** The track may now be another person: its count so far stands, what follows counts anew (see CrossingLedger.restart). */
+  restart(trackId) {
+    return this.ledger.restart(trackId);
+  }
+
   get counts() {
     return { ...this.ledger.counts };
   }

@@ -61,6 +61,15 @@ export class CrossingLedger {
     return events;
   }
 
+  /**
+   * The track may have become someone else (the tracker found it again after a gap): a pending
+   * crossing is final, and whatever the track does next is counted as a new person's (a
+   * return crossing no longer cancels the count made so far); returns events.
+   */
+  restart(trackId) {
+    return this.finish(trackId);
+  }
+
   #confirmIfDue(trackId, state) {
     return state.pending.frames >= this.confirmFrames ? this.#confirm(trackId, state) : [];
   }

@@ -73,6 +73,12 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    * needs at least this appearance similarity (when detections carry embeddings)
    */
   motionMinSimilarity: 0.8,
+  /**
+   * at those rates, a track never takes a box whose height differs from its own by more than
+   * this factor (between two runs a person's box keeps its height; a small box inside a big
+   * one, someone else's, overlaps enough for IoU); 0 disables
+   */
+  maxHeightChange: 1.25,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
@@ -91,6 +97,7 @@ export class ByteTracker {
     requireNumber('ByteTracker', 'recoveryDistance', resolved.recoveryDistance, { min: 0 });
     requireNumber('ByteTracker', 'motionSpeed', resolved.motionSpeed, { min: 0 });
     requireNumber('ByteTracker', 'motionMinSeconds', resolved.motionMinSeconds, { min: 0 });
+    if (resolved.maxHeightChange !== 0) requireNumber('ByteTracker', 'maxHeightChange', resolved.maxHeightChange, { min: 1 });
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
     requireNumber('ByteTracker', 'coastFrames', resolved.coastFrames, { min: 0, integer: true });
@@ -176,7 +183,8 @@ export class ByteTracker {
       speed: motionSpeed, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity, skip: gone,
     });
     // Across a gap (a track not seen at the previous run) looks must confirm any match.
-    return requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
+    cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
+    return this.options.maxHeightChange === 0 ? cost : gateHeights(cost, tracks, detections, this.options.maxHeightChange);
   }
 
   /** 1. Confirmed and lost tracks against high-score detections (IoU fused with score or motion, plus appearance). */
@@ -320,6 +328,21 @@ function leftThePicture(track, { width, height }) {
   const cy = (y1 + y2) / 2;
   if (cx < 0 || cy < 0 || cx > width || cy > height) return true;
   return track.state === TrackState.LOST && touchesEdge(track.detectionBox, width, height);
+}
+
+/** Pairs whose heights (the track's last detection and the detection) differ by more than `factor` become Infinity. */
+function gateHeights(cost, tracks, detections, factor) {
+  const result = Float64Array.from(cost);
+  const limit = Math.log(factor);
+  tracks.forEach((track, i) => {
+    const height = track.detectionBox[3] - track.detectionBox[1];
+    if (!(height > 0)) return;
+    detections.forEach((detection, j) => {
+      const other = detection.detectionBox[3] - detection.detectionBox[1];
+      if (Math.abs(Math.log(other / height)) > limit) result[i * detections.length + j] = Infinity;
+    });
+  });
+  return result;
 }
 
 /** Pairs of a lost track and a detection that do not look alike enough (or of a gone track) become Infinity. */
