@@ -12,7 +12,7 @@ EXPORT_PY := $(EXPORT_VENV)/bin/python
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-test system-deps npm model mariadb init-db \
-        test-js test-backend test-e2e serve-production clean station
+        test-js test-backend test-e2e test-acceptance serve-production clean station
 
 ## make run: install, export the default model when absent, initialise SQLite, serve.
 run: install npm model init-db
@@ -36,6 +36,10 @@ test-backend: install-test mariadb
 
 test-e2e: install-test system-deps npm model
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+## Targets an open issue names that the code does not meet yet (see docs/evaluation.md).
+test-acceptance: install-test system-deps npm model
+	$(VENV)/bin/pytest -m acceptance $(PYTEST_ARGS)
 
 install: $(STAMPS)/venv
 install-test: $(STAMPS)/venv-test

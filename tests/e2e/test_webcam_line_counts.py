@@ -14,7 +14,8 @@ import pytest
 from tests.e2e.monitor_helpers import (CLIP, WAIT_MS, drag, open_webcam, register_and_login,  # noqa: F401
                                        set_field, webcam_browser, webcam_clip, webcam_page)
 
-pytestmark = pytest.mark.e2e
+# Not met yet (issue 12 stays open): run with `make test-acceptance`.
+pytestmark = [pytest.mark.e2e, pytest.mark.acceptance]
 
 PASSES = 3
 FRAMES_PER_PASS = 179  # TUD-Stadtmitte.mp4 at 25 frames/s
