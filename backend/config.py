@@ -83,6 +83,10 @@ class Config:
         self.WEBHOOK_TIMEOUT_SECONDS = _int("WEBHOOK_TIMEOUT_SECONDS", 5)
         self.WEBHOOK_RETRIES = _int("WEBHOOK_RETRIES", 3)
         self.WEBHOOK_BACKOFF_SECONDS = _float("WEBHOOK_BACKOFF_SECONDS", 1.0)
+        # The outbox sender: how often it looks for due deliveries (it is also woken by each
+        # alert written in its process) and how long it stays with nothing pending.
+        self.WEBHOOK_POLL_SECONDS = _float("WEBHOOK_POLL_SECONDS", 2.0)
+        self.WEBHOOK_IDLE_EXIT_SECONDS = _float("WEBHOOK_IDLE_EXIT_SECONDS", 120.0)
         # Webhooks to loopback, private (LAN), link-local... addresses: refused unless true.
         self.WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", False)
         # Live view (server-sent events): database poll interval, heartbeat, stream lifetime.
