@@ -33,13 +33,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """Resource blueprints, one module or package per resource, each with `bp`."""
     from . import api, auth, ops, profile, tokens
-    from .services import outbox
+    from .services import outbox, retention
 
     for blueprint in (auth.bp, profile.bp, tokens.bp):
         app.register_blueprint(blueprint)
     ops.init_app(app)
     api.init_app(app)
     outbox.init_app(app)
+    retention.init_app(app)
     for blueprint in (lab.bp, *webapp.blueprints()):
         app.register_blueprint(blueprint)
 

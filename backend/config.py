@@ -93,6 +93,11 @@ class Config:
         self.LIVE_POLL_SECONDS = _float("LIVE_POLL_SECONDS", 1.0)
         self.LIVE_HEARTBEAT_SECONDS = _float("LIVE_HEARTBEAT_SECONDS", 15.0)
         self.LIVE_MAX_SECONDS = _float("LIVE_MAX_SECONDS", 300.0)
+        # Retention (`flask rollup`): raw samples older than RETENTION_RAW_DAYS become one row
+        # per zone and minute; older than RETENTION_MINUTE_DAYS, one per RETENTION_COARSE_SECONDS.
+        self.RETENTION_RAW_DAYS = _float("RETENTION_RAW_DAYS", 30.0)
+        self.RETENTION_MINUTE_DAYS = _float("RETENTION_MINUTE_DAYS", 365.0)
+        self.RETENTION_COARSE_SECONDS = _int("RETENTION_COARSE_SECONDS", 3600)
         self.FFPROBE_BIN = os.environ.get("FFPROBE_BIN", "ffprobe")
         self.EXPORT_CHUNK_ROWS = _int("EXPORT_CHUNK_ROWS", 50_000)
         self.TESTING = False
