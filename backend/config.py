@@ -93,11 +93,20 @@ class Config:
         self.LIVE_POLL_SECONDS = _float("LIVE_POLL_SECONDS", 1.0)
         self.LIVE_HEARTBEAT_SECONDS = _float("LIVE_HEARTBEAT_SECONDS", 15.0)
         self.LIVE_MAX_SECONDS = _float("LIVE_MAX_SECONDS", 300.0)
+        # How a live stream learns of a batch stored by another instance: "redis" (pub/sub,
+        # at once; the default with SESSION_BACKEND=redis) or "poll" (every LIVE_POLL_SECONDS).
+        self.LIVE_NOTIFY = os.environ.get("LIVE_NOTIFY") or (
+            "redis" if self.SESSION_BACKEND == "redis" else "poll")
+        # Proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are trusted.
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         # Retention (`flask rollup`): raw samples older than RETENTION_RAW_DAYS become one row
         # per zone and minute; older than RETENTION_MINUTE_DAYS, one per RETENTION_COARSE_SECONDS.
         self.RETENTION_RAW_DAYS = _float("RETENTION_RAW_DAYS", 30.0)
         self.RETENTION_MINUTE_DAYS = _float("RETENTION_MINUTE_DAYS", 365.0)
         self.RETENTION_COARSE_SECONDS = _int("RETENTION_COARSE_SECONDS", 3600)
+        # Several worker processes (gunicorn): where each writes its metrics; /metrics sums
+        # them (prometheus_client's multiprocess mode reads the same variable).
+        self.PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
         self.FFPROBE_BIN = os.environ.get("FFPROBE_BIN", "ffprobe")
         self.EXPORT_CHUNK_ROWS = _int("EXPORT_CHUNK_ROWS", 50_000)
         self.TESTING = False

@@ -17,7 +17,7 @@ from ..repositories import ingest as ingest_repo
 from ..repositories import runs as run_repo
 from ..repositories import videos as video_repo
 from ..schema import utcnow
-from ..services import ingestion, outbox
+from ..services import ingestion, live_bus, outbox
 from .batch_parser import read_batch
 from .common import (ID_CONVERTER, Count, Delta, FullMatch, Id, PageArgs, QueryId, Text,
                      UtcTime, current_user_id, field_error, not_found, page_envelope,
@@ -268,5 +268,7 @@ def _after_write(run: dict, outcome: ingestion.BatchOutcome) -> None:
     if run["last_seen_at"] is None or now - run["last_seen_at"] > TOUCH_EVERY:
         with transaction() as conn:
             run_repo.touch(conn, run["id"], now)
+    app = current_app._get_current_object()
+    live_bus.publish(app, current_user_id())
     if outcome.deliveries:
-        outbox.notify(current_app._get_current_object())
+        outbox.notify(app)

@@ -2,9 +2,9 @@
 delivery is claimed by exactly one of them at a time (repositories/outbox.py), sent with
 its Idempotency-Key, and retried with a doubling back-off until WEBHOOK_RETRIES run out.
 
-A sender starts in a process when that process writes deliveries (notify) or, on its first
-request, when deliveries are pending (e.g. left by an instance that crashed); it stops
-after a while with nothing pending. `flask --app backend send-webhooks` runs one in the
+A sender starts in a process when that process writes deliveries (notify) or, on a request
+(its first, then at most every 30 s), when deliveries are pending (e.g. left by an instance
+that crashed); it stops after a while with nothing pending. `flask --app backend send-webhooks` runs one in the
 foreground (a dedicated sender, or a cron job that drains the outbox)."""
 from __future__ import annotations
 
@@ -106,7 +106,17 @@ class OutboxSender:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self.checked_at_start = False
+        self._checked_at: float | None = None
+
+    def check_now_and_then(self, every_seconds: float = 30.0) -> None:
+        """On a request, at most every 30 s: deliveries left pending by an instance that
+        crashed (or any other) are picked up by whichever instance still gets requests."""
+        now = time.monotonic()
+        if self._checked_at is not None and now - self._checked_at < every_seconds:
+            return
+        self._checked_at = now
+        if self._thread is None:
+            self.start_if_pending()
 
     def notify(self) -> None:
         with self._lock:
@@ -117,8 +127,6 @@ class OutboxSender:
                 self._thread.start()
 
     def start_if_pending(self) -> None:
-        """Called once per process (first request): picks up what a crash left behind."""
-        self.checked_at_start = True
         try:
             with self._engine.connect() as conn:
                 pending = outbox_repo.pending_count(conn)
@@ -164,9 +172,7 @@ def init_app(app) -> None:
 
     @app.before_request
     def _pick_up_pending():
-        sender = app.extensions[SENDER_KEY]
-        if not sender.checked_at_start:
-            sender.start_if_pending()
+        app.extensions[SENDER_KEY].check_now_and_then()
 
     @app.cli.command("send-webhooks")
     @click.option("--once", is_flag=True, help="Send what is due now, then exit.")
