@@ -145,6 +145,9 @@ class AppInstance(Server):
         if not self.alive():
             raise RuntimeError(f"gunicorn failed:\n{self.log_tail()}")
 
+    def answers_healthz(self) -> bool:
+        return answers(self.url + "/healthz")
+
     def env_metrics_dir(self) -> Path:
         return Path(self.env["PROMETHEUS_MULTIPROC_DIR"])
 
