@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,13 +23,6 @@ DEPLOY = REPO / "deploy"
 VENV_BIN = Path(sys.executable).parent
 WAIT_SECONDS = 120.0
 
-PROXY_PARAMS = """proxy_http_version 1.1;
-proxy_set_header Connection "";
-proxy_set_header Host $http_host;
-proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-proxy_set_header X-Forwarded-Proto $scheme;
-proxy_set_header X-Forwarded-Host $http_host;
-"""
 ISOLATION_HEADERS = """            add_header Cross-Origin-Opener-Policy same-origin always;
             add_header Cross-Origin-Embedder-Policy require-corp always;
             add_header Cross-Origin-Resource-Policy same-origin always;
@@ -209,7 +203,7 @@ class Nginx(Server):
         self.url = f"http://127.0.0.1:{self.port}"
         prefix = workdir / f"nginx-{self.port}"
         prefix.mkdir(parents=True, exist_ok=True)
-        (prefix / "proxy_params.conf").write_text(PROXY_PARAMS)
+        shutil.copy(DEPLOY / "proxy_params.conf", prefix / "proxy_params.conf")
         conf = prefix / "nginx.conf"
         conf.write_text(render_nginx(f"127.0.0.1:{self.port}", upstreams, prefix,
                                      REPO / "frontend", models_dir or REPO / "frontend" / "models",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -65,7 +66,7 @@ def instance(tmp_path, env: dict, **options) -> AppInstance:
 
 
 def nginx_for(tmp_path, instances: list[AppInstance]) -> Nginx:
-    if shutil.which("nginx") is None and not __import__("os").path.exists("/usr/sbin/nginx"):
+    if not Path("/usr/sbin/nginx").exists():
         pytest.fail("nginx is not installed (tools/setup/system_deps.sh installs it)")
     return Nginx(tmp_path, [f"127.0.0.1:{app.port}" for app in instances])
 
