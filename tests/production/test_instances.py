@@ -59,7 +59,8 @@ def _next_counts_with(events: queue.Queue, predicate) -> dict:
 def test_instances_share_sessions_throttling_uploads_and_live_counts(tmp_path, shared_env,
                                                                      servers, clip):
     env = {**shared_env, "LOGIN_MAX_FAILURES": "3", "LIVE_POLL_SECONDS": "600",
-           "LIVE_HEARTBEAT_SECONDS": "600", "LIVE_MAX_SECONDS": "900"}
+           "LIVE_HEARTBEAT_SECONDS": "600", "LIVE_MAX_SECONDS": "900",
+           "GRACEFUL_TIMEOUT": "2"}   # the open live views would hold a stop for 20 s
     first = servers(instance(tmp_path, env, workers=1, threads=4))
     second = servers(instance(tmp_path, env, workers=1, threads=4))
     proxy = servers(nginx_for(tmp_path, [first, second]))
