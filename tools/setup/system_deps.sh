@@ -9,6 +9,10 @@ command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 # The production tests (tests/production): nginx in front, Redis shared by the instances.
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+# The container test: Debian's podman with runc (deploy/containers.conf), a debootstrap base.
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v runc >/dev/null 2>&1 || missing+=(runc)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
