@@ -12,7 +12,7 @@ EXPORT_PY := $(EXPORT_VENV)/bin/python
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-test system-deps npm model mariadb init-db \
-        test-js test-backend test-e2e test-acceptance serve-production clean station
+        test-js test-backend test-e2e test-acceptance serve-production redis clean station
 
 ## make run: install, export the default model when absent, initialise SQLite, serve.
 run: install npm model init-db
@@ -78,6 +78,10 @@ system-deps:
 
 mariadb:
 	@bash tools/setup/ensure_mariadb.sh
+
+## Redis for several app instances (docs/production.md); the tests start a private one.
+redis:
+	@bash tools/setup/ensure_redis.sh
 
 init-db: install
 	$(VENV)/bin/flask --app backend init-db

@@ -18,6 +18,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
 
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx: the client's address (login throttling) and scheme come from the
+        # X-Forwarded-* headers the trusted proxies set (deploy/nginx.conf).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_sessions(app)
     db.init_app(app)
     errors.init_app(app)
@@ -33,12 +40,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """Resource blueprints, one module or package per resource, each with `bp`."""
     from . import api, auth, ops, profile, station, tokens
+    from .services import outbox, retention
 
     for blueprint in (auth.bp, profile.bp, tokens.bp):
         app.register_blueprint(blueprint)
     ops.init_app(app)
     api.init_app(app)
     station.init_app(app)
+    outbox.init_app(app)
+    retention.init_app(app)
     for blueprint in (lab.bp, *webapp.blueprints()):
         app.register_blueprint(blueprint)
 
@@ -49,10 +59,10 @@ def _init_sessions(app: Flask) -> None:
 
     backend = app.config["SESSION_BACKEND"]
     if backend == "redis":
-        import redis
+        from .services.live_bus import redis_client
 
         app.config["SESSION_TYPE"] = "redis"
-        app.config["SESSION_REDIS"] = redis.Redis.from_url(app.config["REDIS_URL"])
+        app.config["SESSION_REDIS"] = redis_client(app)
     elif backend == "filesystem":
         app.config["SESSION_TYPE"] = "cachelib"
         app.config["SESSION_CACHELIB"] = FileSystemCache(app.config["SESSION_DIR"], threshold=0)

@@ -83,12 +83,30 @@ class Config:
         self.WEBHOOK_TIMEOUT_SECONDS = _int("WEBHOOK_TIMEOUT_SECONDS", 5)
         self.WEBHOOK_RETRIES = _int("WEBHOOK_RETRIES", 3)
         self.WEBHOOK_BACKOFF_SECONDS = _float("WEBHOOK_BACKOFF_SECONDS", 1.0)
+        # The outbox sender: how often it looks for due deliveries (it is also woken by each
+        # alert written in its process) and how long it stays with nothing pending.
+        self.WEBHOOK_POLL_SECONDS = _float("WEBHOOK_POLL_SECONDS", 2.0)
+        self.WEBHOOK_IDLE_EXIT_SECONDS = _float("WEBHOOK_IDLE_EXIT_SECONDS", 120.0)
         # Webhooks to loopback, private (LAN), link-local... addresses: refused unless true.
         self.WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", False)
         # Live view (server-sent events): database poll interval, heartbeat, stream lifetime.
         self.LIVE_POLL_SECONDS = _float("LIVE_POLL_SECONDS", 1.0)
         self.LIVE_HEARTBEAT_SECONDS = _float("LIVE_HEARTBEAT_SECONDS", 15.0)
         self.LIVE_MAX_SECONDS = _float("LIVE_MAX_SECONDS", 300.0)
+        # How a live stream learns of a batch stored by another instance: "redis" (pub/sub,
+        # at once; the default with SESSION_BACKEND=redis) or "poll" (every LIVE_POLL_SECONDS).
+        self.LIVE_NOTIFY = os.environ.get("LIVE_NOTIFY") or (
+            "redis" if self.SESSION_BACKEND == "redis" else "poll")
+        # Proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are trusted.
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+        # Retention (`flask rollup`): raw samples older than RETENTION_RAW_DAYS become one row
+        # per zone and minute; older than RETENTION_MINUTE_DAYS, one per RETENTION_COARSE_SECONDS.
+        self.RETENTION_RAW_DAYS = _float("RETENTION_RAW_DAYS", 30.0)
+        self.RETENTION_MINUTE_DAYS = _float("RETENTION_MINUTE_DAYS", 365.0)
+        self.RETENTION_COARSE_SECONDS = _int("RETENTION_COARSE_SECONDS", 3600)
+        # Several worker processes (gunicorn): where each writes its metrics; /metrics sums
+        # them (prometheus_client's multiprocess mode reads the same variable).
+        self.PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
         self.FFPROBE_BIN = os.environ.get("FFPROBE_BIN", "ffprobe")
         # IP cameras (docs/cameras.md): the relay's ffmpeg, its limits, and the station.
         self.FFMPEG_BIN = os.environ.get("FFMPEG_BIN", "ffmpeg")

@@ -37,6 +37,10 @@ def get_engine() -> sa.Engine:
     return current_app.extensions[_EXTENSION_KEY]
 
 
+def get_engine_of(app: Flask) -> sa.Engine:
+    return app.extensions[_EXTENSION_KEY]
+
+
 @contextmanager
 def transaction() -> Iterator[sa.Connection]:
     """One transaction: committed when the block ends, rolled back on an exception."""

@@ -1,11 +1,11 @@
 """Operations: /healthz (database check) and Prometheus /metrics (requests by route and
 status, request durations, ingested rows, errors).
 
-Metrics live in prometheus_client's default registry, so they are per process: under
-gunicorn/waitress with several worker processes each worker counts its own requests and a
-scrape sees the worker that answered. For totals across workers run with
-PROMETHEUS_MULTIPROC_DIR set (app config key of the same name, and the environment variable
-prometheus_client reads) so /metrics aggregates every worker's files."""
+Metrics live in prometheus_client's default registry. With several worker processes
+(gunicorn, deploy/gunicorn.conf.py) PROMETHEUS_MULTIPROC_DIR is set: every worker writes its
+values to files there and /metrics sums all workers (tests/production/test_instances.py
+checks it with 2 workers). Other parts add their own metrics with counter()/gauge() below;
+a gauge says how workers' values combine (multiprocess_mode: livesum, max, ...)."""
 from __future__ import annotations
 
 import time
@@ -13,7 +13,7 @@ import time
 import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter,
-                               Histogram, generate_latest)
+                               Gauge, Histogram, generate_latest)
 
 from .db import get_engine
 
@@ -21,13 +21,24 @@ bp = Blueprint("ops", __name__)
 METRICS_KEY = "people_counter_metrics"
 
 
-def _get_or_create(kind, name: str, documentation: str, labels=()):
+def _get_or_create(kind, name: str, documentation: str, labels=(), **options):
     """The default registry is process-wide while apps come and go (tests): reuse a
     collector already registered under the name."""
     try:
-        return kind(name, documentation, labels)
+        return kind(name, documentation, labels, **options)
     except ValueError:
         return REGISTRY._names_to_collectors[name]  # noqa: SLF001 - no public lookup exists
+
+
+def counter(name: str, documentation: str, labels=()) -> Counter:
+    """A counter summed over every worker process."""
+    return _get_or_create(Counter, name, documentation, labels)
+
+
+def gauge(name: str, documentation: str, labels=(), mode: str = "livesum") -> Gauge:
+    """A gauge; with several workers `mode` combines their values (livesum: the sum over
+    live workers, max, min, mostrecent...; see prometheus_client's multiprocess mode)."""
+    return _get_or_create(Gauge, name, documentation, labels, multiprocess_mode=mode)
 
 
 class Metrics:

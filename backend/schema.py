@@ -196,6 +196,13 @@ count_samples = sa.Table(
     sa.Column("occupancy", sa.Integer(), nullable=False),
     sa.Column("entries", sa.Integer(), nullable=False),
     sa.Column("exits", sa.Integer(), nullable=False),
+    # Retention (backend/services/retention.py): a row rolled up from several samples
+    # carries how many it stands for, their occupancy sum and maximum, and its slot length
+    # (0: a raw sample; occupancy_sum/occupancy_max NULL mean "just this row's occupancy").
+    sa.Column("sample_count", sa.Integer(), nullable=False, server_default="1"),
+    sa.Column("occupancy_sum", sa.BigInteger(), nullable=True),
+    sa.Column("occupancy_max", sa.Integer(), nullable=True),
+    sa.Column("resolution_s", sa.Integer(), nullable=False, server_default="0"),
     sa.Index("ix_count_samples_run_zone_ts", "run_id", "zone_key", "ts"),
     sa.Index("ix_count_samples_zone_ts", "zone_id", "ts"),
     sa.Index("ix_count_samples_batch", "batch_id"),
@@ -299,5 +306,30 @@ demographic_counts = sa.Table(
     sa.Column("count", sa.Integer(), nullable=False),
     sa.UniqueConstraint("run_id", "zone_key", "minute", "kind", "gender", "age_band",
                         name="uq_demographic_counts_cell"),
+    **MYSQL_OPTIONS,
+)
+
+# Durable webhooks: one row per delivery, written in the transaction that opens or closes the
+# alert; sent by backend/services/outbox.py (claimed with row locks), in id order per zone.
+webhook_outbox = sa.Table(
+    "webhook_outbox", metadata,
+    _id(),
+    _fk("alert_id", "alerts.id"),
+    _fk("run_id", "runs.id"),
+    sa.Column("zone_key", sa.String(KEY_MAX_LENGTH), nullable=False),
+    sa.Column("event", sa.String(16), nullable=False),
+    sa.Column("url", sa.String(500), nullable=False),
+    sa.Column("secret", sa.String(80), nullable=False),
+    sa.Column("body", sa.Text(), nullable=False),
+    sa.Column("idempotency_key", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=False),
+    sa.Column("last_result", sa.String(64), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("sent_at", UtcDateTime(), nullable=True),
+    sa.UniqueConstraint("idempotency_key", name="uq_webhook_outbox_key"),
+    sa.Index("ix_webhook_outbox_status_due", "status", "next_attempt_at"),
+    sa.Index("ix_webhook_outbox_order", "run_id", "zone_key", "status"),
     **MYSQL_OPTIONS,
 )

@@ -177,6 +177,10 @@ CREATE TABLE count_samples (
   occupancy INTEGER NOT NULL,
   entries INTEGER NOT NULL,
   exits INTEGER NOT NULL,
+  sample_count INTEGER NOT NULL DEFAULT 1,
+  occupancy_sum BIGINT,
+  occupancy_max INTEGER,
+  resolution_s INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (id),
   FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE,
   FOREIGN KEY(zone_id) REFERENCES zones (id) ON DELETE SET NULL,
@@ -240,3 +244,28 @@ CREATE TABLE demographic_counts (
   CONSTRAINT uq_demographic_counts_cell UNIQUE (run_id, zone_key, minute, kind, gender, age_band),
   FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Durable webhooks (backend/services/outbox.py): written with the alert, sent in order per zone.
+CREATE TABLE webhook_outbox (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  alert_id BIGINT NOT NULL,
+  run_id BIGINT NOT NULL,
+  zone_key VARCHAR(64) NOT NULL,
+  event VARCHAR(16) NOT NULL,
+  url VARCHAR(500) NOT NULL,
+  secret VARCHAR(80) NOT NULL,
+  body TEXT NOT NULL,
+  idempotency_key VARCHAR(64) NOT NULL,
+  status VARCHAR(16) NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at DATETIME(3) NOT NULL,
+  last_result VARCHAR(64),
+  created_at DATETIME(3) NOT NULL,
+  sent_at DATETIME(3),
+  PRIMARY KEY (id),
+  CONSTRAINT uq_webhook_outbox_key UNIQUE (idempotency_key),
+  FOREIGN KEY(alert_id) REFERENCES alerts (id) ON DELETE CASCADE,
+  FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+CREATE INDEX ix_webhook_outbox_status_due ON webhook_outbox (status, next_attempt_at);
+CREATE INDEX ix_webhook_outbox_order ON webhook_outbox (run_id, zone_key, status);

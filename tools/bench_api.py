@@ -13,7 +13,12 @@ kind=events is timed, with the peak RSS of the server process that streamed it.
 Goals: >= 5,000 samples/s with 32 clients, p99 < 200 ms, 1M-row export < 15 s in < 500 MB.
 Prints a table and a final JSON line.
 
+Through nginx: `--servers nginx:1,nginx:2` runs the same phases against nginx in front of one
+gunicorn instance, then of two (each 2 workers x 8 threads, deploy/gunicorn.conf.py, sharing
+the database and a private Redis; tools/production.py starts them), in one run.
+
     .venv/bin/python tools/bench_api.py [--clients 32] [--seconds 15] [--servers gunicorn,waitress]
+    .venv/bin/python tools/bench_api.py --servers nginx:1,nginx:2 --export-rows 0
 """
 from __future__ import annotations
 
@@ -190,6 +195,49 @@ class Server:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+class Cluster:
+    """nginx in front of `count` gunicorn instances sharing the database and Redis."""
+
+    def __init__(self, kind: str, database_url: str, workdir: Path) -> None:
+        from tools.production import AppInstance, Nginx, start_redis
+
+        self.kind = kind
+        count = int(kind.split(":", 1)[1])
+        if not 1 <= count <= 8:
+            raise ValueError("nginx:N takes 1 to 8 instances")
+        self._parts = []
+        try:
+            redis_server, redis_url = start_redis(workdir)
+            self._parts.append(redis_server)
+            env = {"DATABASE_URL": database_url, "SECRET_KEY": "bench",
+                   "SESSION_BACKEND": "redis", "REDIS_URL": redis_url,
+                   "UPLOAD_DIR": str(workdir / "uploads"), "TRUSTED_PROXIES": "1"}
+            self.instances = []
+            for _ in range(count):
+                app = AppInstance(workdir, env, workers=2, threads=8).start()
+                self._parts.append(app)
+                self.instances.append(app)
+            proxy = Nginx(workdir, [f"127.0.0.1:{app.port}" for app in self.instances]).start()
+            self._parts.append(proxy)
+        except Exception:
+            self.stop()
+            raise
+        self.port = proxy.port
+
+    def pids(self) -> list[int]:
+        return [pid for app in self.instances for pid in (app.process.pid, *app.worker_pids())]
+
+    def stop(self) -> None:
+        for part in reversed(self._parts):
+            part.stop()
+
+
+def make_server(kind: str, database_url: str, workdir: Path):
+    if kind.startswith("nginx:"):
+        return Cluster(kind, database_url, workdir)
+    return Server(kind, database_url, workdir)
 
 
 def reset_peak_rss(pids: list[int]) -> None:
@@ -381,7 +429,7 @@ def main() -> int:
             workdir = Path(tmp)
             servers = [s.strip() for s in args.servers.split(",") if s.strip()]
             for index, kind in enumerate(servers):
-                server = Server(kind, database_url, workdir)
+                server = make_server(kind, database_url, workdir)
                 try:
                     for rate in ([0.0, args.rate] if args.rate else [0.0]):
                         tokens, run_ids = prepare(database_url, workdir, args.clients)

@@ -29,7 +29,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.eval_data import load_mot, reference_lines  # noqa: E402
-from tools.harness import REPO, decode_frames, probe_video  # noqa: E402
+from tools.harness import REPO, probe_video  # noqa: E402
 
 MIN_VISIBLE_SHARE = 0.5
 ID_STRIDE = 100_000

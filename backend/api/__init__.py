@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from ..services import webhooks
 from .common import ErrorSchema
 
 API_EXTENSION_KEY = "people_counter_api"
@@ -54,4 +53,3 @@ def init_app(app: Flask) -> None:
     cameras.init_app(app)
     app.register_blueprint(docs.bp)
     app.extensions[API_EXTENSION_KEY] = api
-    app.extensions[webhooks.DISPATCHER_KEY] = webhooks.WebhookDispatcher()

@@ -1,5 +1,6 @@
-"""Live counts for a second screen: server-sent events. Each stream polls the database
-(LIVE_POLL_SECONDS) so it sees batches posted to any worker process, sends a `counts` event
+"""Live counts for a second screen: server-sent events. Each stream reads the database when
+woken by a batch stored on any instance (Redis, services/live_bus.py) or every
+LIVE_POLL_SECONDS, so it sees batches posted to any worker process, sends a `counts` event
 when new samples arrived, a comment as heartbeat, and ends after LIVE_MAX_SECONDS (the
 browser's EventSource reconnects by itself)."""
 from __future__ import annotations
@@ -11,6 +12,7 @@ from flask_smorest import Blueprint
 
 from ..db import get_engine, transaction
 from ..repositories import runs as run_repo
+from ..services import live_bus
 from ..services.live import LiveCounts, sse
 from .common import ID_CONVERTER, current_user_id, not_found, require_user
 from .runs import owned_run
@@ -23,7 +25,16 @@ SSE_DOC = {"200": {"description": "Server-sent events: `counts` (JSON {run_id, z
                    "content": {"text/event-stream": {"schema": {"type": "string"}}}}}
 
 
-def _stream(engine, user_id: int, run_id: int | None, follow_latest: bool, config: dict):
+def _stream(engine, user_id: int, run_id: int | None, follow_latest: bool, config: dict,
+            waiter):
+    try:
+        yield from _events(engine, user_id, run_id, follow_latest, config, waiter)
+    finally:
+        waiter.close()
+
+
+def _events(engine, user_id: int, run_id: int | None, follow_latest: bool, config: dict,
+            waiter):
     poll = float(config["LIVE_POLL_SECONDS"])
     heartbeat = float(config["LIVE_HEARTBEAT_SECONDS"])
     deadline = time.monotonic() + float(config["LIVE_MAX_SECONDS"])
@@ -51,10 +62,11 @@ def _stream(engine, user_id: int, run_id: int | None, follow_latest: bool, confi
         elif time.monotonic() - last_beat >= heartbeat:
             yield ": heartbeat\n\n"
             last_beat = time.monotonic()
-        if time.monotonic() + poll > deadline:
+        wait = min(poll, heartbeat)
+        if time.monotonic() + wait > deadline:
             yield ": stream lifetime reached; reconnect\n\n"
             return
-        time.sleep(poll)
+        waiter.wait(wait)
 
 
 def _response(stream) -> Response:
@@ -72,7 +84,7 @@ def run_live(run_id: int):
     with transaction() as conn:
         owned_run(conn, run_id)
     return _response(_stream(get_engine(), current_user_id(), run_id, False,
-                             dict(current_app.config)))
+                             dict(current_app.config), _waiter(current_user_id())))
 
 
 @blp.route("/live")
@@ -83,4 +95,10 @@ def latest_live():
     with transaction() as conn:
         if run_repo.most_recent(conn, user_id) is None:
             raise not_found("run (start counting first)")
-    return _response(_stream(get_engine(), user_id, None, True, dict(current_app.config)))
+    return _response(_stream(get_engine(), user_id, None, True, dict(current_app.config),
+                             _waiter(user_id)))
+
+
+def _waiter(user_id: int):
+    return live_bus.waiter(current_app._get_current_object(), user_id,
+                           sleep=lambda seconds: time.sleep(seconds))

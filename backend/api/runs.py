@@ -9,16 +9,15 @@ from flask import current_app, request, url_for
 from flask_smorest import Blueprint
 
 from .. import ops
-from ..db import get_engine, transaction
+from ..db import transaction
 from ..errors import ApiError
 from ..protocol import (AGE_BANDS, DEMOGRAPHIC_KINDS, EVENT_KINDS, GENDERS, KEY_PATTERN,
                         KEY_RULE, MAX_BATCH_ROWS, MAX_DWELL_SECONDS, TRACK_ID_MAX, TRACK_ID_MIN)
-from ..repositories import alerts as alert_repo
 from ..repositories import ingest as ingest_repo
 from ..repositories import runs as run_repo
 from ..repositories import videos as video_repo
 from ..schema import utcnow
-from ..services import demographics, ingestion, webhooks
+from ..services import demographics, ingestion, live_bus, outbox
 from .batch_parser import read_batch
 from .common import (ID_CONVERTER, Count, Delta, FullMatch, Id, PageArgs, QueryId, Text,
                      UtcTime, current_user_id, field_error, not_found, page_envelope,
@@ -293,20 +292,7 @@ def _after_write(run: dict, outcome: ingestion.BatchOutcome) -> None:
     if run["last_seen_at"] is None or now - run["last_seen_at"] > TOUCH_EVERY:
         with transaction() as conn:
             run_repo.touch(conn, run["id"], now)
+    app = current_app._get_current_object()
+    live_bus.publish(app, current_user_id())
     if outcome.deliveries:
-        engine = get_engine()
-        config = current_app.config
-        policy = webhooks.RetryPolicy(
-            attempts=1 + int(config["WEBHOOK_RETRIES"]),
-            timeout_seconds=float(config["WEBHOOK_TIMEOUT_SECONDS"]),
-            backoff_seconds=float(config["WEBHOOK_BACKOFF_SECONDS"]),
-            allow_private=bool(config["WEBHOOK_ALLOW_PRIVATE"]))
-
-        def record(alert_id: int, status: str) -> None:
-            with engine.begin() as conn:
-                alert_repo.set_webhook_status(conn, alert_id, status)
-
-        with transaction() as conn:
-            for delivery in outcome.deliveries:
-                alert_repo.set_webhook_status(conn, delivery.alert_id, "pending")
-        current_app.extensions[webhooks.DISPATCHER_KEY].submit(outcome.deliveries, policy, record)
+        outbox.notify(app)

@@ -23,6 +23,16 @@ def _slot(conn: sa.Connection, column, seconds: int) -> sa.ColumnElement:
     return epoch_seconds(conn, column) // sa.literal(seconds, sa.Integer)
 
 
+def occupancy_sum() -> sa.ColumnElement:
+    """A sample row's occupancy sum: its own occupancy, or the sum it stands for when the
+    retention roll-up merged several samples into it (sample_count of them)."""
+    return sa.func.coalesce(count_samples.c.occupancy_sum, count_samples.c.occupancy)
+
+
+def occupancy_max() -> sa.ColumnElement:
+    return sa.func.coalesce(count_samples.c.occupancy_max, count_samples.c.occupancy)
+
+
 def _range(table, run_ids: list[int], start: datetime | None, end: datetime | None) -> list:
     where = [table.c.run_id.in_(run_ids)]
     if start is not None:
@@ -46,12 +56,12 @@ def zone_summaries(conn: sa.Connection, run_ids: list[int],
     rows = conn.execute(sa.select(
         s.c.zone_key, sa.func.max(s.c.zone_id).label("zone_id"),
         sa.func.sum(s.c.entries).label("entries"), sa.func.sum(s.c.exits).label("exits"),
-        sa.func.max(s.c.occupancy).label("peak_occupancy"),
-        sa.func.count().label("samples"), sa.func.max(s.c.ts).label("last_ts"))
+        sa.func.max(occupancy_max()).label("peak_occupancy"),
+        sa.func.sum(s.c.sample_count).label("samples"), sa.func.max(s.c.ts).label("last_ts"))
         .where(*_upto([s.c.run_id.in_(run_ids)], up_to_id)).group_by(s.c.zone_key)
     ).mappings().all()
     return {r["zone_key"]: {**r, "entries": int(r["entries"] or 0),
-                            "exits": int(r["exits"] or 0),
+                            "exits": int(r["exits"] or 0), "samples": int(r["samples"] or 0),
                             "last_ts": _aware(r["last_ts"])} for r in rows}
 
 
@@ -136,7 +146,8 @@ def sample_slots(conn: sa.Connection, run_ids: list[int], slot_seconds: int,
     slot = _slot(conn, s.c.ts, slot_seconds).label("slot")
     rows = conn.execute(sa.select(
         s.c.zone_key, slot, sa.func.sum(s.c.entries), sa.func.sum(s.c.exits),
-        sa.func.sum(s.c.occupancy), sa.func.count(), sa.func.max(s.c.occupancy))
+        sa.func.sum(occupancy_sum()), sa.func.sum(s.c.sample_count),
+        sa.func.max(occupancy_max()))
         .where(*_range(s, run_ids, start, end)).group_by(s.c.zone_key, slot)).all()
     return [(k, int(sl), int(en or 0), int(ex or 0), int(os_ or 0), int(n), int(om or 0))
             for k, sl, en, ex, os_, n, om in rows]

@@ -1,5 +1,6 @@
 """One count batch written in one transaction: the batch row, samples, events, and the
-alerts its alert_start/alert_end events open and close. Returns the webhooks to send."""
+alerts its alert_start/alert_end events open and close, and the webhook deliveries those
+alerts call for (rows of the outbox, so a crash after the commit loses none)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,9 +9,10 @@ import sqlalchemy as sa
 
 from ..repositories import alerts as alert_repo
 from ..repositories import ingest as ingest_repo
+from ..repositories import outbox as outbox_repo
 from ..protocol import ALERT_KINDS, iso_utc, zone_id_from_key
 from ..repositories import zones as zone_repo
-from .webhooks import Delivery
+from .webhooks import Delivery, body_of
 
 
 @dataclass
@@ -150,4 +152,15 @@ def write_batch(conn: sa.Connection, *, user_id: int, run_id: int, batch_key: st
         zone = zones.get(event.get("zone_id"))
         outcome.deliveries += _webhook(zone, "alert_end", open_alert["id"], _payload(
             "alert_end", open_alert["id"], run_id, event, zone, iso_utc(event["ts"])))
+    _enqueue(conn, run_id, outcome.deliveries)
     return outcome
+
+
+def _enqueue(conn: sa.Connection, run_id: int, deliveries: list[Delivery]) -> None:
+    """The deliveries become outbox rows in the batch's transaction, in event order."""
+    for delivery in deliveries:
+        outbox_repo.add(conn, alert_id=delivery.alert_id, run_id=run_id,
+                        zone_key=delivery.payload["zone"]["key"], event=delivery.event,
+                        url=delivery.url, secret=delivery.secret,
+                        body=body_of(delivery.payload).decode())
+        alert_repo.set_webhook_status(conn, delivery.alert_id, "pending")

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from backend.services.webhooks import Delivery, RetryPolicy, WebhookDispatcher, deliver, sign
+from backend.services.webhooks import Delivery, RetryPolicy, deliver, sign
 from tests.backend.conftest import sample
 
 
@@ -90,21 +90,6 @@ def test_deliver_gives_up_after_the_attempts():
         failing.close()
 
 
-def test_dispatcher_keeps_the_order_across_submissions(hook):
-    """alert_start fails once and is retried; alert_end, submitted later, still goes after it."""
-    dispatcher = WebhookDispatcher()
-    recorded = []
-    policy = RetryPolicy(attempts=3, backoff_seconds=0.2, allow_private=True)
-    for event in ("alert_start", "alert_end"):
-        delivery = Delivery(url=hook.url, secret="k", event=event, payload={"event": event},
-                            alert_id=1)
-        dispatcher.submit([delivery], policy, lambda alert_id, status: recorded.append(status))
-    assert wait_for(lambda: len(recorded) == 2)
-    events = [call["headers"]["x-peoplecounter-event"] for call in hook.calls]
-    assert events == ["alert_start", "alert_start", "alert_end"]
-    assert recorded == ["delivered", "delivered"]
-
-
 def test_alert_events_open_and_close_alerts_and_call_the_webhook(app, alice, hook):
     app.config["WEBHOOK_BACKOFF_SECONDS"] = 0.01
     app.config["WEBHOOK_ALLOW_PRIVATE"] = True  # the receiver is on 127.0.0.1
@@ -137,6 +122,9 @@ def test_alert_events_open_and_close_alerts_and_call_the_webhook(app, alice, hoo
     for call in hook.calls:
         assert call["headers"]["x-peoplecounter-signature"] == sign(zone["webhook_secret"],
                                                                     call["body"])
+    # A retry carries the same Idempotency-Key; the two deliveries have different ones.
+    keys = [call["headers"]["idempotency-key"] for call in hook.calls]
+    assert keys[0] == keys[1] != keys[2] and all(len(key) == 32 for key in keys)
 
 
 def test_alert_list_filters_and_pages(alice):
