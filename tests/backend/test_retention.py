@@ -70,8 +70,8 @@ def test_rollup_keeps_every_total_of_the_dashboard_and_csv(app, alice, runner):
     late = [sample(_iso(START + timedelta(seconds=30)), "zone-a", occupancy=1, entries=5)]
     assert alice.post_batch(run["id"], late).status_code == 201
     with_late = _views(alice, run["id"], ["1m", "1h", "1d"])
-    assert with_late[("stats", "UTC", "1h")]["totals"]["entries"] == \
-        before[("stats", "UTC", "1h")]["totals"]["entries"] + 5
+    assert with_late[("stats", "UTC", "1h")]["totals"]["zone_entered"] == \
+        before[("stats", "UTC", "1h")]["totals"]["zone_entered"] + 5
     again = runner.invoke(args=["rollup", "--raw-days", "1", "--minute-days", "100000"])
     assert again.exit_code == 0, again.output
     assert _views(alice, run["id"], ["1m", "1h", "1d"]) == with_late

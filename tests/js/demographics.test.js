@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { AGE_BANDS, DEMOGRAPHIC_KINDS, GENDERS, ageBand } from '../../frontend/js/demographics/bands.js';
 import { TrackDemographics, combineSamples } from '../../frontend/js/demographics/track_demographics.js';
 import { DemographicTally } from '../../frontend/js/demographics/demographic_tally.js';
-import { DemographicsRunner } from '../../frontend/js/demographics/demographics_runner.js';
+import { DemographicsRunner, MAX_PREDICTION_SECONDS, recentEnough } from '../../frontend/js/demographics/demographics_runner.js';
 import { CountingSession } from '../../frontend/js/monitor/session.js';
 import { createDetections } from '../../frontend/js/core/detections.js';
 
@@ -135,6 +135,13 @@ test('the runner crops planned boxes from the picture and records the worker\'s 
   assert.equal(crops.length, 2);
   assert.deepEqual({ ...crops[0], picture: undefined }, { picture: undefined, x: 85, y: 32, width: 130, height: 158 });
   assert.deepEqual([runner.estimateOf(7).gender, runner.estimateOf(7).ageBand], ['female', '25-34']);
+});
+
+test('a frame the detector skipped is sampled only while its predicted boxes are fresh (the live cadence)', () => {
+  assert.equal(recentEnough({ detected: true, timestamp: 5 }), true);
+  assert.equal(recentEnough({ detected: false, timestamp: 5 }), false); // no run to be near
+  assert.equal(recentEnough({ detected: false, timestamp: 5.2, detectedAt: 5 }), true);
+  assert.equal(recentEnough({ detected: false, timestamp: 5 + MAX_PREDICTION_SECONDS + 0.01, detectedAt: 5 }), false);
 });
 
 test('the session sends the tally\'s rows in its batches, and none without a tally', async () => {

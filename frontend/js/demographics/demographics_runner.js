@@ -35,7 +35,7 @@ export class DemographicsRunner {
 
   /** One counted frame (FrameResult) and the picture it came from (canvas of frame pixels). */
   observe(output, picture) {
-    if (this.closed || output.detected === false || this.clock() < this.resumeAt) return;
+    if (this.closed || !recentEnough(output) || this.clock() < this.resumeAt) return;
     const plans = this.tracks.plan(output.tracked, { timestamp: output.timestamp, width: picture.width, height: picture.height });
     for (const { trackId, rect } of plans) {
       this.tried += 1;
@@ -69,4 +69,17 @@ export class DemographicsRunner {
     // status says why estimates are missing.
     if (this.failures === 1 && !this.closed) this.onError(error);
   }
+}
+
+/** Seconds a frame the detector skipped may lie after its run for its people to be sampled. */
+export const MAX_PREDICTION_SECONDS = 0.25;
+
+/**
+ * Whether a frame's boxes fit its picture well enough to crop faces from: a frame the detector
+ * saw, or (with the detector cadence, where live runs finish beside later frames) a skipped
+ * frame whose boxes the tracker predicted less than MAX_PREDICTION_SECONDS after the run.
+ */
+export function recentEnough(output) {
+  if (output.detected !== false) return true;
+  return Number.isFinite(output.detectedAt) && output.timestamp - output.detectedAt <= MAX_PREDICTION_SECONDS;
 }

@@ -128,7 +128,8 @@ export class FramePipeline {
    * A frame the detector skipped: nothing is counted and the tracker is not stepped. The last
    * run's people are shown where the tracker predicts them at `timestamp` (boxes, keypoints,
    * foot points; their `predicted` flags are the run's); counts, occupancy, trails and heat
-   * stand as the last run left them (no events). Marked `detected: false`.
+   * stand as the last run left them (no events). Marked `detected: false`, with the last
+   * run's time as `detectedAt`.
    */
   skip({ frameIndex, timestamp }) {
     if (!this.lastDetected) throw new Error('FramePipeline.skip: the first frame needs the detector');
@@ -137,7 +138,7 @@ export class FramePipeline {
     const { tracked, feet } = predictTracked(this.lastDetected.tracked, trackMeans(this.tracker), seconds,
       { keypointConfidence: this.engine.keypointConfidence });
     const predictedAt = this.#now();
-    this.lastFrame = { ...this.lastDetected, frameIndex, timestamp, detected: false, tracked, feet,
+    this.lastFrame = { ...this.lastDetected, frameIndex, timestamp, detected: false, detectedAt: this.lastDetected.timestamp, tracked, feet,
       result: { ...this.lastDetected.result, events: [], footPoints: feet, heatPoints: new Float32Array(0) },
       timings: this.options.clock ? { track: predictedAt - started, count: 0 } : null };
     return this.lastFrame;
