@@ -9,12 +9,10 @@ from flask_smorest import Blueprint
 import marshmallow as ma
 
 from ..db import transaction
-from ..repositories import runs as run_repo
-from ..repositories import videos as video_repo
 from ..services import analytics, csv_export, demographic_charts
 from ..services import demographics as service
-from .common import ID_CONVERTER, current_user_id, not_found, require_user, resolve_timezone
-from .runs import owned_run
+from .common import ID_CONVERTER, require_user, resolve_timezone
+from .runs import owned_run, owned_video_run_ids
 from .stats import StatsArgs, _check_range
 
 blp = Blueprint("api_demographics", __name__, url_prefix="/api",
@@ -86,11 +84,8 @@ def video_demographics(args, video_id: int):
     """Counts of every run of a video by gender and age band."""
     _check_range(args)
     tz = resolve_timezone(args["tz"])
-    user_id = current_user_id()
     with transaction() as conn:
-        if not video_repo.exists(conn, user_id, video_id):
-            raise not_found("video")
-        return _build(conn, run_repo.ids_of_video(conn, user_id, video_id), args, tz)
+        return _build(conn, owned_video_run_ids(conn, video_id), args, tz)
 
 
 @blp.route(f"/runs/<{ID_CONVERTER}:run_id>/demographics.csv")

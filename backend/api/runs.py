@@ -146,6 +146,14 @@ def owned_run(conn, run_id: int) -> dict:
     return run
 
 
+def owned_video_run_ids(conn, video_id: int) -> list[int]:
+    """The runs of one of the user's videos (a video of someone else's is a 404)."""
+    user_id = current_user_id()
+    if not video_repo.exists(conn, user_id, video_id):
+        raise not_found("video")
+    return run_repo.ids_of_video(conn, user_id, video_id)
+
+
 @blp.route("")
 @blp.arguments(RunFilterArgs, location="query")
 @blp.response(200, RunPageSchema)

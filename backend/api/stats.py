@@ -5,13 +5,11 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from ..db import transaction
-from ..repositories import runs as run_repo
-from ..repositories import videos as video_repo
 from ..services import analytics
 from ..services.buckets import BUCKETS
-from .common import (ID_CONVERTER, TimeZoneArgs, UtcTime, current_user_id, field_error,
-                     not_found, require_user, resolve_timezone)
-from .runs import RunSchema, owned_run
+from .common import (ID_CONVERTER, TimeZoneArgs, UtcTime, field_error, require_user,
+                     resolve_timezone)
+from .runs import RunSchema, owned_run, owned_video_run_ids
 
 blp = Blueprint("api_stats", __name__, url_prefix="/api",
                 description="Line in / out, zone entered / left, occupancy, dwell and time buckets")
@@ -127,11 +125,8 @@ def video_stats(args, video_id: int):
     """Stats of every run of a video together."""
     _check_range(args)
     tz = resolve_timezone(args["tz"])
-    user_id = current_user_id()
     with transaction() as conn:
-        if not video_repo.exists(conn, user_id, video_id):
-            raise not_found("video")
-        run_ids = run_repo.ids_of_video(conn, user_id, video_id)
+        run_ids = owned_video_run_ids(conn, video_id)
         stats = analytics.build(conn, run_ids, args["bucket"], tz, args["since"],
                                 args["until"])
     return {"video_id": video_id, **stats}
