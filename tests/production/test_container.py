@@ -49,7 +49,7 @@ def test_image_builds_runs_and_takes_a_batch_through_nginx(tmp_path, shared_env,
                  "entries": 2, "exits": 1}]})
         assert batch.status_code == 201, batch.text[:300]
         stats = user.api("GET", f"/api/runs/{run_row.json()['id']}/stats").json()
-        assert (stats["totals"]["entries"], stats["totals"]["exits"]) == (2, 1)
+        assert (stats["totals"]["zone_entered"], stats["totals"]["zone_left"]) == (2, 1)
         torch = container.podman("run", "--rm", "--network", "host", container.APP_IMAGE,
                                  "python", "-c", "import importlib.util as u; "
                                  "print(u.find_spec('torch') is None)", capture=True)
