@@ -22,22 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.eval_demographics import make_faces_clip  # noqa: E402
-from tools.harness import LiveServer, launch_chromium, make_app, open_page  # noqa: E402
+from tools.harness import LiveServer, launch_chromium, make_app, open_page, register_and_login  # noqa: E402
 
-PASSWORD = "quiet harbour lights 42"
-
-
-def _login(page, url: str) -> None:
-    page.goto(f"{url}/auth/register")
-    page.fill("#username", "bench")
-    page.fill("#email", "bench@example.com")
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    page.click("form[data-testid=register-form] button[type=submit]")
-    page.wait_for_url("**/auth/login**")
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_selector("[data-testid=logout]")
 
 
 def _draw_line(page) -> None:
@@ -87,7 +73,7 @@ def main() -> None:
                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                 f"--use-file-for-fake-video-capture={clip}"])
             context, page = open_page(browser)
-            _login(page, server.url)
+            register_and_login(page, server.url, "bench")
             page.goto(f"{server.url}/monitor")
             page.wait_for_selector("body[data-monitor-ready=yes]")
             page.fill("[data-testid=camera-name]", "bench")

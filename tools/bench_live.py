@@ -35,10 +35,9 @@ if __package__ in (None, ""):
 
 from tools.eval_data import reference_lines  # noqa: E402
 from tools.harness import (SHARED_DATA, LiveServer, decode_frames, launch_chromium, make_app,  # noqa: E402
-                           open_page, probe_video)
+                           open_page, probe_video, register_and_login)
 
 DEFAULT_VIDEO = SHARED_DATA / "TUD-Stadtmitte" / "TUD-Stadtmitte.mp4"
-PASSWORD = "quiet harbour lights 42"
 CONFIGS = (  # name, detector options, cadence
     ("onnxruntime-web, every frame", {"runtime": "ort", "backends": ["wasm"]}, None),
     ("LiteRT.js, every frame", {"runtime": "litert"}, None),
@@ -87,19 +86,6 @@ def detector_time(browser, server_url: str, video: Path, limit: int | None, line
     return figures
 
 
-def register(page, base_url: str) -> None:
-    page.goto(f"{base_url}/auth/register")
-    page.fill("#username", "bench")
-    page.fill("#email", "bench@example.com")
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    page.click("form[data-testid=register-form] button[type=submit]")
-    page.wait_for_url("**/auth/login**")
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_selector("[data-testid=logout]")
-
-
 def save_lines(page, lines: list[dict], width: int, height: int, camera_key: str) -> None:
     """The reference lines as the camera's zones, through the JSON API (as the page saves them)."""
     for line in lines:
@@ -117,7 +103,7 @@ def save_lines(page, lines: list[dict], width: int, height: int, camera_key: str
 def live(browser, server_url: str, lines: list[dict], width: int, height: int, seconds: float, rounds: int) -> list[dict]:
     """The monitor counting the fake camera, cadence off then on, `rounds` times."""
     context, page = open_page(browser)
-    register(page, server_url)
+    register_and_login(page, server_url, "bench")
     page.goto(f"{server_url}/monitor")
     page.wait_for_selector("body[data-monitor-ready=yes]")
     save_lines(page, lines, width, height, "bench")

@@ -129,6 +129,24 @@ def assert_no_csp_violations(violations: list[str]) -> None:
     assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
+BROWSER_PASSWORD = "quiet harbour lights 42"
+
+
+def register_and_login(page, base_url: str, username: str = "operator",
+                       password: str = BROWSER_PASSWORD) -> None:
+    """A new account through the real register and login pages (tests and browser benchmarks)."""
+    page.goto(f"{base_url}/auth/register")
+    page.fill("#username", username)
+    page.fill("#email", f"{username}@example.com")
+    page.fill("#password", password)
+    page.fill("#confirm", password)
+    page.click("form[data-testid=register-form] button[type=submit]")
+    page.wait_for_url("**/auth/login**")
+    page.fill("#password", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("[data-testid=logout]")
+
+
 @dataclass(frozen=True)
 class VideoInfo:
     width: int

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tools.harness import (REPO, SHARED_DATA, assert_no_csp_violations, launch_chromium,
-                           open_page)
+from tools.harness import (BROWSER_PASSWORD, REPO, SHARED_DATA, assert_no_csp_violations,  # noqa: F401
+                           launch_chromium, open_page, register_and_login)
 
 CLIP = SHARED_DATA / "TUD-Stadtmitte" / "TUD-Stadtmitte.mp4"
 FRAME = (640, 480)
-PASSWORD = "quiet harbour lights 42"
+PASSWORD = BROWSER_PASSWORD
 WAIT_MS = 240_000  # generous: the model runs on a shared 2-core CPU
 COLOURED_FLOOR_CELLS = """() => {
     // Heatmap cells are saturated colours; the plan itself is white, grey grid lines and a
@@ -58,19 +58,6 @@ def webcam_page(webcam_browser):
     violations = list(context.csp_violations)
     context.close()
     assert_no_csp_violations(violations)  # at teardown: fails the test
-
-
-def register_and_login(page, base_url: str, username: str = "operator") -> None:
-    page.goto(f"{base_url}/auth/register")
-    page.fill("#username", username)
-    page.fill("#email", f"{username}@example.com")
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    page.click("form[data-testid=register-form] button[type=submit]")
-    page.wait_for_url("**/auth/login**")
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_selector("[data-testid=logout]")
 
 
 def frame_point(page, x: float, y: float) -> tuple[float, float]:
