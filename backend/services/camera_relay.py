@@ -202,14 +202,15 @@ class CameraReader:
         self.stats.failures += 1
         self.stats.last_error = code
         self.failed_at = time.monotonic()
-        self._set_state("reconnecting", code)
         log.warning("camera %s: %s (%s)", self.camera_id, code, camera_urls.ERRORS.get(code, ""))
+        # The outage is on record before anyone can see the reader reconnecting.
         if not self.outage_open:
             self.outage_open = True
             try:
                 self.outages.on_start(self.camera_id, code)
             except Exception:  # noqa: BLE001
                 log.exception("camera %s: the outage could not be recorded", self.camera_id)
+        self._set_state("reconnecting", code)
 
     def _end_outage(self) -> None:
         if self.outage_open:
@@ -272,6 +273,8 @@ class CameraReader:
         return produced
 
     def _publish(self, jpeg: bytes) -> None:
+        # The outage's end is on record before anyone can see the reader online again.
+        self._end_outage()
         with self.condition:
             seq = self.frame.seq + 1 if self.frame else 1
             self.frame = Frame(seq=seq, jpeg=jpeg, at=time.monotonic())
@@ -281,7 +284,6 @@ class CameraReader:
                 self.state = "online"
                 self.error = None
             self.condition.notify_all()
-        self._end_outage()
 
     def _watchdog(self, process: subprocess.Popen, started: float) -> None:
         """Stops ffmpeg when pictures stall, when the reader stops or when nobody watches."""
