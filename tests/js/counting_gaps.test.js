@@ -166,3 +166,26 @@ test('gaps — the jump rule is an option: maxSpeed 0 lets a jump count as a cro
   const { final } = runPaths(engine, { 1: path }, { fps: RUNS_PER_SECOND });
   assert.deepEqual(final.lines.door, { in: 0, out: 0 });
 });
+
+// confirmFrames is a time: (confirmFrames - 1) frames of frameSeconds on the new side, at
+// least one sighting after the crossing's. The walk crosses between runs 1 and 2 (x 105 -> 95)
+// and stays on the new side; `shown`: the line's "in" total after each run (not flushed).
+const confirmations = [
+  { name: 'at 25 runs/s: at the 5th sighting on the new side (as ever)', fps: 25, shown: [0, 0, 0, 0, 0, 0, 1, 1] },
+  { name: 'at 2 runs/s: at the next run (0.48 s on the new side), not the 5th (2.4 s later)', fps: RUNS_PER_SECOND, shown: [0, 0, 0, 1, 1, 1, 1, 1] },
+  { name: 'at 10 runs/s: at the 3rd sighting (0.2 s on the new side, >= 4 x 1/25 s)', fps: 10, shown: [0, 0, 0, 0, 1, 1, 1, 1] },
+];
+for (const { name, fps, shown } of confirmations) {
+  test(`gaps — a crossing is final after confirmFrames in time: ${name}`, () => {
+    const engine = new CountingEngine({ lines: [LINE] });
+    const path = [[110, 100], [105, 100], [95, 100], [94, 100], [93, 100], [92, 100], [91, 100], [90, 100]];
+    const { results } = runPaths(engine, { 1: path }, { fps, flush: false });
+    assert.deepEqual(results.map((r) => r.lines.door.in), shown);
+  });
+}
+
+test('gaps — a crossing seen once on the new side and then the track gone stays pending until the track ends', () => {
+  const engine = new CountingEngine({ lines: [LINE] });
+  const { results } = runPaths(engine, { 1: [[130, 100], [110, 100], [90, 100], null] }, { fps: RUNS_PER_SECOND, flush: false });
+  assert.deepEqual(results.map((r) => r.lines.door.in), [0, 0, 0, 0]);
+});

@@ -12,6 +12,8 @@ export const BAND_DEFAULTS = Object.freeze({
   id: undefined, a: undefined, b: undefined, width: undefined, flipped: false,
   /** the band's boundaries are the hysteresis already; 1 = final as soon as beyond */
   confirmFrames: 1,
+  /** length of one of confirmFrames in seconds: a crossing is also final after that time on the new side (see CrossingLedger) */
+  frameSeconds: 1 / 25,
   name: '',
 });
 
@@ -46,13 +48,13 @@ export class BandCounter extends CrossingCounter {
     }
     if (sideOf(this.a, this.b, point) !== 0) state.lastPoint = point;
     const beyond = bandSide(this.a, this.b, this.width, point);
-    if (beyond === 0) return this.ledger.observe(trackId);
+    if (beyond === 0) return this.ledger.observe(trackId, frame.timestamp);
     const from = state.beyondSide;
     const passedThrough = from !== 0 && beyond !== from && state.crossedTo === beyond;
     state.beyondSide = beyond;
     state.crossedTo = 0;
     if (passedThrough) return this.ledger.crossing(trackId, from, beyond, frame);
-    return this.ledger.observe(trackId);
+    return this.ledger.observe(trackId, frame.timestamp);
   }
 
   finish(trackId) {

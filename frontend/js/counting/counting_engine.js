@@ -53,14 +53,16 @@ export class CountingEngine {
     for (const key of ['lines', 'bands', 'zones']) {
       if (!Array.isArray(resolved[key])) throw new TypeError(`CountingEngine: ${key} must be an array`);
     }
-    this.lines = resolved.lines.map((line) => new LineCounter(line));
-    this.bands = resolved.bands.map((band) => new BandCounter(band));
+    this.frameSeconds = requireNumber('CountingEngine', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
+    // A line's or band's confirmFrames are frames of the engine's frameSeconds unless it says otherwise.
+    const timed = (counter) => ({ frameSeconds: this.frameSeconds, ...counter });
+    this.lines = resolved.lines.map((line) => new LineCounter(timed(line)));
+    this.bands = resolved.bands.map((band) => new BandCounter(timed(band)));
     this.zones = resolved.zones.map((zone) => new ZoneMonitor(zone));
     requireUniqueIds([...this.lines, ...this.bands, ...this.zones]);
     this.keypointConfidence = requireNumber('CountingEngine', 'keypointConfidence',
       resolved.keypointConfidence, { min: 0, max: 1 });
     this.staleFrames = requireNumber('CountingEngine', 'staleFrames', resolved.staleFrames, { min: 0, integer: true });
-    this.frameSeconds = requireNumber('CountingEngine', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     this.maxSpeed = requireNumber('CountingEngine', 'maxSpeed', resolved.maxSpeed, { min: 0 });
     this.regainSeconds = requireNumber('CountingEngine', 'regainSeconds', resolved.regainSeconds, { min: 0 });
     this.reset();

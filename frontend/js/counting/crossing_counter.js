@@ -1,6 +1,6 @@
 /**
  * What lines and bands share: their validated options (id, the directed segment A->B,
- * flipped, confirmFrames, name) and a CrossingLedger that turns crossings into once-per-person
+ * flipped, confirmFrames, frameSeconds, name) and a CrossingLedger that turns crossings into once-per-person
  * counts. Subclasses decide when a track has crossed.
  */
 import { resolveOptions, requireBoolean, requireId, requireNumber, requirePoint } from '../geometry/options.js';
@@ -28,10 +28,13 @@ export class CrossingCounter {
     ({ a: this.a, b: this.b } = requireSegment(this.owner, resolved));
     this.flipped = requireBoolean(this.owner, 'flipped', resolved.flipped);
     this.confirmFrames = requireNumber(this.owner, 'confirmFrames', resolved.confirmFrames, { min: 1, integer: true });
+    this.frameSeconds = requireNumber(this.owner, 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     this.name = String(resolved.name);
     this.kind = kind;
     this.options = resolved;
-    this.ledger = new CrossingLedger({ counterId: this.id, confirmFrames: this.confirmFrames, flipped: this.flipped });
+    this.ledger = new CrossingLedger({
+      counterId: this.id, confirmFrames: this.confirmFrames, flipped: this.flipped, frameSeconds: this.frameSeconds,
+    });
   }
 
   /** The track may now be another person: its count so far stands, what follows counts anew (see CrossingLedger.restart). */

@@ -1,7 +1,10 @@
 /**
  * Once-per-person counting shared by lines and bands. Each track has an origin side (where
  * it was before its first crossing). A crossing becomes final once the track has been seen
- * on the new side for `confirmFrames` observations (or the track ends there); then the track
+ * on the new side for `confirmFrames` observations, or for the time those take at the video's
+ * rate ((confirmFrames - 1) frames of `frameSeconds`, at least one sighting after the
+ * crossing's: a detector running twice a second confirms at its next run, not 2 s later),
+ * or when the track ends there; then the track
  * counts once, in the direction origin -> new side. A later confirmed return to the origin
  * side cancels that count, so the totals are the net of each person's first and last side.
  */
@@ -11,9 +14,10 @@ const directionOf = (fromSide, toSide, flipped) => {
 };
 
 export class CrossingLedger {
-  constructor({ counterId, confirmFrames, flipped }) {
+  constructor({ counterId, confirmFrames, flipped, frameSeconds = 1 / 25 }) {
     this.counterId = counterId;
     this.confirmFrames = confirmFrames;
+    this.confirmSeconds = (confirmFrames - 1) * frameSeconds;
     this.flipped = flipped;
     this.reset();
   }
@@ -32,11 +36,14 @@ export class CrossingLedger {
     return state;
   }
 
-  /** A crossing from one side to the other (sides are -1 / 1); returns events. */
-  crossing(trackId, fromSide, toSide, frame) {
+  /**
+   * A crossing from one side to the other (sides are -1 / 1); returns events. frame: when the
+   * line was passed; seenAt: the time of the sighting that showed it (default frame.timestamp).
+   */
+  crossing(trackId, fromSide, toSide, frame, seenAt = frame.timestamp) {
     const state = this.#state(trackId);
     if (state.originSide === 0) state.originSide = fromSide;
-    state.pending = { toSide, frames: 1, frameIndex: frame.frameIndex, timestamp: frame.timestamp };
+    state.pending = { toSide, frames: 1, seenAt, frameIndex: frame.frameIndex, timestamp: frame.timestamp };
     const raw = {
       type: 'cross_raw', zoneId: this.counterId, trackId, direction: directionOf(fromSide, toSide, this.flipped),
       frameIndex: frame.frameIndex, timestamp: frame.timestamp,
@@ -44,11 +51,12 @@ export class CrossingLedger {
     return [raw, ...this.#confirmIfDue(trackId, state)];
   }
 
-  /** The track was seen again without crossing; returns events. */
-  observe(trackId) {
+  /** The track was seen again (at `timestamp`, seconds) without crossing; returns events. */
+  observe(trackId, timestamp = null) {
     const state = this.tracks.get(trackId);
     if (!state || !state.pending) return [];
     state.pending.frames += 1;
+    if (timestamp !== null) state.pending.lastSeen = timestamp;
     return this.#confirmIfDue(trackId, state);
   }
 
@@ -71,7 +79,10 @@ export class CrossingLedger {
   }
 
   #confirmIfDue(trackId, state) {
-    return state.pending.frames >= this.confirmFrames ? this.#confirm(trackId, state) : [];
+    const { frames, seenAt, lastSeen } = state.pending;
+    const onNewSide = lastSeen === undefined ? 0 : lastSeen - seenAt;
+    const due = frames >= this.confirmFrames || (frames >= 2 && onNewSide >= this.confirmSeconds - 1e-9);
+    return due ? this.#confirm(trackId, state) : [];
   }
 
   #confirm(trackId, state) {

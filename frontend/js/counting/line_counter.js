@@ -19,6 +19,8 @@ export const LINE_DEFAULTS = Object.freeze({
   id: undefined, a: undefined, b: undefined, flipped: false,
   /** observations on the new side (the crossing frame included) before a crossing is final */
   confirmFrames: 5,
+  /** length of one of confirmFrames in seconds: a crossing is also final after that time on the new side (see CrossingLedger) */
+  frameSeconds: 1 / 25,
   /**
    * a track's first sighting counts as a crossing from the other side when, moving away from
    * the line, it was there at most this many seconds earlier (and no longer than two detector
@@ -50,34 +52,34 @@ export class LineCounter extends CrossingCounter {
   observe(trackId, x, y, frame, { height = 0 } = {}) {
     const point = [x, y];
     const side = sideOf(this.a, this.b, point);
-    if (side === 0) return this.ledger.observe(trackId);
+    if (side === 0) return this.ledger.observe(trackId, frame.timestamp);
     const sighting = { point, side, frameIndex: frame.frameIndex, timestamp: frame.timestamp };
     const last = this.lastSightings.get(trackId);
     this.lastSightings.set(trackId, sighting);
     if (!last) {
       this.firstSightings.set(trackId, { ...sighting, interval: frame.interval || 0 });
-      return this.ledger.observe(trackId);
+      return this.ledger.observe(trackId, frame.timestamp);
     }
     const events = [];
     const first = this.firstSightings.get(trackId);
     if (first) {
       this.firstSightings.delete(trackId);
       const entry = entryCrossing(this, first, sighting, { height, lookbackSeconds: this.entryLookbackSeconds });
-      if (entry) events.push(...this.#cross(trackId, entry.point, -first.side, first.side, entry.frame, true));
+      if (entry) events.push(...this.#cross(trackId, entry.point, -first.side, first.side, entry.frame, true, first.timestamp));
     }
     if (movementCrossesSegment(this.a, this.b, last.point, point)) {
       const { point: at, frame: when } = crossingFrame(this.a, this.b, last, sighting);
-      events.push(...this.#cross(trackId, at, -side, side, when, false));
+      events.push(...this.#cross(trackId, at, -side, side, when, false, frame.timestamp));
     } else {
-      events.push(...this.ledger.observe(trackId));
+      events.push(...this.ledger.observe(trackId, frame.timestamp));
     }
     return events;
   }
 
-  #cross(trackId, point, fromSide, toSide, frame, inferred) {
+  #cross(trackId, point, fromSide, toSide, frame, inferred, seenAt) {
     this.recentCrossings = this.recentCrossings.filter((crossing) => frame.timestamp - crossing.timestamp <= RECENT_SECONDS);
     this.recentCrossings.push({ trackId, point, toSide, timestamp: frame.timestamp });
-    const events = this.ledger.crossing(trackId, fromSide, toSide, frame);
+    const events = this.ledger.crossing(trackId, fromSide, toSide, frame, seenAt);
     if (inferred) events[0].inferred = true;
     return events;
   }
