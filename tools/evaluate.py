@@ -145,6 +145,15 @@ def parse_regions(text: str):
     return regions
 
 
+def run_mode(args) -> str:
+    """'' for a run of the detector on every frame, else '.live', '.every<K>' or '.cadence'."""
+    if args.live:
+        return ".live"
+    if args.every != 1:
+        return f".every{args.every}"
+    return ".cadence" if args.cadence == "on" else ""
+
+
 def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -> dict:
     """One run of the video through the lab with these options; the scored report."""
     counting = options["counting"]
@@ -176,10 +185,13 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
                         "tracks": f["tracks"]} for f in peer["frames"]]
         peer["counted"] = session.count_tracks(peer_frames, counting)
 
+    # A run that did not see every frame (--every, --live, --cadence) names its files by mode:
+    # <video>.detections.json is the every-frame run tools/replay_eval.py replays.
+    mode = run_mode(args)
     tracks_out = (args.tracks_out.with_name(f"{args.tracks_out.stem}{suffix}{args.tracks_out.suffix}") if args.tracks_out
-                  else REPO / "test-artifacts" / "evaluate" / f"{args.video.stem}{suffix}.tracks.txt")
+                  else REPO / "test-artifacts" / "evaluate" / f"{args.video.stem}{suffix}{mode}.tracks.txt")
     write_mot(tracks_out, {r["frameIndex"]: r["tracks"] for r in results})
-    detections_out = tracks_out.with_name(f"{args.video.stem}{suffix}.detections.json")
+    detections_out = tracks_out.with_name(f"{args.video.stem}{suffix}{mode}.detections.json")
     detections_out.write_text(json.dumps({"video": str(args.video), "fps": info.fps, "width": info.width,
                                           "height": info.height, "frames": [
                                               {"frameIndex": r["frameIndex"], **r["detections"]} for r in results]}))
