@@ -113,6 +113,18 @@ const cases = [
       assert.ok(!idsOf(after, 0).includes(1), JSON.stringify(ids));
     },
   },
+  {
+    name: 'a walker who leaves does not hand the id to a look-alike walking the other way behind where they were',
+    // A walks right (125 px/s) and is gone after 1.92 s (last centre x 280, predicted 340 at
+    // 2.4 s); B, who looks the same, is at centre 210 at 2.4 s walking left: within walking
+    // reach of A's prediction, but A would have turned round at full speed between two runs.
+    frames: every(12, 150),
+    scene: (s) => (s < 2 ? [person(0, 125)(s)] : [person(170 + 125 * 2.4, -125)(s)]),
+    check: (ids) => {
+      const after = ids.filter((_, i) => every(12, 150)[i] / FPS >= 2);
+      assert.ok(!idsOf(after, 0).includes(1), JSON.stringify(ids));
+    },
+  },
 ];
 
 for (const { name, frames, scene, check } of cases) {

@@ -74,9 +74,33 @@ export function addMotion(cost, tracks, detections, timestamp, { speed, floor, l
       if (similarity[k] < minSimilarity) return;
       const [dx1, dy1, dx2, dy2] = detection.detectionBox;
       if (Math.abs(Math.log((dy2 - dy1) / height)) > Math.log(4 / 3)) return;
+      if (turnsBack(track, detection.detectionBox, height)) return;
       const ratio = Math.hypot((dx1 + dx2 - x1 - x2) / 2, (dy1 + dy2 - y1 - y2) / 2) / reach;
       if (ratio <= 1) result[k] = Math.min(result[k], floor + (limit - floor) * ratio);
     });
   });
   return result;
+}
+
+/** Walking speed (heights a second) above which a track's direction is known. */
+const KNOWN_DIRECTION = 0.25;
+/** How far (in heights) behind its last position, against its direction, a walker can be found. */
+const BACK_SLACK = 0.25;
+
+/**
+ * Would the track have to turn back to be at `box`? A track seen at two times and walking
+ * (faster than KNOWN_DIRECTION heights a second) is not found by motion more than a quarter
+ * height behind its last detection, against its direction: between two detector runs a
+ * walker does not turn round at walking speed; someone there is someone else (two people
+ * crossing paths, or one leaving at the picture's edge as another enters).
+ */
+export function turnsBack(track, box, height) {
+  if (!(track.lastTimestamp > track.startTimestamp) || !track.mean) return false;
+  const vx = track.mean[4];
+  const vy = track.mean[5];
+  const speed = Math.hypot(vx, vy);
+  if (!(speed > KNOWN_DIRECTION * height)) return false;
+  const [x1, y1, x2, y2] = track.detectionBox;
+  const along = (((box[0] + box[2]) - (x1 + x2)) / 2 * vx + ((box[1] + box[3]) - (y1 + y2)) / 2 * vy) / speed;
+  return along < -BACK_SLACK * height;
 }
