@@ -111,6 +111,7 @@ def main(argv=None) -> int:
     parser.add_argument("--live", type=float, help="simulate a live run at this many detector runs/s instead")
     parser.add_argument("--passes", type=int, default=7)
     parser.add_argument("--jitter", type=float, default=0.5)
+    parser.add_argument("--seed", type=int, default=1, help="seed of the simulated live run's random spacing")
     parser.add_argument("--frame-index", default="video", choices=["video", "consecutive"])
     parser.add_argument("--tracker-options", default="{}")
     parser.add_argument("--counting-options", default="{}")
@@ -131,7 +132,7 @@ def main(argv=None) -> int:
         return 0
     for module in modules:
         if args.live:
-            extra = ["--live", str(args.live), "--passes", str(args.passes), "--jitter", str(args.jitter),
+            extra = ["--live", str(args.live), "--passes", str(args.passes), "--jitter", str(args.jitter), "--seed", str(args.seed),
                      "--frame-index", args.frame_index]
             figures = score(replay(args, module, extra), gt)
             results.append({"modules": module, "live": args.live, **figures})

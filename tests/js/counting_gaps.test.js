@@ -78,6 +78,32 @@ const cases = [
     check: (events) => assert.equal(events.filter((e) => e.cancelled).length, 0),
   },
   {
+    name: 'lost before the line, followed over it by a new track, then handed back to the old track: counts once',
+    // Track 1 is unseen at runs 2-3 while track 2 (born at run 2) walks over the line; at run 4
+    // track 2 is gone and track 1 is found again past the line: the same person.
+    paths: {
+      1: [[160, 100], [130, 100], null, null, [50, 100], [20, 100]],
+      2: [null, null, [110, 100], [80, 100]],
+    },
+    expect: { in: 1, out: 0 },
+  },
+  {
+    name: 'the same, but the new track is still seen when the old one is found again: two people, both count',
+    paths: {
+      1: [[160, 100], [130, 100], null, null, [50, 100], [20, 100]],
+      2: [null, null, [110, 150], [80, 150], [60, 150], [40, 150]],
+    },
+    expect: { in: 2, out: 0 },
+  },
+  {
+    name: 'the same, but the other track was there before the old one was lost: two people, both count',
+    paths: {
+      1: [[160, 100], [130, 100], null, null, [50, 100], [20, 100]],
+      2: [[170, 150], [140, 150], [110, 150], [80, 150]],
+    },
+    expect: { in: 2, out: 0 },
+  },
+  {
     name: 'the same walk seen at every run: the return crossing cancels (once per person)',
     paths: { 1: [[160, 100], [130, 100], [85, 100], [70, 100], [72, 100], [75, 100], [110, 100], [140, 100], [170, 100]] },
     expect: { in: 0, out: 0 },

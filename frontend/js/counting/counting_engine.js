@@ -92,7 +92,10 @@ export class CountingEngine {
     }
     // interval: time since the previous update, i.e. between two detector runs
     const interval = this.timestamp === null ? 0 : Math.max(0, timestamp - this.timestamp);
-    const frame = { frameIndex, timestamp, interval };
+    // present: the tracks seen (not predicted) this frame, for the rules that ask whether another track is still there
+    const present = new Set();
+    for (let i = 0; i < tracked.count; i += 1) if (!(tracked.predicted && tracked.predicted[i])) present.add(tracked.trackIds[i]);
+    const frame = { frameIndex, timestamp, interval, present };
     this.previousTimestamp = this.timestamp;
     this.frameIndex = frameIndex;
     this.timestamp = timestamp;

@@ -8,12 +8,17 @@
  * the other side, counts as a crossing (see entry_crossing.js).
  */
 import { requireNumber } from '../geometry/options.js';
+import { distance } from '../geometry/points.js';
 import { movementCrossesSegment, sideOf } from '../geometry/segments.js';
 import { CrossingCounter } from './crossing_counter.js';
 import { crossingFrame, entryCrossing } from './entry_crossing.js';
 
 /** crossings remembered for the entry rule's guard against counting one person twice */
 const RECENT_SECONDS = 5;
+/** the gap rules act only at detector runs at least this many seconds apart (not at the video's rate) */
+const GAP_MIN_INTERVAL = 0.1;
+/** another track's crossing within this many box heights may be the same person's */
+const GUARD_HEIGHTS = 2;
 
 export const LINE_DEFAULTS = Object.freeze({
   id: undefined, a: undefined, b: undefined, flipped: false,
@@ -40,6 +45,7 @@ export class LineCounter extends CrossingCounter {
   reset() {
     this.lastSightings = new Map();
     this.firstSightings = new Map();
+    this.startedAt = new Map(); // trackId -> time of its first sighting
     this.recentCrossings = [];
     this.ledger.reset();
   }
@@ -57,6 +63,7 @@ export class LineCounter extends CrossingCounter {
     const last = this.lastSightings.get(trackId);
     this.lastSightings.set(trackId, sighting);
     if (!last) {
+      this.startedAt.set(trackId, frame.timestamp);
       this.firstSightings.set(trackId, { ...sighting, interval: frame.interval || 0 });
       return this.ledger.observe(trackId, frame.timestamp);
     }
@@ -69,16 +76,35 @@ export class LineCounter extends CrossingCounter {
     }
     if (movementCrossesSegment(this.a, this.b, last.point, point)) {
       const { point: at, frame: when } = crossingFrame(this.a, this.b, last, sighting);
-      events.push(...this.#cross(trackId, at, -side, side, when, false, frame.timestamp));
+      if (this.#countedInGap(trackId, at, side, last, frame, height)) events.push(...this.ledger.observe(trackId, frame.timestamp));
+      else events.push(...this.#cross(trackId, at, -side, side, when, false, frame.timestamp));
     } else {
       events.push(...this.ledger.observe(trackId, frame.timestamp));
     }
     return events;
   }
 
+  /**
+   * A track found again across a gap (not seen at the previous detector run) whose movement
+   * crossed the line: was the person already counted, during the gap, by another track that
+   * crossed to the same side close by, started after this track's last sighting and is not seen
+   * now? Then the tracker had lost the
+   * person, followed them over the line as a new track, and has now handed them back to the
+   * old one: the crossing was counted once already.
+   */
+  #countedInGap(trackId, point, toSide, last, frame, height) {
+    const interval = frame.interval || 0;
+    if (interval < GAP_MIN_INTERVAL || !frame.present) return false;
+    if (!(frame.timestamp - last.timestamp > interval + 1e-6)) return false;
+    const reach = height > 0 ? GUARD_HEIGHTS * height : Infinity;
+    return this.recentCrossings.some((other) => other.trackId !== trackId && other.toSide === toSide
+      && other.startedAt > last.timestamp && other.timestamp <= frame.timestamp
+      && !frame.present.has(other.trackId) && distance(other.point, point) <= reach);
+  }
+
   #cross(trackId, point, fromSide, toSide, frame, inferred, seenAt) {
     this.recentCrossings = this.recentCrossings.filter((crossing) => frame.timestamp - crossing.timestamp <= RECENT_SECONDS);
-    this.recentCrossings.push({ trackId, point, toSide, timestamp: frame.timestamp });
+    this.recentCrossings.push({ trackId, point, toSide, timestamp: frame.timestamp, startedAt: this.startedAt.get(trackId) });
     const events = this.ledger.crossing(trackId, fromSide, toSide, frame, seenAt);
     if (inferred) events[0].inferred = true;
     return events;
@@ -88,6 +114,7 @@ export class LineCounter extends CrossingCounter {
   finish(trackId) {
     this.lastSightings.delete(trackId);
     this.firstSightings.delete(trackId);
+    this.startedAt.delete(trackId);
     return this.ledger.finish(trackId);
   }
 }
