@@ -79,6 +79,12 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    * one, someone else's, overlaps enough for IoU); 0 disables
    */
   maxHeightChange: 1.25,
+  /**
+   * a new track from a detection at or above this score is confirmed at once (no second hit)
+   * when the detector runs at least confirmAtOnceSeconds apart; 0 disables
+   */
+  confirmAtOnceScore: 0.7,
+  confirmAtOnceSeconds: 0.2,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
@@ -90,13 +96,14 @@ export class ByteTracker {
     const resolved = resolveOptions('ByteTracker', BYTE_TRACKER_DEFAULTS, options);
     for (const key of ['highThreshold', 'lowThreshold', 'newTrackThreshold', 'matchThreshold',
       'lowMatchThreshold', 'unconfirmedMatchThreshold', 'duplicateDistance', 'recoveryMinSimilarity',
-      'appearanceWeight', 'appearanceKeep', 'coastOverlap', 'motionMinSimilarity']) {
+      'appearanceWeight', 'appearanceKeep', 'coastOverlap', 'motionMinSimilarity', 'confirmAtOnceScore']) {
       requireNumber('ByteTracker', key, resolved[key], { min: 0, max: 1 });
     }
     requireNumber('ByteTracker', 'trackBuffer', resolved.trackBuffer, { min: 0, integer: true });
     requireNumber('ByteTracker', 'recoveryDistance', resolved.recoveryDistance, { min: 0 });
     requireNumber('ByteTracker', 'motionSpeed', resolved.motionSpeed, { min: 0 });
     requireNumber('ByteTracker', 'motionMinSeconds', resolved.motionMinSeconds, { min: 0 });
+    requireNumber('ByteTracker', 'confirmAtOnceSeconds', resolved.confirmAtOnceSeconds, { min: 0 });
     if (resolved.maxHeightChange !== 0) requireNumber('ByteTracker', 'maxHeightChange', resolved.maxHeightChange, { min: 1 });
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
@@ -241,9 +248,21 @@ export class ByteTracker {
     for (const candidate of candidates) {
       if (candidate.score < this.options.newTrackThreshold) continue;
       candidate.activate(this.filter, this.nextTrackId, step.frame, step.timestamp);
+      if (this.#confirmsAtOnce(step, candidate)) candidate.isActivated = true;
       this.nextTrackId += 1;
       step.matched.push(candidate);
     }
+  }
+
+  /**
+   * A new track needs a second hit to be confirmed (ByteTrack: one-frame false detections
+   * never become tracks). When the detector runs at least `confirmAtOnceSeconds` apart, that
+   * wait is a whole run of not seeing someone, and a person seen at one run only is never
+   * counted; a confident detection (`confirmAtOnceScore`) is then confirmed at once.
+   */
+  #confirmsAtOnce(step, candidate) {
+    const { confirmAtOnceScore, confirmAtOnceSeconds } = this.options;
+    return confirmAtOnceScore > 0 && step.seconds >= confirmAtOnceSeconds && candidate.score >= confirmAtOnceScore;
   }
 
   /** 5. Lost tracks older than the track buffer are dropped. */
