@@ -157,3 +157,26 @@ test('RegionPlanner: options are validated; overrides', () => {
   const plain = new FramePipeline({ regionPlan: null });
   assert.deepEqual(plain.planDetection({ width: 640, height: 480, inputSize: 416 }), { detect: true, reason: 'every frame' });
 });
+
+test('RegionPlanner: people smaller than the plan was made for -> a closer plan at once (a coarser one waits replanRuns)', () => {
+  const planner = new RegionPlanner();
+  const frame = { width: 768, height: 576, modelSize: 416 };
+  // people with feet at y 140..546 (bands 1-7), all `height` px tall
+  const crowd = (height) => detectionsFromRows(Array.from({ length: 8 }, (_, row) => ({ box: [20 + 90 * row, 140 + 58 * row - height, 40 + 90 * row, 140 + 58 * row], score: 0.9 })));
+  for (let run = 0; run < 2; run++) {
+    planner.plan(frame);
+    planner.observe(crowd(100), { height: 576 });
+  }
+  const first = planner.plan(frame); // made from 100 px people
+  assert.ok(first.regions, first.reason);
+  planner.observe(crowd(100), { height: 576 });
+  assert.equal(planner.plan(frame), first, 'same people: the plan stands');
+  for (let run = 0; run < 2; run++) planner.observe(crowd(60), { height: 576 });
+  const closer = planner.plan(frame);
+  assert.ok(closer.scale > first.scale * 1.02, `${first.reason} -> ${closer.reason}`);
+  // Bigger people again: the closer plan stands until replanRuns runs have passed.
+  for (let run = 0; run < 3; run++) {
+    planner.observe(crowd(120), { height: 576 });
+    assert.equal(planner.plan(frame), closer);
+  }
+});
