@@ -182,7 +182,8 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
     detections_out = tracks_out.with_name(f"{args.video.stem}{suffix}.detections.json")
     detections_out.write_text(json.dumps({"video": str(args.video), "fps": info.fps, "width": info.width,
                                           "height": info.height, "frames": [
-                                              {"frameIndex": r["frameIndex"], **r["detections"]} for r in results]}))
+                                              {"frameIndex": r["frameIndex"], **r["detections"], "regionRuns": r.get("regionRuns"),
+                                               "regionReason": r.get("regionReason")} for r in results]}))
     report = score_run(args.video, info, gt, lines, zones, results, flushed, reference, peer)
     report["backend"] = loaded["backend"]
     report["input_size"] = loaded["inputSize"]
