@@ -180,3 +180,16 @@ test('RegionPlanner: people smaller than the plan was made for -> a closer plan 
     assert.equal(planner.plan(frame), closer);
   }
 });
+
+test('planRegions: sizes learned under crops near their limit ask for a closer look (unseenMargin); far above it, not', () => {
+  const frame = { width: 768, height: 576, modelSize: 416, sizes: bandsOf(Array(8).fill(70), Array(8).fill(110)) };
+  const plain = planRegions(frame);
+  assert.ok(plain.scale >= 64 / 70 && plain.regions.length === 4, plain.reason);
+  // Learned under crops x0.93: the people found there are >= ~64 / 0.93 = 69 px, so 70 px may hide smaller ones.
+  const closer = planRegions({ ...frame, seenAtScale: plain.scale });
+  assert.ok(closer.scale >= plain.scale * 1.2 || closer.reason.includes('budget-limited'), closer.reason);
+  assert.ok(closer.regions.length > plain.regions.length, closer.reason);
+  // Learned under crops x1.4: 70 px people are 98 px there, well above the limit: nothing changes.
+  assert.deepEqual(planRegions({ ...frame, seenAtScale: 1.4 }).regions, plain.regions);
+  assert.deepEqual(planRegions({ ...frame, seenAtScale: plain.scale, options: { ...REGION_PLAN_DEFAULTS, unseenMargin: 1 } }).regions, plain.regions);
+});

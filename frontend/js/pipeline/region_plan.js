@@ -47,6 +47,13 @@ export const REGION_PLAN_DEFAULTS = Object.freeze({
   surveyAfterRuns: 10,
   /** the longest wait between surveys of an empty scene, in runs */
   maxSurveyAfterRuns: 320,
+  /**
+   * a plan finds people down to about minModelHeight in the model's input, so the sizes learned
+   * under it stop there: when the small person learned under a crops plan is within this factor
+   * of that limit, smaller people may be there unseen and the next plan looks this much closer
+   * (1: off)
+   */
+  unseenMargin: 1.25,
   /** most a crop is enlarged (upscaling beyond this adds no detail) */
   maxUpscale: 1.5,
   /** advanced override: null (automatic), 'whole' (whole frame only) or a fixed list of regions */
@@ -149,11 +156,12 @@ export function tileArea(area, { modelSize, requiredScale, overlap, maxCrops, ma
 
 /**
  * The plan for one frame size (pure). sizes: PersonSizes.estimate() (null: nothing known);
- * survey: look at the whole area as closely as the budget allows. Returns { regions (null:
+ * survey: look at the whole area as closely as the budget allows; seenAtScale: the scale of the
+ * crops the sizes were learned under (null: the whole frame). Returns { regions (null:
  * whole frame only, else the crops, the whole frame first when it runs too), wholeFrame,
  * runs, reason, scale, needBands }.
  */
-export function planRegions({ width, height, modelSize, sizes, lines = [], zones = [], survey = false, options = REGION_PLAN_DEFAULTS }) {
+export function planRegions({ width, height, modelSize, sizes, lines = [], zones = [], survey = false, seenAtScale = null, options = REGION_PLAN_DEFAULTS }) {
   const wholeScale = Math.min(modelSize / width, modelSize / height);
   const whole = { regions: null, wholeFrame: true, runs: 1, scale: wholeScale, needBands: [] };
   if (!sizes && !survey) return { ...whole, reason: 'no people seen yet: whole frame' };
@@ -179,7 +187,12 @@ export function planRegions({ width, height, modelSize, sizes, lines = [], zones
   const maxCrops = options.maxRuns - (coversFrame ? 0 : 1);
   if (maxCrops < 1) return { ...whole, reason: 'no budget for crops: whole frame' };
   const overlap = Math.ceil(Math.min(tall, (area.y2 - area.y1) / 2, (area.x2 - area.x1) / 2));
-  const requiredScale = options.minModelHeight / small;
+  let requiredScale = options.minModelHeight / small;
+  // Learned under crops at seenAtScale: people under about minModelHeight / seenAtScale were not
+  // found, so a small person near that limit may hide smaller ones.
+  if (seenAtScale && small * seenAtScale < options.minModelHeight * options.unseenMargin) {
+    requiredScale = Math.max(requiredScale, seenAtScale * options.unseenMargin);
+  }
   const tiling = tileArea(area, { modelSize, requiredScale, overlap, maxCrops, maxUpscale: options.maxUpscale });
   if (tiling.scale <= wholeScale * 1.05 && !survey) return { ...whole, reason: 'crops would not be closer than the whole frame' };
   const wholeRun = coversFrame ? [] : [{ x: 0, y: 0, width, height }];
@@ -201,6 +214,7 @@ export class RegionPlanner {
     requireNumber('RegionPlanner', 'sizeQuantile', resolved.sizeQuantile, { min: 0, max: 1 });
     requireNumber('RegionPlanner', 'minScore', resolved.minScore, { min: 0, max: 1 });
     requireNumber('RegionPlanner', 'maxUpscale', resolved.maxUpscale, { min: 1 });
+    requireNumber('RegionPlanner', 'unseenMargin', resolved.unseenMargin, { min: 1 });
     const { override } = resolved;
     if (override !== null && override !== 'whole' && !Array.isArray(override)) {
       throw new TypeError("RegionPlanner: override must be null, 'whole' or an array of regions");
@@ -231,15 +245,22 @@ export class RegionPlanner {
     if (survey || !this.current || this.key !== key || this.current.survey || due) {
       if (this.key !== key) this.sizes.reset(height);
       this.key = key;
-      const planned = planRegions({ width, height, modelSize, sizes: this.sizes.estimate(), lines, zones, survey, options: this.options });
+      const planned = planRegions({ width, height, modelSize, sizes: this.sizes.estimate(), lines, zones, survey,
+        seenAtScale: this.#seenAtScale(), options: this.options });
       this.#adopt(planned, survey);
       if (survey) this.emptyRuns = 0;
     } else if (this.seenSincePlan > 0) {
       // Smaller people than the plan was made for: look closer now, not after replanRuns.
-      const planned = planRegions({ width, height, modelSize, sizes: this.sizes.estimate(), lines, zones, options: this.options });
+      const planned = planRegions({ width, height, modelSize, sizes: this.sizes.estimate(), lines, zones,
+        seenAtScale: this.#seenAtScale(), options: this.options });
       if (planned.regions && planned.scale > this.current.scale * 1.02) this.#adopt(planned, false);
     }
     return this.current;
+  }
+
+  /** The scale of the current crops (the sizes were learned under them), or null for the whole frame. */
+  #seenAtScale() {
+    return this.current && this.current.regions ? this.current.scale : null;
   }
 
   #adopt(planned, survey) {
