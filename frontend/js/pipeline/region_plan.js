@@ -56,6 +56,12 @@ export const REGION_PLAN_DEFAULTS = Object.freeze({
   unseenMargin: 1.25,
   /** most a crop is enlarged (upscaling beyond this adds no detail) */
   maxUpscale: 1.5,
+  /**
+   * crops take turns when frames come faster than this (seconds): the people the others found
+   * at their last run, at most this long ago, stand in for them (region_rotation.js; 0: every
+   * crop on every frame)
+   */
+  carrySeconds: 0.1,
   /** advanced override: null (automatic), 'whole' (whole frame only) or a fixed list of regions */
   override: null,
 });
@@ -215,6 +221,7 @@ export class RegionPlanner {
     requireNumber('RegionPlanner', 'minScore', resolved.minScore, { min: 0, max: 1 });
     requireNumber('RegionPlanner', 'maxUpscale', resolved.maxUpscale, { min: 1 });
     requireNumber('RegionPlanner', 'unseenMargin', resolved.unseenMargin, { min: 1 });
+    requireNumber('RegionPlanner', 'carrySeconds', resolved.carrySeconds, { min: 0 });
     const { override } = resolved;
     if (override !== null && override !== 'whole' && !Array.isArray(override)) {
       throw new TypeError("RegionPlanner: override must be null, 'whole' or an array of regions");
