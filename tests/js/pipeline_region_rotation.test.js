@@ -82,6 +82,14 @@ test('FramePipeline: with crops in turn the tracker still sees everyone on every
     runs.push(plan.regions ? plan.regions.length : 1);
     counts.push(output.detections.count);
     if (frame >= 10) assert.equal(output.personCount, 12, `frame ${frame}: ${output.personCount} tracked (runs ${runs})`);
+    if (frame >= 15) {
+      // carried boxes walk on with their person (the tracker's velocity): within 1 px of where they are now
+      const now = people(frame).map((row) => row.box);
+      for (let index = 0; index < output.detections.count; index++) {
+        const [x1, y1] = output.detections.boxes.subarray(4 * index, 4 * index + 2);
+        assert.ok(now.some((b) => Math.abs(b[0] - x1) <= 1 && Math.abs(b[1] - y1) <= 1), `frame ${frame}: box at ${x1},${y1}`);
+      }
+    }
   }
   assert.ok(runs.slice(10).every((count) => count < 6), `crops take turns: ${runs}`);
   assert.ok(counts.slice(10).every((count) => count === 12), `detections used: ${counts}`);

@@ -163,12 +163,30 @@ export class FramePipeline {
     const started = this.#now();
     const fresh = detections;
     // Crops taking turns: the people the crops not run now found at their last run are carried in.
-    if (this.regionRotation) detections = this.regionRotation.combine(detections, { timestamp, width, height });
+    if (this.regionRotation) detections = this.regionRotation.combine(detections, { timestamp, width, height, velocities: this.#carriedVelocities() });
     const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height });
     if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(fresh, { height });
     this.lastDetected = this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
     this.lastDetected.detections = detections;
     return this.lastDetected;
+  }
+
+  /**
+   * The tracker's velocity (centre, pixels per second) of each of the last run's detections it
+   * matched, by detection index: carried detections walk on with their person. null when the
+   * crops do not take turns.
+   */
+  #carriedVelocities() {
+    const tracked = this.lastDetected?.tracked;
+    if (!this.regionRotation.partial || !tracked || !tracked.detectionIndices) return null;
+    const means = trackMeans(this.tracker);
+    const velocities = new Map();
+    for (let index = 0; index < tracked.count; index++) {
+      const detection = tracked.detectionIndices[index];
+      const entry = means.get(tracked.trackIds[index]);
+      if (detection >= 0 && entry) velocities.set(detection, [entry.mean[4], entry.mean[5]]);
+    }
+    return velocities;
   }
 
   /**

@@ -14,7 +14,8 @@
  *   crop run now (such a crop saw the person afresh, or saw that they are gone). A fresh box cut by a crop's inner border
  *   and covered by a carried one is the fragment of a person seen whole before: dropped; a
  *   carried box overlapping a fresh one by more than REGION_IOU_THRESHOLD is the same person:
- *   dropped (the fresh box wins).
+ *   dropped (the fresh box wins). With `velocities` (the tracker's, for the last frame's
+ *   detections), a carried box is moved on to this frame's time as its person walks.
  */
 import { createDetections } from '../core/detections.js';
 import { REGION_IOU_THRESHOLD, SEAM_COVER, SEAM_MARGIN } from '../detector/region_merge.js';
@@ -139,8 +140,9 @@ export class RegionRotation {
    * The detections of the crops run now (`fresh`, frame pixels) with the people of the others
    * carried from their last run. { width, height }: the frame's size.
    */
-  combine(fresh, { timestamp, width, height }) {
+  combine(fresh, { timestamp, width, height, velocities = null }) {
     if (!this.plan) return fresh;
+    if (this.previous && velocities && velocities.size) this.#moveCarried(velocities, timestamp - this.previous.at);
     const picks = [];
     const times = [];
     const carried = [];
@@ -172,7 +174,29 @@ export class RegionRotation {
       times.push(this.previous.times[index]);
     }
     const combined = carried.length ? joined(picks) : fresh;
-    this.previous = { detections: combined, times: carried.length ? times : Array(fresh.count).fill(timestamp) };
+    this.previous = { detections: combined, times: carried.length ? times : Array(fresh.count).fill(timestamp), at: timestamp };
     return combined;
+  }
+
+  /** The last frame's detections moved `seconds` on at their person's velocity (index -> [vx, vy] px/s). */
+  #moveCarried(velocities, seconds) {
+    if (!(seconds > 0)) return;
+    const { detections } = this.previous;
+    const moved = { ...detections, boxes: Float32Array.from(detections.boxes),
+      keypoints: detections.keypoints ? Float32Array.from(detections.keypoints) : null };
+    const size = detections.keypoints ? detections.keypointCount * 3 : 0;
+    for (const [index, [vx, vy]] of velocities) {
+      if (index < 0 || index >= detections.count || !Number.isFinite(vx) || !Number.isFinite(vy)) continue;
+      const dx = vx * seconds, dy = vy * seconds;
+      for (let k = 0; k < 4; k += 2) {
+        moved.boxes[4 * index + k] += dx;
+        moved.boxes[4 * index + k + 1] += dy;
+      }
+      for (let k = 0; k < size; k += 3) {
+        moved.keypoints[index * size + k] += dx;
+        moved.keypoints[index * size + k + 1] += dy;
+      }
+    }
+    this.previous = { ...this.previous, detections: moved };
   }
 }
