@@ -18,6 +18,12 @@ test('RegionRotation.choose: at 25 fps each crop every third frame (carrySeconds
   for (const share of chosen.slice(2)) assert.equal(share.length, 2, JSON.stringify(chosen));
   const runs = CROPS.map((_, index) => chosen.slice(1).filter((share) => share.includes(index)).length);
   assert.ok(runs.every((count) => count >= 2), `every crop runs at least every third frame: ${runs}`);
+  // A person seen once in crop 5 only: crop 5 runs on the next frame whatever the turn.
+  const pending = new RegionRotation({ carrySeconds: 0.1 });
+  for (let frame = 0; frame < 8; frame++) {
+    const share = pending.choose(PLAN, frame / 25, frame >= 2 ? [[700, 400, 720, 460]] : []).map((region) => CROPS.indexOf(region));
+    if (frame >= 2) assert.ok(share.includes(5), `frame ${frame}: ${share}`);
+  }
   const slow = new RegionRotation({ carrySeconds: 0.1 });
   for (let frame = 0; frame < 5; frame++) assert.equal(slow.choose(PLAN, frame / 7).length, 6);
   const off = new RegionRotation({ carrySeconds: 0 });
@@ -66,7 +72,7 @@ test('RegionRotation.combine: a fresh fragment cut by a crop border is dropped w
 });
 
 test('FramePipeline: with crops in turn the tracker still sees everyone on every frame, and reports the detections it used', () => {
-  const pipeline = new FramePipeline({ regionPlan: { minObservations: 1 } });
+  const pipeline = new FramePipeline({ regionPlan: { minObservations: 1, carrySeconds: 0.1 } });
   // 12 people 55 px tall spread over a 768x576 frame, walking right 1 px a frame.
   const people = (frame) => Array.from({ length: 12 }, (_, index) => {
     const x = 40 + (index % 4) * 180 + frame, y = 60 + Math.floor(index / 4) * 180;
@@ -93,4 +99,39 @@ test('FramePipeline: with crops in turn the tracker still sees everyone on every
   }
   assert.ok(runs.slice(10).every((count) => count < 6), `crops take turns: ${runs}`);
   assert.ok(counts.slice(10).every((count) => count === 12), `detections used: ${counts}`);
+});
+
+test('FramePipeline: a detection seen once is not confirmed by its own carried copy (carried detections are low-score for the tracker)', () => {
+  const pipeline = new FramePipeline({ regionPlan: { minObservations: 1, carrySeconds: 0.1 } });
+  const people = Array.from({ length: 12 }, (_, index) => {
+    const x = 40 + (index % 4) * 180, y = 60 + Math.floor(index / 4) * 180;
+    return { box: [x, y, x + 22, y + 55], score: 0.9 };
+  });
+  const inside = (b, r) => b[0] >= r.x && b[1] >= r.y && b[2] <= r.x + r.width && b[3] <= r.y + r.height;
+  const ghost = { box: [100, 300, 122, 355], score: 0.9 };
+  let ghostFrame = null;
+  for (let frame = 0; frame < 30; frame++) {
+    const plan = pipeline.planDetection({ ...FRAME, timestamp: frame / 25, inputSize: 416 });
+    const rows = people.filter((row) => !plan.regions || plan.regions.some((region) => inside(row.box, region)));
+    // once, at frame >= 12, a false detection in a crop run now
+    if (ghostFrame === null && frame >= 12 && plan.regions.length < 6 && plan.regions.some((region) => inside(ghost.box, region))) {
+      ghostFrame = frame;
+      rows.push(ghost);
+    }
+    const output = pipeline.process(detectionsFromRows(rows), { frameIndex: frame, timestamp: frame / 25, ...FRAME });
+    if (ghostFrame !== null && frame > ghostFrame) assert.equal(output.personCount, 12, `frame ${frame}: the ghost was confirmed`);
+  }
+  assert.ok(ghostFrame !== null);
+});
+
+test('FramePipeline: by default every crop runs on every frame', () => {
+  const pipeline = new FramePipeline({ regionPlan: { minObservations: 1 } });
+  const rows = Array.from({ length: 12 }, (_, index) => ({ box: [40 + (index % 4) * 180, 60 + Math.floor(index / 4) * 180, 62 + (index % 4) * 180, 115 + Math.floor(index / 4) * 180], score: 0.9 }));
+  const runs = [];
+  for (let frame = 0; frame < 15; frame++) {
+    const plan = pipeline.planDetection({ ...FRAME, timestamp: frame / 25, inputSize: 416 });
+    runs.push(plan.regions ? plan.regions.length : 1);
+    pipeline.process(detectionsFromRows(rows), { frameIndex: frame, timestamp: frame / 25, ...FRAME });
+  }
+  assert.ok(runs.slice(5).every((count) => count === runs[runs.length - 1] && count > 1), `${runs}`);
 });

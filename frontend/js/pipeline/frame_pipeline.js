@@ -28,6 +28,7 @@ import { countingEdges, DetectorCadence } from './detector_cadence.js';
 import { footVelocities, predictTracked, trackMeans } from './track_motion.js';
 import { RegionPlanner } from './region_plan.js';
 import { RegionRotation } from './region_rotation.js';
+import { meanToBox } from '../tracker/kalman.js';
 
 /**
  * @typedef {object} FrameResult
@@ -125,7 +126,8 @@ export class FramePipeline {
     const bandEdges = this.engine.bands.flatMap((band) => band.boundaries.map(([a, b]) => ({ a, b })));
     const regionPlan = this.regionPlanner.plan({ width, height, modelSize: inputSize,
       lines: [...this.engine.lines, ...bandEdges], zones: this.engine.zones });
-    const regions = this.regionRotation.choose(regionPlan, timestamp);
+    const pending = this.tracker.activeTracks.filter((track) => !track.isActivated && track.mean).map((track) => meanToBox(track.mean));
+    const regions = this.regionRotation.choose(regionPlan, timestamp, pending);
     if (!this.regionRotation.partial) return { regions, regionPlan };
     // The plan as shown (debug layer, the detector's runs a frame): this frame's share of its crops.
     return { regions, regionPlan: { ...regionPlan, runs: regions.length, plannedRuns: regionPlan.runs,
@@ -164,11 +166,25 @@ export class FramePipeline {
     const fresh = detections;
     // Crops taking turns: the people the crops not run now found at their last run are carried in.
     if (this.regionRotation) detections = this.regionRotation.combine(detections, { timestamp, width, height, velocities: this.#carriedVelocities() });
-    const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height });
+    const tracked = this.tracker.update(this.#carriedAsLow(detections), { frameIndex, timestamp, width, height });
     if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(fresh, { height });
     this.lastDetected = this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
     this.lastDetected.detections = detections;
     return this.lastDetected;
+  }
+
+  /**
+   * The tracker's input: carried detections (region_rotation.js) only in its second, low-score
+   * association (keeping a person's track, never taking another's from a fresh detection or
+   * starting one).
+   */
+  #carriedAsLow(detections) {
+    const carried = this.regionRotation?.carried;
+    if (!carried || !carried.some(Boolean)) return detections;
+    const { highThreshold, lowThreshold } = this.tracker.options;
+    const scores = Float32Array.from(detections.scores);
+    carried.forEach((flag, index) => { if (flag) scores[index] = Math.min(scores[index], (highThreshold + lowThreshold) / 2); });
+    return { ...detections, scores };
   }
 
   /**

@@ -8,7 +8,9 @@
  *
  * - groups = floor(carrySeconds / frame period) + 1: at 25 fps and 0.1 s, 3 (each crop every
  *   third frame, carried detections at most 2 frames old); at 7 fps, 1 (every crop every frame).
- * - A crop whose last run is older than carrySeconds runs whatever the turn (slower frames).
+ * - A crop whose last run is older than carrySeconds runs whatever the turn (slower frames), and
+ *   so does a crop holding a person seen once (their track is confirmed by a second sighting,
+ *   never by their own carried copy: carried detections enter the tracker as low-score ones).
  * - A new plan (other crops) runs all its crops on its first frame.
  * - combine(): this frame's detections, plus the carried ones whose box is not well inside a
  *   crop run now (such a crop saw the person afresh, or saw that they are gone). A fresh box cut by a crop's inner border
@@ -102,10 +104,15 @@ export class RegionRotation {
     this.lastTimestamp = null;
     this.previous = null;
     this.ran = null;
+    this.carried = null;
   }
 
-  /** The crops to run on the frame at `timestamp` (all of plan.regions, or a share of them). */
-  choose(plan, timestamp) {
+  /**
+   * The crops to run on the frame at `timestamp` (all of plan.regions, or a share of them).
+   * pending: boxes of people seen once (the tracker waits for a second sighting to confirm
+   * them): the crops that hold them run whatever the turn.
+   */
+  choose(plan, timestamp, pending = []) {
     const regions = plan && plan.regions;
     if (!regions || regions.length < 2 || this.carrySeconds <= 0 || !Number.isFinite(timestamp)) {
       this.ran = regions || null;
@@ -124,8 +131,9 @@ export class RegionRotation {
     const groups = this.period ? Math.min(regions.length, Math.floor(this.carrySeconds / this.period + EPSILON) + 1) : 1;
     const turn = this.turn % groups;
     this.turn += 1;
-    const chosen = regions.filter((_, index) => groups === 1 || index % groups === turn
-      || timestamp - this.lastRun[index] > this.carrySeconds + EPSILON);
+    const chosen = regions.filter((region, index) => groups === 1 || index % groups === turn
+      || timestamp - this.lastRun[index] > this.carrySeconds + EPSILON
+      || pending.some((b) => inside(b, region)));
     regions.forEach((region, index) => { if (chosen.includes(region)) this.lastRun[index] = timestamp; });
     this.ran = chosen;
     return chosen;
@@ -141,6 +149,7 @@ export class RegionRotation {
    * carried from their last run. { width, height }: the frame's size.
    */
   combine(fresh, { timestamp, width, height, velocities = null }) {
+    this.carried = null;
     if (!this.plan) return fresh;
     if (this.previous && velocities && velocities.size) this.#moveCarried(velocities, timestamp - this.previous.at);
     const picks = [];
@@ -174,6 +183,7 @@ export class RegionRotation {
       times.push(this.previous.times[index]);
     }
     const combined = carried.length ? joined(picks) : fresh;
+    this.carried = Uint8Array.from(picks, ([source]) => (source === fresh ? 0 : 1));
     this.previous = { detections: combined, times: carried.length ? times : Array(fresh.count).fill(timestamp), at: timestamp };
     return combined;
   }
