@@ -193,3 +193,24 @@ test('planRegions: sizes learned under crops near their limit ask for a closer l
   assert.deepEqual(planRegions({ ...frame, seenAtScale: 1.4 }).regions, plain.regions);
   assert.deepEqual(planRegions({ ...frame, seenAtScale: plain.scale, options: { ...REGION_PLAN_DEFAULTS, unseenMargin: 1 } }).regions, plain.regions);
 });
+
+test('RegionPlanner: only unsure candidates (score < minScore) bring the survey forward to the next run; an empty survey stops that', () => {
+  const planner = new RegionPlanner();
+  const frame = { width: 768, height: 576, modelSize: 416 };
+  const unsure = detectionsFromRows([{ box: [100, 100, 115, 140], score: 0.3 }]);
+  assert.equal(planner.plan(frame).regions, null);
+  planner.observe(unsure, { height: 576 });
+  const next = planner.plan(frame);
+  assert.ok(next.survey && next.regions, next.reason);
+  planner.observe(unsure, { height: 576 }); // the survey found no one for sure
+  for (let run = 0; run < 5; run++) {
+    assert.ok(!planner.plan(frame).survey, `run ${run}: no new survey straight away`);
+    planner.observe(unsure, { height: 576 });
+  }
+  // Confident people reset it; nobody at all waits surveyAfterRuns as before.
+  const quiet = new RegionPlanner();
+  for (let run = 0; run < 5; run++) {
+    assert.ok(!quiet.plan(frame).survey);
+    quiet.observe(detectionsFromRows([]), { height: 576 });
+  }
+});

@@ -16,7 +16,9 @@
  *   at closer: people elsewhere do not change the counts.
  * - While nobody has been seen for `surveyAfterRuns` runs (people may all be too small for the
  *   whole frame), one run looks at the whole area with the finest crops the budget allows; a
- *   survey that finds nobody doubles the wait for the next (an empty scene costs little).
+ *   survey that finds nobody doubles the wait for the next (an empty scene costs little). A run
+ *   that found only unsure candidates (scores under minScore: people too small to be sure of)
+ *   brings the survey forward to the next run, while no survey has come back empty since.
  * - The plan is recomputed as the sizes are learned: after every run while it is the whole
  *   frame alone (so crops start as soon as small people are seen), every `replanRuns` runs
  *   once it has crops (so it does not flap), and at once when the people seen ask for a closer
@@ -282,10 +284,13 @@ export class RegionPlanner {
   /** The detections of a run (Detections, frame pixels) on a frame `height` pixels tall. */
   observe(detections, { height }) {
     this.runsSincePlan += 1;
-    let seen = 0;
+    let seen = 0, hints = 0;
     const surveyed = Boolean(this.current && this.current.survey);
     for (let index = 0; index < detections.count; index++) {
-      if (detections.scores[index] < this.options.minScore) continue;
+      if (detections.scores[index] < this.options.minScore) {
+        hints += 1;
+        continue;
+      }
       const box = Array.from(detections.boxes.subarray(4 * index, 4 * index + 4));
       // A box cut by the frame's top or bottom edge is not a person's height.
       if (box[1] <= 1 || box[3] >= height - 1) continue;
@@ -293,7 +298,10 @@ export class RegionPlanner {
       seen += 1;
     }
     this.seenSincePlan += seen;
-    this.emptyRuns = seen ? 0 : this.emptyRuns + 1;
+    // Nobody confident but some candidates (people too small to be sure of): survey on the next
+    // run rather than after surveyAfterRuns, unless a survey already found nobody since.
+    const hinted = hints > 0 && this.surveyWait === this.options.surveyAfterRuns;
+    this.emptyRuns = seen ? 0 : (hinted ? Math.max(this.emptyRuns + 1, this.surveyWait) : this.emptyRuns + 1);
     if (seen) this.surveyWait = this.options.surveyAfterRuns;
     else if (surveyed) this.surveyWait = Math.min(this.options.maxSurveyAfterRuns, 2 * this.surveyWait);
   }
