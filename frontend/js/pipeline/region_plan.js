@@ -62,8 +62,8 @@ export const REGION_PLAN_DEFAULTS = Object.freeze({
    * crops take turns when frames come faster than this (seconds): the people the others found
    * at their last run, at most this long ago, stand in for them (region_rotation.js). 0 (the
    * default): every crop on every frame. 0.1 s at 25 fps cut the detector's runs from 5.7 to
-   * 2.2-3.5 a frame on the Campus far view, but lost tracking (IDF1 0.77 -> 0.68-0.71) and
-   * occupancy accuracy (per-panel MAE 0.74 -> 0.85-0.87): see docs/detection.md
+   * 3.5 a frame on the Campus far view, but lost tracking (IDF1 0.77 -> 0.71) and occupancy
+   * accuracy (per-panel MAE 0.74 -> 0.85): see docs/detection.md
    */
   carrySeconds: 0,
   /** advanced override: null (automatic), 'whole' (whole frame only) or a fixed list of regions */
