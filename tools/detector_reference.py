@@ -174,6 +174,7 @@ def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, iou_threshold: fl
 
 SEAM_MARGIN = 2
 SEAM_COVER = 0.6
+REGION_IOU_THRESHOLD = 0.5  # region_merge.js: NMS at most this when crops run
 
 
 def seam_survivors(boxes: np.ndarray, run_index: np.ndarray, regions: list[dict], frame_width: int,
@@ -269,7 +270,8 @@ class ReferenceDetector:
             height, width = rgba.shape[:2]
             eligible = eligible[seam_survivors(boxes[eligible], run_index[eligible],
                                                [crop for _, _, crop in runs], width, height)]
-        kept = eligible[non_max_suppression(boxes[eligible], scores[eligible], self.iou_threshold)]
+        iou_threshold = min(self.iou_threshold, REGION_IOU_THRESHOLD) if len(runs) > 1 else self.iou_threshold
+        kept = eligible[non_max_suppression(boxes[eligible], scores[eligible], iou_threshold)]
         keypoints = (np.concatenate([part["keypoints"] for part in parts])[kept]
                      if self.layout.keypoint_count else None)
         done = time.perf_counter()

@@ -80,3 +80,33 @@ def print_comparison(comparison: dict, reports: dict) -> None:
     print(f"last plan: {comparison['auto_plan']}")
     verdict = {True: "met", False: "NOT met", None: "n/a (no zones)"}
     print("targets: " + ", ".join(f"{name}: {verdict[met]}" for name, met in comparison["targets"].items()))
+
+
+def _source_line(line_id: str) -> str:
+    """A far-view line's id in the full-size sequence (tools/far_view.py names them p<panel>_<id>)."""
+    head, _, rest = line_id.partition("_")
+    return rest if head[:1] == "p" and head[1:].isdigit() and rest else line_id
+
+
+def per_line_rows(reports: dict, full_size: dict | None = None) -> list[dict]:
+    """Crossing F1 (1 s) of every line, whole frame vs automatic regions, and (full_size: a
+    --compare-regions JSON of the full-size sequence) the same line at full size."""
+    full_lines = full_size["reports"]["auto"]["ours"]["lines"] if full_size else {}
+    rows = []
+    for line_id, auto in reports["auto"]["ours"]["lines"].items():
+        whole = reports["whole"]["ours"]["lines"][line_id]["events"]
+        source = full_lines.get(_source_line(line_id))
+        rows.append({"line": line_id, "whole_f1": whole["f1"], "auto_f1": auto["events"]["f1"],
+                     "auto_events": f"{auto['events']['matched']}/{auto['events']['predicted']}/{auto['events']['reference']}",
+                     "full_size_f1": source["events"]["f1"] if source else None})
+    return rows
+
+
+def print_per_line(rows: list[dict]) -> None:
+    print("| line | whole frame F1 | automatic regions F1 | matched/counted/reference | full size F1 |")
+    print("| --- | --- | --- | --- | --- |")
+    for row in rows:
+        print(f"| {row['line']} | {_fmt(row['whole_f1'])} | {_fmt(row['auto_f1'])} | {row['auto_events']} | {_fmt(row['full_size_f1'])} |")
+    reached = sum(1 for row in rows if row["auto_f1"] >= TARGETS["crossing_f1_at_least"])
+    print(f"lines with crossing F1 >= 0.9: automatic regions {reached} of {len(rows)}")
+

@@ -23,7 +23,7 @@ if __package__ in (None, ""):
 
 from tools.eval_data import load_mot, parse_line, parse_zone, reference_lines, reference_zones, write_mot  # noqa: E402
 from tools.eval_report import evaluate_goals, print_table  # noqa: E402
-from tools.eval_regions import compare_regions, print_comparison  # noqa: E402
+from tools.eval_regions import compare_regions, per_line_rows, print_comparison, print_per_line  # noqa: E402
 from tools.eval_scoring import score_run  # noqa: E402
 from tools.harness import REPO, probe_video  # noqa: E402
 from tools.eval_peer import run_peer  # noqa: E402
@@ -58,6 +58,9 @@ def parse_args(argv):
     parser.add_argument("--reference-recall", type=float, default=None,
                         help="with --compare-regions: the detection recall of the same sequence at full size "
                              "(for the 'recall within 0.05' target)")
+    parser.add_argument("--full-size-json", type=Path, default=None,
+                        help="with --compare-regions on a far view: the --json of the same command on the full-size "
+                             "sequence; its recall is the reference recall and its lines' F1 are printed beside")
     parser.add_argument("--cadence", choices=("on", "off"), default="off",
                         help="adaptive detector cadence (FramePipeline): skip the detector on frames where "
                              "nothing can change the counts (default off: the detector runs on every frame)")
@@ -113,8 +116,14 @@ def main(argv=None) -> int:
                     print(f"regions: {mode}", file=sys.stderr, flush=True)
                 reports[mode] = run_once(args, session, {**options, "regions": mode}, info, gt, lines, zones,
                                          suffix=f".{mode}")
-        comparison = compare_regions(reports["whole"], reports["auto"], args.reference_recall)
+        full_size = json.loads(args.full_size_json.read_text()) if args.full_size_json else None
+        reference_recall = args.reference_recall
+        if reference_recall is None and full_size:
+            reference_recall = full_size["comparison"]["auto"]["recall"]
+        comparison = compare_regions(reports["whole"], reports["auto"], reference_recall)
         print_comparison(comparison, reports)
+        comparison["per_line"] = per_line_rows(reports, full_size)
+        print_per_line(comparison["per_line"])
         line = json.dumps({"video": args.video.name, "comparison": comparison, "reports": reports}, sort_keys=True)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -152,6 +161,13 @@ def run_mode(args) -> str:
     if args.every != 1:
         return f".every{args.every}"
     return ".cadence" if args.cadence == "on" else ""
+
+
+def _mean_stages(stages: list) -> dict:
+    """The detector's own stage timings (grab, preprocess, inference, decode), mean ms per run frame."""
+    stages = [stage for stage in stages if stage]
+    keys = sorted({key for stage in stages for key in stage})
+    return {key: sum(stage.get(key, 0) for stage in stages) / len(stages) for key in keys} if stages else {}
 
 
 def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -> dict:
@@ -194,7 +210,8 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
     detections_out = tracks_out.with_name(f"{args.video.stem}{suffix}{mode}.detections.json")
     detections_out.write_text(json.dumps({"video": str(args.video), "fps": info.fps, "width": info.width,
                                           "height": info.height, "frames": [
-                                              {"frameIndex": r["frameIndex"], **r["detections"]} for r in results]}))
+                                              {"frameIndex": r["frameIndex"], **r["detections"], "regionRuns": r.get("regionRuns"),
+                                               "regionReason": r.get("regionReason")} for r in results]}))
     report = score_run(args.video, info, gt, lines, zones, results, flushed, reference, peer)
     report["backend"] = loaded["backend"]
     report["input_size"] = loaded["inputSize"]
@@ -208,6 +225,7 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
         "model_runs_per_frame": sum(r.get("regionRuns", 1) for r in detected) / max(1, len(detected)),
         "frames_with_crops": sum(1 for r in detected if r.get("regionRuns", 1) > 1),
         "last_plan": detected[-1].get("regionReason") if detected else None,
+        "detector_stage_ms": _mean_stages([r["timings"].get("detector") for r in detected]),
     }
     report["goals"] = evaluate_goals(report)
     return report

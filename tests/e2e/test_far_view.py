@@ -38,5 +38,9 @@ def test_automatic_regions_find_the_distant_people(tmp_path):
     assert auto["model_runs_per_frame"] > 1.5, result["comparison"]["auto_plan"]
     assert whole["recall"] < 0.3, "the whole frame at 416 px should miss most of these people"
     assert auto["recall"] >= whole["recall"] + 0.25, (whole["recall"], auto["recall"])
-    assert auto["precision"] >= 0.8
+    assert auto["precision"] >= 0.9, "NMS at 0.5 over the crops' boxes (region_merge.js): no double boxes"
     assert auto["occupancy_mae_zone_mean"] < whole["occupancy_mae_zone_mean"]
+    # The per-line crossing table and the detector's stage timings are printed / recorded.
+    assert "| line | whole frame F1 | automatic regions F1 |" in completed.stdout
+    assert len(result["comparison"]["per_line"]) == 18
+    assert result["reports"]["auto"]["regions"]["detector_stage_ms"]["inference"] > 0

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { letterboxParams, outputLayout, postprocess } from '../../frontend/js/detector/postprocess.js';
-import { cutAtSeams, mergeRegionCandidates } from '../../frontend/js/detector/region_merge.js';
+import { cutAtSeams, mergeRegionCandidates, REGION_IOU_THRESHOLD } from '../../frontend/js/detector/region_merge.js';
 
 /** A [1, channels, anchors] output from rows [cx, cy, w, h, score] in model pixels. */
 function output(rows) {
@@ -80,4 +80,20 @@ test('mergeRegionCandidates keeps a cut box covered only by another cut box', ()
   const kept = mergeRegionCandidates(boxes, Float32Array.from([0.6, 0.7]), Int32Array.from([0, 1]), [LEFT, RIGHT],
     { frameWidth: 150, frameHeight: 100, iouThreshold: 0.7 });
   assert.deepEqual(Array.from(kept).sort(), [0, 1]);
+});
+
+test('with crops, two boxes overlapping by more than REGION_IOU_THRESHOLD are one person; one run keeps the detector\'s threshold', () => {
+  // Two boxes on one small person, IoU 0.6 (the model's second box on an enlarged small person).
+  const rows = [[30, 50, 20, 60, 0.9], [35, 50, 20, 60, 0.5]];
+  const boxesOf = (detections) => Array.from({ length: detections.count }, (_, index) => Array.from(detections.boxes.subarray(4 * index, 4 * index + 4)));
+  const single = postprocess([run(rows, LEFT)], LAYOUT, { scoreThreshold: 0.25, iouThreshold: 0.7 }, { width: 150, height: 100 });
+  assert.equal(single.count, 2, 'one whole-frame run: NMS at the detector\'s 0.7 keeps both');
+  const cropped = postprocess([run(rows, LEFT), run([[90, 50, 10, 10, 0.9]], RIGHT)],
+    LAYOUT, { scoreThreshold: 0.25, iouThreshold: 0.7 }, { width: 150, height: 100 });
+  assert.deepEqual(boxesOf(cropped).sort((a, b) => a[0] - b[0]), [[20, 20, 40, 80], [135, 45, 145, 55]]);
+  assert.equal(REGION_IOU_THRESHOLD, 0.5);
+  // Below the threshold two people stay two, with crops too.
+  const apart = postprocess([run([[30, 50, 20, 60, 0.9], [40, 50, 20, 60, 0.8]], LEFT), run([[90, 50, 10, 10, 0.9]], RIGHT)],
+    LAYOUT, { scoreThreshold: 0.25, iouThreshold: 0.7 }, { width: 150, height: 100 });
+  assert.equal(apart.count, 3);
 });

@@ -157,3 +157,60 @@ test('RegionPlanner: options are validated; overrides', () => {
   const plain = new FramePipeline({ regionPlan: null });
   assert.deepEqual(plain.planDetection({ width: 640, height: 480, inputSize: 416 }), { detect: true, reason: 'every frame' });
 });
+
+test('RegionPlanner: people smaller than the plan was made for -> a closer plan at once (a coarser one waits replanRuns)', () => {
+  const planner = new RegionPlanner();
+  const frame = { width: 768, height: 576, modelSize: 416 };
+  // people with feet at y 140..546 (bands 1-7), all `height` px tall
+  const crowd = (height) => detectionsFromRows(Array.from({ length: 8 }, (_, row) => ({ box: [20 + 90 * row, 140 + 58 * row - height, 40 + 90 * row, 140 + 58 * row], score: 0.9 })));
+  for (let run = 0; run < 2; run++) {
+    planner.plan(frame);
+    planner.observe(crowd(100), { height: 576 });
+  }
+  const first = planner.plan(frame); // made from 100 px people
+  assert.ok(first.regions, first.reason);
+  planner.observe(crowd(100), { height: 576 });
+  assert.equal(planner.plan(frame), first, 'same people: the plan stands');
+  for (let run = 0; run < 2; run++) planner.observe(crowd(60), { height: 576 });
+  const closer = planner.plan(frame);
+  assert.ok(closer.scale > first.scale * 1.02, `${first.reason} -> ${closer.reason}`);
+  // Bigger people again: the closer plan stands until replanRuns runs have passed.
+  for (let run = 0; run < 3; run++) {
+    planner.observe(crowd(120), { height: 576 });
+    assert.equal(planner.plan(frame), closer);
+  }
+});
+
+test('planRegions: sizes learned under crops near their limit ask for a closer look (unseenMargin); far above it, not', () => {
+  const frame = { width: 768, height: 576, modelSize: 416, sizes: bandsOf(Array(8).fill(70), Array(8).fill(110)) };
+  const plain = planRegions(frame);
+  assert.ok(plain.scale >= 64 / 70 && plain.regions.length === 4, plain.reason);
+  // Learned under crops x0.93: the people found there are >= ~64 / 0.93 = 69 px, so 70 px may hide smaller ones.
+  const closer = planRegions({ ...frame, seenAtScale: plain.scale });
+  assert.ok(closer.scale >= plain.scale * 1.2 || closer.reason.includes('budget-limited'), closer.reason);
+  assert.ok(closer.regions.length > plain.regions.length, closer.reason);
+  // Learned under crops x1.4: 70 px people are 98 px there, well above the limit: nothing changes.
+  assert.deepEqual(planRegions({ ...frame, seenAtScale: 1.4 }).regions, plain.regions);
+  assert.deepEqual(planRegions({ ...frame, seenAtScale: plain.scale, options: { ...REGION_PLAN_DEFAULTS, unseenMargin: 1 } }).regions, plain.regions);
+});
+
+test('RegionPlanner: only unsure candidates (score < minScore) bring the survey forward to the next run; an empty survey stops that', () => {
+  const planner = new RegionPlanner();
+  const frame = { width: 768, height: 576, modelSize: 416 };
+  const unsure = detectionsFromRows([{ box: [100, 100, 115, 140], score: 0.3 }]);
+  assert.equal(planner.plan(frame).regions, null);
+  planner.observe(unsure, { height: 576 });
+  const next = planner.plan(frame);
+  assert.ok(next.survey && next.regions, next.reason);
+  planner.observe(unsure, { height: 576 }); // the survey found no one for sure
+  for (let run = 0; run < 5; run++) {
+    assert.ok(!planner.plan(frame).survey, `run ${run}: no new survey straight away`);
+    planner.observe(unsure, { height: 576 });
+  }
+  // Confident people reset it; nobody at all waits surveyAfterRuns as before.
+  const quiet = new RegionPlanner();
+  for (let run = 0; run < 5; run++) {
+    assert.ok(!quiet.plan(frame).survey);
+    quiet.observe(detectionsFromRows([]), { height: 576 });
+  }
+});

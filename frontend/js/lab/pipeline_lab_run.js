@@ -47,7 +47,7 @@ export class PipelineLabRun {
     return {
       frameIndex,
       detected: true,
-      detections: plainDetections(detections, { rounded: true }),
+      detections: plainDetections(output.detections || detections, { rounded: true }),
       tracks: plainTracks(output),
       lines: output.result.lines,
       zones: output.result.zones,

@@ -27,6 +27,8 @@ import { TrailBuffer } from './trail_buffer.js';
 import { countingEdges, DetectorCadence } from './detector_cadence.js';
 import { footVelocities, predictTracked, trackMeans } from './track_motion.js';
 import { RegionPlanner } from './region_plan.js';
+import { RegionRotation } from './region_rotation.js';
+import { meanToBox } from '../tracker/kalman.js';
 
 /**
  * @typedef {object} FrameResult
@@ -87,6 +89,7 @@ export class FramePipeline {
     this.cadence = resolved.cadence === null ? null : new DetectorCadence(resolved.cadence);
     this.countingEdges = countingEdges(this.engine);
     this.regionPlanner = resolved.regionPlan === null ? null : new RegionPlanner(resolved.regionPlan);
+    this.regionRotation = this.regionPlanner ? new RegionRotation({ carrySeconds: this.regionPlanner.options.carrySeconds }) : null;
   }
 
   /**
@@ -98,7 +101,7 @@ export class FramePipeline {
   planDetection({ width, height, timestamp, inputSize = null }) {
     const plan = this.#cadencePlan({ width, height, timestamp });
     // Regions are planned only for a run: a survey the planner decides on is then really made.
-    return plan.detect ? { ...plan, ...this.#regions({ width, height, inputSize }) } : plan;
+    return plan.detect ? { ...plan, ...this.#regions({ width, height, timestamp, inputSize }) } : plan;
   }
 
   /** The cadence's answer: { detect, reason }. */
@@ -113,15 +116,22 @@ export class FramePipeline {
 
   /**
    * Where the detector looks at full resolution (region_plan.js): { regions, regionPlan };
-   * regions null = the whole frame only. Needs the model's input size (inputSize); without it
-   * (or with regionPlan: null) no fields are added.
+   * regions null = the whole frame only, else the crops run on this frame (region_rotation.js:
+   * when frames come fast the plan's crops take turns; process() carries the others' people).
+   * Needs the model's input size (inputSize); without it (or with regionPlan: null) no fields
+   * are added.
    */
-  #regions({ width, height, inputSize }) {
+  #regions({ width, height, timestamp, inputSize }) {
     if (!this.regionPlanner || !inputSize) return {};
     const bandEdges = this.engine.bands.flatMap((band) => band.boundaries.map(([a, b]) => ({ a, b })));
     const regionPlan = this.regionPlanner.plan({ width, height, modelSize: inputSize,
       lines: [...this.engine.lines, ...bandEdges], zones: this.engine.zones });
-    return { regions: regionPlan.regions, regionPlan };
+    const pending = this.tracker.activeTracks.filter((track) => !track.isActivated && track.mean).map((track) => meanToBox(track.mean));
+    const regions = this.regionRotation.choose(regionPlan, timestamp, pending);
+    if (!this.regionRotation.partial) return { regions, regionPlan };
+    // The plan as shown (debug layer, the detector's runs a frame): this frame's share of its crops.
+    return { regions, regionPlan: { ...regionPlan, runs: regions.length, plannedRuns: regionPlan.runs,
+      reason: `${regionPlan.reason}; ${regions.length} of them this frame, in turn` } };
   }
 
   /**
@@ -153,10 +163,46 @@ export class FramePipeline {
   process(detections, { frameIndex, timestamp, width = Infinity, height = Infinity }) {
     requireDetections(detections, 'FramePipeline.process');
     const started = this.#now();
-    const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height });
-    if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(detections, { height });
+    const fresh = detections;
+    // Crops taking turns: the people the crops not run now found at their last run are carried in.
+    if (this.regionRotation) detections = this.regionRotation.combine(detections, { timestamp, width, height, velocities: this.#carriedVelocities() });
+    const tracked = this.tracker.update(this.#carriedAsLow(detections), { frameIndex, timestamp, width, height });
+    if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(fresh, { height });
     this.lastDetected = this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
+    this.lastDetected.detections = detections;
     return this.lastDetected;
+  }
+
+  /**
+   * The tracker's input: carried detections (region_rotation.js) only in its second, low-score
+   * association (keeping a person's track, never taking another's from a fresh detection or
+   * starting one).
+   */
+  #carriedAsLow(detections) {
+    const carried = this.regionRotation?.carried;
+    if (!carried || !carried.some(Boolean)) return detections;
+    const { highThreshold, lowThreshold } = this.tracker.options;
+    const scores = Float32Array.from(detections.scores);
+    carried.forEach((flag, index) => { if (flag) scores[index] = Math.min(scores[index], (highThreshold + lowThreshold) / 2); });
+    return { ...detections, scores };
+  }
+
+  /**
+   * The tracker's velocity (centre, pixels per second) of each of the last run's detections it
+   * matched, by detection index: carried detections walk on with their person. null when the
+   * crops do not take turns.
+   */
+  #carriedVelocities() {
+    const tracked = this.lastDetected?.tracked;
+    if (!this.regionRotation.partial || !tracked || !tracked.detectionIndices) return null;
+    const means = trackMeans(this.tracker);
+    const velocities = new Map();
+    for (let index = 0; index < tracked.count; index++) {
+      const detection = tracked.detectionIndices[index];
+      const entry = means.get(tracked.trackIds[index]);
+      if (detection >= 0 && entry) velocities.set(detection, [entry.mean[4], entry.mean[5]]);
+    }
+    return velocities;
   }
 
   /**

@@ -16,10 +16,15 @@
  *   at closer: people elsewhere do not change the counts.
  * - While nobody has been seen for `surveyAfterRuns` runs (people may all be too small for the
  *   whole frame), one run looks at the whole area with the finest crops the budget allows; a
- *   survey that finds nobody doubles the wait for the next (an empty scene costs little).
+ *   survey that finds nobody doubles the wait for the next (an empty scene costs little). A run
+ *   that found only unsure candidates (scores under minScore: people too small to be sure of)
+ *   brings the survey forward to the next run, while no survey has come back empty since.
  * - The plan is recomputed as the sizes are learned: after every run while it is the whole
  *   frame alone (so crops start as soon as small people are seen), every `replanRuns` runs
- *   once it has crops (so it does not flap).
+ *   once it has crops (so it does not flap), and at once when the people seen ask for a closer
+ *   look than the plan gives: a plan finds people only down to the size its scale allows, so
+ *   the smallest are learned step by step, each closer plan showing smaller people (without
+ *   this the crops took 30 runs to reach their scale on the far views).
  */
 import { requireNumber, resolveOptions } from '../geometry/options.js';
 
@@ -44,8 +49,23 @@ export const REGION_PLAN_DEFAULTS = Object.freeze({
   surveyAfterRuns: 10,
   /** the longest wait between surveys of an empty scene, in runs */
   maxSurveyAfterRuns: 320,
+  /**
+   * a plan finds people down to about minModelHeight in the model's input, so the sizes learned
+   * under it stop there: when the small person learned under a crops plan is within this factor
+   * of that limit, smaller people may be there unseen and the next plan looks this much closer
+   * (1: off)
+   */
+  unseenMargin: 1.25,
   /** most a crop is enlarged (upscaling beyond this adds no detail) */
   maxUpscale: 1.5,
+  /**
+   * crops take turns when frames come faster than this (seconds): the people the others found
+   * at their last run, at most this long ago, stand in for them (region_rotation.js). 0 (the
+   * default): every crop on every frame. 0.1 s at 25 fps cut the detector's runs from 5.7 to
+   * 3.5 a frame on the Campus far view, but lost tracking (IDF1 0.77 -> 0.71) and occupancy
+   * accuracy (per-panel MAE 0.74 -> 0.85): see docs/detection.md
+   */
+  carrySeconds: 0,
   /** advanced override: null (automatic), 'whole' (whole frame only) or a fixed list of regions */
   override: null,
 });
@@ -146,11 +166,12 @@ export function tileArea(area, { modelSize, requiredScale, overlap, maxCrops, ma
 
 /**
  * The plan for one frame size (pure). sizes: PersonSizes.estimate() (null: nothing known);
- * survey: look at the whole area as closely as the budget allows. Returns { regions (null:
+ * survey: look at the whole area as closely as the budget allows; seenAtScale: the scale of the
+ * crops the sizes were learned under (null: the whole frame). Returns { regions (null:
  * whole frame only, else the crops, the whole frame first when it runs too), wholeFrame,
  * runs, reason, scale, needBands }.
  */
-export function planRegions({ width, height, modelSize, sizes, lines = [], zones = [], survey = false, options = REGION_PLAN_DEFAULTS }) {
+export function planRegions({ width, height, modelSize, sizes, lines = [], zones = [], survey = false, seenAtScale = null, options = REGION_PLAN_DEFAULTS }) {
   const wholeScale = Math.min(modelSize / width, modelSize / height);
   const whole = { regions: null, wholeFrame: true, runs: 1, scale: wholeScale, needBands: [] };
   if (!sizes && !survey) return { ...whole, reason: 'no people seen yet: whole frame' };
@@ -176,7 +197,12 @@ export function planRegions({ width, height, modelSize, sizes, lines = [], zones
   const maxCrops = options.maxRuns - (coversFrame ? 0 : 1);
   if (maxCrops < 1) return { ...whole, reason: 'no budget for crops: whole frame' };
   const overlap = Math.ceil(Math.min(tall, (area.y2 - area.y1) / 2, (area.x2 - area.x1) / 2));
-  const requiredScale = options.minModelHeight / small;
+  let requiredScale = options.minModelHeight / small;
+  // Learned under crops at seenAtScale: people under about minModelHeight / seenAtScale were not
+  // found, so a small person near that limit may hide smaller ones.
+  if (seenAtScale && small * seenAtScale < options.minModelHeight * options.unseenMargin) {
+    requiredScale = Math.max(requiredScale, seenAtScale * options.unseenMargin);
+  }
   const tiling = tileArea(area, { modelSize, requiredScale, overlap, maxCrops, maxUpscale: options.maxUpscale });
   if (tiling.scale <= wholeScale * 1.05 && !survey) return { ...whole, reason: 'crops would not be closer than the whole frame' };
   const wholeRun = coversFrame ? [] : [{ x: 0, y: 0, width, height }];
@@ -198,6 +224,8 @@ export class RegionPlanner {
     requireNumber('RegionPlanner', 'sizeQuantile', resolved.sizeQuantile, { min: 0, max: 1 });
     requireNumber('RegionPlanner', 'minScore', resolved.minScore, { min: 0, max: 1 });
     requireNumber('RegionPlanner', 'maxUpscale', resolved.maxUpscale, { min: 1 });
+    requireNumber('RegionPlanner', 'unseenMargin', resolved.unseenMargin, { min: 1 });
+    requireNumber('RegionPlanner', 'carrySeconds', resolved.carrySeconds, { min: 0 });
     const { override } = resolved;
     if (override !== null && override !== 'whole' && !Array.isArray(override)) {
       throw new TypeError("RegionPlanner: override must be null, 'whole' or an array of regions");
@@ -210,6 +238,7 @@ export class RegionPlanner {
     this.emptyRuns = 0;
     this.surveyWait = resolved.surveyAfterRuns;
     this.plans = 0;
+    this.seenSincePlan = 0;
   }
 
   /**
@@ -227,29 +256,52 @@ export class RegionPlanner {
     if (survey || !this.current || this.key !== key || this.current.survey || due) {
       if (this.key !== key) this.sizes.reset(height);
       this.key = key;
-      const planned = planRegions({ width, height, modelSize, sizes: this.sizes.estimate(), lines, zones, survey, options: this.options });
-      this.current = { ...planned, survey };
-      this.runsSincePlan = 0;
-      this.plans += 1;
+      const planned = planRegions({ width, height, modelSize, sizes: this.sizes.estimate(), lines, zones, survey,
+        seenAtScale: this.#seenAtScale(), options: this.options });
+      this.#adopt(planned, survey);
       if (survey) this.emptyRuns = 0;
+    } else if (this.seenSincePlan > 0) {
+      // Smaller people than the plan was made for: look closer now, not after replanRuns.
+      const planned = planRegions({ width, height, modelSize, sizes: this.sizes.estimate(), lines, zones,
+        seenAtScale: this.#seenAtScale(), options: this.options });
+      if (planned.regions && planned.scale > this.current.scale * 1.02) this.#adopt(planned, false);
     }
     return this.current;
+  }
+
+  /** The scale of the current crops (the sizes were learned under them), or null for the whole frame. */
+  #seenAtScale() {
+    return this.current && this.current.regions ? this.current.scale : null;
+  }
+
+  #adopt(planned, survey) {
+    this.current = { ...planned, survey };
+    this.runsSincePlan = 0;
+    this.plans += 1;
+    this.seenSincePlan = 0;
   }
 
   /** The detections of a run (Detections, frame pixels) on a frame `height` pixels tall. */
   observe(detections, { height }) {
     this.runsSincePlan += 1;
-    let seen = 0;
+    let seen = 0, hints = 0;
     const surveyed = Boolean(this.current && this.current.survey);
     for (let index = 0; index < detections.count; index++) {
-      if (detections.scores[index] < this.options.minScore) continue;
+      if (detections.scores[index] < this.options.minScore) {
+        hints += 1;
+        continue;
+      }
       const box = Array.from(detections.boxes.subarray(4 * index, 4 * index + 4));
       // A box cut by the frame's top or bottom edge is not a person's height.
       if (box[1] <= 1 || box[3] >= height - 1) continue;
       this.sizes.add(box, height);
       seen += 1;
     }
-    this.emptyRuns = seen ? 0 : this.emptyRuns + 1;
+    this.seenSincePlan += seen;
+    // Nobody confident but some candidates (people too small to be sure of): survey on the next
+    // run rather than after surveyAfterRuns, unless a survey already found nobody since.
+    const hinted = hints > 0 && this.surveyWait === this.options.surveyAfterRuns;
+    this.emptyRuns = seen ? 0 : (hinted ? Math.max(this.emptyRuns + 1, this.surveyWait) : this.emptyRuns + 1);
     if (seen) this.surveyWait = this.options.surveyAfterRuns;
     else if (surveyed) this.surveyWait = Math.min(this.options.maxSurveyAfterRuns, 2 * this.surveyWait);
   }
