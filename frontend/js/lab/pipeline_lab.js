@@ -52,10 +52,10 @@ class PipelineLab {
     return { backend: this.detector.backend, inputSize: this.detector.inputSize, scoreThreshold: settings.scoreThreshold, crossOriginIsolated: self.crossOriginIsolated };
   }
 
-  /** One frame: { frameIndex, timestamp, width, height, pixels (base64 RGBA) }. */
-  async processFrame({ frameIndex, timestamp, width, height, pixels }) {
+  /** One frame: { frameIndex, timestamp, width, height, pixels (base64 RGBA), final (the video's last frame) }. */
+  async processFrame({ frameIndex, timestamp, width, height, pixels, final = false }) {
     if (!this.detector) throw new Error('call pipelineLab.load() first');
-    const plan = this.run.plan({ width, height, timestamp, inputSize: this.detector.inputSize });
+    const plan = this.run.plan({ width, height, timestamp, inputSize: this.detector.inputSize, final });
     if (!plan.detect) return this.#shown(this.run.skip({ frameIndex, timestamp }, plan.reason));
     const image = new ImageData(decodePixels(pixels), width, height);
     const started = clock();
