@@ -197,6 +197,12 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
         "frames_with_crops": sum(1 for r in detected if r.get("regionRuns", 1) > 1),
         "last_plan": detected[-1].get("regionReason") if detected else None,
     }
+    # Why the detector ran or not, per frame (the cadence's reasons; 'every frame' without it).
+    reasons: dict[str, int] = {}
+    for r in results:
+        reasons[r.get("cadence", "every frame")] = reasons.get(r.get("cadence", "every frame"), 0) + 1
+    report["cadence"] = {"reasons": reasons,
+                         "last_frame_detected": bool(results) and results[-1].get("detected", True)}
     report["goals"] = evaluate_goals(report)
     return report
 

@@ -62,7 +62,7 @@ class PipelineLab {
     const detections = await this.detector.detect(image, { regions: plan.regions });
     const detect = clock() - started;
     const answer = this.run.process(detections, { frameIndex, timestamp, width, height }, { detect, detector: this.detector.timings });
-    return this.#shown({ ...answer, regionRuns: plan.regions ? plan.regions.length : 1, regionReason: plan.regionPlan?.reason ?? null });
+    return this.#shown({ ...answer, cadence: plan.reason, regionRuns: plan.regions ? plan.regions.length : 1, regionReason: plan.regionPlan?.reason ?? null });
   }
 
   /** One detector run on a frame ({ width, height, pixels }) that is not tracked or counted (compiles the model). */
