@@ -65,11 +65,15 @@ class PipelineLab {
     return this.#shown({ ...answer, cadence: plan.reason, regionRuns: plan.regions ? plan.regions.length : 1, regionReason: plan.regionPlan?.reason ?? null });
   }
 
-  /** One detector run on a frame ({ width, height, pixels }) that is not tracked or counted (compiles the model). */
+  /**
+   * One detector run on a frame ({ width, height, pixels }) that is not tracked or counted
+   * (compiles the model). The whole frame, without asking the pipeline: the warm-up is no frame
+   * of the video, so the cadence and the region planner must not count it (with a cadence,
+   * planning a frame without a timestamp threw).
+   */
   async warmUp({ width, height, pixels }) {
     if (!this.detector) throw new Error('call pipelineLab.load() first');
-    const plan = this.run.plan({ width, height, inputSize: this.detector.inputSize });
-    await this.detector.detect(new ImageData(decodePixels(pixels), width, height), { regions: plan.regions });
+    await this.detector.detect(new ImageData(decodePixels(pixels), width, height));
     return true;
   }
 
