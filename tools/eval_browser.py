@@ -60,19 +60,24 @@ class PipelineSession:
         """Every `every`-th decoded frame (1, 1 + every, ...) through the detector and the
         FramePipeline, each with its own frame index and time in the video; results per frame run."""
         results = []
-        frames = decode_frames(video)
-        upcoming = next(frames, None)
-        number = 0
-        while upcoming is not None:
-            rgba, upcoming = upcoming, next(frames, None)
-            number += 1
-            if (number - 1) % every:
-                continue
-            # The video's last frame is marked as its end: the detector cadence always runs on it.
-            result = self._process(number, rgba, fps, final=upcoming is None)
+
+        def run(number: int, rgba, final: bool) -> None:
+            result = self._process(number, rgba, fps, final=final)
             results.append(result)
             if on_frame:
                 on_frame(number, result)
+
+        # Each frame is sent once the next one to send is known, so that the last one sent is
+        # marked as the video's end (final): the detector cadence always runs on it.
+        held = None
+        for number, rgba in enumerate(decode_frames(video), start=1):
+            if (number - 1) % every:
+                continue
+            if held:
+                run(*held, final=False)
+            held = (number, rgba)
+        if held:
+            run(*held, final=True)
         return results
 
     def _process(self, number: int, rgba, fps: float, final: bool = False) -> dict:
