@@ -65,7 +65,8 @@ def detector_time(browser, server_url: str, video: Path, limit: int | None, line
     fps = probe_video(video).fps
     for number, rgba in enumerate(frames, start=1):
         frame = {"frameIndex": number, "timestamp": (number - 1) / fps, "width": width, "height": height,
-                 "pixels": base64.b64encode(rgba.tobytes()).decode("ascii")}
+                 "pixels": base64.b64encode(rgba.tobytes()).decode("ascii"),
+                 "final": number == len(frames)}  # the run's last frame, as tools/evaluate.py marks it
         for entry in pages:
             result = entry["page"].evaluate("frame => window.pipelineLab.processFrame(frame)", frame)
             entry["detect"].append(result["timings"]["detect"])

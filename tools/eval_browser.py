@@ -60,20 +60,32 @@ class PipelineSession:
         """Every `every`-th decoded frame (1, 1 + every, ...) through the detector and the
         FramePipeline, each with its own frame index and time in the video; results per frame run."""
         results = []
-        for number, rgba in enumerate(decode_frames(video), start=1):
-            if (number - 1) % every:
-                continue
-            result = self._process(number, rgba, fps)
+
+        def run(number: int, rgba, final: bool) -> None:
+            result = self._process(number, rgba, fps, final=final)
             results.append(result)
             if on_frame:
                 on_frame(number, result)
+
+        # Each frame is sent once the next one to send is known, so that the last one sent is
+        # marked as the video's end (final): the detector cadence always runs on it.
+        held = None
+        for number, rgba in enumerate(decode_frames(video), start=1):
+            if (number - 1) % every:
+                continue
+            if held:
+                run(*held, final=False)
+            held = (number, rgba)
+        if held:
+            run(*held, final=True)
         return results
 
-    def _process(self, number: int, rgba, fps: float) -> dict:
-        """Frame `number` (1-based) of the video through the lab, with its own time in the video."""
+    def _process(self, number: int, rgba, fps: float, final: bool = False) -> dict:
+        """Frame `number` (1-based) of the video through the lab, with its own time in the video
+        (`final`: it is the video's last frame)."""
         height, width = rgba.shape[:2]
         frame = {"frameIndex": number, "timestamp": (number - 1) / fps, "width": width, "height": height,
-                 "pixels": base64.b64encode(rgba.tobytes()).decode("ascii")}
+                 "pixels": base64.b64encode(rgba.tobytes()).decode("ascii"), "final": final}
         return self.page.evaluate("frame => window.pipelineLab.processFrame(frame)", frame)
 
     def run_live(self, video: Path, fps: float, on_frame=None) -> tuple[list[dict], float]:
@@ -91,7 +103,7 @@ class PipelineSession:
             if number > len(frames):
                 break
             rgba = frames[number - 1]
-            result = self._process(number, rgba, fps)
+            result = self._process(number, rgba, fps, final=number == len(frames))
             results.append(result)
             if on_frame:
                 on_frame(number, result)

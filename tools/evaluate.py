@@ -227,6 +227,12 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
         "last_plan": detected[-1].get("regionReason") if detected else None,
         "detector_stage_ms": _mean_stages([r["timings"].get("detector") for r in detected]),
     }
+    # Why the detector ran or not, per frame (the cadence's reasons; 'every frame' without it).
+    reasons: dict[str, int] = {}
+    for r in results:
+        reasons[r.get("cadence", "every frame")] = reasons.get(r.get("cadence", "every frame"), 0) + 1
+    report["cadence"] = {"reasons": reasons,
+                         "last_frame_detected": bool(results) and results[-1].get("detected", True)}
     report["goals"] = evaluate_goals(report)
     return report
 

@@ -218,10 +218,11 @@ async function replayWithCadence({ args, pipeline, recorded, pixels, appearanceE
   const reasons = {};
   let runs = 0;
   const started = performance.now();
-  for (const recordedFrame of recorded.frames) {
+  for (const [number, recordedFrame] of recorded.frames.entries()) {
     const source = recordedFrame.frameIndex;
     const frame = { frameIndex: source, timestamp: (source - 1) / fps, width, height };
-    const plan = pipeline.planDetection(frame);
+    // The video's last frame is planned as its end (the detector's final real sighting).
+    const plan = pipeline.planDetection({ ...frame, final: number === recorded.frames.length - 1 });
     reasons[plan.reason] = (reasons[plan.reason] || 0) + 1;
     let output;
     if (plan.detect) {

@@ -66,6 +66,25 @@ test('with a cadence the runner runs the detector only where the pipeline plans 
   assert.ok(observed.every((frame) => frame.personCount === 1));
 });
 
+test('a whole video\'s last frame (final, from FrameLoop) is a detector run, so its counts end on a real sighting', async (t) => {
+  for (const { final, want } of [{ final: false, want: 'D..D.' }, { final: true, want: 'D..DD' }]) {
+    await t.test(`final ${final}`, async () => {
+      const shown = [];
+      const counting = new CountingRunner({
+        pipeline: new FramePipeline({ counting: { zones: [ZONE] }, cadence: { maxSkippedFrames: 2 } }),
+        detector: { detect: async (rows) => detectionsFromRows(rows) },
+        session: { observe: () => {}, stop: async () => {} },
+        grab: () => [{ box: [80, 200, 120, 300], score: 0.9 }], frameSize: { width: 640, height: 480 },
+        onFrame: (output) => shown.push(output.detected ? 'D' : '.'),
+      });
+      for (let frameIndex = 0; frameIndex < 5; frameIndex += 1) {
+        await counting.step({ frameIndex, timestamp: frameIndex / 25, final: final && frameIndex === 4 });
+      }
+      assert.equal(shown.join(''), want);
+    });
+  }
+});
+
 test('without a cadence every frame runs the detector', async () => {
   const { counting } = runner();
   for (let frameIndex = 0; frameIndex < 4; frameIndex += 1) await counting.step({ frameIndex, timestamp: frameIndex / 25 });

@@ -11,7 +11,7 @@ function run(pipeline, frames, { fps, width, height }) {
   let detectorRuns = 0;
   const outputs = frames.map((rows, frameIndex) => {
     const frame = { frameIndex, timestamp: frameIndex / fps, width, height };
-    if (!pipeline.planDetection(frame).detect) return pipeline.skip(frame);
+    if (!pipeline.planDetection({ ...frame, final: frameIndex === frames.length - 1 }).detect) return pipeline.skip(frame);
     detectorRuns += 1;
     return pipeline.process(detectionsFromRows(rows.map((row) => ({ ...row, score: 0.9 }))), frame);
   });
@@ -99,6 +99,46 @@ test('a predicted box never counts a crossing by itself: only two real sightings
   assert.equal(countedAt.detected, true, 'the crossing is counted on a frame the detector saw');
   for (const output of outputs) if (!output.detected) assert.deepEqual(output.result.events, [], 'a skipped frame has no events');
   assert.deepEqual(crossings(events), ['door out']);
+});
+
+test('a person who steps over a line just before the video ends: the counts end on the last frame\'s real sighting', async (t) => {
+  // A line at y 250. One person stands with their foot at y 240 (above it), steps over it
+  // (y 260) at frame 18 and, in the cases where they step back, is at y 240 again on frame 19,
+  // the video's last. The detector runs on frames 0, 3, ..., 18 (maxSkippedFrames 2), so
+  // frame 19 would be skipped; flush() makes a pending crossing final from the last sighting.
+  const line = { id: 'edge', a: [0, 250], b: [640, 250] };
+  const cadence = { pendingTracks: false, entryMargin: 0 };
+  const footAt = (stepsBack) => (frameIndex) => (frameIndex === 18 || (frameIndex === 19 && !stepsBack) ? 260 : 240);
+  const cases = [
+    { name: 'every frame, steps back', cadence: null, foot: footAt(true), markEnd: true, want: [] },
+    { name: 'cadence, steps back, the end marked (as the app, the lab and the evaluator do)', cadence, foot: footAt(true), markEnd: true, want: [] },
+    { name: 'cadence, steps back, the end not marked: the step back is never seen', cadence, foot: footAt(true), markEnd: false, want: ['edge in'] },
+    { name: 'every frame, stays over the line', cadence: null, foot: footAt(false), markEnd: true, want: ['edge in'] },
+    { name: 'cadence, stays over the line, the end marked', cadence, foot: footAt(false), markEnd: true, want: ['edge in'] },
+  ];
+  for (const { name, cadence: options, foot, markEnd, want } of cases) {
+    await t.test(name, () => {
+      const pipeline = new FramePipeline({ cadence: options, counting: { lines: [line] } });
+      const frames = 20;
+      const events = [];
+      const reasons = [];
+      for (let frameIndex = 0; frameIndex < frames; frameIndex += 1) {
+        const frame = { frameIndex, timestamp: frameIndex / 25, ...SIZE };
+        const plan = pipeline.planDetection({ ...frame, final: markEnd && frameIndex === frames - 1 });
+        reasons.push(plan.reason);
+        const y = foot(frameIndex);
+        const output = plan.detect ? pipeline.process(detectionsFromRows([{ box: [300, y - 200, 380, y], score: 0.9 }]), frame)
+          : pipeline.skip(frame);
+        events.push(...output.result.events);
+      }
+      events.push(...pipeline.flush().events);
+      if (options) {
+        assert.equal(reasons[18], 'interval', 'the step over the line is seen by a run');
+        assert.equal(reasons[19], markEnd ? 'end' : 'clear');
+      }
+      assert.deepEqual(crossings(events), want);
+    });
+  }
 });
 
 for (const name of ['TUD-Campus', 'TUD-Stadtmitte']) {

@@ -13,9 +13,9 @@ function seen(frameIndex, boxes, predicted = boxes.map(() => 0)) {
 }
 
 /** The decision for frame `frameIndex` after the run `last`, every track walking `velocity` pixels per second. */
-function decide(cadence, last, frameIndex, { velocity = [0, 0], pending = false, edges = [] } = {}) {
+function decide(cadence, last, frameIndex, { velocity = [0, 0], pending = false, edges = [], final = false } = {}) {
   const velocities = last ? Float64Array.from({ length: 2 * last.tracked.count }, (_, k) => velocity[k % 2]) : null;
-  return cadence.decide({ last, velocities, pending, timestamp: frameIndex / 25 }, { edges, ...FRAME });
+  return cadence.decide({ last, velocities, pending, final, timestamp: frameIndex / 25 }, { edges, ...FRAME });
 }
 
 const shift = (boxes, dx, dy) => boxes.map(([x1, y1, x2, y2]) => [x1 + dx, y1 + dy, x2 + dx, y2 + dy]);
@@ -140,4 +140,33 @@ test('crossingRuns: every frame for that many runs after a person\'s raw crossin
   assert.deepEqual(decide(cadence, crossed(6), 7), { detect: true, reason: 'crossing' });
   assert.deepEqual(decide(cadence, quiet(7, []), 8), { detect: false, reason: 'clear' }, 'the person left the picture');
   assert.deepEqual(decide(new DetectorCadence(), crossed(0), 1), { detect: false, reason: 'clear' }, 'off by default');
+});
+
+test('a video\'s final frame always gets the detector, whatever the other rules say', async (t) => {
+  const still = [[100, 100, 140, 200]];
+  // Each case: the frames decided after a run on frame 0 (final marks the video's last one)
+  // and the decisions wanted; D/. = the detector runs / skips.
+  const cases = [
+    { name: 'a clear scene: the last frame, skipped otherwise, is a run', frames: [{ index: 1, final: true }], want: ['end'] },
+    { name: 'the same frame without the mark is skipped', frames: [{ index: 1 }], want: ['clear'] },
+    { name: 'a run due anyway keeps its reason', frames: [{ index: 1 }, { index: 2 }, { index: 3, final: true }], want: ['clear', 'clear', 'interval'] },
+    { name: 'the interval starts over after it', frames: [{ index: 1, final: true }, { index: 2 }, { index: 3 }, { index: 4 }], want: ['end', 'clear', 'clear', 'interval'] },
+    { name: 'with a long interval too', options: { maxSkippedFrames: 10 }, frames: [{ index: 1 }, { index: 2 }, { index: 3, final: true }], want: ['clear', 'clear', 'end'] },
+  ];
+  for (const { name, options, frames, want } of cases) {
+    await t.test(name, () => {
+      const cadence = new DetectorCadence(options);
+      let last = seen(0, still);
+      const reasons = frames.map(({ index, final }) => {
+        const plan = decide(cadence, last, index, { final });
+        assert.equal(plan.detect, plan.reason !== 'clear');
+        if (plan.detect) last = seen(index, still);
+        return plan.reason;
+      });
+      assert.deepEqual(reasons, want);
+    });
+  }
+  const cadence = new DetectorCadence();
+  assert.deepEqual(decide(cadence, null, 0, { final: true }), { detect: true, reason: 'start' }, 'a one-frame video');
+  assert.throws(() => decide(cadence, seen(0, still), 1, { final: 1 }), TypeError);
 });

@@ -52,24 +52,28 @@ class PipelineLab {
     return { backend: this.detector.backend, inputSize: this.detector.inputSize, scoreThreshold: settings.scoreThreshold, crossOriginIsolated: self.crossOriginIsolated };
   }
 
-  /** One frame: { frameIndex, timestamp, width, height, pixels (base64 RGBA) }. */
-  async processFrame({ frameIndex, timestamp, width, height, pixels }) {
+  /** One frame: { frameIndex, timestamp, width, height, pixels (base64 RGBA), final (the video's last frame) }. */
+  async processFrame({ frameIndex, timestamp, width, height, pixels, final = false }) {
     if (!this.detector) throw new Error('call pipelineLab.load() first');
-    const plan = this.run.plan({ width, height, timestamp, inputSize: this.detector.inputSize });
+    const plan = this.run.plan({ width, height, timestamp, inputSize: this.detector.inputSize, final });
     if (!plan.detect) return this.#shown(this.run.skip({ frameIndex, timestamp }, plan.reason));
     const image = new ImageData(decodePixels(pixels), width, height);
     const started = clock();
     const detections = await this.detector.detect(image, { regions: plan.regions });
     const detect = clock() - started;
     const answer = this.run.process(detections, { frameIndex, timestamp, width, height }, { detect, detector: this.detector.timings });
-    return this.#shown({ ...answer, regionRuns: plan.regions ? plan.regions.length : 1, regionReason: plan.regionPlan?.reason ?? null });
+    return this.#shown({ ...answer, cadence: plan.reason, regionRuns: plan.regions ? plan.regions.length : 1, regionReason: plan.regionPlan?.reason ?? null });
   }
 
-  /** One detector run on a frame ({ width, height, pixels }) that is not tracked or counted (compiles the model). */
+  /**
+   * One detector run on a frame ({ width, height, pixels }) that is not tracked or counted
+   * (compiles the model). The whole frame, without asking the pipeline: the warm-up is no frame
+   * of the video, so the cadence and the region planner must not count it (with a cadence,
+   * planning a frame without a timestamp threw).
+   */
   async warmUp({ width, height, pixels }) {
     if (!this.detector) throw new Error('call pipelineLab.load() first');
-    const plan = this.run.plan({ width, height, inputSize: this.detector.inputSize });
-    await this.detector.detect(new ImageData(decodePixels(pixels), width, height), { regions: plan.regions });
+    await this.detector.detect(new ImageData(decodePixels(pixels), width, height));
     return true;
   }
 

@@ -14,9 +14,12 @@ export class PipelineLabRun {
     this.detectorRuns = 0;
   }
 
-  /** Whether the detector must run on the coming frame, and where ({ detect, reason, regions }). */
-  plan({ width, height, timestamp, inputSize = null }) {
-    return this.pipeline.planDetection({ width, height, timestamp, inputSize });
+  /**
+   * Whether the detector must run on the coming frame, and where ({ detect, reason, regions });
+   * final: it is the video's last frame (the cadence then always runs the detector).
+   */
+  plan({ width, height, timestamp, inputSize = null, final = false }) {
+    return this.pipeline.planDetection({ width, height, timestamp, inputSize, final });
   }
 
   /** A frame the detector skipped (the pipeline's cadence): answered like process(). */

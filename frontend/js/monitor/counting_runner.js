@@ -40,14 +40,16 @@ export class CountingRunner {
   /**
    * One frame through the pipeline (the detector only where its cadence asks for it);
    * returns the FrameResult shown (`detected`: whether the detector's result is this frame's).
+   * `final`: a whole video's last frame.
    */
-  async step({ frameIndex, timestamp }) {
+  async step({ frameIndex, timestamp, final = false }) {
     const frame = { frameIndex, timestamp, ...this.frameSize };
     const picture = this.grab();
     // Whether the detector runs (the cadence) and where it looks (region_plan.js:
     // full-resolution crops where people are too small for the whole frame).
     const plan = () => {
-      const answer = this.pipeline.planDetection({ ...frame, inputSize: this.detector.inputSize });
+      // A whole video's last frame (final) is always a detector run: the counts end on it.
+      const answer = this.pipeline.planDetection({ ...frame, inputSize: this.detector.inputSize, final });
       if (answer.regionPlan !== undefined) this.regionPlan = answer.regionPlan;
       return answer;
     };

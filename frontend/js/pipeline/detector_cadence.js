@@ -24,6 +24,11 @@
  *  - 'crossing':   (`crossingRuns`) a person still in view crossed a line or band at one of
  *                  the last `crossingRuns` detector runs (their count awaits confirmation:
  *                  seeing them step back cancels it).
+ *  - 'end':        the source's final frame (a recorded video's last; a live camera has none):
+ *                  flush() makes every pending crossing final from each person's last sighting,
+ *                  so the counts a file ends with rest on where people really are at its end,
+ *                  not on a run up to `maxSkippedFrames` frames older (the frames after the last
+ *                  run would otherwise count nothing).
  * Elsewhere ('clear') the frame is skipped.
  *
  * The decision is an object so that more can be planned with it (e.g. detector regions):
@@ -117,10 +122,12 @@ export class DetectorCadence {
    *   count, trackIds, predicted), feet: Float32Array (x, y per track) } or null;
    * velocities: Float64Array, foot point vx, vy per track of last.tracked, pixels per second;
    * pending: the tracker holds people seen once, not yet confirmed;
+   * final: this is the source's last frame (the end of a recorded video);
    * edges: [[a, b]] counting edges; width, height: the frame's size.
    */
-  decide({ last = null, velocities = null, pending = false, timestamp }, { edges = [], width, height }) {
+  decide({ last = null, velocities = null, pending = false, final = false, timestamp }, { edges = [], width, height }) {
     requireNumber('DetectorCadence.decide', 'timestamp', timestamp);
+    requireBoolean('DetectorCadence.decide', 'final', final);
     if (this.previousTimestamp !== null && timestamp > this.previousTimestamp) this.frameInterval = timestamp - this.previousTimestamp;
     this.previousTimestamp = timestamp;
     if (last && last.tracked && last.frameIndex !== this.lastRunFrame) {
@@ -129,7 +136,7 @@ export class DetectorCadence {
       this.lastRunFrame = last.frameIndex;
       this.#noteCrossings(last);
     }
-    const reason = this.#reasonToDetect({ last, velocities, pending, timestamp }, edges, width, height);
+    const reason = this.#reasonToDetect({ last, velocities, pending, final, timestamp }, edges, width, height);
     if (reason) {
       this.skippedInARow = 0;
       return { detect: true, reason };
@@ -149,7 +156,7 @@ export class DetectorCadence {
     }
   }
 
-  #reasonToDetect({ last, velocities, pending, timestamp }, edges, width, height) {
+  #reasonToDetect({ last, velocities, pending, final, timestamp }, edges, width, height) {
     if (!last || !last.tracked) return 'start';
     if (this.skippedInARow >= this.maxSkippedFrames) return 'interval';
     // The same bound in time: a detector slower than the frames (the monitor shows frames
@@ -174,6 +181,7 @@ export class DetectorCadence {
       const margin = this.edgeMargin * boxHeight + this.speedMargin * Math.hypot(vx, vy);
       if (edges.some(([a, b]) => segmentDistance(foot, ahead, a, b) <= margin)) return 'near-edge';
     }
-    return null;
+    // Last, so that 'end' names only the runs this rule adds.
+    return final ? 'end' : null;
   }
 }

@@ -96,21 +96,23 @@ export class FramePipeline {
    * Whether the detector must run on the coming frame (at `timestamp`, seconds): an object
    * `{ detect: boolean, reason: string }` (always `detect: true` without a cadence; with one,
    * from the tracks of the last frame the detector saw and the speeds the tracker measured).
+   * `final`: the frame is the source's last (a recorded video's end): with a cadence the
+   * detector always runs on it, so flush() ends the counts on a real sighting.
    * More plans may join it as fields (e.g. detector regions).
    */
-  planDetection({ width, height, timestamp, inputSize = null }) {
-    const plan = this.#cadencePlan({ width, height, timestamp });
+  planDetection({ width, height, timestamp, inputSize = null, final = false }) {
+    const plan = this.#cadencePlan({ width, height, timestamp, final });
     // Regions are planned only for a run: a survey the planner decides on is then really made.
     return plan.detect ? { ...plan, ...this.#regions({ width, height, timestamp, inputSize }) } : plan;
   }
 
   /** The cadence's answer: { detect, reason }. */
-  #cadencePlan({ width, height, timestamp }) {
+  #cadencePlan({ width, height, timestamp, final }) {
     if (!this.cadence) return { detect: true, reason: 'every frame' };
-    if (!this.lastDetected) return this.cadence.decide({ timestamp }, { edges: this.countingEdges, width, height });
+    if (!this.lastDetected) return this.cadence.decide({ timestamp, final }, { edges: this.countingEdges, width, height });
     const velocities = footVelocities(this.lastDetected.tracked, trackMeans(this.tracker));
     const pending = this.tracker.activeTracks.some((track) => !track.isActivated);
-    return this.cadence.decide({ last: this.lastDetected, velocities, pending, timestamp },
+    return this.cadence.decide({ last: this.lastDetected, velocities, pending, final, timestamp },
       { edges: this.countingEdges, width, height });
   }
 

@@ -31,8 +31,9 @@ function seek(video, time) {
 
 export class FrameLoop {
   /**
-   * @param {{ source, processFrame: (frame: {frameIndex, timestamp}) => Promise<void>, onProgress?, onEnd?, onError?, clock?: () => number }} options
-   * processFrame reads the current picture from source.video.
+   * @param {{ source, processFrame: (frame: {frameIndex, timestamp, final?}) => Promise<void>, onProgress?, onEnd?, onError?, clock?: () => number }} options
+   * processFrame reads the current picture from source.video; `final` marks a whole video's
+   * last frame (live frames never have it).
    */
   constructor({ source, processFrame, onProgress = () => {}, onEnd = () => {}, onError = () => {}, clock = () => performance.now() }) {
     this.source = source;
@@ -107,7 +108,7 @@ export class FrameLoop {
         if (!this.running) break;
         await seek(video, Math.min((index + 0.5) / fps, Math.max(0, video.duration - 1e-3)));
         this.frameIndex = index;
-        await this.processFrame({ frameIndex: index, timestamp: index / fps });
+        await this.processFrame({ frameIndex: index, timestamp: index / fps, final: index === totalFrames - 1 });
         this.onProgress((index + 1) / totalFrames, index + 1, totalFrames);
       }
       this.frameIndex = totalFrames;
