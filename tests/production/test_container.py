@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from tests.production.conftest import Visitor, nginx_for
-from tools import container
+from tools import container, export_model
 from tools.production import answers, free_port, wait_for
 
 
@@ -73,8 +73,9 @@ def test_image_builds_runs_and_takes_a_batch_through_nginx(tmp_path, shared_env,
                                   "python", "-c", "import json; index = json.load(open("
                                   "'/app/frontend/models/index.json')); print(index['default'], "
                                   "len(index['models']))", capture=True)
-        name, count = models.stdout.split()
-        assert name.startswith("yolo11n-pose") and int(count) >= 4   # exported in the build
+        default_model, count = models.stdout.split()   # the models the build exported
+        sizes = len(export_model.DEFAULT_SIZES)   # each exported as fp32, int8 and LiteRT
+        assert default_model.startswith("yolo11n-pose") and int(count) == 3 * sizes
     finally:
         logs = container.podman("logs", name, check=False, capture=True)
         container.podman("rm", "-f", name, check=False, capture=True)
