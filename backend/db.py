@@ -28,9 +28,46 @@ def _make_engine(url: str) -> sa.Engine:
 
         return engine
     if url.startswith("mysql"):
-        return sa.create_engine(url, pool_pre_ping=True, pool_recycle=3600, pool_size=10,
-                                max_overflow=30, connect_args={"charset": "utf8mb4"})
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_recycle=3600, pool_size=10,
+                                  max_overflow=30, pool_reset_on_return=None,
+                                  connect_args={"charset": "utf8mb4"})
+        _rollback_on_return_unless_committed(engine)
+        return engine
     return sa.create_engine(url)
+
+
+_CLEAN = "pc_committed_clean"
+
+
+def _rollback_on_return_unless_committed(engine: sa.Engine) -> None:
+    """The pool's reset on return (a ROLLBACK round trip), skipped when the last thing done
+    on the connection was a successful COMMIT: then no transaction (and no read snapshot)
+    is open. Every `transaction()` ends that way, so a request saves one round trip per
+    transaction; anything else (a connect() that only read, an error) is rolled back as
+    before."""
+    dialect = engine.dialect
+    do_commit = dialect.do_commit
+
+    def commit_and_mark(dbapi_connection) -> None:
+        dbapi_connection.info[_CLEAN] = False
+        do_commit(dbapi_connection)
+        dbapi_connection.info[_CLEAN] = True
+
+    dialect.do_commit = commit_and_mark
+
+    @sa.event.listens_for(engine, "begin")
+    def _began(conn) -> None:
+        conn.info[_CLEAN] = False
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _executing(conn, *_args) -> None:
+        conn.info[_CLEAN] = False
+
+    @sa.event.listens_for(engine.pool, "reset")
+    def _reset(dbapi_connection, record, reset_state) -> None:
+        clean = record.info.pop(_CLEAN, False)
+        if not (clean or reset_state.transaction_was_reset):   # the latter: just rolled back
+            dbapi_connection.rollback()
 
 
 def get_engine() -> sa.Engine:

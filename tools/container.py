@@ -8,6 +8,8 @@ build as secrets (never stored in a layer). The build context is assembled in a 
 folder: the tracked files, the exported models and the npm files the pages load.
 
     .venv/bin/python -m tools.container build      # prints the image id and the wall time
+    .venv/bin/python -m tools.container build --models export   # the models made in the build
+    .venv/bin/python -m tools.container build --stack   # + nginx, MariaDB, Redis (compose.yaml)
 """
 from __future__ import annotations
 
@@ -23,6 +25,10 @@ REPO = Path(__file__).resolve().parent.parent
 CONTAINERS_CONF = REPO / "deploy" / "containers.conf"
 BASE_IMAGE = "localhost/pc-debian-minbase:bookworm"
 APP_IMAGE = "localhost/people-counter:local"
+# deploy/compose.yaml's images: the Dockerfile's targets, tagged as the compose file names them.
+STACK_IMAGES = {"runtime": APP_IMAGE, "nginx": "localhost/people-counter-nginx:local",
+                "mariadb": "localhost/people-counter-mariadb:local",
+                "redis": "localhost/people-counter-redis:local"}
 DEBIAN_MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian")
 
 
@@ -47,9 +53,9 @@ def ensure_base_image() -> str:
     return BASE_IMAGE
 
 
-def build_context(target: Path) -> Path:
-    """Tracked files + frontend/models + the vendor folders of node_modules (symlinks
-    followed: a worktree may link them)."""
+def build_context(target: Path, models: bool = True) -> Path:
+    """Tracked files + frontend/models (unless the build exports its own) + the vendor
+    folders of node_modules (symlinks followed: a worktree may link them)."""
     from backend.assets import VENDOR_PACKAGES
 
     files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -60,8 +66,11 @@ def build_context(target: Path) -> Path:
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
-    shutil.copytree(REPO / "frontend" / "models", target / "frontend" / "models",
-                    dirs_exist_ok=True)
+    if models:
+        shutil.copytree(REPO / "frontend" / "models", target / "frontend" / "models",
+                        dirs_exist_ok=True)
+    else:   # COPY frontend/models of the unused models-context stage still needs the folder
+        (target / "frontend" / "models").mkdir(parents=True, exist_ok=True)
     for folder in set(VENDOR_PACKAGES.values()):
         shutil.copytree(REPO / "node_modules" / folder, target / "node_modules" / folder,
                         dirs_exist_ok=True)
@@ -72,35 +81,109 @@ def _client_setting(candidates: list[str | None]) -> str | None:
     return next((path for path in candidates if path and Path(path).is_file()), None)
 
 
-def build(tag: str = APP_IMAGE) -> tuple[str, float]:
+PIP_CONFIG_FILES = ["/etc/xdg/pip/pip.conf", "/etc/pip.conf",
+                    str(Path.home() / ".pip" / "pip.conf"),
+                    str(Path.home() / ".config" / "pip" / "pip.conf")]
+PATH_KEYS = {"find-links", "index-url", "extra-index-url", "constraint", "requirement"}
+
+
+def pip_settings() -> tuple[str, list[str]]:
+    """This machine's pip client settings as one pip.conf text (the files pip reads, in its
+    order, then PIP_* variables; the certificate is handed over on its own) and the local
+    folders or files they name (find-links folders, file:// indexes, a constraints file),
+    which the build mounts read-only at the same paths for its RUN steps only."""
+    import configparser
+
+    merged: dict[str, str] = {}
+    for path in [*PIP_CONFIG_FILES, os.environ.get("PIP_CONFIG_FILE")]:
+        if not path or not Path(path).is_file():
+            continue
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(path)
+        for section in ("global", "install"):
+            if parser.has_section(section):
+                merged.update(parser.items(section))
+    for name, value in os.environ.items():
+        if name.startswith("PIP_") and name not in ("PIP_CONFIG_FILE", "PIP_CERT"):
+            merged[name[4:].lower().replace("_", "-")] = value
+    merged.pop("cert", None)
+    mounts: list[str] = []
+    for key, value in merged.items():
+        if key not in PATH_KEYS:
+            continue
+        for item in value.split():
+            local = item[len("file://"):] if item.startswith("file://") else item
+            if "index-url" in key and item.startswith("file://"):
+                local = str(Path(local).parent)   # a simple/ index links to ../files
+            if local.startswith("/") and Path(local).exists() and local not in mounts:
+                mounts.append(local)
+    text = "[global]\n" + "".join(f"{key} = {value}\n" for key, value in merged.items())
+    return text, mounts
+
+
+def build(tag: str = APP_IMAGE, models: str = "context",
+          targets: dict[str, str] | None = None) -> tuple[str, float]:
+    """models="context": frontend/models exported on this machine; "export": made inside the
+    build by the models-export stage (torch CPU; see deploy/Dockerfile). targets: {Dockerfile
+    target: tag} built one after the other from one context (shared stages are cached
+    layers); by default the runtime stage as `tag`. Returns the id of the first image."""
+    targets = targets or {"runtime": tag}
+    if models not in ("context", "export"):
+        raise ValueError("models is context or export")
     started = time.monotonic()
     base = ensure_base_image()
-    pip_conf = _client_setting([os.environ.get("PIP_CONFIG_FILE"),
-                                str(Path.home() / ".config" / "pip" / "pip.conf"),
-                                "/etc/pip.conf"])
     ca_bundle = _client_setting([os.environ.get("PIP_CERT"), os.environ.get("SSL_CERT_FILE"),
                                  "/etc/ssl/certs/ca-certificates.crt"])
+    conf_text, mounts = pip_settings()
     with tempfile.TemporaryDirectory(prefix="pc-context-") as tmp:
-        context = build_context(Path(tmp))
-        command = ["build", "--layers", "--network", "host", "-f", str(context / "deploy" / "Dockerfile"),
-                   "--build-arg", f"BASE_IMAGE={base}", "--build-arg", "MODELS_FROM=context",
-                   "--target", "runtime", "-t", tag]
-        empty = context / ".empty"
+        context = build_context(Path(tmp) / "context", models=models == "context")
+        pip_conf = Path(tmp) / "pip.conf"   # outside the context: never COPY'd
+        pip_conf.write_text(conf_text)
+        empty = Path(tmp) / "empty"
         empty.write_text("")
-        command += ["--secret", f"id=pipconf,src={pip_conf or empty}",
-                    "--secret", f"id=cacert,src={ca_bundle or empty}"]
-        podman(*command, str(context))
-    image_id = podman("image", "inspect", "--format", "{{.Id}}", tag,
+        command = ["build", "--layers", "--network", "host",
+                   "-f", str(context / "deploy" / "Dockerfile"),
+                   "--build-arg", f"BASE_IMAGE={base}", "--build-arg", f"MODELS_FROM={models}",
+                   "--build-arg", "TORCH_INDEX=",
+                   "--secret", f"id=pipconf,src={pip_conf}",
+                   "--secret", f"id=cacert,src={ca_bundle or empty}"]
+        for path in mounts:
+            command += ["-v", f"{path}:{path}:ro"]
+        for target, target_tag in targets.items():
+            podman(*command, "--target", target, "-t", target_tag, str(context))
+    image_id = podman("image", "inspect", "--format", "{{.Id}}", next(iter(targets.values())),
                       capture=True).stdout.strip()
     return image_id, time.monotonic() - started
 
 
+COMPOSE_FILE = REPO / "deploy" / "compose.yaml"
+PODMAN_HOSTNET = REPO / "deploy" / "podman-hostnet"
+
+
+def compose_command(project: str) -> list[str]:
+    """Debian's podman-compose on deploy/compose.yaml (host network: see deploy/podman-hostnet)."""
+    return ["podman-compose", "--podman-path", str(PODMAN_HOSTNET), "-p", project,
+            "-f", str(COMPOSE_FILE)]
+
+
+def build_stack(models: str = "context") -> tuple[str, float]:
+    """The four images of deploy/compose.yaml."""
+    return build(models=models, targets=STACK_IMAGES)
+
+
 def main(argv: list[str]) -> int:
-    if argv[:1] != ["build"]:
-        print(__doc__)
-        return 2
-    image_id, seconds = build()
-    print(f"built {APP_IMAGE} {image_id[:12]} in {seconds:.0f} s")
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tools.container", description=__doc__)
+    parser.add_argument("command", choices=["build"])
+    parser.add_argument("--models", choices=["context", "export"], default="context",
+                        help="export: the models-export stage (torch CPU) makes them")
+    parser.add_argument("--stack", action="store_true",
+                        help="also the nginx, MariaDB and Redis images of deploy/compose.yaml")
+    args = parser.parse_args(argv)
+    image_id, seconds = (build_stack(args.models) if args.stack else build(models=args.models))
+    print(f"built {APP_IMAGE} {image_id[:12]} (models from {args.models}"
+          f"{', and the stack' if args.stack else ''}) in {seconds:.0f} s ({seconds / 60:.1f} min)")
     return 0
 
 

@@ -4,6 +4,8 @@ Redis, gunicorn app instances (deploy/gunicorn.conf.py) sharing one database, an
 stopped by its own pid.
 
     python -m tools.production nginx-conf --listen 80 --upstream 10.0.0.5:8000 ... > nginx.conf
+    python -m tools.production nginx --listen 127.0.0.1:8080 --upstream 127.0.0.1:8001 ...
+        (renders into --prefix and runs nginx in the foreground: the compose service)
 """
 from __future__ import annotations
 
@@ -219,6 +221,65 @@ class Nginx(Server):
         return self
 
 
+class Stack:
+    """nginx in front of `instances` gunicorn instances sharing one database and a private
+    Redis: what the e2e harness serves with PC_E2E_SERVER=nginx (tests/e2e/conftest.py).
+    Like the dev LiveServer, stop() makes the site unreachable (nginx stops; the instances
+    keep running) and start() brings it back on the same port; close() stops everything.
+    `app` is a Flask app on the same database and uploads folder, for the tests' queries."""
+
+    def __init__(self, workdir: Path, database_url: str, instances: int = 2,
+                 workers: int = 2, threads: int = 8, app=None) -> None:
+        self.workdir, self.database_url = workdir, database_url
+        self.count, self.workers, self.threads = instances, workers, threads
+        self.app = app
+        self.instances: list[AppInstance] = []
+        self.redis: Server | None = None
+        self.nginx: Nginx | None = None
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def env(self, redis_url: str) -> dict:
+        config = self.app.config if self.app is not None else {}
+        return {"DATABASE_URL": self.database_url, "SESSION_BACKEND": "redis",
+                "REDIS_URL": redis_url, "TRUSTED_PROXIES": "1",
+                "SECRET_KEY": config.get("SECRET_KEY") or "production-stack",
+                "UPLOAD_DIR": str(config.get("UPLOAD_DIR") or self.workdir / "uploads")}
+
+    def start(self) -> "Stack":
+        try:
+            if self.redis is None:
+                self.redis, redis_url = start_redis(self.workdir)
+                for _ in range(self.count):
+                    self.instances.append(AppInstance(
+                        self.workdir, self.env(redis_url), workers=self.workers,
+                        threads=self.threads).start())
+            self.nginx = Nginx(self.workdir, [f"127.0.0.1:{a.port}" for a in self.instances],
+                               port=self.port).start()
+        except Exception:
+            self.close()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.nginx is not None:
+            self.nginx.stop()
+            self.nginx = None
+
+    def close(self) -> None:
+        self.stop()
+        for part in [*reversed(self.instances), self.redis]:
+            if part is not None:
+                part.stop()
+        self.instances, self.redis = [], None
+
+    def __enter__(self) -> "Stack":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -230,10 +291,22 @@ def main(argv: list[str] | None = None) -> int:
     conf.add_argument("--models", default=str(REPO / "frontend" / "models"))
     conf.add_argument("--node-modules", default=str(REPO / "node_modules"))
     conf.add_argument("--max-upload-mb", type=int, default=2048)
+    run = sub.add_parser("nginx", parents=[], help="render into --prefix and exec nginx")
+    for action in conf._actions[1:]:   # the same options as nginx-conf
+        run._add_action(action)
     args = parser.parse_args(argv)
-    print(render_nginx(args.listen, args.upstream, Path(args.prefix), Path(args.frontend),
-                       Path(args.models), Path(args.node_modules), args.max_upload_mb))
-    return 0
+    text = render_nginx(args.listen, args.upstream, Path(args.prefix), Path(args.frontend),
+                        Path(args.models), Path(args.node_modules), args.max_upload_mb)
+    if args.command == "nginx-conf":
+        print(text)
+        return 0
+    prefix = Path(args.prefix)
+    prefix.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DEPLOY / "proxy_params.conf", prefix / "proxy_params.conf")
+    (prefix / "nginx.conf").write_text(text)
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    os.execv(nginx, [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+                     "-g", "daemon off;"])
 
 
 if __name__ == "__main__":

@@ -273,13 +273,16 @@ def post_batch(run_id: int):
     for attempt in range(DEADLOCK_RETRIES):
         try:
             with transaction() as conn:
-                run = owned_run(conn, run_id)
-                stored = ingest_repo.find_batch(conn, user_id, batch_key)
+                run, stored, has_open_alert = ingest_repo.run_and_batch(
+                    conn, user_id, run_id, batch_key)
+                if run is None:
+                    raise not_found("run")
                 if stored is None:
                     _validate_rows(conn, user_id, run_id, batch)
                     outcome = ingestion.write_batch(
                         conn, user_id=user_id, run_id=run_id, batch_key=batch_key,
-                        samples=batch["samples"], events=batch["events"])
+                        samples=batch["samples"], events=batch["events"],
+                        has_open_alert=has_open_alert)
                     demographics.add_counts(conn, run_id, batch.get("demographics", []))
             break
         except sa.exc.IntegrityError:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..schema import count_events, count_samples, ingest_batches, utcnow
+from ..schema import alerts, count_events, count_samples, ingest_batches, runs, utcnow
+from .runs import _COLUMNS as RUN_COLUMNS
 
 
 def find_batch(conn: sa.Connection, user_id: int, batch_key: str) -> dict | None:
@@ -14,6 +15,27 @@ def find_batch(conn: sa.Connection, user_id: int, batch_key: str) -> dict | None
         ingest_batches.c.user_id == user_id,
         ingest_batches.c.batch_key == batch_key)).mappings().first()
     return dict(row) if row else None
+
+
+def run_and_batch(conn: sa.Connection, user_id: int, run_id: int,
+                  batch_key: str) -> tuple[dict | None, dict | None, bool]:
+    """One round trip for the ingest hot path: the user's run (None: not theirs), the batch
+    already stored under this id (as find_batch), and whether the run has an open alert."""
+    b = ingest_batches
+    open_alert = sa.exists().where(alerts.c.run_id == runs.c.id, alerts.c.ended_at.is_(None))
+    row = conn.execute(
+        sa.select(*RUN_COLUMNS, b.c.id.label("stored_id"), b.c.run_id.label("stored_run_id"),
+                  b.c.sample_count, b.c.event_count, open_alert.label("has_open_alert"))
+        .select_from(runs.outerjoin(b, sa.and_(b.c.user_id == user_id,
+                                               b.c.batch_key == batch_key)))
+        .where(runs.c.id == run_id, runs.c.user_id == user_id)).mappings().first()
+    if row is None:
+        return None, None, False
+    run = {column.name: row[column.name] for column in RUN_COLUMNS}
+    stored = None if row["stored_id"] is None else {
+        "id": row["stored_id"], "run_id": row["stored_run_id"],
+        "sample_count": row["sample_count"], "event_count": row["event_count"]}
+    return run, stored, bool(row["has_open_alert"])
 
 
 def insert_batch(conn: sa.Connection, user_id: int, run_id: int, batch_key: str,

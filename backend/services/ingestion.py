@@ -119,8 +119,11 @@ def _payload(event: str, alert_id: int, run_id: int, row: dict, zone: dict | Non
 
 
 def write_batch(conn: sa.Connection, *, user_id: int, run_id: int, batch_key: str,
-                samples: list[dict], events: list[dict]) -> BatchOutcome:
-    """Raises IntegrityError when the batch id was already used (the unique key)."""
+                samples: list[dict], events: list[dict],
+                has_open_alert: bool = True) -> BatchOutcome:
+    """Raises IntegrityError when the batch id was already used (the unique key).
+    has_open_alert=False (the run had none when the transaction read it) spares the query
+    for open alerts unless this batch opens one."""
     batch_pk = ingest_repo.insert_batch(conn, user_id, run_id, batch_key, samples, events)
     outcome = BatchOutcome(batch_pk)
     alert_events = [e for e in events if e["kind"] in ALERT_KINDS]
@@ -137,7 +140,8 @@ def write_batch(conn: sa.Connection, *, user_id: int, run_id: int, batch_key: st
     peaks: dict[str, int] = {}
     for sample in samples:
         peaks[sample["zone_key"]] = max(peaks.get(sample["zone_key"], 0), sample["occupancy"])
-    open_keys = alert_repo.open_zone_keys(conn, run_id) if peaks else set()
+    may_be_open = has_open_alert or any(e["kind"] == "alert_start" for e in alert_events)
+    open_keys = alert_repo.open_zone_keys(conn, run_id) if peaks and may_be_open else set()
     if open_keys:
         alert_repo.raise_peaks(conn, run_id,
                                {k: v for k, v in peaks.items() if k in open_keys})

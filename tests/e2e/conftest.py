@@ -1,7 +1,14 @@
 """Browser tests: the real app served on a free loopback port, driven by Playwright in
-Debian's Chromium (/usr/bin/chromium; never a downloaded browser)."""
+Debian's Chromium (/usr/bin/chromium; never a downloaded browser).
+
+PC_E2E_SERVER=nginx serves the `live_server` of every test through the production shape
+instead of the dev server: nginx (deploy/nginx.conf) in front of 2 gunicorn instances
+(deploy/gunicorn.conf.py) sharing a fresh MariaDB database and a private Redis
+(tools/production.py Stack). docs/production.md has the command and the last run's result."""
 from __future__ import annotations
 
+import os
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -12,8 +19,27 @@ from tools.harness import (CHROMIUM, REPO, LiveServer, assert_no_csp_violations,
 ARTIFACTS = REPO / "test-artifacts"
 
 
+E2E_SERVER = os.environ.get("PC_E2E_SERVER", "dev")
+
+
 @pytest.fixture
 def live_server(tmp_path):
+    if E2E_SERVER == "nginx":
+        from tests.dbs import fresh_database
+        from tools.production import Stack
+
+        with ExitStack() as stack:
+            url = stack.enter_context(fresh_database("mysql", tmp_path))
+            from backend.db import get_engine_of
+
+            app = make_app(tmp_path / "server", database_url=url)
+            stack.callback(get_engine_of(app).dispose)
+            server = Stack(tmp_path / "stack", url, app=app).start()
+            stack.callback(server.close)
+            yield server
+        return
+    if E2E_SERVER != "dev":
+        pytest.fail(f"PC_E2E_SERVER is dev (default) or nginx, not {E2E_SERVER!r}")
     server = LiveServer(make_app(tmp_path / "server")).start()
     yield server
     server.stop()

@@ -16,6 +16,8 @@ command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v runc >/dev/null 2>&1 || missing+=(runc)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+# deploy/compose.yaml is run by Debian's podman-compose (1.0.3 in bookworm).
+command -v podman-compose >/dev/null 2>&1 || missing+=(podman-compose)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
