@@ -106,3 +106,11 @@ def database_rows(app, sql: str, **params):
     with app.app_context():
         with get_engine().connect() as conn:
             return conn.execute(sa.text(sql), params).all()
+
+
+def table_columns(app, table_name: str) -> set[str]:
+    """The column names of a table, on SQLite and MariaDB alike."""
+    from backend.db import get_engine
+
+    with app.app_context():
+        return {column["name"] for column in sa.inspect(get_engine()).get_columns(table_name)}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.monitor_helpers import (WAIT_MS, database_rows, drag, open_webcam,
+from tests.e2e.monitor_helpers import (WAIT_MS, database_rows, table_columns, drag, open_webcam,
                                        register_and_login, set_field)
 from tools.eval_demographics import make_faces_clip
 from tools.harness import REPO, assert_no_csp_violations, launch_chromium, open_page
@@ -161,5 +161,5 @@ def test_switch_off_requests_no_face_model_and_on_stores_only_aggregates(live_se
             assert not {"gender", "age_band"} & set(event)
     # ... nor in the database: the per-event and per-sample tables carry no estimate.
     for table_name in ("count_events", "count_samples", "runs"):
-        columns = {c[1] for c in database_rows(live_server.app, f"PRAGMA table_info({table_name})")}
+        columns = table_columns(live_server.app, table_name)
         assert not columns & {"gender", "age", "age_band", "face", "embedding", "image"}, table_name
