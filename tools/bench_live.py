@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import logging
 import statistics
 import subprocess
@@ -34,6 +33,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.eval_data import reference_lines  # noqa: E402
+from tools.eval_report import emit_json_line  # noqa: E402
 from tools.harness import (SHARED_DATA, LiveServer, decode_frames, launch_chromium, make_app,  # noqa: E402
                            open_page, probe_video, register_and_login)
 
@@ -188,11 +188,7 @@ def main(argv=None) -> int:
         finally:
             server.stop()
     print_report(report)
-    line = json.dumps(report, sort_keys=True)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(line + "\n")
-    print(line)
+    emit_json_line(report, args.json)
     return 0
 
 

@@ -1,6 +1,8 @@
 """The goals of issue 4 and the table tools/evaluate.py prints."""
 from __future__ import annotations
 
+import json
+
 GOALS = {
     "idf1_at_least_peer_plus": 0.10,
     "id_switches_at_most_peer_fraction": 0.5,
@@ -79,3 +81,12 @@ def print_table(report: dict) -> None:
         print(f"| {label.ljust(width)} | {_fmt(ours)} | {_fmt(peer)} |")
     goals = ", ".join(f"{name}: {'met' if met else 'NOT met'}" for name, met in report["goals"].items())
     print(f"goals: {goals}")
+
+
+def emit_json_line(report: dict, path=None) -> None:
+    """The report as the final JSON line of a tool's output, also written to `path` (--json) if given."""
+    line = json.dumps(report, sort_keys=True)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(line + "\n")
+    print(line)

@@ -22,7 +22,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.eval_data import load_mot, parse_line, parse_zone, reference_lines, reference_zones, write_mot  # noqa: E402
-from tools.eval_report import evaluate_goals, print_table  # noqa: E402
+from tools.eval_report import emit_json_line, evaluate_goals, print_table  # noqa: E402
 from tools.eval_regions import compare_regions, per_line_rows, print_comparison, print_per_line  # noqa: E402
 from tools.eval_scoring import score_run  # noqa: E402
 from tools.harness import REPO, probe_video  # noqa: E402
@@ -124,21 +124,13 @@ def main(argv=None) -> int:
         print_comparison(comparison, reports)
         comparison["per_line"] = per_line_rows(reports, full_size)
         print_per_line(comparison["per_line"])
-        line = json.dumps({"video": args.video.name, "comparison": comparison, "reports": reports}, sort_keys=True)
-        if args.json:
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(line + "\n")
-        print(line)
+        emit_json_line({"video": args.video.name, "comparison": comparison, "reports": reports}, args.json)
         return 0
 
     with PipelineSession() as session:
         report = run_once(args, session, options, info, gt, lines, zones)
     print_table(report)
-    line = json.dumps(report, sort_keys=True)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(line + "\n")
-    print(line)
+    emit_json_line(report, args.json)
     return 0
 
 
