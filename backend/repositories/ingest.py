@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..schema import alerts, count_events, count_samples, ingest_batches, runs, utcnow
-from .runs import _COLUMNS as RUN_COLUMNS
+from .runs import RUN_COLUMNS
 
 
 def find_batch(conn: sa.Connection, user_id: int, batch_key: str) -> dict | None:

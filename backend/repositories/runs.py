@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from ..schema import runs, utcnow
 
-_COLUMNS = [runs.c.id, runs.c.client_run_id, runs.c.source_kind, runs.c.video_id,
+RUN_COLUMNS = [runs.c.id, runs.c.client_run_id, runs.c.source_kind, runs.c.video_id,
             runs.c.camera_key, runs.c.label, runs.c.started_at, runs.c.ended_at,
             runs.c.last_seen_at]
 
@@ -24,13 +24,13 @@ def create(conn: sa.Connection, user_id: int, values: dict) -> int:
 
 
 def get(conn: sa.Connection, user_id: int, run_id: int) -> dict | None:
-    row = conn.execute(sa.select(*_COLUMNS).where(
+    row = conn.execute(sa.select(*RUN_COLUMNS).where(
         runs.c.id == run_id, runs.c.user_id == user_id)).mappings().first()
     return dict(row) if row else None
 
 
 def get_by_client_id(conn: sa.Connection, user_id: int, client_run_id: str) -> dict | None:
-    row = conn.execute(sa.select(*_COLUMNS).where(
+    row = conn.execute(sa.select(*RUN_COLUMNS).where(
         runs.c.user_id == user_id, runs.c.client_run_id == client_run_id)).mappings().first()
     return dict(row) if row else None
 
@@ -43,7 +43,7 @@ def list_page(conn: sa.Connection, user_id: int, page: int, per_page: int,
     if camera_key is not None:
         where.append(runs.c.camera_key == camera_key)
     total = conn.execute(sa.select(sa.func.count()).select_from(runs).where(*where)).scalar_one()
-    rows = conn.execute(sa.select(*_COLUMNS).where(*where)
+    rows = conn.execute(sa.select(*RUN_COLUMNS).where(*where)
                         .order_by(runs.c.started_at.desc(), runs.c.id.desc())
                         .limit(per_page).offset((page - 1) * per_page)).mappings().all()
     return [dict(r) for r in rows], total
@@ -69,7 +69,7 @@ def touch(conn: sa.Connection, run_id: int, moment: datetime) -> None:
 
 def most_recent(conn: sa.Connection, user_id: int) -> dict | None:
     """The run that received counts most recently (else the newest one)."""
-    row = conn.execute(sa.select(*_COLUMNS).where(runs.c.user_id == user_id)
+    row = conn.execute(sa.select(*RUN_COLUMNS).where(runs.c.user_id == user_id)
                        .order_by(sa.func.coalesce(runs.c.last_seen_at, runs.c.started_at)
                                  .desc(), runs.c.id.desc()).limit(1)).mappings().first()
     return dict(row) if row else None
