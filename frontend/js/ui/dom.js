@@ -41,15 +41,24 @@ export function formatBytes(bytes) {
 }
 
 // One time format everywhere: the user's locale (the browser's), in the browser's time zone.
+// The formatters are made once: toLocale*String builds a new one on every call, which costs
+// about a millisecond, and the monitor labels every frame.
+const formatters = new Map();
+function formatter(options) {
+  const key = JSON.stringify(options);
+  if (!formatters.has(key)) formatters.set(key, new Intl.DateTimeFormat(undefined, options));
+  return formatters.get(key);
+}
+
 export function formatDateTime(iso) {
   if (!iso) return '–';
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return formatter({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
 /** A date in the user's locale. */
 export function formatDate(iso) {
   if (!iso) return '–';
-  return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+  return formatter({ dateStyle: 'medium' }).format(new Date(iso));
 }
 
 /** Times the server wrote (<time datetime=...>), rewritten in the same locale format as the rest. */
@@ -64,5 +73,5 @@ export function localiseTimes(root) {
 /** A time of day in the user's locale (with seconds when asked: live events, alerts). */
 export function formatTime(iso, { seconds = false } = {}) {
   if (iso === null || iso === undefined || iso === '') return '–';
-  return new Date(iso).toLocaleTimeString(undefined, seconds ? { timeStyle: 'medium' } : { hour: 'numeric', minute: '2-digit' });
+  return formatter(seconds ? { timeStyle: 'medium' } : { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
 }
