@@ -17,6 +17,7 @@ import { Track, TrackState } from './track.js';
 import { trackableRows } from './detections.js';
 import { recoveryCostMatrix } from './recovery.js';
 import { buildOutput, coveredFraction, touchesEdge } from './output.js';
+import { isObserved, requireObserved } from './observed.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   /** detections at or above this score take part in the first association */
@@ -85,6 +86,14 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    */
   confirmAtOnceScore: 0.7,
   confirmAtOnceSeconds: 0.2,
+  /**
+   * update(..., { observed }): a track not matched whose predicted box lies outside the regions
+   * the detector looked at (observed.js) is predicted (kept, reported with `predicted` = 1),
+   * not lost, for at most this many frames since its last detection; 0: never
+   */
+  unobservedFrames: 10,
+  /** a predicted box is observed when a region holds it whole with this share of its height to spare */
+  observedMargin: 0.1,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
@@ -108,6 +117,8 @@ export class ByteTracker {
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
     requireNumber('ByteTracker', 'coastFrames', resolved.coastFrames, { min: 0, integer: true });
+    requireNumber('ByteTracker', 'unobservedFrames', resolved.unobservedFrames, { min: 0, integer: true });
+    requireNumber('ByteTracker', 'observedMargin', resolved.observedMargin, { min: 0 });
     requireBoolean('ByteTracker', 'fuseScore', resolved.fuseScore);
     if (resolved.lowThreshold > resolved.highThreshold) {
       throw new RangeError('ByteTracker: lowThreshold must not exceed highThreshold');
@@ -134,20 +145,24 @@ export class ByteTracker {
 
   /**
    * @param {object} detections  Detections (see the contract)
-   * @param {{frameIndex: number, timestamp: number, width?: number, height?: number}} frame
-   *   width/height (of the frame, optional): predicted boxes whose centre leaves it are not reported
-   * @returns Detections of the confirmed tracks matched this frame (and of the coasting ones,
-   *   see coastFrames), with trackIds, detectionIndices (-1 when predicted) and predicted flags
+   * @param {{frameIndex: number, timestamp: number, width?: number, height?: number, observed?: object[]|null}} frame
+   *   width/height (of the frame, optional): predicted boxes whose centre leaves it are not reported;
+   *   observed (optional): the regions the detector looked at on this frame (observed.js), null
+   *   for the whole frame: unmatched tracks outside them are predicted, not lost (unobservedFrames)
+   * @returns Detections of the confirmed tracks matched this frame (and of the coasting and
+   *   unobserved ones, with their predicted boxes), with trackIds, detectionIndices (-1 when
+   *   predicted) and predicted flags
    */
-  update(detections, { frameIndex, timestamp, width = Infinity, height = Infinity } = {}) {
+  update(detections, { frameIndex, timestamp, width = Infinity, height = Infinity, observed = null } = {}) {
     requireNumber('ByteTracker.update', 'frameIndex', frameIndex, { integer: true });
     requireNumber('ByteTracker.update', 'timestamp', timestamp);
+    requireObserved(observed, 'ByteTracker.update');
     // The real time since the last update (a clock that steps back predicts nothing).
     const seconds = this.lastTimestamp === null ? 0 : Math.max(0, timestamp - this.lastTimestamp);
     this.frameCount += 1;
     this.lastFrameIndex = frameIndex;
     this.lastTimestamp = timestamp;
-    const step = { frame: this.frameCount, timestamp, seconds, width, height, matched: [], newlyLost: [] };
+    const step = { frame: this.frameCount, timestamp, seconds, width, height, matched: [], newlyLost: [], observed, unobserved: [] };
     const { high, low } = this.#split(detections);
     const unconfirmed = this.trackedTracks.filter((track) => !track.isActivated);
     // ByteTrack's timing: a track lost for more than trackBuffer frames goes at the next update.
@@ -163,7 +178,7 @@ export class ByteTracker {
     const unclaimed = this.#associateUnconfirmed(step, unconfirmed, unplaced);
     this.#startTracks(step, unclaimed);
     this.#dropStale(timestamp);
-    this.#mergePools(step.matched, step.newlyLost);
+    this.#mergePools([...step.matched, ...step.unobserved], step.newlyLost);
     return this.#output(detections, step, { width, height });
   }
 
@@ -227,6 +242,10 @@ export class ByteTracker {
       this.options.lowMatchThreshold);
     for (const [t, d] of result.matches) this.#apply(step, leftovers[t], low[d]);
     for (const t of result.unmatchedRows) {
+      if (this.#unobserved(step, leftovers[t])) {
+        step.unobserved.push(leftovers[t]);
+        continue;
+      }
       leftovers[t].markLost();
       step.newlyLost.push(leftovers[t]);
     }
@@ -239,8 +258,22 @@ export class ByteTracker {
     const cost = this.#overlapOrMotionCost(step, unconfirmed, remaining, { limit: unconfirmedMatchThreshold, similarity });
     const result = linearAssignment(cost, unconfirmed.length, remaining.length, this.options.unconfirmedMatchThreshold);
     for (const [t, d] of result.matches) this.#apply(step, unconfirmed[t], remaining[d]);
-    for (const t of result.unmatchedRows) unconfirmed[t].markRemoved();
+    for (const t of result.unmatchedRows) {
+      if (this.#unobserved(step, unconfirmed[t])) step.unobserved.push(unconfirmed[t]);
+      else unconfirmed[t].markRemoved();
+    }
     return result.unmatchedColumns.map((d) => remaining[d]);
+  }
+
+  /**
+   * An unmatched track the detector did not look at this frame (its predicted box outside the
+   * observed regions), detected at most unobservedFrames ago: kept as it is, not missed.
+   */
+  #unobserved(step, track) {
+    const { unobservedFrames, observedMargin } = this.options;
+    if (step.observed === null || unobservedFrames === 0) return false;
+    if (this.#framesLost(track, step.timestamp) > unobservedFrames + 1e-6) return false;
+    return !isObserved(track.box, step.observed, { width: step.width, height: step.height, margin: observedMargin });
   }
 
   /** 4. New (unconfirmed) tracks from the confident detections left over. */
@@ -314,31 +347,34 @@ export class ByteTracker {
    * someone seen this frame (the predicted box overlaps a matched track's box by at least
    * `coastOverlap` of its area); a track lost in the open was more likely a false detection.
    */
-  #coasting(step, { width, height }) {
+  #coasting(step, frameSize) {
     const { coastFrames, coastOverlap } = this.options;
     if (coastFrames === 0) return [];
     const visible = this.trackedTracks.filter((track) => track.lastFrame === step.frame).map((track) => track.detectionBox);
-    return this.lostTracks.filter((track) => {
-      if (this.#framesLost(track, step.timestamp) > coastFrames) return false;
-      const box = track.box;
-      const [x1, y1, x2, y2] = box;
-      const cx = (x1 + x2) / 2;
-      const cy = (y1 + y2) / 2;
-      if (!(cx >= 0 && cy >= 0 && cx <= width && cy <= height && x2 > x1 && y2 > y1)) return false;
-      return visible.some((other) => coveredFraction(box, other) >= coastOverlap);
-    });
+    return this.lostTracks.filter((track) => this.#framesLost(track, step.timestamp) <= coastFrames
+      && centreInside(track.box, frameSize) && visible.some((other) => coveredFraction(track.box, other) >= coastOverlap));
   }
 
-  /** Detections of the confirmed tracks updated this frame (then coasting ones), by track id. */
+  /**
+   * Detections of the confirmed tracks updated this frame, of the unobserved ones (predicted,
+   * centre inside the frame), then of the coasting ones, by track id.
+   */
   #output(detections, step, frameSize) {
     const shown = this.trackedTracks
-      .filter((track) => track.isActivated && track.lastFrame === step.frame)
+      .filter((track) => track.isActivated && (track.lastFrame === step.frame || centreInside(track.box, frameSize)))
       .concat(this.#coasting(step, frameSize))
       .sort((a, b) => a.trackId - b.trackId);
     return buildOutput(detections, shown, step.frame);
   }
 }
 
+
+/** Is the box's centre inside the frame (and the box not empty)? */
+function centreInside([x1, y1, x2, y2], { width, height }) {
+  const cx = (x1 + x2) / 2;
+  const cy = (y1 + y2) / 2;
+  return cx >= 0 && cy >= 0 && cx <= width && cy <= height && x2 > x1 && y2 > y1;
+}
 
 /** Has the track left the picture (predicted centre outside it, or lost at its edge)? */
 function leftThePicture(track, { width, height }) {
