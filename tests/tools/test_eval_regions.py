@@ -18,3 +18,22 @@ def test_far_view_lines_take_the_full_size_line_of_their_panel():
     assert [(r["line"], r["whole_f1"], r["auto_f1"], r["full_size_f1"], r["auto_events"]) for r in rows] == [
         ("p1_a", 0.0, 1.0, 0.25, "1/2/1"), ("p2_a", 0.5, 0.8, 0.25, "1/2/1")]
     assert all(r["full_size_f1"] is None for r in per_line_rows(reports))
+
+
+def test_looked_at_mirrors_the_trackers_observed_regions():
+    from tools.eval_scoring import looked_at
+
+    left = {"x": 0, "y": 0, "width": 434, "height": 576}
+    whole = {"x": 0, "y": 0, "width": 768, "height": 576, "minHeight": 100}
+    cases = [
+        # (box, observed, looked at?) in a 768x576 frame, as tests/js/tracker_observed.test.js
+        ([300, 200, 324, 260], [left], True),
+        ([420, 200, 444, 260], [left], False),   # cut by the crop's right border (434)
+        ([-3, 200, 21, 260], [left], True),      # over the frame's edge: still seen
+        ([600, 200, 624, 260], [left], False),   # outside the crop
+        ([600, 200, 624, 260], [whole], False),  # too small for the whole-frame run
+        ([600, 100, 660, 260], [whole], True),
+        ([600, 200, 624, 260], None, True),      # the whole frame was looked at
+    ]
+    for box, observed, expected in cases:
+        assert looked_at(box, observed, 768, 576) is expected, (box, observed)
