@@ -90,7 +90,8 @@ export class FramePipeline {
     this.cadence = resolved.cadence === null ? null : new DetectorCadence(resolved.cadence);
     this.countingEdges = countingEdges(this.engine);
     this.regionPlanner = resolved.regionPlan === null ? null : new RegionPlanner(resolved.regionPlan);
-    this.regionRotation = this.regionPlanner ? new RegionRotation({ turnSeconds: this.regionPlanner.options.turnSeconds }) : null;
+    this.regionRotation = this.regionPlanner ? new RegionRotation({ turnSeconds: this.regionPlanner.options.turnSeconds,
+      extraRuns: this.regionPlanner.options.extraRuns }) : null;
     /** where the detector looks on the frame planned last ({ observed: regions or null }), for process() */
     this.looking = null;
   }
@@ -131,7 +132,7 @@ export class FramePipeline {
     const bandEdges = this.engine.bands.flatMap((band) => band.boundaries.map(([a, b]) => ({ a, b })));
     const regionPlan = this.regionPlanner.plan({ width, height, modelSize: inputSize,
       lines: [...this.engine.lines, ...bandEdges], zones: this.engine.zones });
-    const regions = this.regionRotation.choose(regionPlan, timestamp, { width, height });
+    const regions = this.regionRotation.choose(regionPlan, timestamp, { width, height, needy: this.#needy(timestamp) });
     const wholeScale = Math.min(inputSize / width, inputSize / height);
     this.looking = { observed: this.regionRotation.observed({ width, height,
       wholeFrameMinHeight: this.regionPlanner.options.minModelHeight / wholeScale }) };
@@ -139,6 +140,16 @@ export class FramePipeline {
     // The plan as shown (debug layer, the detector's runs a frame): this frame's share of its crops.
     return { regions, regionPlan: { ...regionPlan, runs: regions.length, plannedRuns: regionPlan.runs,
       reason: `${regionPlan.reason}; ${regions.length} of them this frame, in turn` } };
+  }
+
+  /**
+   * Boxes of the people waiting for a sighting (region_rotation.js runs their crop out of turn
+   * when it can): seen once (unconfirmed), or missed at the last look (lost within turnSeconds).
+   */
+  #needy(timestamp) {
+    const recent = this.regionPlanner.options.turnSeconds;
+    return this.tracker.activeTracks.filter((track) => track.mean && (!track.isActivated
+      || (track.state === 'lost' && timestamp - track.lastTimestamp <= 2 * recent))).map((track) => track.box);
   }
 
   /**

@@ -65,6 +65,11 @@ export const REGION_PLAN_DEFAULTS = Object.freeze({
    * crop runs every frame. 0: every crop on every frame. See docs/detection.md
    */
   turnSeconds: 0.1,
+  /**
+   * with crops in turn, the crops run out of turn, on average a frame, where people wait for a
+   * sighting (seen once, or just missed): the crop holding the most of them
+   */
+  extraRuns: 0.5,
   /** advanced override: null (automatic), 'whole' (whole frame only) or a fixed list of regions */
   override: null,
 });
@@ -225,6 +230,7 @@ export class RegionPlanner {
     requireNumber('RegionPlanner', 'maxUpscale', resolved.maxUpscale, { min: 1 });
     requireNumber('RegionPlanner', 'unseenMargin', resolved.unseenMargin, { min: 1 });
     requireNumber('RegionPlanner', 'turnSeconds', resolved.turnSeconds, { min: 0 });
+    requireNumber('RegionPlanner', 'extraRuns', resolved.extraRuns, { min: 0 });
     const { override } = resolved;
     if (override !== null && override !== 'whole' && !Array.isArray(override)) {
       throw new TypeError("RegionPlanner: override must be null, 'whole' or an array of regions");

@@ -60,9 +60,11 @@ function rows(detections, keep) {
 
 export class RegionRotation {
   /** turnSeconds: the longest a crop waits for its turn (0: every crop on every frame). */
-  constructor({ turnSeconds = 0.1 } = {}) {
+  constructor({ turnSeconds = 0.1, extraRuns = 0.5 } = {}) {
     if (!(turnSeconds >= 0)) throw new RangeError(`RegionRotation: turnSeconds must be >= 0, got ${turnSeconds}`);
+    if (!(extraRuns >= 0)) throw new RangeError(`RegionRotation: extraRuns must be >= 0, got ${extraRuns}`);
     this.turnSeconds = turnSeconds;
+    this.extraRuns = extraRuns;
     this.reset();
   }
 
@@ -73,13 +75,14 @@ export class RegionRotation {
     this.period = null;
     this.lastTimestamp = null;
     this.ran = null;
+    this.credit = 0;
   }
 
   /**
    * The regions to run on the frame at `timestamp` (all of plan.regions, or a share of them);
    * { width, height }: the frame's size (a region covering it runs every frame).
    */
-  choose(plan, timestamp, { width = Infinity, height = Infinity } = {}) {
+  choose(plan, timestamp, { width = Infinity, height = Infinity, needy = [] } = {}) {
     const regions = plan && plan.regions;
     if (!regions || regions.length < 2 || this.turnSeconds <= 0 || !Number.isFinite(timestamp)) {
       this.ran = regions || null;
@@ -97,11 +100,30 @@ export class RegionRotation {
     const groups = this.period ? Math.min(crops.length, Math.floor(this.turnSeconds / this.period + EPSILON) + 1) : 1;
     const turn = this.turn % groups;
     this.turn += 1;
-    const chosen = regions.filter((region, index) => groups <= 1 || !crops.includes(index)
-      || crops.indexOf(index) % groups === turn || timestamp - this.lastRun[index] > this.turnSeconds + EPSILON);
+    const due = (index) => groups <= 1 || !crops.includes(index)
+      || crops.indexOf(index) % groups === turn || timestamp - this.lastRun[index] > this.turnSeconds + EPSILON;
+    const extra = groups > 1 ? this.#extra(regions, crops.filter((index) => !due(index)), needy) : [];
+    const chosen = regions.filter((region, index) => due(index) || extra.includes(index));
     regions.forEach((region, index) => { if (chosen.includes(region)) this.lastRun[index] = timestamp; });
     this.ran = chosen;
     return chosen;
+  }
+
+  /**
+   * Out of turn, within `extraRuns` a frame on average: the crop not due that holds the most
+   * people waiting for a sighting (`needy` boxes: seen once, or just missed).
+   */
+  #extra(regions, waiting, needy) {
+    this.credit = Math.min(1, this.credit + this.extraRuns);
+    if (this.credit < 1 || !needy.length) return [];
+    let best = -1, most = 0;
+    for (const index of waiting) {
+      const count = needy.filter((box) => inside(box, regions[index])).length;
+      if (count > most) [best, most] = [index, count];
+    }
+    if (best < 0) return [];
+    this.credit -= 1;
+    return [best];
   }
 
   /** Whether the last choose() left crops out. */

@@ -169,7 +169,7 @@ export class ByteTracker {
     this.#dropStale(timestamp, 1);
     const pool = [...this.trackedTracks.filter((track) => track.isActivated),
       ...this.lostTracks.filter((track) => track.state === TrackState.LOST)];
-    for (const track of [...pool, ...unconfirmed]) track.predict(this.filter, seconds);
+    for (const track of [...pool, ...unconfirmed]) track.predict(this.filter, seconds, this.frameCount - 1);
 
     const { unmatchedPool, highLeft } = this.#associateHigh(step, pool, high);
     const leftovers = unmatchedPool.filter((track) => track.state === TrackState.TRACKED);
@@ -177,6 +177,7 @@ export class ByteTracker {
     this.#associateLow(step, leftovers, low);
     const unclaimed = this.#associateUnconfirmed(step, unconfirmed, unplaced);
     this.#startTracks(step, unclaimed);
+    this.#countMissedLooks(step, pool);
     this.#dropStale(timestamp);
     this.#mergePools([...step.matched, ...step.unobserved], step.newlyLost);
     return this.#output(detections, step, { width, height });
@@ -197,7 +198,7 @@ export class ByteTracker {
     const distance = iouDistance(tracks, detections);
     let cost = this.options.fuseScore ? fuseScore(distance, tracks.length, detections) : distance;
     const { motionSpeed, motionMinSeconds, motionMinSimilarity } = this.options;
-    if (motionSpeed === 0 || step.seconds < motionMinSeconds) return cost;
+    if (motionSpeed === 0 || (step.seconds < motionMinSeconds && step.observed === null)) return cost;
     // A track predicted out of the picture, or lost at its edge, has left: someone appearing
     // there is someone else.
     const gone = tracks.map((track) => leftThePicture(track, step));
@@ -263,6 +264,17 @@ export class ByteTracker {
       else unconfirmed[t].markRemoved();
     }
     return result.unmatchedColumns.map((d) => remaining[d]);
+  }
+
+  /**
+   * Looks that missed a track (the detector looked where it is and did not find it) since it
+   * was last seen: with observed regions, a track missed at one look is predicted until the next.
+   */
+  #countMissedLooks(step, pool) {
+    for (const track of pool) {
+      if (track.lastFrame === step.frame) track.missedLooks = 0;
+      else if (track.state === TrackState.LOST && !this.#unobserved(step, track)) track.missedLooks += 1;
+    }
   }
 
   /**
@@ -350,9 +362,13 @@ export class ByteTracker {
   #coasting(step, frameSize) {
     const { coastFrames, coastOverlap } = this.options;
     if (coastFrames === 0) return [];
-    const visible = this.trackedTracks.filter((track) => track.lastFrame === step.frame).map((track) => track.detectionBox);
+    // Crops in turn: a track missed at its last look and not looked at since is predicted till the next.
+    const awaiting = (track) => step.observed !== null && track.missedLooks <= 1 && this.#unobserved(step, track);
+    // Someone seen this frame, or (crops in turn) kept where the detector did not look.
+    const visible = this.trackedTracks.filter((track) => track.lastFrame === step.frame || track.isActivated)
+      .map((track) => (track.lastFrame === step.frame ? track.detectionBox : track.box));
     return this.lostTracks.filter((track) => this.#framesLost(track, step.timestamp) <= coastFrames
-      && centreInside(track.box, frameSize) && visible.some((other) => coveredFraction(track.box, other) >= coastOverlap));
+      && centreInside(track.box, frameSize) && (awaiting(track) || visible.some((other) => coveredFraction(track.box, other) >= coastOverlap)));
   }
 
   /**
@@ -364,10 +380,20 @@ export class ByteTracker {
       .filter((track) => track.isActivated && (track.lastFrame === step.frame || centreInside(track.box, frameSize)))
       .concat(this.#coasting(step, frameSize))
       .sort((a, b) => a.trackId - b.trackId);
-    return buildOutput(detections, shown, step.frame);
+    return buildOutput(detections, shown, step.frame, (track) => (track.state === TrackState.TRACKED
+      ? walked(track.detectionBox, track.mean, step.timestamp - track.lastTimestamp) : track.box));
   }
 }
 
+
+/**
+ * A track kept where the detector did not look: its last detection's box (its size and shape,
+ * which the filter smooths away) moved on at the filter's velocity for `seconds`.
+ */
+function walked([x1, y1, x2, y2], mean, seconds) {
+  const dx = mean[4] * seconds, dy = mean[5] * seconds;
+  return [x1 + dx, y1 + dy, x2 + dx, y2 + dy];
+}
 
 /** Is the box's centre inside the frame (and the box not empty)? */
 function centreInside([x1, y1, x2, y2], { width, height }) {

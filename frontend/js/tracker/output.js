@@ -18,7 +18,7 @@ export function touchesEdge([x1, y1, x2, y2], width, height) {
 }
 
 /** The Detections the tracker returns; a coasting track has its predicted box and no keypoints. */
-export function buildOutput(detections, shown, frame) {
+export function buildOutput(detections, shown, frame, predictedBox = (track) => track.box) {
   const n = shown.length;
   const keypointCount = detections.keypoints ? (detections.keypointCount || 17) : 0;
   const size = keypointCount * 3;
@@ -28,7 +28,7 @@ export function buildOutput(detections, shown, frame) {
   shown.forEach((track, k) => {
     output.trackIds[k] = track.trackId;
     if (track.lastFrame !== frame) {
-      output.boxes.set(track.box, k * 4);
+      output.boxes.set(predictedBox(track), k * 4);
       output.scores[k] = track.score;
       output.detectionIndices[k] = -1;
       output.predicted[k] = 1;
