@@ -124,3 +124,27 @@ test('FramePipeline: turnSeconds 0 runs every crop on every frame', () => {
   assert.ok(runs.slice(5).every((count) => count === runs[runs.length - 1] && count > 1), `${runs}`);
   assert.ok(frames.slice(5).every(({ output }) => output.observed === null && output.personCount === 12));
 });
+
+test('RegionRotation.choose: the crop holding people waiting for a sighting runs out of turn, within extraRuns a frame', () => {
+  const needy = [[700, 400, 720, 460]];   // in crop 5 only
+  const cases = [
+    { extraRuns: 0, extra: 0 },
+    { extraRuns: 0.4, extra: 0.4 },
+    { extraRuns: 1, extra: 1 },
+  ];
+  for (const { extraRuns, extra } of cases) {
+    const rotation = new RegionRotation({ turnSeconds: 0.1, extraRuns });
+    const frames = 31;
+    const chosen = Array.from({ length: frames }, (_, frame) => indices(rotation.choose(PLAN, frame / 25, { ...FRAME, needy })));
+    const later = chosen.slice(1);
+    const runs = later.reduce((sum, share) => sum + share.length, 0) / later.length;
+    assert.ok(Math.abs(runs - (2 + extra * 2 / 3)) <= 0.1, `extraRuns ${extraRuns}: ${runs} runs a frame ${JSON.stringify(chosen)}`);
+    // crop 5's own turn is every third frame; out of turn it runs only when needy
+    const withFive = later.filter((share) => share.includes(5)).length / later.length;
+    assert.ok(withFive >= 1 / 3 - 0.05 + extra * 2 / 3 - 0.1, `extraRuns ${extraRuns}: crop 5 on ${withFive} of the frames`);
+  }
+  // Nobody waiting: no extra run, whatever the budget.
+  const calm = new RegionRotation({ turnSeconds: 0.1, extraRuns: 1 });
+  const shares = Array.from({ length: 10 }, (_, frame) => calm.choose(PLAN, frame / 25, FRAME).length);
+  assert.deepEqual(shares.slice(1), Array(9).fill(2));
+});

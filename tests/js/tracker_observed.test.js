@@ -111,3 +111,53 @@ test('observed regions: a track unobserved longer than unobservedFrames is lost;
   assert.throws(() => new ByteTracker().update(detectionsFromRows([]), { frameIndex: 1, timestamp: 0, observed: [{ x: 0 }] }), /observed region/);
   assert.throws(() => new ByteTracker().update(detectionsFromRows([]), { frameIndex: 1, timestamp: 0, observed: 'left' }), /observed/);
 });
+
+test('observed regions: a track missed at its last look is predicted until its next look, not after a second miss', () => {
+  const cases = [
+    // the frames after three sightings of the person (in LEFT), expected reports per frame
+    { name: 'missed once, then not looked at: predicted',
+      frames: [unseen([LEFT]), unseen([RIGHT]), unseen([RIGHT])], reports: [[], [{ id: 1, predicted: true }], [{ id: 1, predicted: true }]] },
+    { name: 'missed twice: no longer shown',
+      frames: [unseen([LEFT]), unseen([RIGHT]), unseen([LEFT]), unseen([RIGHT])], reports: [[], [{ id: 1, predicted: true }], [], []] },
+    { name: 'missed, then found again: the same track',
+      frames: [unseen([LEFT]), unseen([RIGHT]), seen(5)], reports: [[], [{ id: 1, predicted: true }], [{ id: 1, predicted: false }]] },
+    { name: 'the whole frame looked at each time: lost, not shown (as without observed regions)',
+      frames: [unseen(null), unseen(null)], reports: [[], []] },
+  ];
+  for (const { name, frames, reports } of cases) {
+    const result = run([seen(0), seen(1), seen(2), ...frames]);
+    assert.deepEqual(result.slice(3).map((frame) => frame.reported), reports, name);
+  }
+});
+
+test('observed regions: a track not looked at is shown as its last box walked on, with its height', () => {
+  const tracker = new ByteTracker();
+  const speed = 2;   // px a frame
+  let out = null;
+  for (let frame = 0; frame < 12; frame++) {
+    const x = 100 + speed * frame;
+    // seen every third frame (crops in turn), else the detector looked at RIGHT only
+    const looked = frame % 3 === 0;
+    out = tracker.update(detectionsFromRows(looked ? [{ box: [x, 200, x + 24, 260], score: 0.9 }] : []),
+      { frameIndex: frame + 1, timestamp: frame / FPS, ...FRAME, observed: looked ? null : [RIGHT] });
+    if (frame < 4 || looked) continue;
+    assert.equal(out.count, 1);
+    assert.equal(out.predicted[0], 1);
+    const box = Array.from(out.boxes);
+    assert.ok(Math.abs(box[0] - x) <= 1.5, `frame ${frame}: x ${box[0]} vs ${x}`);
+    assert.ok(Math.abs(box[3] - box[1] - 60) < 1e-6, `frame ${frame}: height ${box[3] - box[1]}`);
+  }
+});
+
+test('observed regions: a person looked at every third frame is associated by motion when boxes no longer overlap', () => {
+  // Seen once (no velocity yet), then 3 frames later 18 px further: too far for IoU (0.14).
+  const frames = [{ rows: [] }, seen(1, 600), unseen([LEFT]), unseen([LEFT]), { rows: [person(618, 4)], observed: [RIGHT] }];
+  const cases = [
+    { options: {}, ids: [1], why: 'by motion: the same person, confirmed' },
+    { options: { motionSpeed: 0 }, ids: [], why: 'without motion: a new, unconfirmed track' },
+  ];
+  for (const { options, ids, why } of cases) {
+    const result = run(frames, options);
+    assert.deepEqual(result.at(-1).reported.map((track) => track.id), ids, why);
+  }
+});

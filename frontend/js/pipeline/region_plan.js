@@ -69,7 +69,7 @@ export const REGION_PLAN_DEFAULTS = Object.freeze({
    * with crops in turn, the crops run out of turn, on average a frame, where people wait for a
    * sighting (seen once, or just missed): the crop holding the most of them
    */
-  extraRuns: 0.5,
+  extraRuns: 0.4,
   /** advanced override: null (automatic), 'whole' (whole frame only) or a fixed list of regions */
   override: null,
 });

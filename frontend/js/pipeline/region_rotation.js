@@ -60,7 +60,7 @@ function rows(detections, keep) {
 
 export class RegionRotation {
   /** turnSeconds: the longest a crop waits for its turn (0: every crop on every frame). */
-  constructor({ turnSeconds = 0.1, extraRuns = 0.5 } = {}) {
+  constructor({ turnSeconds = 0.1, extraRuns = 0.4 } = {}) {
     if (!(turnSeconds >= 0)) throw new RangeError(`RegionRotation: turnSeconds must be >= 0, got ${turnSeconds}`);
     if (!(extraRuns >= 0)) throw new RangeError(`RegionRotation: extraRuns must be >= 0, got ${extraRuns}`);
     this.turnSeconds = turnSeconds;
