@@ -10,22 +10,30 @@ from tools.eval_metrics import (detection_precision_recall, match_events, mean_a
 DETECTION_SCORE = 0.25  # detections at or above this start tracks (the tracker's high threshold)
 
 
-def _held_whole(region: dict, box, width: float, height: float) -> bool:
-    """Mirrors holdsWhole() of frontend/js/tracker/observed.js (margin 0): the box within the
-    region's borders, except those on the frame's edge."""
+# The tracker's observedMargin (frontend/js/tracker/byte_tracker.js): a box this share of its
+# height from a crop's inner border is looked at by that crop.
+LOOKED_AT_MARGIN = 0.1
+
+
+def _held_whole(region: dict, box, width: float, height: float, margin: float) -> bool:
+    """Mirrors holdsWhole() of frontend/js/tracker/observed.js: the box within the region's
+    borders (with margin x its height to spare), except those on the frame's edge."""
     x1, y1, x2, y2 = box
+    pad = margin * (y2 - y1)
     right, bottom = region["x"] + region["width"], region["y"] + region["height"]
-    return ((region["x"] <= 1 or x1 >= region["x"]) and (region["y"] <= 1 or y1 >= region["y"])
-            and (right >= width - 1 or x2 <= right) and (bottom >= height - 1 or y2 <= bottom)
+    return ((region["x"] <= 1 or x1 - pad >= region["x"]) and (region["y"] <= 1 or y1 - pad >= region["y"])
+            and (right >= width - 1 or x2 + pad <= right) and (bottom >= height - 1 or y2 + pad <= bottom)
             and x2 > region["x"] and x1 < right and y2 > region["y"] and y1 < bottom)
 
 
-def looked_at(box, observed: list[dict] | None, width: float, height: float) -> bool:
+def looked_at(box, observed: list[dict] | None, width: float, height: float, margin: float = LOOKED_AT_MARGIN) -> bool:
     """Was the box looked at on a frame whose detector ran `observed` (None: the whole frame)?
-    Mirrors isObserved() of frontend/js/tracker/observed.js."""
+    Mirrors isObserved() of frontend/js/tracker/observed.js, with the tracker's margin: ground
+    truth and detections this near a crop's inner border are left to the crop that holds them
+    whole (its detection near the border may be cut and dropped as a fragment)."""
     if observed is None:
         return True
-    return any(box[3] - box[1] >= region.get("minHeight", 0) and _held_whole(region, box, width, height)
+    return any(box[3] - box[1] >= region.get("minHeight", 0) and _held_whole(region, box, width, height, margin)
                for region in observed)
 
 

@@ -36,4 +36,7 @@ def test_looked_at_mirrors_the_trackers_observed_regions():
         ([600, 200, 624, 260], None, True),      # the whole frame was looked at
     ]
     for box, observed, expected in cases:
-        assert looked_at(box, observed, 768, 576) is expected, (box, observed)
+        assert looked_at(box, observed, 768, 576, margin=0) is expected, (box, observed)
+    # With the tracker's margin (0.1 x 60 px), a box 4 px from the inner border is left out.
+    assert looked_at([406, 200, 430, 260], [left], 768, 576, margin=0) is True
+    assert looked_at([406, 200, 430, 260], [left], 768, 576) is False
