@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.eval_metrics import (detection_precision_recall, match_events, mean_absolute_error, mot_metrics,
+from tools.eval_metrics import (detection_precision_recall_where, match_events, mean_absolute_error, mot_metrics,
                                 net_events)
 
 DETECTION_SCORE = 0.25  # detections at or above this start tracks (the tracker's high threshold)
@@ -88,10 +88,9 @@ def score_run(video: Path, info, gt, lines, zones, results, flushed, reference, 
     # Crops in turn: on a frame where only some crops ran, the detector is scored on the people
     # it looked at (held whole by a region run), the rest of the frame waiting for its turn.
     looked = {r["frameIndex"]: r.get("observed") for r in results if r.get("observed") is not None}
-    detection_gt = {f: [(i, box) for i, box in rows if looked_at(box, looked[f], info.width, info.height)] if f in looked else rows
-                    for f, rows in gt.items()}
-    detections = {f: [box for box in boxes if looked_at(box, looked[f], info.width, info.height)] if f in looked else boxes
-                  for f, boxes in detections.items()}
+    looked_counts = {f: ([looked_at(box, observed, info.width, info.height) for _, box in gt.get(f, [])],
+                         [looked_at(box, observed, info.width, info.height, margin=0) for box in detections.get(f, [])])
+                     for f, observed in looked.items()}
     tracks = {r["frameIndex"]: r["tracks"] for r in results}
     events = [e for r in results for e in r["events"]] + flushed["events"]
     ours = {
@@ -111,7 +110,7 @@ def score_run(video: Path, info, gt, lines, zones, results, flushed, reference, 
               "detector_runs_per_frame": len(detected_frames) / len(frames)}
     report = {"video": video.name, "frames": len(frames), "fps_video": fps,
               "detection": {"score_threshold": DETECTION_SCORE,
-                            **detection_precision_recall(detections, detection_gt, detected_frames),
+                            **detection_precision_recall_where(detections, gt, detected_frames, looked_counts),
                             "frames_partly_looked_at": len(looked),
                             "gt_boxes_all": sum(len(gt.get(f, [])) for f in detected_frames)},
               "ours": ours, "timing": timing, "lines": lines, "zones": zones,
