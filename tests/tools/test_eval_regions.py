@@ -40,3 +40,17 @@ def test_looked_at_mirrors_the_trackers_observed_regions():
     # With the tracker's margin (0.1 x 60 px), a box 4 px from the inner border is left out.
     assert looked_at([406, 200, 430, 260], [left], 768, 576, margin=0) is True
     assert looked_at([406, 200, 430, 260], [left], 768, 576) is False
+
+
+def test_detection_scored_where_looked_at():
+    from tools.eval_metrics import detection_precision_recall_where
+
+    a, b, c = [0, 0, 10, 20], [100, 0, 110, 20], [200, 0, 210, 20]
+    gt = {1: [(1, a), (2, b)], 2: [(1, a), (2, b)]}
+    detections = {1: [a, c], 2: [b]}
+    # frame 1: everything looked at; frame 2: only person 1 (and no detection of person 2 counts)
+    counts = {2: ([True, False], [True])}
+    scores = detection_precision_recall_where(detections, gt, [1, 2], counts)
+    # frame 1: a found, b missed, c a false positive; frame 2: person 1 missed, the box of person 2 left out
+    assert (scores["true_positives"], scores["gt_boxes"], scores["detections"]) == (1, 3, 2)
+    assert scores["recall"] == 1 / 3 and scores["precision"] == 1 / 2
