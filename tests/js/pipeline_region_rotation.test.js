@@ -148,3 +148,19 @@ test('RegionRotation.choose: the crop holding people waiting for a sighting runs
   const shares = Array.from({ length: 10 }, (_, frame) => calm.choose(PLAN, frame / 25, FRAME).length);
   assert.deepEqual(shares.slice(1), Array(9).fill(2));
 });
+
+test('RegionRotation.choose: crops holding crowdedWaiting people waiting for a sighting run at once, whatever the budget', () => {
+  const crowd = (count, left) => Array.from({ length: count }, (_, index) => [left + 2 * index, 400, left + 2 * index + 20, 460]);
+  const cases = [
+    // people waiting in crop 5 only (x 600-), crowdedWaiting, does crop 5 run on every frame?
+    { needy: crowd(6, 600), crowdedWaiting: 6, always: true },
+    { needy: crowd(5, 600), crowdedWaiting: 6, always: false },
+    { needy: crowd(2, 600), crowdedWaiting: 2, always: true },
+  ];
+  for (const { needy, crowdedWaiting, always } of cases) {
+    const rotation = new RegionRotation({ turnSeconds: 0.1, extraRuns: 0, crowdedWaiting });
+    const chosen = Array.from({ length: 9 }, (_, frame) => indices(rotation.choose(PLAN, frame / 25, { ...FRAME, needy })));
+    assert.equal(chosen.every((share) => share.includes(5)), always, `${needy.length} waiting, crowdedWaiting ${crowdedWaiting}: ${JSON.stringify(chosen)}`);
+  }
+  assert.throws(() => new RegionRotation({ crowdedWaiting: 0 }), /crowdedWaiting/);
+});

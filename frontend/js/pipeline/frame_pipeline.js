@@ -91,7 +91,7 @@ export class FramePipeline {
     this.countingEdges = countingEdges(this.engine);
     this.regionPlanner = resolved.regionPlan === null ? null : new RegionPlanner(resolved.regionPlan);
     this.regionRotation = this.regionPlanner ? new RegionRotation({ turnSeconds: this.regionPlanner.options.turnSeconds,
-      extraRuns: this.regionPlanner.options.extraRuns }) : null;
+      extraRuns: this.regionPlanner.options.extraRuns, crowdedWaiting: this.regionPlanner.options.crowdedWaiting }) : null;
     /** where the detector looks on the frame planned last ({ observed: regions or null }), for process() */
     this.looking = null;
   }

@@ -69,7 +69,9 @@ export const REGION_PLAN_DEFAULTS = Object.freeze({
    * with crops in turn, the crops run out of turn, on average a frame, where people wait for a
    * sighting (seen once, or just missed): the crop holding the most of them
    */
-  extraRuns: 0.4,
+  extraRuns: 0.25,
+  /** with crops in turn, a crop holding this many people waiting for a sighting runs at once */
+  crowdedWaiting: 6,
   /** advanced override: null (automatic), 'whole' (whole frame only) or a fixed list of regions */
   override: null,
 });
@@ -231,6 +233,7 @@ export class RegionPlanner {
     requireNumber('RegionPlanner', 'unseenMargin', resolved.unseenMargin, { min: 1 });
     requireNumber('RegionPlanner', 'turnSeconds', resolved.turnSeconds, { min: 0 });
     requireNumber('RegionPlanner', 'extraRuns', resolved.extraRuns, { min: 0 });
+    requireNumber('RegionPlanner', 'crowdedWaiting', resolved.crowdedWaiting, { min: 1 });
     const { override } = resolved;
     if (override !== null && override !== 'whole' && !Array.isArray(override)) {
       throw new TypeError("RegionPlanner: override must be null, 'whole' or an array of regions");

@@ -14,6 +14,9 @@
  *   frame) runs on every frame; it observes only people big enough for its scale.
  * - A new plan with another number of crops runs all its crops on its first frame; a plan that
  *   only moved its crops (the sizes learned changed their overlap) keeps the turns.
+ * - Out of turn (choose's `needy`: people waiting for a sighting, seen once or just missed): a
+ *   crop holding `crowdedWaiting` of them runs at once (a plan's start, when everyone is new),
+ *   and the crop holding the most runs within a budget of `extraRuns` a frame.
  * - dropFragments(): on a frame where some crops did not run, a box cut by the inner border of
  *   every crop run now that holds it is the fragment of a person another crop (not run now)
  *   sees whole: dropped, and that person is not observed on this frame.
@@ -60,11 +63,13 @@ function rows(detections, keep) {
 
 export class RegionRotation {
   /** turnSeconds: the longest a crop waits for its turn (0: every crop on every frame). */
-  constructor({ turnSeconds = 0.1, extraRuns = 0.4 } = {}) {
+  constructor({ turnSeconds = 0.1, extraRuns = 0.25, crowdedWaiting = 6 } = {}) {
     if (!(turnSeconds >= 0)) throw new RangeError(`RegionRotation: turnSeconds must be >= 0, got ${turnSeconds}`);
     if (!(extraRuns >= 0)) throw new RangeError(`RegionRotation: extraRuns must be >= 0, got ${extraRuns}`);
     this.turnSeconds = turnSeconds;
     this.extraRuns = extraRuns;
+    if (!(crowdedWaiting >= 1)) throw new RangeError(`RegionRotation: crowdedWaiting must be >= 1, got ${crowdedWaiting}`);
+    this.crowdedWaiting = crowdedWaiting;
     this.reset();
   }
 
@@ -110,21 +115,25 @@ export class RegionRotation {
   }
 
   /**
-   * Out of turn, within `extraRuns` a frame on average: the crop not due that holds the most
-   * people waiting for a sighting (`needy` boxes: seen once, or just missed).
+   * Out of turn: every crop not due holding at least `crowdedWaiting` people waiting for a
+   * sighting (`needy` boxes: seen once, or just missed; many only when a plan starts, e.g.
+   * after a survey found everyone at once), else, within `extraRuns` a frame on average, the
+   * crop not due that holds the most of them.
    */
   #extra(regions, waiting, needy) {
     this.credit = Math.min(1, this.credit + this.extraRuns);
-    if (this.credit < 1 || !needy.length) return [];
+    if (!needy.length) return [];
+    const counts = waiting.map((index) => [index, needy.filter((box) => inside(box, regions[index])).length]);
+    const crowded = counts.filter(([, count]) => count >= this.crowdedWaiting).map(([index]) => index);
+    if (crowded.length) return crowded;
+    if (this.credit < 1) return [];
     let best = -1, most = 0;
-    for (const index of waiting) {
-      const count = needy.filter((box) => inside(box, regions[index])).length;
-      if (count > most) [best, most] = [index, count];
-    }
+    for (const [index, count] of counts) if (count > most) [best, most] = [index, count];
     if (best < 0) return [];
     this.credit -= 1;
     return [best];
   }
+
 
   /** Whether the last choose() left crops out. */
   get partial() {

@@ -11,12 +11,12 @@
  */
 import { resolveOptions, requireNumber, requireBoolean } from '../geometry/options.js';
 import { linearAssignment } from './assignment.js';
-import { addAppearance, addMotion, fuseScore, iouDistance, similarityMatrix } from './association.js';
+import { addAppearance, addMotion, fuseScore, gateHeights, iouDistance, requireLooks, similarityMatrix } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
 import { trackableRows } from './detections.js';
 import { recoveryCostMatrix } from './recovery.js';
-import { buildOutput, coveredFraction, touchesEdge } from './output.js';
+import { buildOutput, centreInside, coveredFraction, touchesEdge, walked } from './output.js';
 import { isObserved, requireObserved } from './observed.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
@@ -386,22 +386,6 @@ export class ByteTracker {
 }
 
 
-/**
- * A track kept where the detector did not look: its last detection's box (its size and shape,
- * which the filter smooths away) moved on at the filter's velocity for `seconds`.
- */
-function walked([x1, y1, x2, y2], mean, seconds) {
-  const dx = mean[4] * seconds, dy = mean[5] * seconds;
-  return [x1 + dx, y1 + dy, x2 + dx, y2 + dy];
-}
-
-/** Is the box's centre inside the frame (and the box not empty)? */
-function centreInside([x1, y1, x2, y2], { width, height }) {
-  const cx = (x1 + x2) / 2;
-  const cy = (y1 + y2) / 2;
-  return cx >= 0 && cy >= 0 && cx <= width && cy <= height && x2 > x1 && y2 > y1;
-}
-
 /** Has the track left the picture (predicted centre outside it, or lost at its edge)? */
 function leftThePicture(track, { width, height }) {
   const [x1, y1, x2, y2] = track.box;
@@ -409,31 +393,4 @@ function leftThePicture(track, { width, height }) {
   const cy = (y1 + y2) / 2;
   if (cx < 0 || cy < 0 || cx > width || cy > height) return true;
   return track.state === TrackState.LOST && touchesEdge(track.detectionBox, width, height);
-}
-
-/** Pairs whose heights (the track's last detection and the detection) differ by more than `factor` become Infinity. */
-function gateHeights(cost, tracks, detections, factor) {
-  const result = Float64Array.from(cost);
-  const limit = Math.log(factor);
-  tracks.forEach((track, i) => {
-    const height = track.detectionBox[3] - track.detectionBox[1];
-    if (!(height > 0)) return;
-    detections.forEach((detection, j) => {
-      const other = detection.detectionBox[3] - detection.detectionBox[1];
-      if (Math.abs(Math.log(other / height)) > limit) result[i * detections.length + j] = Infinity;
-    });
-  });
-  return result;
-}
-
-/** Pairs of a lost track and a detection that do not look alike enough (or of a gone track) become Infinity. */
-function requireLooks(cost, tracks, columns, similarity, minSimilarity, gone) {
-  const result = Float64Array.from(cost);
-  tracks.forEach((track, i) => {
-    if (track.state !== TrackState.LOST) return;
-    for (let j = 0; j < columns; j += 1) {
-      if (gone[i] || similarity[i * columns + j] < minSimilarity) result[i * columns + j] = Infinity;
-    }
-  });
-  return result;
 }
