@@ -42,6 +42,8 @@ import { RegionRotation } from './region_rotation.js';
  *   the counting engine's output for this frame
  * @property {TrailBuffer} trails
  * @property {{ track: number, count: number }|null} timings  milliseconds (with a clock only)
+ * @property {object[]|null} [observed]    process() only: the regions the detector looked at when its crops
+ *   took turns (the tracker predicted the people elsewhere), null when it looked at the whole frame
  */
 
 /**
