@@ -205,8 +205,9 @@ export class ByteTracker {
     cost = addMotion(cost, tracks, detections, step.timestamp, {
       speed: motionSpeed, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity, skip: gone,
     });
-    // Across a gap (a track not seen at the previous run) looks must confirm any match.
-    cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
+    // Across a gap (a track not seen at the previous run) looks must confirm any match; with crops
+    // in turn frames still come fast and a match by overlap needs no more than at full rate.
+    if (step.seconds >= motionMinSeconds) cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
     return this.options.maxHeightChange === 0 ? cost : gateHeights(cost, tracks, detections, this.options.maxHeightChange);
   }
 
