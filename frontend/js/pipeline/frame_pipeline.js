@@ -25,6 +25,7 @@ import { DecayingHeatmap } from '../counting/decaying_heatmap.js';
 import { FloorHeatmap, Heatmap } from '../counting/heatmap.js';
 import { requireNumber, resolveOptions } from '../geometry/options.js';
 import { BYTE_TRACKER_DEFAULTS, ByteTracker } from '../tracker/byte_tracker.js';
+import { TrackState } from '../tracker/track.js';
 import { TrailBuffer } from './trail_buffer.js';
 import { countingEdges, DetectorCadence } from './detector_cadence.js';
 import { footVelocities, predictTracked, trackMeans } from './track_motion.js';
@@ -151,7 +152,7 @@ export class FramePipeline {
   #needy(timestamp) {
     const recent = this.regionPlanner.options.turnSeconds;
     return this.tracker.activeTracks.filter((track) => track.mean && (!track.isActivated
-      || (track.state === 'lost' && timestamp - track.lastTimestamp <= 2 * recent))).map((track) => track.box);
+      || (track.state === TrackState.LOST && timestamp - track.lastTimestamp <= 2 * recent))).map((track) => track.box);
   }
 
   /**
