@@ -147,7 +147,7 @@ export class FramePipeline {
 
   /**
    * Boxes of the people waiting for a sighting (region_rotation.js runs their crop out of turn
-   * when it can): seen once (unconfirmed), or missed at the last look (lost within turnSeconds).
+   * when it can): seen once (unconfirmed), or missed at a recent look (lost within 2 x turnSeconds).
    */
   #needy(timestamp) {
     const recent = this.regionPlanner.options.turnSeconds;
