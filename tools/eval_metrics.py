@@ -40,6 +40,35 @@ def detection_precision_recall(detections: dict[int, list], gt: dict[int, list],
             "true_positives": true_positives, "detections": predicted, "gt_boxes": actual}
 
 
+def detection_precision_recall_where(detections: dict[int, list], gt: dict[int, list], frames: list[int],
+                                     counts: dict) -> dict:
+    """As detection_precision_recall, on frames where only part of the picture was looked at:
+    counts[frame] = (gt_mask, detection_mask), which ground-truth boxes and detections were looked
+    at (frames not in counts: all). Boxes are matched on the whole frame (one-to-one, IoU >= 0.5);
+    recall is over the ground truth looked at; a detection matched to a person not looked at is
+    left out of precision (neither right nor wrong), one not looked at too."""
+    import motmetrics as mm
+
+    true_positives = predicted = actual = 0
+    for frame in frames:
+        boxes = detections.get(frame, [])
+        gt_boxes = [box for _, box in gt.get(frame, [])]
+        gt_mask, box_mask = counts.get(frame, ([True] * len(gt_boxes), [True] * len(boxes)))
+        matched_gt, matched_box = {}, {}
+        if boxes and gt_boxes:
+            cost = _iou_distance(gt_boxes, boxes)
+            rows, cols = mm.lap.linear_sum_assignment(np.nan_to_num(cost, nan=1e6))
+            for r, c in zip(rows, cols):
+                if not np.isnan(cost[r, c]):
+                    matched_gt[r], matched_box[c] = c, r
+        actual += sum(gt_mask)
+        true_positives += sum(1 for r in matched_gt if gt_mask[r])
+        predicted += sum(1 for c in range(len(boxes)) if box_mask[c] and (c not in matched_box or gt_mask[matched_box[c]]))
+    return {"precision": true_positives / predicted if predicted else 0.0,
+            "recall": true_positives / actual if actual else 0.0,
+            "true_positives": true_positives, "detections": predicted, "gt_boxes": actual}
+
+
 def mot_metrics(tracks: dict[int, list[dict]], gt: dict[int, list], frames: list[int]) -> dict:
     """MOTA, IDF1, ID switches (IoU 0.5) with py-motmetrics."""
     import motmetrics as mm

@@ -25,6 +25,9 @@ def summarise(report: dict) -> dict:
     return {
         "precision": report["detection"]["precision"],
         "recall": report["detection"]["recall"],
+        "track_precision": report["ours"]["mot"]["precision"],
+        "track_recall": report["ours"]["mot"]["recall"],
+        "frames_partly_looked_at": report["detection"].get("frames_partly_looked_at", 0),
         "idf1": report["ours"]["mot"]["idf1"],
         "id_switches": report["ours"]["mot"]["id_switches"],
         "occupancy_mae_frame": report["ours"]["occupancy_mae"]["frame"],
@@ -65,10 +68,13 @@ def _fmt(value) -> str:
 def print_comparison(comparison: dict, reports: dict) -> None:
     whole, auto = comparison["whole"], comparison["auto"]
     rows = [("detection precision (IoU 0.5, score >= 0.25)", "precision"), ("detection recall", "recall"),
+            ("tracks reported: precision (everyone, every frame)", "track_precision"),
+            ("tracks reported: recall (everyone, every frame)", "track_recall"),
             ("IDF1", "idf1"), ("ID switches", "id_switches"), ("occupancy MAE, whole frame", "occupancy_mae_frame"),
             ("occupancy MAE per zone, mean", "occupancy_mae_zone_mean"), ("occupancy MAE per zone, max", "occupancy_mae_zone_max"),
             ("crossing F1 (1 s), all lines pooled", "crossing_f1_pooled"), ("crossing F1 (1 s), worst line", "crossing_f1_min"),
-            ("detector ms per frame", "detect_ms"), ("detector model runs per frame", "model_runs_per_frame")]
+            ("detector ms per frame", "detect_ms"), ("detector model runs per frame", "model_runs_per_frame"),
+            ("frames with crops in turn (detection scored where looked at)", "frames_partly_looked_at")]
     report = reports["auto"]
     print(f"{report['video']} ({report['frames']} frames, {report['backend']}, input {report['input_size']} px)")
     width = max(len(label) for label, _ in rows)

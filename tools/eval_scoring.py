@@ -4,10 +4,37 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.eval_metrics import (detection_precision_recall, match_events, mean_absolute_error, mot_metrics,
+from tools.eval_metrics import (detection_precision_recall_where, match_events, mean_absolute_error, mot_metrics,
                                 net_events)
 
 DETECTION_SCORE = 0.25  # detections at or above this start tracks (the tracker's high threshold)
+
+
+# The tracker's observedMargin (frontend/js/tracker/byte_tracker.js): a box this share of its
+# height from a crop's inner border is looked at by that crop.
+LOOKED_AT_MARGIN = 0.1
+
+
+def _held_whole(region: dict, box, width: float, height: float, margin: float) -> bool:
+    """Mirrors holdsWhole() of frontend/js/tracker/observed.js: the box within the region's
+    borders (with margin x its height to spare), except those on the frame's edge."""
+    x1, y1, x2, y2 = box
+    pad = margin * (y2 - y1)
+    right, bottom = region["x"] + region["width"], region["y"] + region["height"]
+    return ((region["x"] <= 1 or x1 - pad >= region["x"]) and (region["y"] <= 1 or y1 - pad >= region["y"])
+            and (right >= width - 1 or x2 + pad <= right) and (bottom >= height - 1 or y2 + pad <= bottom)
+            and x2 > region["x"] and x1 < right and y2 > region["y"] and y1 < bottom)
+
+
+def looked_at(box, observed: list[dict] | None, width: float, height: float, margin: float = LOOKED_AT_MARGIN) -> bool:
+    """Was the box looked at on a frame whose detector ran `observed` (None: the whole frame)?
+    Mirrors isObserved() of frontend/js/tracker/observed.js, with the tracker's margin: ground
+    truth and detections this near a crop's inner border are left to the crop that holds them
+    whole (its detection near the border may be cut and dropped as a fragment)."""
+    if observed is None:
+        return True
+    return any(box[3] - box[1] >= region.get("minHeight", 0) and _held_whole(region, box, width, height, margin)
+               for region in observed)
 
 
 def _line_figures(line_id, counted: dict, events: list[dict], reference_final: dict, reference_events: list[dict], fps):
@@ -58,6 +85,12 @@ def score_run(video: Path, info, gt, lines, zones, results, flushed, reference, 
     detections = {r["frameIndex"]: [r["detections"]["boxes"][i * 4:i * 4 + 4]
                                     for i in range(r["detections"]["count"])
                                     if r["detections"]["scores"][i] >= DETECTION_SCORE] for r in results}
+    # Crops in turn: on a frame where only some crops ran, the detector is scored on the people
+    # it looked at (held whole by a region run), the rest of the frame waiting for its turn.
+    looked = {r["frameIndex"]: r.get("observed") for r in results if r.get("observed") is not None}
+    looked_counts = {f: ([looked_at(box, observed, info.width, info.height) for _, box in gt.get(f, [])],
+                         [looked_at(box, observed, info.width, info.height, margin=0) for box in detections.get(f, [])])
+                     for f, observed in looked.items()}
     tracks = {r["frameIndex"]: r["tracks"] for r in results}
     events = [e for r in results for e in r["events"]] + flushed["events"]
     ours = {
@@ -77,7 +110,9 @@ def score_run(video: Path, info, gt, lines, zones, results, flushed, reference, 
               "detector_runs_per_frame": len(detected_frames) / len(frames)}
     report = {"video": video.name, "frames": len(frames), "fps_video": fps,
               "detection": {"score_threshold": DETECTION_SCORE,
-                            **detection_precision_recall(detections, gt, detected_frames)},
+                            **detection_precision_recall_where(detections, gt, detected_frames, looked_counts),
+                            "frames_partly_looked_at": len(looked),
+                            "gt_boxes_all": sum(len(gt.get(f, [])) for f in detected_frames)},
               "ours": ours, "timing": timing, "lines": lines, "zones": zones,
               "readme_rule_a": _readme_rule_a(video, lines), "peer": None}
     if peer:

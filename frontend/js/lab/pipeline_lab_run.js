@@ -51,6 +51,8 @@ export class PipelineLabRun {
       frameIndex,
       detected: true,
       detections: plainDetections(output.detections || detections, { rounded: true }),
+      // the regions the detector looked at when its crops took turns (null: the whole frame)
+      observed: output.observed || null,
       tracks: plainTracks(output),
       lines: output.result.lines,
       zones: output.result.zones,

@@ -15,7 +15,9 @@
  * Detector regions (option `regionPlan`, see region_plan.js): `planDetection({ width, height,
  * timestamp, inputSize })` also answers `regions` (null: the whole frame) for the detector's
  * `detect(frame, { regions })`; each processed frame's detections teach the planner how tall
- * people are where; the pipeline sees only the merged Detections.
+ * people are where; the pipeline sees only the merged Detections. When the plan's crops take
+ * turns (region_rotation.js), process() tells the tracker which regions the detector looked at
+ * (the people elsewhere are predicted, not lost) and drops the fragments cut by the crops run.
  */
 import { requireDetections } from '../core/detections.js';
 import { CountingEngine } from '../counting/counting_engine.js';
@@ -23,12 +25,12 @@ import { DecayingHeatmap } from '../counting/decaying_heatmap.js';
 import { FloorHeatmap, Heatmap } from '../counting/heatmap.js';
 import { requireNumber, resolveOptions } from '../geometry/options.js';
 import { BYTE_TRACKER_DEFAULTS, ByteTracker } from '../tracker/byte_tracker.js';
+import { TrackState } from '../tracker/track.js';
 import { TrailBuffer } from './trail_buffer.js';
 import { countingEdges, DetectorCadence } from './detector_cadence.js';
 import { footVelocities, predictTracked, trackMeans } from './track_motion.js';
 import { RegionPlanner } from './region_plan.js';
 import { RegionRotation } from './region_rotation.js';
-import { meanToBox } from '../tracker/kalman.js';
 
 /**
  * @typedef {object} FrameResult
@@ -41,6 +43,8 @@ import { meanToBox } from '../tracker/kalman.js';
  *   the counting engine's output for this frame
  * @property {TrailBuffer} trails
  * @property {{ track: number, count: number }|null} timings  milliseconds (with a clock only)
+ * @property {object[]|null} [observed]    process() only: the regions the detector looked at when its crops
+ *   took turns (the tracker predicted the people elsewhere), null when it looked at the whole frame
  */
 
 /**
@@ -89,7 +93,10 @@ export class FramePipeline {
     this.cadence = resolved.cadence === null ? null : new DetectorCadence(resolved.cadence);
     this.countingEdges = countingEdges(this.engine);
     this.regionPlanner = resolved.regionPlan === null ? null : new RegionPlanner(resolved.regionPlan);
-    this.regionRotation = this.regionPlanner ? new RegionRotation({ carrySeconds: this.regionPlanner.options.carrySeconds }) : null;
+    this.regionRotation = this.regionPlanner ? new RegionRotation({ turnSeconds: this.regionPlanner.options.turnSeconds,
+      extraRuns: this.regionPlanner.options.extraRuns, crowdedWaiting: this.regionPlanner.options.crowdedWaiting }) : null;
+    /** where the detector looks on the frame planned last ({ observed: regions or null }), for process() */
+    this.looking = null;
   }
 
   /**
@@ -119,7 +126,7 @@ export class FramePipeline {
   /**
    * Where the detector looks at full resolution (region_plan.js): { regions, regionPlan };
    * regions null = the whole frame only, else the crops run on this frame (region_rotation.js:
-   * when frames come fast the plan's crops take turns; process() carries the others' people).
+   * when frames come fast the plan's crops take turns; process() tells the tracker).
    * Needs the model's input size (inputSize); without it (or with regionPlan: null) no fields
    * are added.
    */
@@ -128,12 +135,24 @@ export class FramePipeline {
     const bandEdges = this.engine.bands.flatMap((band) => band.boundaries.map(([a, b]) => ({ a, b })));
     const regionPlan = this.regionPlanner.plan({ width, height, modelSize: inputSize,
       lines: [...this.engine.lines, ...bandEdges], zones: this.engine.zones });
-    const pending = this.tracker.activeTracks.filter((track) => !track.isActivated && track.mean).map((track) => meanToBox(track.mean));
-    const regions = this.regionRotation.choose(regionPlan, timestamp, pending);
+    const regions = this.regionRotation.choose(regionPlan, timestamp, { width, height, needy: this.#needy(timestamp) });
+    const wholeScale = Math.min(inputSize / width, inputSize / height);
+    this.looking = { observed: this.regionRotation.observed({ width, height,
+      wholeFrameMinHeight: this.regionPlanner.options.minModelHeight / wholeScale }) };
     if (!this.regionRotation.partial) return { regions, regionPlan };
     // The plan as shown (debug layer, the detector's runs a frame): this frame's share of its crops.
     return { regions, regionPlan: { ...regionPlan, runs: regions.length, plannedRuns: regionPlan.runs,
       reason: `${regionPlan.reason}; ${regions.length} of them this frame, in turn` } };
+  }
+
+  /**
+   * Boxes of the people waiting for a sighting (region_rotation.js runs their crop out of turn
+   * when it can): seen once (unconfirmed), or missed at a recent look (lost within 2 x turnSeconds).
+   */
+  #needy(timestamp) {
+    const recent = this.regionPlanner.options.turnSeconds;
+    return this.tracker.activeTracks.filter((track) => track.mean && (!track.isActivated
+      || (track.state === TrackState.LOST && timestamp - track.lastTimestamp <= 2 * recent))).map((track) => track.box);
   }
 
   /**
@@ -165,46 +184,16 @@ export class FramePipeline {
   process(detections, { frameIndex, timestamp, width = Infinity, height = Infinity }) {
     requireDetections(detections, 'FramePipeline.process');
     const started = this.#now();
-    const fresh = detections;
-    // Crops taking turns: the people the crops not run now found at their last run are carried in.
-    if (this.regionRotation) detections = this.regionRotation.combine(detections, { timestamp, width, height, velocities: this.#carriedVelocities() });
-    const tracked = this.tracker.update(this.#carriedAsLow(detections), { frameIndex, timestamp, width, height });
-    if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(fresh, { height });
+    // Crops taking turns (the last planDetection()): the tracker is told where the detector looked.
+    const observed = this.looking ? this.looking.observed : null;
+    this.looking = null;
+    if (observed) detections = this.regionRotation.dropFragments(detections, { width, height });
+    const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height, observed });
+    if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(detections, { height, partial: Boolean(observed) });
     this.lastDetected = this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
     this.lastDetected.detections = detections;
+    this.lastDetected.observed = observed;
     return this.lastDetected;
-  }
-
-  /**
-   * The tracker's input: carried detections (region_rotation.js) only in its second, low-score
-   * association (keeping a person's track, never taking another's from a fresh detection or
-   * starting one).
-   */
-  #carriedAsLow(detections) {
-    const carried = this.regionRotation?.carried;
-    if (!carried || !carried.some(Boolean)) return detections;
-    const { highThreshold, lowThreshold } = this.tracker.options;
-    const scores = Float32Array.from(detections.scores);
-    carried.forEach((flag, index) => { if (flag) scores[index] = Math.min(scores[index], (highThreshold + lowThreshold) / 2); });
-    return { ...detections, scores };
-  }
-
-  /**
-   * The tracker's velocity (centre, pixels per second) of each of the last run's detections it
-   * matched, by detection index: carried detections walk on with their person. null when the
-   * crops do not take turns.
-   */
-  #carriedVelocities() {
-    const tracked = this.lastDetected?.tracked;
-    if (!this.regionRotation.partial || !tracked || !tracked.detectionIndices) return null;
-    const means = trackMeans(this.tracker);
-    const velocities = new Map();
-    for (let index = 0; index < tracked.count; index++) {
-      const detection = tracked.detectionIndices[index];
-      const entry = means.get(tracked.trackIds[index]);
-      if (detection >= 0 && entry) velocities.set(detection, [entry.mean[4], entry.mean[5]]);
-    }
-    return velocities;
   }
 
   /**

@@ -59,13 +59,19 @@ export const REGION_PLAN_DEFAULTS = Object.freeze({
   /** most a crop is enlarged (upscaling beyond this adds no detail) */
   maxUpscale: 1.5,
   /**
-   * crops take turns when frames come faster than this (seconds): the people the others found
-   * at their last run, at most this long ago, stand in for them (region_rotation.js). 0 (the
-   * default): every crop on every frame. 0.1 s at 25 fps cut the detector's runs from 5.7 to
-   * 3.5 a frame on the Campus far view, but lost tracking (IDF1 0.77 -> 0.71) and occupancy
-   * accuracy (per-panel MAE 0.74 -> 0.85): see docs/detection.md
+   * crops take turns when frames come faster than this (seconds): the longest a crop waits for
+   * its turn; meanwhile the tracker predicts the people outside the crops run (its observed
+   * regions, region_rotation.js). At 25 fps, 0.1 runs each crop every third frame; at 7 fps every
+   * crop runs every frame. 0: every crop on every frame. See docs/detection.md
    */
-  carrySeconds: 0,
+  turnSeconds: 0.1,
+  /**
+   * with crops in turn, the crops run out of turn, on average a frame, where people wait for a
+   * sighting (seen once, or just missed): the crop holding the most of them
+   */
+  extraRuns: 0.25,
+  /** with crops in turn, a crop holding this many people waiting for a sighting runs at once */
+  crowdedWaiting: 6,
   /** advanced override: null (automatic), 'whole' (whole frame only) or a fixed list of regions */
   override: null,
 });
@@ -225,7 +231,9 @@ export class RegionPlanner {
     requireNumber('RegionPlanner', 'minScore', resolved.minScore, { min: 0, max: 1 });
     requireNumber('RegionPlanner', 'maxUpscale', resolved.maxUpscale, { min: 1 });
     requireNumber('RegionPlanner', 'unseenMargin', resolved.unseenMargin, { min: 1 });
-    requireNumber('RegionPlanner', 'carrySeconds', resolved.carrySeconds, { min: 0 });
+    requireNumber('RegionPlanner', 'turnSeconds', resolved.turnSeconds, { min: 0 });
+    requireNumber('RegionPlanner', 'extraRuns', resolved.extraRuns, { min: 0 });
+    requireNumber('RegionPlanner', 'crowdedWaiting', resolved.crowdedWaiting, { min: 1 });
     const { override } = resolved;
     if (override !== null && override !== 'whole' && !Array.isArray(override)) {
       throw new TypeError("RegionPlanner: override must be null, 'whole' or an array of regions");
@@ -281,8 +289,12 @@ export class RegionPlanner {
     this.seenSincePlan = 0;
   }
 
-  /** The detections of a run (Detections, frame pixels) on a frame `height` pixels tall. */
-  observe(detections, { height }) {
+  /**
+   * The detections of a run (Detections, frame pixels) on a frame `height` pixels tall; partial:
+   * only some of the plan's crops ran (region_rotation.js): finding nobody there says nothing
+   * about the others, so it neither counts as an empty run nor brings a survey forward.
+   */
+  observe(detections, { height, partial = false }) {
     this.runsSincePlan += 1;
     let seen = 0, hints = 0;
     const surveyed = Boolean(this.current && this.current.survey);
@@ -298,6 +310,10 @@ export class RegionPlanner {
       seen += 1;
     }
     this.seenSincePlan += seen;
+    if (partial) {
+      if (seen) this.emptyRuns = 0;
+      return;
+    }
     // Nobody confident but some candidates (people too small to be sure of): survey on the next
     // run rather than after surveyAfterRuns, unless a survey already found nobody since.
     const hinted = hints > 0 && this.surveyWait === this.options.surveyAfterRuns;

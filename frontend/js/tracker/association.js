@@ -1,6 +1,7 @@
 /** Cost matrices between tracks and detections (IoU distance, optionally fused with score). */
 import { iouDistanceMatrix } from '../geometry/boxes.js';
 import { appearanceSimilarity } from './appearance.js';
+import { TrackState } from './track.js';
 
 function flatBoxes(items) {
   const flat = new Float64Array(items.length * 4);
@@ -103,4 +104,31 @@ export function turnsBack(track, box, height) {
   const [x1, y1, x2, y2] = track.detectionBox;
   const along = (((box[0] + box[2]) - (x1 + x2)) / 2 * vx + ((box[1] + box[3]) - (y1 + y2)) / 2 * vy) / speed;
   return along < -BACK_SLACK * height;
+}
+
+/** Pairs whose heights (the track's last detection and the detection) differ by more than `factor` become Infinity. */
+export function gateHeights(cost, tracks, detections, factor) {
+  const result = Float64Array.from(cost);
+  const limit = Math.log(factor);
+  tracks.forEach((track, i) => {
+    const height = track.detectionBox[3] - track.detectionBox[1];
+    if (!(height > 0)) return;
+    detections.forEach((detection, j) => {
+      const other = detection.detectionBox[3] - detection.detectionBox[1];
+      if (Math.abs(Math.log(other / height)) > limit) result[i * detections.length + j] = Infinity;
+    });
+  });
+  return result;
+}
+
+/** Pairs of a lost track and a detection that do not look alike enough (or of a gone track) become Infinity. */
+export function requireLooks(cost, tracks, columns, similarity, minSimilarity, gone) {
+  const result = Float64Array.from(cost);
+  tracks.forEach((track, i) => {
+    if (track.state !== TrackState.LOST) return;
+    for (let j = 0; j < columns; j += 1) {
+      if (gone[i] || similarity[i * columns + j] < minSimilarity) result[i * columns + j] = Infinity;
+    }
+  });
+  return result;
 }

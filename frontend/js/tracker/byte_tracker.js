@@ -11,12 +11,13 @@
  */
 import { resolveOptions, requireNumber, requireBoolean } from '../geometry/options.js';
 import { linearAssignment } from './assignment.js';
-import { addAppearance, addMotion, fuseScore, iouDistance, similarityMatrix } from './association.js';
+import { addAppearance, addMotion, fuseScore, gateHeights, iouDistance, requireLooks, similarityMatrix } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
 import { trackableRows } from './detections.js';
 import { recoveryCostMatrix } from './recovery.js';
-import { buildOutput, coveredFraction, touchesEdge } from './output.js';
+import { buildOutput, centreInside, coveredFraction, touchesEdge, walked } from './output.js';
+import { isObserved, requireObserved } from './observed.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   /** detections at or above this score take part in the first association */
@@ -85,6 +86,14 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    */
   confirmAtOnceScore: 0.7,
   confirmAtOnceSeconds: 0.2,
+  /**
+   * update(..., { observed }): a track not matched whose predicted box lies outside the regions
+   * the detector looked at (observed.js) is predicted (kept, reported with `predicted` = 1),
+   * not lost, for at most this many frames since its last detection; 0: never
+   */
+  unobservedFrames: 10,
+  /** a predicted box is observed when a region holds it whole with this share of its height to spare */
+  observedMargin: 0.1,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
@@ -108,6 +117,8 @@ export class ByteTracker {
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
     requireNumber('ByteTracker', 'coastFrames', resolved.coastFrames, { min: 0, integer: true });
+    requireNumber('ByteTracker', 'unobservedFrames', resolved.unobservedFrames, { min: 0, integer: true });
+    requireNumber('ByteTracker', 'observedMargin', resolved.observedMargin, { min: 0 });
     requireBoolean('ByteTracker', 'fuseScore', resolved.fuseScore);
     if (resolved.lowThreshold > resolved.highThreshold) {
       throw new RangeError('ByteTracker: lowThreshold must not exceed highThreshold');
@@ -134,27 +145,31 @@ export class ByteTracker {
 
   /**
    * @param {object} detections  Detections (see the contract)
-   * @param {{frameIndex: number, timestamp: number, width?: number, height?: number}} frame
-   *   width/height (of the frame, optional): predicted boxes whose centre leaves it are not reported
-   * @returns Detections of the confirmed tracks matched this frame (and of the coasting ones,
-   *   see coastFrames), with trackIds, detectionIndices (-1 when predicted) and predicted flags
+   * @param {{frameIndex: number, timestamp: number, width?: number, height?: number, observed?: object[]|null}} frame
+   *   width/height (of the frame, optional): predicted boxes whose centre leaves it are not reported;
+   *   observed (optional): the regions the detector looked at on this frame (observed.js), null
+   *   for the whole frame: unmatched tracks outside them are predicted, not lost (unobservedFrames)
+   * @returns Detections of the confirmed tracks matched this frame (and of the coasting and
+   *   unobserved ones, with their predicted boxes), with trackIds, detectionIndices (-1 when
+   *   predicted) and predicted flags
    */
-  update(detections, { frameIndex, timestamp, width = Infinity, height = Infinity } = {}) {
+  update(detections, { frameIndex, timestamp, width = Infinity, height = Infinity, observed = null } = {}) {
     requireNumber('ByteTracker.update', 'frameIndex', frameIndex, { integer: true });
     requireNumber('ByteTracker.update', 'timestamp', timestamp);
+    requireObserved(observed, 'ByteTracker.update');
     // The real time since the last update (a clock that steps back predicts nothing).
     const seconds = this.lastTimestamp === null ? 0 : Math.max(0, timestamp - this.lastTimestamp);
     this.frameCount += 1;
     this.lastFrameIndex = frameIndex;
     this.lastTimestamp = timestamp;
-    const step = { frame: this.frameCount, timestamp, seconds, width, height, matched: [], newlyLost: [] };
+    const step = { frame: this.frameCount, timestamp, seconds, width, height, matched: [], newlyLost: [], observed, unobserved: [] };
     const { high, low } = this.#split(detections);
     const unconfirmed = this.trackedTracks.filter((track) => !track.isActivated);
     // ByteTrack's timing: a track lost for more than trackBuffer frames goes at the next update.
     this.#dropStale(timestamp, 1);
     const pool = [...this.trackedTracks.filter((track) => track.isActivated),
       ...this.lostTracks.filter((track) => track.state === TrackState.LOST)];
-    for (const track of [...pool, ...unconfirmed]) track.predict(this.filter, seconds);
+    for (const track of [...pool, ...unconfirmed]) track.predict(this.filter, seconds, this.frameCount - 1);
 
     const { unmatchedPool, highLeft } = this.#associateHigh(step, pool, high);
     const leftovers = unmatchedPool.filter((track) => track.state === TrackState.TRACKED);
@@ -162,8 +177,9 @@ export class ByteTracker {
     this.#associateLow(step, leftovers, low);
     const unclaimed = this.#associateUnconfirmed(step, unconfirmed, unplaced);
     this.#startTracks(step, unclaimed);
+    this.#countMissedLooks(step, pool);
     this.#dropStale(timestamp);
-    this.#mergePools(step.matched, step.newlyLost);
+    this.#mergePools([...step.matched, ...step.unobserved], step.newlyLost);
     return this.#output(detections, step, { width, height });
   }
 
@@ -182,15 +198,16 @@ export class ByteTracker {
     const distance = iouDistance(tracks, detections);
     let cost = this.options.fuseScore ? fuseScore(distance, tracks.length, detections) : distance;
     const { motionSpeed, motionMinSeconds, motionMinSimilarity } = this.options;
-    if (motionSpeed === 0 || step.seconds < motionMinSeconds) return cost;
+    if (motionSpeed === 0 || (step.seconds < motionMinSeconds && step.observed === null)) return cost;
     // A track predicted out of the picture, or lost at its edge, has left: someone appearing
     // there is someone else.
     const gone = tracks.map((track) => leftThePicture(track, step));
     cost = addMotion(cost, tracks, detections, step.timestamp, {
       speed: motionSpeed, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity, skip: gone,
     });
-    // Across a gap (a track not seen at the previous run) looks must confirm any match.
-    cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
+    // Across a gap (a track not seen at the previous run) looks must confirm any match; with crops
+    // in turn frames still come fast and a match by overlap needs no more than at full rate.
+    if (step.seconds >= motionMinSeconds) cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
     return this.options.maxHeightChange === 0 ? cost : gateHeights(cost, tracks, detections, this.options.maxHeightChange);
   }
 
@@ -227,6 +244,10 @@ export class ByteTracker {
       this.options.lowMatchThreshold);
     for (const [t, d] of result.matches) this.#apply(step, leftovers[t], low[d]);
     for (const t of result.unmatchedRows) {
+      if (this.#unobserved(step, leftovers[t])) {
+        step.unobserved.push(leftovers[t]);
+        continue;
+      }
       leftovers[t].markLost();
       step.newlyLost.push(leftovers[t]);
     }
@@ -239,8 +260,33 @@ export class ByteTracker {
     const cost = this.#overlapOrMotionCost(step, unconfirmed, remaining, { limit: unconfirmedMatchThreshold, similarity });
     const result = linearAssignment(cost, unconfirmed.length, remaining.length, this.options.unconfirmedMatchThreshold);
     for (const [t, d] of result.matches) this.#apply(step, unconfirmed[t], remaining[d]);
-    for (const t of result.unmatchedRows) unconfirmed[t].markRemoved();
+    for (const t of result.unmatchedRows) {
+      if (this.#unobserved(step, unconfirmed[t])) step.unobserved.push(unconfirmed[t]);
+      else unconfirmed[t].markRemoved();
+    }
     return result.unmatchedColumns.map((d) => remaining[d]);
+  }
+
+  /**
+   * Looks that missed a track (the detector looked where it is and did not find it) since it
+   * was last seen: with observed regions, a track missed at one look is predicted until the next.
+   */
+  #countMissedLooks(step, pool) {
+    for (const track of pool) {
+      if (track.lastFrame === step.frame) track.missedLooks = 0;
+      else if (track.state === TrackState.LOST && !this.#unobserved(step, track)) track.missedLooks += 1;
+    }
+  }
+
+  /**
+   * An unmatched track the detector did not look at this frame (its predicted box outside the
+   * observed regions), detected at most unobservedFrames ago: kept as it is, not missed.
+   */
+  #unobserved(step, track) {
+    const { unobservedFrames, observedMargin } = this.options;
+    if (step.observed === null || unobservedFrames === 0) return false;
+    if (this.#framesLost(track, step.timestamp) > unobservedFrames + 1e-6) return false;
+    return !isObserved(track.box, step.observed, { width: step.width, height: step.height, margin: observedMargin });
   }
 
   /** 4. New (unconfirmed) tracks from the confident detections left over. */
@@ -314,28 +360,29 @@ export class ByteTracker {
    * someone seen this frame (the predicted box overlaps a matched track's box by at least
    * `coastOverlap` of its area); a track lost in the open was more likely a false detection.
    */
-  #coasting(step, { width, height }) {
+  #coasting(step, frameSize) {
     const { coastFrames, coastOverlap } = this.options;
     if (coastFrames === 0) return [];
-    const visible = this.trackedTracks.filter((track) => track.lastFrame === step.frame).map((track) => track.detectionBox);
-    return this.lostTracks.filter((track) => {
-      if (this.#framesLost(track, step.timestamp) > coastFrames) return false;
-      const box = track.box;
-      const [x1, y1, x2, y2] = box;
-      const cx = (x1 + x2) / 2;
-      const cy = (y1 + y2) / 2;
-      if (!(cx >= 0 && cy >= 0 && cx <= width && cy <= height && x2 > x1 && y2 > y1)) return false;
-      return visible.some((other) => coveredFraction(box, other) >= coastOverlap);
-    });
+    // Crops in turn: a track missed at its last look and not looked at since is predicted till the next.
+    const awaiting = (track) => step.observed !== null && track.missedLooks <= 1 && this.#unobserved(step, track);
+    // Someone seen this frame, or (crops in turn) kept where the detector did not look.
+    const visible = this.trackedTracks.filter((track) => track.lastFrame === step.frame || track.isActivated)
+      .map((track) => (track.lastFrame === step.frame ? track.detectionBox : track.box));
+    return this.lostTracks.filter((track) => this.#framesLost(track, step.timestamp) <= coastFrames
+      && centreInside(track.box, frameSize) && (awaiting(track) || visible.some((other) => coveredFraction(track.box, other) >= coastOverlap)));
   }
 
-  /** Detections of the confirmed tracks updated this frame (then coasting ones), by track id. */
+  /**
+   * Detections of the confirmed tracks updated this frame, of the unobserved ones (predicted,
+   * centre inside the frame), then of the coasting ones, by track id.
+   */
   #output(detections, step, frameSize) {
     const shown = this.trackedTracks
-      .filter((track) => track.isActivated && track.lastFrame === step.frame)
+      .filter((track) => track.isActivated && (track.lastFrame === step.frame || centreInside(track.box, frameSize)))
       .concat(this.#coasting(step, frameSize))
       .sort((a, b) => a.trackId - b.trackId);
-    return buildOutput(detections, shown, step.frame);
+    return buildOutput(detections, shown, step.frame, (track) => (track.state === TrackState.TRACKED
+      ? walked(track.detectionBox, track.mean, step.timestamp - track.lastTimestamp) : track.box));
   }
 }
 
@@ -347,31 +394,4 @@ function leftThePicture(track, { width, height }) {
   const cy = (y1 + y2) / 2;
   if (cx < 0 || cy < 0 || cx > width || cy > height) return true;
   return track.state === TrackState.LOST && touchesEdge(track.detectionBox, width, height);
-}
-
-/** Pairs whose heights (the track's last detection and the detection) differ by more than `factor` become Infinity. */
-function gateHeights(cost, tracks, detections, factor) {
-  const result = Float64Array.from(cost);
-  const limit = Math.log(factor);
-  tracks.forEach((track, i) => {
-    const height = track.detectionBox[3] - track.detectionBox[1];
-    if (!(height > 0)) return;
-    detections.forEach((detection, j) => {
-      const other = detection.detectionBox[3] - detection.detectionBox[1];
-      if (Math.abs(Math.log(other / height)) > limit) result[i * detections.length + j] = Infinity;
-    });
-  });
-  return result;
-}
-
-/** Pairs of a lost track and a detection that do not look alike enough (or of a gone track) become Infinity. */
-function requireLooks(cost, tracks, columns, similarity, minSimilarity, gone) {
-  const result = Float64Array.from(cost);
-  tracks.forEach((track, i) => {
-    if (track.state !== TrackState.LOST) return;
-    for (let j = 0; j < columns; j += 1) {
-      if (gone[i] || similarity[i * columns + j] < minSimilarity) result[i * columns + j] = Infinity;
-    }
-  });
-  return result;
 }

@@ -17,8 +17,24 @@ export function touchesEdge([x1, y1, x2, y2], width, height) {
   return x1 <= marginX || y1 <= marginY || x2 >= width - marginX || y2 >= height - marginY;
 }
 
+/**
+ * A track kept where the detector did not look: its last detection's box (its size and shape,
+ * which the filter smooths away) moved on at the filter's velocity for `seconds`.
+ */
+export function walked([x1, y1, x2, y2], mean, seconds) {
+  const dx = mean[4] * seconds, dy = mean[5] * seconds;
+  return [x1 + dx, y1 + dy, x2 + dx, y2 + dy];
+}
+
+/** Is the box's centre inside the frame (and the box not empty)? */
+export function centreInside([x1, y1, x2, y2], { width, height }) {
+  const cx = (x1 + x2) / 2;
+  const cy = (y1 + y2) / 2;
+  return cx >= 0 && cy >= 0 && cx <= width && cy <= height && x2 > x1 && y2 > y1;
+}
+
 /** The Detections the tracker returns; a coasting track has its predicted box and no keypoints. */
-export function buildOutput(detections, shown, frame) {
+export function buildOutput(detections, shown, frame, predictedBox = (track) => track.box) {
   const n = shown.length;
   const keypointCount = detections.keypoints ? (detections.keypointCount || 17) : 0;
   const size = keypointCount * 3;
@@ -28,7 +44,7 @@ export function buildOutput(detections, shown, frame) {
   shown.forEach((track, k) => {
     output.trackIds[k] = track.trackId;
     if (track.lastFrame !== frame) {
-      output.boxes.set(track.box, k * 4);
+      output.boxes.set(predictedBox(track), k * 4);
       output.scores[k] = track.score;
       output.detectionIndices[k] = -1;
       output.predicted[k] = 1;

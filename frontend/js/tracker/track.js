@@ -25,6 +25,8 @@ export class Track {
     /** times (s) of the first and the latest detection of the track */
     this.startTimestamp = 0;
     this.lastTimestamp = 0;
+    /** looks that missed the track since it was last seen (see ByteTracker's observed regions) */
+    this.missedLooks = 0;
   }
 
   /** Current box [x1, y1, x2, y2]: the Kalman estimate once activated, else the detection. */
@@ -45,10 +47,13 @@ export class Track {
     this.lastTimestamp = timestamp;
   }
 
-  /** Kalman prediction `seconds` ahead; a track not currently tracked keeps its height still. */
-  predict(filter, seconds) {
+  /**
+   * Kalman prediction `seconds` ahead; a track not currently tracked, or not seen at the last
+   * update (`previousFrame`: the detector did not look there, see observed.js), keeps its height still.
+   */
+  predict(filter, seconds, previousFrame = null) {
     const mean = Float64Array.from(this.mean);
-    if (this.state !== TrackState.TRACKED) mean[7] = 0;
+    if (this.state !== TrackState.TRACKED || (previousFrame !== null && this.lastFrame < previousFrame)) mean[7] = 0;
     ({ mean: this.mean, covariance: this.covariance } = filter.predict(mean, this.covariance, seconds));
   }
 
