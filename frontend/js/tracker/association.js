@@ -1,6 +1,7 @@
 /** Cost matrices between tracks and detections (IoU distance, optionally fused with score). */
 import { iouDistanceMatrix } from '../geometry/boxes.js';
 import { appearanceSimilarity } from './appearance.js';
+import { faceApart } from '../core/facing.js';
 
 function flatBoxes(items) {
   const flat = new Float64Array(items.length * 4);
@@ -86,6 +87,20 @@ export function addMotion(cost, tracks, detections, timestamp, { speed, floor, l
 const KNOWN_DIRECTION = 0.25;
 /** How far (in heights) behind its last position, against its direction, a walker can be found. */
 const BACK_SLACK = 0.25;
+
+/** Is the track seen at two times and slower than KNOWN_DIRECTION heights a second (standing, not walking)? */
+function standsStill(track) {
+  if (!(track.lastTimestamp > track.startTimestamp) || !track.mean) return false;
+  return Math.hypot(track.mean[4], track.mean[5]) <= KNOWN_DIRECTION * track.mean[3];
+}
+
+/**
+ * Do the track and the detection face opposite ways (core/facing.js), the track not known to
+ * stand still? Someone walking faces the way they go; someone standing turns their head.
+ */
+export function facesAway(track, detection) {
+  return faceApart(track, detection) && !standsStill(track);
+}
 
 /**
  * Would the track have to turn back to be at `box`? A track seen at two times and walking

@@ -11,11 +11,12 @@
  */
 import { resolveOptions, requireNumber, requireBoolean } from '../geometry/options.js';
 import { linearAssignment } from './assignment.js';
-import { addAppearance, addMotion, fuseScore, iouDistance, similarityMatrix } from './association.js';
+import { addAppearance, addMotion, facesAway, fuseScore, iouDistance, similarityMatrix } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
 import { trackableRows } from './detections.js';
 import { recoveryCostMatrix } from './recovery.js';
+import { FACING_MIN_SHIFT, facingOf } from '../core/facing.js';
 import { buildOutput, coveredFraction, touchesEdge } from './output.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
@@ -85,6 +86,12 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    */
   confirmAtOnceScore: 0.7,
   confirmAtOnceSeconds: 0.2,
+  /**
+   * at those rates, a track not known to stand still never takes a detection facing the other
+   * way across the picture (pose keypoints: the nose ahead of the ears by at least this share
+   * of the box height; core/facing.js): two people crossing paths; 0 disables
+   */
+  facingMinShift: FACING_MIN_SHIFT,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
@@ -104,6 +111,7 @@ export class ByteTracker {
     requireNumber('ByteTracker', 'motionSpeed', resolved.motionSpeed, { min: 0 });
     requireNumber('ByteTracker', 'motionMinSeconds', resolved.motionMinSeconds, { min: 0 });
     requireNumber('ByteTracker', 'confirmAtOnceSeconds', resolved.confirmAtOnceSeconds, { min: 0 });
+    requireNumber('ByteTracker', 'facingMinShift', resolved.facingMinShift, { min: 0, max: 1 });
     if (resolved.maxHeightChange !== 0) requireNumber('ByteTracker', 'maxHeightChange', resolved.maxHeightChange, { min: 1 });
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
@@ -191,6 +199,8 @@ export class ByteTracker {
     });
     // Across a gap (a track not seen at the previous run) looks must confirm any match.
     cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
+    // Someone facing against the way a track walks (or faced) is someone else.
+    cost = gateFacing(cost, tracks, detections);
     return this.options.maxHeightChange === 0 ? cost : gateHeights(cost, tracks, detections, this.options.maxHeightChange);
   }
 
@@ -282,7 +292,8 @@ export class ByteTracker {
       if (candidate.score >= highThreshold) high.push(candidate);
       else if (candidate.score > lowThreshold) low.push(candidate);
     }
-    const toTrack = (c) => new Track(c.box, c.score, c.index, c.embedding);
+    const toTrack = (c) => new Track(c.box, c.score, c.index, c.embedding,
+      facingOf(detections, c.index, this.options.facingMinShift));
     return { high: high.map(toTrack), low: low.map(toTrack) };
   }
 
@@ -347,6 +358,15 @@ function leftThePicture(track, { width, height }) {
   const cy = (y1 + y2) / 2;
   if (cx < 0 || cy < 0 || cx > width || cy > height) return true;
   return track.state === TrackState.LOST && touchesEdge(track.detectionBox, width, height);
+}
+
+/** Pairs of a walking track and a detection facing opposite ways (see facesAway) become Infinity. */
+function gateFacing(cost, tracks, detections) {
+  const result = Float64Array.from(cost);
+  tracks.forEach((track, i) => detections.forEach((detection, j) => {
+    if (facesAway(track, detection)) result[i * detections.length + j] = Infinity;
+  }));
+  return result;
 }
 
 /** Pairs whose heights (the track's last detection and the detection) differ by more than `factor` become Infinity. */
