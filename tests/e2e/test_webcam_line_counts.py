@@ -33,9 +33,36 @@ def reference_per_pass() -> tuple[int, int]:
     return counts["left"], counts["right"]
 
 
-def test_a_looped_clip_counts_its_line_crossings_at_the_live_detector_rate(live_server, webcam_page):
+def cap_detector_rate(page, runs_per_second: float) -> None:
+    """The monitor's page settings with the detector cadence capped at this rate (DetectorCadence
+    minRunSeconds): the page is served with that page-config, as a deployment would set it."""
+    settings = json.dumps({"detectorCadence": {"minRunSeconds": 1 / runs_per_second}})
+
+    def serve(route):
+        response = route.fetch()
+        body = response.text().replace('<script type="application/json" id="page-config">{}</script>',
+                                       f'<script type="application/json" id="page-config">{settings}</script>')
+        assert settings in body, "the monitor page has no empty page-config to fill"
+        route.fulfill(response=response, body=body)
+
+    page.route("**/monitor", serve)
+
+
+# None: as fast as this machine runs the detector (5-9 runs a second here); 2: the 1-3 runs a
+# second of the issue's laptop, capped by the cadence. At 2 runs a second (1.2 when the machine
+# is loaded) the "in" count is not within the tolerance yet (docs/evaluation.md): expected to fail.
+AT_TWO_RUNS = pytest.mark.xfail(reason="issue 12: at 1-2 detector runs/s the line loses 'in' crossings "
+                                       "(ids swapped between people walking the same way; first seen "
+                                       "past the line more than 1 s after the last sighting)", strict=False)
+
+
+@pytest.mark.parametrize("runs_per_second", [None, pytest.param(2, marks=AT_TWO_RUNS)],
+                         ids=["machine-rate", "2-runs-per-second"])
+def test_a_looped_clip_counts_its_line_crossings_at_the_live_detector_rate(live_server, webcam_page, runs_per_second):
     page = webcam_page
     expected_in, expected_out = reference_per_pass()
+    if runs_per_second:
+        cap_detector_rate(page, runs_per_second)
     register_and_login(page, live_server.url, "doorman")
     open_webcam(page, live_server.url, "shop-front")
     # The line from top to bottom of the walkway: "in" is right to left, as the reference's.

@@ -55,6 +55,29 @@ const cases = [
     expect: { in: 1, out: 0 },
   },
   {
+    name: 'first seen past the line, walking away, then someone else crosses close by: both count',
+    // Track 2 is first seen at x = 80 at run 1; track 1 crosses 50 px below it between runs 1
+    // and 2, after track 2 was already past the line: not the crossing track 2 was lost in.
+    paths: {
+      1: [[160, 150], [115, 150], [85, 150], [55, 150]],
+      2: [null, [80, 100], [50, 100], [20, 100]],
+    },
+    expect: { in: 2, out: 0 },
+    check: (events) => assert.ok(events.some((e) => e.type === 'cross_raw' && e.trackId === 2 && e.inferred)),
+  },
+  {
+    name: 'first seen past the line, moving away but facing the line: no walk to infer, not counted',
+    // The nose points right (towards the line) while the box drifts left: an id handed from one
+    // person to another, or a wobbling box, not a walk.
+    paths: { 2: [null, null, [80, 100, 1], [50, 100, 1], [20, 100, 1]] },
+    expect: { in: 0, out: 0 },
+  },
+  {
+    name: 'the same, facing the way they move: counts one in',
+    paths: { 2: [null, null, [80, 100, -1], [50, 100, -1], [20, 100, -1]] },
+    expect: { in: 1, out: 0 },
+  },
+  {
     name: 'two people, each first seen past the line on their own side, far apart: both count',
     paths: {
       1: [null, [80, 20], [50, 20], [20, 20]],

@@ -1,12 +1,26 @@
 import { detectionsFromRows } from '../../frontend/js/core/detections.js';
 
-/** Shared by the counting tests: tracked detections whose foot point is a given point. */
+/**
+ * Shared by the counting tests: tracked detections whose foot point is a given point; a person
+ * with `facing` (+1 right, -1 left) has pose keypoints that show it (nose 10 px ahead of the ears).
+ */
 export function trackedAt(people) {
-  return detectionsFromRows(people.map(({ id, x, y }) => ({ id, box: [x - 10, y - 60, x + 10, y], score: 0.9 })));
+  const withFacing = people.some((person) => person.facing);
+  return detectionsFromRows(people.map(({ id, x, y, facing }) => ({
+    id, box: [x - 10, y - 60, x + 10, y], score: 0.9, keypoints: facing ? headKeypoints(x, y - 55, facing) : undefined,
+  })), { keypointCount: withFacing ? 17 : 0 });
+}
+
+/** COCO keypoints with only the nose and the ears seen, the nose 10 px to the side the person faces. */
+function headKeypoints(x, y, facing) {
+  const keypoints = new Array(17 * 3).fill(0);
+  keypoints.splice(0, 3, x + 10 * facing, y, 0.9);
+  keypoints.splice(9, 6, x, y, 0.9, x, y, 0.9);
+  return keypoints;
 }
 
 /**
- * Feed `paths` (trackId -> list of [x, y] or null for "not seen this frame") through the
+ * Feed `paths` (trackId -> list of [x, y] or [x, y, facing], or null for "not seen this frame") through the
  * engine, one frame per index; returns the per-frame results and all events.
  */
 export function runPaths(engine, paths, { fps = 25, flush = true } = {}) {
@@ -17,7 +31,7 @@ export function runPaths(engine, paths, { fps = 25, flush = true } = {}) {
     const people = [];
     for (const [id, path] of Object.entries(paths)) {
       const point = path[f];
-      if (point) people.push({ id: Number(id), x: point[0], y: point[1] });
+      if (point) people.push({ id: Number(id), x: point[0], y: point[1], facing: point[2] });
     }
     const result = engine.update(trackedAt(people), { frameIndex: f, timestamp: f / fps });
     results.push(result);

@@ -170,3 +170,27 @@ test('a video\'s final frame always gets the detector, whatever the other rules 
   assert.deepEqual(decide(cadence, null, 0, { final: true }), { detect: true, reason: 'start' }, 'a one-frame video');
   assert.throws(() => decide(cadence, seen(0, still), 1, { final: 1 }), TypeError);
 });
+
+// minRunSeconds caps the detector's rate: no run sooner than that after the last one, whatever
+// else asks (a pending track here), but the first frame and a video's last always run.
+const capCases = [
+  { name: 'no cap: a pending track runs it on the next frame', options: {}, frame: 1, final: false, detect: true, reason: 'pending-track' },
+  { name: '0.5 s cap: not 0.04 s after the last run', options: { minRunSeconds: 0.5 }, frame: 1, final: false, detect: false, reason: 'clear' },
+  { name: '0.5 s cap: not 0.48 s after', options: { minRunSeconds: 0.5 }, frame: 12, final: false, detect: false, reason: 'clear' },
+  { name: '0.5 s cap: 0.52 s after, the rules apply again', options: { minRunSeconds: 0.5 }, frame: 13, final: false, detect: true, reason: 'interval' },
+  { name: '0.5 s cap: a video\'s last frame still runs', options: { minRunSeconds: 0.5 }, frame: 3, final: true, detect: true, reason: 'end' },
+];
+for (const { name, options, frame, final, detect, reason } of capCases) {
+  test(`minRunSeconds — ${name}`, () => {
+    const cadence = new DetectorCadence(options);
+    assert.equal(decide(cadence, null, 0).reason, 'start');
+    const last = seen(0, [[100, 100, 140, 220]]);
+    let decision;
+    for (let f = 1; f <= frame; f += 1) decision = decide(cadence, last, f, { pending: true, final: final && f === frame });
+    assert.deepEqual({ detect: decision.detect, reason: decision.reason }, { detect, reason });
+  });
+}
+
+test('minRunSeconds — a negative cap is refused', () => {
+  assert.throws(() => new DetectorCadence({ minRunSeconds: -1 }), /minRunSeconds must be within/);
+});

@@ -7,6 +7,7 @@
 import { resolveOptions, requireNumber } from '../geometry/options.js';
 import { BandCounter } from './band_counter.js';
 import { footPoints } from './foot_points.js';
+import { FACING_MIN_SHIFT, facingOf } from '../core/facing.js';
 import { LineCounter } from './line_counter.js';
 import { ZoneMonitor } from './zone_monitor.js';
 
@@ -114,6 +115,7 @@ export class CountingEngine {
         continue;
       }
       const height = tracked.boxes[i * 4 + 3] - tracked.boxes[i * 4 + 1];
+      const facing = facingOf(tracked, i, FACING_MIN_SHIFT);
       const seen = this.lastSeen.get(trackId);
       if (seen && this.#jumped(seen, [x, y], height, timestamp)) {
         for (const counter of this.counters) events.push(...counter.finish(trackId));
@@ -121,7 +123,7 @@ export class CountingEngine {
         for (const counter of this.counters) events.push(...counter.restart(trackId));
       }
       this.lastSeen.set(trackId, { frameIndex, timestamp, point: [x, y], height });
-      for (const counter of this.counters) events.push(...counter.observe(trackId, x, y, frame, { height }));
+      for (const counter of this.counters) events.push(...counter.observe(trackId, x, y, frame, { height, facing }));
       for (const zone of this.zones) events.push(...zone.observe(trackId, x, y, frame));
       heat.push(x, y);
     }

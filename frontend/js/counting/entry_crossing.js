@@ -43,9 +43,10 @@ export function crossingFrame(a, b, from, to) {
 /**
  * The crossing a new track's first sighting implies, or null.
  * @param line  { a, b, recentCrossings: [{ trackId, point, toSide, timestamp }] }
- * @param first  { point, side, frameIndex, timestamp, interval } the track's first sighting
- *   (interval: seconds between the detector run that gave it and the run before)
- * @param second  { point, side, frameIndex, timestamp } its next sighting
+ * @param first  { point, side, frameIndex, timestamp, facing?, interval } the track's first
+ *   sighting (interval: seconds between the detector run that gave it and the run before;
+ *   facing: +1 right, -1 left, 0 not known)
+ * @param second  { point, side, frameIndex, timestamp, facing? } its next sighting
  * @returns {{ point, frame: { frameIndex, timestamp } } | null}
  */
 export function entryCrossing(line, first, second, { height = 0, lookbackSeconds }) {
@@ -53,6 +54,10 @@ export function entryCrossing(line, first, second, { height = 0, lookbackSeconds
   const lookback = Math.min(lookbackSeconds, ENTRY_RUNS * first.interval);
   if (first.interval < ENTRY_MIN_INTERVAL) return null;
   if (!(elapsed > 0) || !(lookback > 0) || second.side !== first.side) return null;
+  // The walk is inferred from two sightings; a person facing against it was not walking it
+  // (an id handed from one person to another, or a box that wobbles).
+  const dx = second.point[0] - first.point[0];
+  if ([first.facing, second.facing].some((facing) => facing && facing * dx < 0)) return null;
   const scale = lookback / elapsed;
   const back = [
     first.point[0] - scale * (second.point[0] - first.point[0]),
@@ -62,9 +67,11 @@ export function entryCrossing(line, first, second, { height = 0, lookbackSeconds
   const origin = { point: back, frameIndex: first.frameIndex - scale * (second.frameIndex - first.frameIndex), timestamp: first.timestamp - lookback };
   const crossing = crossingFrame(line.a, line.b, origin, first);
   // The person may already have been counted by the track the tracker lost: another track's
-  // crossing to this side, recent and close enough to be the same person, blocks the rule.
+  // crossing to this side, recent and close enough to be the same person, blocks the rule; not a
+  // crossing made after this track's first sighting (the person was already past the line then).
   const reach = height > 0 ? GUARD_HEIGHTS * height : Infinity;
   const counted = line.recentCrossings.some((other) => other.toSide === first.side
+    && other.timestamp <= first.timestamp + 1e-9
     && first.timestamp - other.timestamp <= lookback + elapsed
     && distance(other.point, crossing.point) <= reach);
   return counted ? null : crossing;

@@ -53,13 +53,14 @@ export class LineCounter extends CrossingCounter {
   /**
    * A track's foot point this frame; returns events (cross_raw, in, out).
    * frame: { frameIndex, timestamp, interval? (seconds since the previous detector run) };
-   * size: { height } of the person's box (bounds the entry rule's reach).
+   * person: { height } of the person's box (bounds the entry rule's reach), { facing } which way
+   * they face across the picture (+1 right, -1 left, 0 not known; core/facing.js).
    */
-  observe(trackId, x, y, frame, { height = 0 } = {}) {
+  observe(trackId, x, y, frame, { height = 0, facing = 0 } = {}) {
     const point = [x, y];
     const side = sideOf(this.a, this.b, point);
     if (side === 0) return this.ledger.observe(trackId, frame.timestamp);
-    const sighting = { point, side, frameIndex: frame.frameIndex, timestamp: frame.timestamp };
+    const sighting = { point, side, frameIndex: frame.frameIndex, timestamp: frame.timestamp, facing };
     const last = this.lastSightings.get(trackId);
     this.lastSightings.set(trackId, sighting);
     if (!last) {

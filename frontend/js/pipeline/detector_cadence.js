@@ -29,7 +29,8 @@
  *                  so the counts a file ends with rest on where people really are at its end,
  *                  not on a run up to `maxSkippedFrames` frames older (the frames after the last
  *                  run would otherwise count nothing).
- * Elsewhere ('clear') the frame is skipped.
+ * Elsewhere ('clear') the frame is skipped. With `minRunSeconds` (a cap on the detector's rate)
+ * nothing but 'start' and 'end' runs it sooner than that after its last run.
  *
  * The decision is an object so that more can be planned with it (e.g. detector regions):
  * { detect: boolean, reason: string }.
@@ -61,6 +62,12 @@ export const DETECTOR_CADENCE_DEFAULTS = Object.freeze({
   crossingRuns: 0,
   /** the time of one frame (seconds): `maxSkippedFrames + 1` of them after a run, the detector runs again */
   frameSeconds: 1 / 25,
+  /**
+   * the detector runs at most once in this many seconds (except 'start' and 'end'), whatever the
+   * other rules ask: a cap on its rate, e.g. 0.5 for the 2 runs a second of a laptop's CPU
+   * (tests and measurements of the live count at that rate); 0: no cap
+   */
+  minRunSeconds: 0,
 });
 
 /** Distance from point p to the segment a-b (points are [x, y]). */
@@ -102,6 +109,7 @@ export class DetectorCadence {
     this.crossingRuns = requireNumber('DetectorCadence', 'crossingRuns', resolved.crossingRuns, { min: 0, max: 100, integer: true });
     this.coasting = requireBoolean('DetectorCadence', 'coasting', resolved.coasting);
     this.frameSeconds = requireNumber('DetectorCadence', 'frameSeconds', resolved.frameSeconds, { min: 1e-3, max: 10 });
+    this.minRunSeconds = requireNumber('DetectorCadence', 'minRunSeconds', resolved.minRunSeconds, { min: 0, max: 60 });
     this.reset();
   }
 
@@ -158,6 +166,7 @@ export class DetectorCadence {
 
   #reasonToDetect({ last, velocities, pending, final, timestamp }, edges, width, height) {
     if (!last || !last.tracked) return 'start';
+    if (this.minRunSeconds > 0 && timestamp - last.timestamp < this.minRunSeconds - 1e-6) return final ? 'end' : null;
     if (this.skippedInARow >= this.maxSkippedFrames) return 'interval';
     // The same bound in time: a detector slower than the frames (the monitor shows frames
     // while it runs) is asked again as soon as its last run is that old.

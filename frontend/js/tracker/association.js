@@ -2,6 +2,7 @@
 import { iouDistanceMatrix } from '../geometry/boxes.js';
 import { appearanceSimilarity } from './appearance.js';
 import { TrackState } from './track.js';
+import { faceApart } from '../core/facing.js';
 
 function flatBoxes(items) {
   const flat = new Float64Array(items.length * 4);
@@ -88,6 +89,20 @@ const KNOWN_DIRECTION = 0.25;
 /** How far (in heights) behind its last position, against its direction, a walker can be found. */
 const BACK_SLACK = 0.25;
 
+/** Is the track seen at two times and slower than KNOWN_DIRECTION heights a second (standing, not walking)? */
+function standsStill(track) {
+  if (!(track.lastTimestamp > track.startTimestamp) || !track.mean) return false;
+  return Math.hypot(track.mean[4], track.mean[5]) <= KNOWN_DIRECTION * track.mean[3];
+}
+
+/**
+ * Do the track and the detection face opposite ways (core/facing.js), the track not known to
+ * stand still? Someone walking faces the way they go; someone standing turns their head.
+ */
+export function facesAway(track, detection) {
+  return faceApart(track, detection) && !standsStill(track);
+}
+
 /**
  * Would the track have to turn back to be at `box`? A track seen at two times and walking
  * (faster than KNOWN_DIRECTION heights a second) is not found by motion more than a quarter
@@ -130,5 +145,14 @@ export function requireLooks(cost, tracks, columns, similarity, minSimilarity, g
       if (gone[i] || similarity[i * columns + j] < minSimilarity) result[i * columns + j] = Infinity;
     }
   });
+  return result;
+}
+
+/** Pairs of a walking track and a detection facing opposite ways (see facesAway) become Infinity. */
+export function gateFacing(cost, tracks, detections) {
+  const result = Float64Array.from(cost);
+  tracks.forEach((track, i) => detections.forEach((detection, j) => {
+    if (facesAway(track, detection)) result[i * detections.length + j] = Infinity;
+  }));
   return result;
 }

@@ -11,12 +11,13 @@
  */
 import { resolveOptions, requireNumber, requireBoolean } from '../geometry/options.js';
 import { linearAssignment } from './assignment.js';
-import { addAppearance, addMotion, fuseScore, gateHeights, iouDistance, requireLooks, similarityMatrix } from './association.js';
+import { addAppearance, addMotion, fuseScore, gateFacing, gateHeights, iouDistance, requireLooks, similarityMatrix } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
 import { trackableRows } from './detections.js';
 import { recoveryCostMatrix } from './recovery.js';
-import { buildOutput, centreInside, coveredFraction, touchesEdge, walked } from './output.js';
+import { FACING_MIN_SHIFT, facingOf } from '../core/facing.js';
+import { buildOutput, centreInside, coveredFraction, leftThePicture, touchesEdge, walked } from './output.js';
 import { isObserved, requireObserved } from './observed.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
@@ -94,6 +95,12 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   unobservedFrames: 10,
   /** a predicted box is observed when a region holds it whole with this share of its height to spare */
   observedMargin: 0.1,
+  /**
+   * at those rates, a track not known to stand still never takes a detection facing the other
+   * way across the picture (pose keypoints: the nose ahead of the ears by at least this share
+   * of the box height; core/facing.js): two people crossing paths; 0 disables
+   */
+  facingMinShift: FACING_MIN_SHIFT,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
@@ -113,6 +120,7 @@ export class ByteTracker {
     requireNumber('ByteTracker', 'motionSpeed', resolved.motionSpeed, { min: 0 });
     requireNumber('ByteTracker', 'motionMinSeconds', resolved.motionMinSeconds, { min: 0 });
     requireNumber('ByteTracker', 'confirmAtOnceSeconds', resolved.confirmAtOnceSeconds, { min: 0 });
+    requireNumber('ByteTracker', 'facingMinShift', resolved.facingMinShift, { min: 0, max: 1 });
     if (resolved.maxHeightChange !== 0) requireNumber('ByteTracker', 'maxHeightChange', resolved.maxHeightChange, { min: 1 });
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
@@ -207,7 +215,11 @@ export class ByteTracker {
     });
     // Across a gap (a track not seen at the previous run) looks must confirm any match; with crops
     // in turn frames still come fast and a match by overlap needs no more than at full rate.
-    if (step.seconds >= motionMinSeconds) cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
+    // At those rates, someone facing against the way a track walks (or faced) is someone else.
+    if (step.seconds >= motionMinSeconds) {
+      cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
+      cost = gateFacing(cost, tracks, detections);
+    }
     return this.options.maxHeightChange === 0 ? cost : gateHeights(cost, tracks, detections, this.options.maxHeightChange);
   }
 
@@ -328,7 +340,8 @@ export class ByteTracker {
       if (candidate.score >= highThreshold) high.push(candidate);
       else if (candidate.score > lowThreshold) low.push(candidate);
     }
-    const toTrack = (c) => new Track(c.box, c.score, c.index, c.embedding);
+    const toTrack = (c) => new Track(c.box, c.score, c.index, c.embedding,
+      facingOf(detections, c.index, this.options.facingMinShift));
     return { high: high.map(toTrack), low: low.map(toTrack) };
   }
 
@@ -384,14 +397,4 @@ export class ByteTracker {
     return buildOutput(detections, shown, step.frame, (track) => (track.state === TrackState.TRACKED
       ? walked(track.detectionBox, track.mean, step.timestamp - track.lastTimestamp) : track.box));
   }
-}
-
-
-/** Has the track left the picture (predicted centre outside it, or lost at its edge)? */
-function leftThePicture(track, { width, height }) {
-  const [x1, y1, x2, y2] = track.box;
-  const cx = (x1 + x2) / 2;
-  const cy = (y1 + y2) / 2;
-  if (cx < 0 || cy < 0 || cx > width || cy > height) return true;
-  return track.state === TrackState.LOST && touchesEdge(track.detectionBox, width, height);
 }

@@ -1,5 +1,6 @@
 /** What the tracker reports each frame: Detections of the tracks shown, and the coasting rule's geometry. */
 import { createDetections } from '../core/detections.js';
+import { TrackState } from './track.js';
 
 /** Share of box `a`'s area covered by box `b`. */
 export function coveredFraction([ax1, ay1, ax2, ay2], [bx1, by1, bx2, by2]) {
@@ -58,4 +59,13 @@ export function buildOutput(detections, shown, frame, predictedBox = (track) => 
     output.detectionIndices[k] = i;
   });
   return output;
+}
+
+/** Has the track left the picture (predicted centre outside it, or lost at its edge)? */
+export function leftThePicture(track, { width, height }) {
+  const [x1, y1, x2, y2] = track.box;
+  const cx = (x1 + x2) / 2;
+  const cy = (y1 + y2) / 2;
+  if (cx < 0 || cy < 0 || cx > width || cy > height) return true;
+  return track.state === TrackState.LOST && touchesEdge(track.detectionBox, width, height);
 }

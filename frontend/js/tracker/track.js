@@ -9,8 +9,10 @@ export class Track {
    * A candidate made from detection `detectionIndex` (box [x1, y1, x2, y2], score).
    * It has no id and no Kalman state until activate().
    */
-  constructor(box, score, detectionIndex, embedding = null) {
+  constructor(box, score, detectionIndex, embedding = null, facing = 0) {
     this.embedding = embedding ? Float32Array.from(embedding) : null;
+    /** which way the person faces across the picture (+1 right, -1 left, 0 not known; see facing.js): the latest known */
+    this.facing = facing;
     this.detectionBox = box;
     this.score = score;
     this.detectionIndex = detectionIndex;
@@ -60,6 +62,7 @@ export class Track {
   /** Correct with a matched detection (a tracked track, or a lost one found again). */
   update(filter, detection, frame, timestamp, embeddingKeep = 0.9) {
     this.embedding = blendEmbedding(this.embedding, detection.embedding, embeddingKeep);
+    if (detection.facing) this.facing = detection.facing;
     const wasLost = this.state !== TrackState.TRACKED;
     ({ mean: this.mean, covariance: this.covariance } = filter.update(
       this.mean, this.covariance, boxToMeasurement(...detection.detectionBox)));
