@@ -32,6 +32,10 @@ test('pickDetections and concatDetections keep every field in step', () => {
   assert.deepEqual([...picked.boxes], [4, 4, 5, 5, 0, 0, 1, 1]);
   assert.deepEqual([...picked.scores].map((s) => Math.round(s * 10) / 10), [0.3, 0.1]);
   assert.deepEqual([...picked.keypoints], [3, 3, 3, 1, 1, 1]);
+  assert.equal(picked.embeddings, undefined);
+  // Appearance signatures (two numbers a detection here) follow their rows.
+  const signed = { ...joined, embeddings: Float32Array.of(1, 2, 3, 4, 5, 6) };
+  assert.deepEqual([...pickDetections(signed, [2, 0]).embeddings], [5, 6, 1, 2]);
 });
 
 const broken = [

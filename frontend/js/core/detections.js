@@ -87,17 +87,20 @@ export function detectionsFromRows(rows, { keypointCount = 0 } = {}) {
   return detections;
 }
 
-/** The detections at `indices`, in that order (NMS survivors, a subset, a reordering). */
+/** The detections at `indices`, in that order (NMS survivors, a subset, a reordering); embeddings kept. */
 export function pickDetections(source, indices) {
   const count = indices.length;
   const keypointCount = source.keypoints ? source.keypointCount : 0;
   const size = keypointCount * 3;
+  const embedding = source.embeddings && source.count ? source.embeddings.length / source.count : 0;
   const picked = createDetections({ count, keypointCount });
+  if (embedding) picked.embeddings = new Float32Array(count * embedding);
   Array.from(indices).forEach((from, to) => {
     picked.boxes.set(source.boxes.subarray(4 * from, 4 * from + 4), 4 * to);
     picked.scores[to] = source.scores[from];
     picked.classIds[to] = source.classIds ? source.classIds[from] : 0;
     if (size) picked.keypoints.set(source.keypoints.subarray(from * size, (from + 1) * size), to * size);
+    if (embedding) picked.embeddings.set(source.embeddings.subarray(from * embedding, (from + 1) * embedding), to * embedding);
   });
   return picked;
 }

@@ -21,7 +21,7 @@
  *   every crop run now that holds it is the fragment of a person another crop (not run now)
  *   sees whole: dropped, and that person is not observed on this frame.
  */
-import { createDetections } from '../core/detections.js';
+import { pickDetections } from '../core/detections.js';
 import { SEAM_MARGIN } from '../detector/region_merge.js';
 
 const EPSILON = 1e-9;
@@ -40,25 +40,6 @@ function cutBy(b, region, width, height) {
   const right = region.x + region.width, bottom = region.y + region.height;
   return (region.x > SEAM_MARGIN && b[0] <= region.x + SEAM_MARGIN) || (region.y > SEAM_MARGIN && b[1] <= region.y + SEAM_MARGIN)
     || (right < width - SEAM_MARGIN && b[2] >= right - SEAM_MARGIN) || (bottom < height - SEAM_MARGIN && b[3] >= bottom - SEAM_MARGIN);
-}
-
-/** The rows `keep` of a Detections (embeddings kept). */
-function rows(detections, keep) {
-  const keypointCount = detections.keypoints ? detections.keypointCount : 0;
-  const size = keypointCount * 3;
-  const embedding = detections.embeddings && detections.count ? detections.embeddings.length / detections.count : 0;
-  const out = createDetections({ count: keep.length, keypointCount });
-  keep.forEach((from, to) => {
-    out.boxes.set(detections.boxes.subarray(4 * from, 4 * from + 4), 4 * to);
-    out.scores[to] = detections.scores[from];
-    out.classIds[to] = detections.classIds ? detections.classIds[from] : 0;
-    if (size) out.keypoints.set(detections.keypoints.subarray(from * size, (from + 1) * size), to * size);
-  });
-  if (embedding) {
-    out.embeddings = new Float32Array(keep.length * embedding);
-    keep.forEach((from, to) => out.embeddings.set(detections.embeddings.subarray(from * embedding, (from + 1) * embedding), to * embedding));
-  }
-  return out;
 }
 
 export class RegionRotation {
@@ -134,7 +115,6 @@ export class RegionRotation {
     return [best];
   }
 
-
   /** Whether the last choose() left crops out. */
   get partial() {
     return Boolean(this.plan && this.ran && this.ran.length < this.plan.regions.length);
@@ -164,6 +144,6 @@ export class RegionRotation {
       const holding = crops.filter((region) => inside(b, region));
       if (!(holding.length > 0 && holding.every((region) => cutBy(b, region, width, height)))) keep.push(index);
     }
-    return keep.length === detections.count ? detections : rows(detections, keep);
+    return keep.length === detections.count ? detections : pickDetections(detections, keep);
   }
 }
