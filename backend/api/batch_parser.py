@@ -17,7 +17,7 @@ from .common import EARLIEST, LATEST, MAX_COUNT, MAX_ID
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
 _SAMPLE_KEYS = frozenset({"ts", "zone_key", "zone_id", "occupancy", "entries", "exits"})
 _EVENT_KEYS = frozenset({"ts", "zone_key", "zone_id", "kind", "track_id", "dwell_s", "value"})
-_BATCH_KEYS = frozenset({"batch_id", "samples", "events"})
+_BATCH_KEYS = frozenset({"batch_id", "samples", "events", "ends_run"})
 _KINDS = frozenset(EVENT_KINDS)
 
 
@@ -79,6 +79,9 @@ def _fast(body) -> dict:
     if type(body) is not dict or not body.keys() <= _BATCH_KEYS:
         raise _Reject
     samples, events = body.get("samples", []), body.get("events", [])
+    ends_run = body.get("ends_run", False)
+    if type(ends_run) is not bool:
+        raise _Reject
     if type(samples) is not list or type(events) is not list or \
             len(samples) > MAX_BATCH_ROWS or len(events) > MAX_BATCH_ROWS:
         raise _Reject
@@ -86,7 +89,7 @@ def _fast(body) -> dict:
             "samples": [_sample(row) for row in samples],
             "events": [_event(row) for row in events],
             # A batch with opt-in demographic rows goes through BatchSchema (not this path).
-            "demographics": []}
+            "demographics": [], "ends_run": ends_run}
 
 
 def read_batch(body, schema: ma.Schema) -> dict:

@@ -130,6 +130,9 @@ class BatchSchema(ma.Schema):
         ma.fields.Nested(DemographicRowSchema), load_default=list,
         validate=ma.validate.Length(max=MAX_BATCH_ROWS),
         metadata={"description": "Opt-in age/gender aggregates (docs/demographics.md)"})
+    ends_run = ma.fields.Boolean(load_default=False, metadata={
+        "description": "The run's last batch: stored and the run ended in one step (a page "
+                       "closed while counting sends it as it goes); a duplicate changes nothing"})
 
 
 class BatchResultSchema(ma.Schema):
@@ -284,6 +287,8 @@ def post_batch(run_id: int):
                         samples=batch["samples"], events=batch["events"],
                         has_open_alert=has_open_alert)
                     demographics.add_counts(conn, run_id, batch.get("demographics", []))
+                    if batch["ends_run"] and run["ended_at"] is None:
+                        run_repo.update(conn, run_id, {"ended_at": utcnow()})
             break
         except sa.exc.IntegrityError:
             return _duplicate_answer(user_id, run_id, batch_key)

@@ -64,6 +64,31 @@ def test_list_get_and_end_a_run(alice):
     assert bad.status_code == 422 and "ended" in bad.get_json()["fields"]
 
 
+
+def test_last_batch_ends_the_run_once(app, alice, bob):
+    """A page closed while counting sends its last batch with ends_run: stored and the run
+    ended in one request; a re-send of it (the queue's copy) changes nothing, not even a
+    reopened run; another user's run is not touched."""
+    run = alice.create_run()
+    rid = run["id"]
+    plain = alice.post(f"/api/runs/{rid}/batches", json={
+        "batch_id": str(uuid.uuid4()), "samples": [sample(T0, occupancy=1)]})
+    assert plain.status_code == 201 and alice.get(f"/api/runs/{rid}").get_json()["ended_at"] is None
+    last = {"batch_id": str(uuid.uuid4()), "samples": [sample("2026-03-01T10:00:05Z")],
+            "ends_run": True}
+    assert bob.post(f"/api/runs/{rid}/batches", json=last).status_code == 404
+    assert alice.get(f"/api/runs/{rid}").get_json()["ended_at"] is None
+    assert alice.post(f"/api/runs/{rid}/batches", json=last).status_code == 201
+    ended = alice.get(f"/api/runs/{rid}").get_json()["ended_at"]
+    assert ended is not None and stored(app)[:2] == (2, 2)
+    alice.patch(f"/api/runs/{rid}", json={"ended": False})
+    again = alice.post(f"/api/runs/{rid}/batches", json=last)
+    assert again.status_code == 200 and again.get_json()["duplicate"] is True
+    assert alice.get(f"/api/runs/{rid}").get_json()["ended_at"] is None
+    bad = alice.post(f"/api/runs/{rid}/batches", json={**last, "batch_id": str(uuid.uuid4()),
+                                                       "ends_run": "soon"})
+    assert bad.status_code == 422 and "ends_run" in bad.get_json()["fields"]
+
 def test_batch_is_stored_once(app, alice):
     run = alice.create_run()
     batch_id = str(uuid.uuid4())
@@ -220,6 +245,10 @@ FAST_PATH_CASES = [
                                     "track_id": 2**31}]},
     {"batch_id": "b14", "events": [{"ts": T0, "zone_key": "l", "kind": "leave",
                                     "dwell_s": 10 * 365 * 86400 + 1}]},
+    # The last batch of a run (a boolean only; marshmallow also takes "true" and 1).
+    {"batch_id": "b15", "ends_run": True},
+    {"batch_id": "b16", "ends_run": "true"},
+    {"batch_id": "b17", "ends_run": 1},
     ["not", "an", "object"],
 ]
 

@@ -39,7 +39,8 @@ export class HttpClient {
     this.baseUrl = baseUrl;
   }
 
-  async request(method, path, { json, signal } = {}) {
+  /** keepalive: the request outlives the page (sent as the tab closes; body ≤ 64 KB). */
+  async request(method, path, { json, signal, keepalive = false } = {}) {
     const headers = { Accept: 'application/json' };
     if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = this.csrfToken;
     if (json !== undefined) headers['Content-Type'] = 'application/json';
@@ -47,7 +48,7 @@ export class HttpClient {
     try {
       response = await this.fetchImpl(this.baseUrl + path, {
         method, headers, body: json === undefined ? undefined : JSON.stringify(json),
-        credentials: 'same-origin', signal,
+        credentials: 'same-origin', signal, ...(keepalive ? { keepalive: true } : {}),
       });
     } catch (error) {
       if (error && error.name === 'AbortError') throw error;

@@ -48,10 +48,10 @@ export class ApiResources {
 
   // ----- runs, ingest, stats -----
   createRun(run) { return this.http.post('/api/runs', run).then((r) => r.body); }
-  endRun(id) { return this.http.patch(`/api/runs/${id}`, { ended: true }); }
+  endRun(id, { keepalive = false } = {}) { return this.http.request('PATCH', `/api/runs/${id}`, { json: { ended: true }, keepalive }).then((r) => r.body); }
   listRuns({ page = 1, perPage = 50 } = {}) { return this.http.get(`/api/runs?page=${page}&per_page=${perPage}`); }
   getRun(id) { return this.http.get(`/api/runs/${id}`); }
-  sendBatch(runId, batch) { return this.http.post(`/api/runs/${runId}/batches`, batch).then((r) => r.body); }
+  sendBatch(runId, batch, { keepalive = false } = {}) { return this.http.request('POST', `/api/runs/${runId}/batches`, { json: batch, keepalive }).then((r) => r.body); }
   stats(runId, { bucket, tz }) { return this.http.get(`/api/runs/${runId}/stats?bucket=${bucket}&tz=${encodeURIComponent(tz)}`); }
   alerts({ runId, page = 1 } = {}) { return this.http.get(`/api/alerts?${runId ? `run_id=${runId}&` : ''}page=${page}`); }
   csvUrl(runId, { bucket, tz, kind }) {

@@ -3,7 +3,8 @@
 // detector cadence) -> detector + pipeline.process, or pipeline.skip (the tracker's
 // prediction, nothing counted); what the detector saw -> session; then onFrame(FrameResult)
 // for the views. At the end: pipeline.flush() (pending crossings final, open alerts ended) ->
-// session.stop(final) -> onEnd(final, summary).
+// session.stop(final) -> onEnd(final, summary). A page closed while counting: leave() ->
+// pipeline.flush() -> session.leave(final), with nothing awaited.
 //
 // Live with a cadence (`overlap`), the detector works in its worker while the next frames are
 // shown at once with the tracker's prediction: a detector run is started on a frame the cadence
@@ -32,6 +33,8 @@ export class CountingRunner {
     /** live with a cadence: the detector runs beside the frames shown (see above) */
     this.overlap = false;
     this.inFlight = null;
+    /** leave() ended the run (the page is going away) */
+    this.left = false;
     /** frames through the pipeline, and those the detector ran on */
     this.frames = 0;
     this.detectorRuns = 0;
@@ -94,6 +97,7 @@ export class CountingRunner {
    * ends (onEnd) even when the session could not be stopped cleanly; that error is thrown on.
    */
   async finish(summary) {
+    if (this.left) return null;                               // leave() has ended the run
     if (this.inFlight) await this.inFlight.catch(() => {});   // its sightings count too
     const final = this.pipeline.flush();
     try {
@@ -124,6 +128,19 @@ export class CountingRunner {
   get paused() { return Boolean(this.loop && this.loop.paused); }
   pause() { this.loop?.pause(); }
   resume() { this.loop?.resume(); }
+
+  /**
+   * The page is going away: stop at once, without awaiting anything (a detector run in flight
+   * is dropped), and hand the final counts to the session's leave(); returns them.
+   */
+  leave({ endRun = true } = {}) {
+    if (!this.loop || this.left) return null;
+    this.left = true;
+    this.loop.stop();
+    const final = this.pipeline.flush();
+    this.session.leave(final, { endRun });
+    return final;
+  }
 
   /** Stop counting; resolves when the run has ended (final counts sent or queued). */
   async stop() {

@@ -76,11 +76,14 @@ async function main() {
   const station = stationRequest(location.search);
   if (station) {
     document.body.dataset.monitorReady = 'yes';
+    window.addEventListener('pagehide', () => controller.leave());
     await runStation({ controller, cameras, queue, request: station });
     return;
   }
   await picker.start();
   window.addEventListener('beforeunload', (event) => { if (controller.counting) { event.preventDefault(); event.returnValue = ''; } });
+  // Closed anyway (or reloaded): the final counts are sent or queued, and the run ends.
+  window.addEventListener('pagehide', () => controller.leave());
   document.body.dataset.monitorReady = 'yes';
 }
 

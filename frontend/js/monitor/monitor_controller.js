@@ -29,6 +29,8 @@ export class MonitorController {
     this.pipeline = null;
     this.session = null;
     this.runner = null;
+    /** a counting station's page (station_mode.js): its runs outlive the page */
+    this.stationMode = false;
     this.preview = null;
     this.floorCalibration = null;
     this.fps = new FpsMeter();
@@ -314,6 +316,17 @@ export class MonitorController {
   /** Stop counting; resolves when the run has ended (final counts sent or queued). */
   async stop() {
     if (this.runner) await this.runner.stop();
+  }
+
+  /**
+   * The page is going away while counting (pagehide): the final counts leave at once and the
+   * run ends, except on a counting station, whose restarted page continues the same run.
+   */
+  leave() {
+    if (!this.runner) return;
+    this.runner.leave({ endRun: !this.stationMode });
+    this.runner = null;
+    this.demographics?.endRun();
   }
 
   /** The run ended (stopped, or the video is done): final counts, summary, back to preview. */

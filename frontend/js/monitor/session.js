@@ -3,6 +3,9 @@
 // them in IndexedDB until the server is back).
 import { CountReporter } from '../api/count_reporter.js';
 
+/** Browsers allow 64 KB of keepalive request bodies in flight; larger last batches wait in the queue. */
+const KEEPALIVE_BYTES = 60000;
+
 export class CountingSession {
   /**
    * @param {{ queue, sender, run: { source_kind, video_id?, camera_key?, label? }, lineKeys, zoneKeys,
@@ -50,11 +53,28 @@ export class CountingSession {
 
   /** Move what the reporter collected into the queue (new batch id each time) and deliver. */
   async ship() {
+    const batch = this.takeBatch();
+    if (batch) await this.queue.enqueue(this.clientRunId, this.run, batch);
+    await this.deliver();
+  }
+
+  /** What the reporter (and the demographic tally) collected, as one batch; null if nothing. */
+  takeBatch({ last = false } = {}) {
     let batch = this.reporter.takeBatch(this.newId());
     const rows = this.demographics ? this.demographics.takeRows() : [];
     if (rows.length) batch = { ...(batch || { batch_id: this.newId(), samples: [], events: [] }), demographics: rows };
-    if (batch) await this.queue.enqueue(this.clientRunId, this.run, batch);
-    await this.deliver();
+    // The run's last batch ends the run on the server when it is stored, whenever that is.
+    return batch && last ? { ...batch, ends_run: true } : batch;
+  }
+
+  /** The final counts: the engine's flush() into the reporter and the demographic tally. */
+  finishCounts(finalResult) {
+    clearInterval(this.batchTimer);
+    this.reporter.finish(finalResult);
+    if (this.demographics) {
+      if (finalResult) this.demographics.observe(finalResult.events, finalResult.timestamp ?? 0);
+      this.demographics.finish();
+    }
   }
 
   async deliver() {
@@ -65,18 +85,38 @@ export class CountingSession {
     }
   }
 
-  /** End: last sample, last batch, mark the run ended (when the server is there). */
-  async stop(finalResult = null) {
-    clearInterval(this.batchTimer);
-    this.reporter.finish(finalResult);
-    if (this.demographics) {
-      if (finalResult) this.demographics.observe(finalResult.events, finalResult.timestamp ?? 0);
-      this.demographics.finish();
-    }
-    await this.ship();
+  /**
+   * End: last sample, last batch (it ends the run when the server stores it, now or when the
+   * queue gets it there), or, with nothing left to send, the run ended directly.
+   * endRun false (a counting station's page restarting): the run goes on in the next page.
+   */
+  async stop(finalResult = null, { endRun = true } = {}) {
+    this.finishCounts(finalResult);
+    const batch = this.takeBatch({ last: endRun });
+    if (batch) await this.queue.enqueue(this.clientRunId, this.run, batch);
+    await this.deliver();
     await this.resolveRun();
-    if (this.runId !== null) {
+    if (!batch && endRun && this.runId !== null) {
       try { await this.sender.resources.endRun(this.runId); } catch (error) { /* the run stays open; its counts are safe */ }
+    }
+  }
+
+  /**
+   * The page is going away (tab closed, reload, another page) while counting: nothing can be
+   * awaited any more. The last batch goes into the queue (IndexedDB: the next visit delivers
+   * it if nothing else does) and, when the server's run id is known, straight to the server in
+   * a keepalive request that outlives the page; either way it ends the run when stored.
+   */
+  leave(finalResult = null, { endRun = true } = {}) {
+    this.finishCounts(finalResult);
+    const batch = this.takeBatch({ last: endRun });
+    if (!batch) {
+      if (endRun && this.runId !== null) this.sender.resources.endRun(this.runId, { keepalive: true }).catch(() => {});
+      return;
+    }
+    this.queue.enqueue(this.clientRunId, this.run, batch).catch(() => {});
+    if (this.runId !== null && JSON.stringify(batch).length < KEEPALIVE_BYTES) {
+      this.sender.resources.sendBatch(this.runId, batch, { keepalive: true }).catch(() => {});
     }
   }
 

@@ -38,6 +38,7 @@ function snapshotOf(controller, queue, lastError) {
 export async function runStation({ controller, cameras, queue, request, sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)) }) {
   let lastError = null;
   window.pcStation = { snapshot: () => snapshotOf(controller, queue, lastError) };
+  controller.stationMode = true;          // its page may restart: a run outlives the page
   controller.resumeClientRunId = request.clientRunId;
   let camera = null;
   for (let attempt = 1; camera === null; attempt += 1) {
