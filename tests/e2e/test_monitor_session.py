@@ -148,8 +148,13 @@ def scenario(playwright_instance, webcam_clip, monitor_server):
     def stop_counting():
         if monitor_server._server is None:  # the outage step failed half-way
             monitor_server.start()
+        zone_row = page.locator("tr[data-testid=totals-row]:has([data-testid=occupancy])")
+        run.values["zone left, dwell (page)"] = (int(zone_row.locator("[data-testid=zone-left]").inner_text()),
+                                                  zone_row.locator("td").last.inner_text())
         page.click("[data-testid=stop]")
         page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
+        run.values["alert log"] = page.locator("[data-testid=alert-entry]").evaluate_all(
+            "(entries) => entries.map((entry) => entry.classList.contains('alert-start') ? 'start' : 'end')")
         page.wait_for_function(f"() => {CONNECTION}.queuedBatches === '0'", timeout=WAIT_MS)
         run.values["made"] = int(page.get_attribute("[data-testid=summary]", "data-samples"))
         run.values["run id"] = int(page.get_attribute("[data-testid=summary]", "data-run-id"))
@@ -253,6 +258,19 @@ def test_the_alert_and_the_line_counts_reach_the_database(scenario):
     line_in_db = database_rows(app, "SELECT COALESCE(SUM(entries), 0) FROM count_samples "
                                "WHERE run_id = :run AND zone_key = :key", run=run_id, key=f"zone-{zones[1].id}")[0][0]
     assert line_in_db == scenario.values["line in (page)"]
+
+
+def test_the_live_panel_follows_every_detector_run_dwell_and_alert_log(scenario):
+    """Live with the detector cadence a run's result enters the pipeline between the frames
+    shown: its events (visits ended, alerts started and ended) reach the panel all the same,
+    so the average dwell is shown and the alert log lists what the database holds."""
+    scenario.require("save zones", "alert", "stop")
+    left, dwell = scenario.values["zone left, dwell (page)"]
+    assert left > 0 and dwell.endswith(" s"), f"{left} visits ended but the dwell cell shows {dwell!r}"
+    app, run_id = scenario.server.app, scenario.values["run id"]
+    alerts = database_rows(app, "SELECT COUNT(*), SUM(ended_at IS NOT NULL) FROM alerts WHERE run_id = :run", run=run_id)[0]
+    log = scenario.values["alert log"]
+    assert (log.count("start"), log.count("end")) == (alerts[0], alerts[1]), (log, alerts)
 
 
 def test_every_screen_shows_the_same_figures_of_the_session(scenario):

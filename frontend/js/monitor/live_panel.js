@@ -46,12 +46,20 @@ export class LivePanel {
     renderTotals(byId('totals-body'), { zones, result: null, peaks: new Map(), dwell: this.dwell });
   }
 
-  /** Per frame; the DOM is refreshed a few times a second, alerts at once. */
-  update(output, { timestamp, peaks, timeLabel }) {
-    const events = output.result.events;
+  /**
+   * The events of one detector run (visits ended with their dwell, alerts started or ended),
+   * once per run. Live with the detector cadence a run's result enters the pipeline between
+   * shown frames, which are predictions without events, so events come here, not in update().
+   */
+  observeEvents(events, { timeLabel }) {
+    if (!events.length) return;
     this.dwell.observe(events);
     const names = new Map([...this.zonesByKey].map(([key, zone]) => [key, zone.name]));
     this.alerts.handle(events, { names, timeLabel });
+  }
+
+  /** Per frame shown; the DOM is refreshed a few times a second. */
+  update(output, { timestamp, peaks }) {
     this.series.observe(output.result, timestamp);
     this.lastOutput = output;
     if (timestamp - this.lastRefresh >= REFRESH_SECONDS || timestamp < this.lastRefresh) {

@@ -275,8 +275,7 @@ export class MonitorController {
     this.stage.presentGrab();
     if (this.layers.heatmap) this.stage.drawHeatmap(this.pipeline.imageHeatmap.snapshot(), this.controls.heatmapOpacity());
     this.redrawOverlay(output);
-    const timeLabel = formatTime(this.session.reporter.epochAtZeroMs + output.timestamp * 1000, { seconds: true });
-    this.panel.update(output, { timestamp: output.timestamp, peaks: this.pipeline.peaks, timeLabel });
+    this.panel.update(output, { timestamp: output.timestamp, peaks: this.pipeline.peaks });
     this.fps.tick(performance.now());
     this.framesCounted += 1;
     if (output.frameIndex % 5 === 0) {
@@ -289,6 +288,8 @@ export class MonitorController {
 
   /** A detector run's result entered the pipeline (shown with its frame, or with the next ones). */
   detectorRan(output) {
+    const timeLabel = formatTime(this.session.reporter.epochAtZeroMs + output.timestamp * 1000, { seconds: true });
+    this.panel.observeEvents(output.result.events, { timeLabel });
     this.detectorRate.tick(performance.now());
     this.rateAdvisor.observe(output.tracked, output.feet, output.timestamp);
   }
@@ -333,6 +334,8 @@ export class MonitorController {
   showEnd(finalResult, { completed, frames, seconds }) {
     const session = this.session;
     this.runner = null;
+    // The run's last events (visits and alerts ended by the flush), as the server gets them.
+    if (finalResult) this.panel.observeEvents(finalResult.events || [], { timeLabel: formatTime(session.reporter.epochAtZeroMs + (finalResult.timestamp ?? 0) * 1000, { seconds: true }) });
     this.panel.finish(finalResult, this.pipeline.peaks);
     this.demographics?.endRun();
     renderSummary({ zones: this.editor.zones, finalResult, peaks: this.pipeline.peaks, frames, seconds, completed, wholeVideo: this.wholeVideo, samples: session.reporter.totalSamples, runId: session.runId });
