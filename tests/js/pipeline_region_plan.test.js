@@ -214,3 +214,20 @@ test('RegionPlanner: only unsure candidates (score < minScore) bring the survey 
     quiet.observe(detectionsFromRows([]), { height: 576 });
   }
 });
+
+test('RegionPlanner: a whole frame whose people are mostly too small for it brings the survey forward; big people do not', () => {
+  const frame = { width: 768, height: 576, modelSize: 416 };
+  // At whole-frame scale (416 / 768 = 0.54) a 100 px person is 54 px in the model's input, under minModelHeight.
+  const person = (x, tall, score) => ({ box: [x, 300, x + tall / 2.5, 300 + tall], score });
+  const small = new RegionPlanner();
+  assert.equal(small.plan(frame).regions, null);
+  small.observe(detectionsFromRows([person(100, 100, 0.51), person(300, 96, 0.36), person(500, 90, 0.2)]), { height: 576 });
+  const next = small.plan(frame);
+  assert.ok(next.survey && next.regions, next.reason);
+  // Big people with a few small candidates among them: the whole frame stays.
+  const big = new RegionPlanner();
+  for (let run = 0; run < 3; run++) {
+    assert.equal(big.plan(frame).regions, null, big.current?.reason);
+    big.observe(detectionsFromRows([person(100, 200, 0.9), person(300, 180, 0.8), person(500, 90, 0.3)]), { height: 576 });
+  }
+});

@@ -17,8 +17,9 @@
  * - While nobody has been seen for `surveyAfterRuns` runs (people may all be too small for the
  *   whole frame), one run looks at the whole area with the finest crops the budget allows; a
  *   survey that finds nobody doubles the wait for the next (an empty scene costs little). A run
- *   that found only unsure candidates (scores under minScore: people too small to be sure of)
- *   brings the survey forward to the next run, while no survey has come back empty since.
+ *   that found only unsure candidates (scores under minScore: people too small to be sure of),
+ *   or a whole-frame run whose people are mostly under minModelHeight at its scale, brings the
+ *   survey forward to the next run, while no survey has come back empty since.
  * - The plan is recomputed as the sizes are learned: after every run while it is the whole
  *   frame alone (so crops start as soon as small people are seen), every `replanRuns` runs
  *   once it has crops (so it does not flap), and at once when the people seen ask for a closer
@@ -296,16 +297,23 @@ export class RegionPlanner {
    */
   observe(detections, { height, partial = false }) {
     this.runsSincePlan += 1;
-    let seen = 0, hints = 0;
+    let seen = 0, hints = 0, whole = 0, tooSmall = 0;
     const surveyed = Boolean(this.current && this.current.survey);
+    // The scale of a whole-frame plan (null under crops): people found under minModelHeight there.
+    const wholeScale = this.current && this.current.regions === null ? this.current.scale : null;
     for (let index = 0; index < detections.count; index++) {
+      const box = Array.from(detections.boxes.subarray(4 * index, 4 * index + 4));
+      // A box cut by the frame's top or bottom edge is not a person's height.
+      const cut = box[1] <= 1 || box[3] >= height - 1;
+      if (!cut && wholeScale) {
+        whole += 1;
+        if ((box[3] - box[1]) * wholeScale < this.options.minModelHeight) tooSmall += 1;
+      }
       if (detections.scores[index] < this.options.minScore) {
         hints += 1;
         continue;
       }
-      const box = Array.from(detections.boxes.subarray(4 * index, 4 * index + 4));
-      // A box cut by the frame's top or bottom edge is not a person's height.
-      if (box[1] <= 1 || box[3] >= height - 1) continue;
+      if (cut) continue;
       this.sizes.add(box, height);
       seen += 1;
     }
@@ -314,10 +322,12 @@ export class RegionPlanner {
       if (seen) this.emptyRuns = 0;
       return;
     }
-    // Nobody confident but some candidates (people too small to be sure of): survey on the next
-    // run rather than after surveyAfterRuns, unless a survey already found nobody since.
-    const hinted = hints > 0 && this.surveyWait === this.options.surveyAfterRuns;
-    this.emptyRuns = seen ? 0 : (hinted ? Math.max(this.emptyRuns + 1, this.surveyWait) : this.emptyRuns + 1);
+    // Nobody confident but some candidates (people too small to be sure of), or a whole frame
+    // whose people are mostly under minModelHeight at its scale (smaller ones are likely missed
+    // there): survey on the next run rather than after surveyAfterRuns, unless a survey already
+    // found nobody since.
+    const hinted = (seen ? 2 * tooSmall > whole : hints > 0) && this.surveyWait === this.options.surveyAfterRuns;
+    this.emptyRuns = hinted ? Math.max(this.emptyRuns + 1, this.surveyWait) : (seen ? 0 : this.emptyRuns + 1);
     if (seen) this.surveyWait = this.options.surveyAfterRuns;
     else if (surveyed) this.surveyWait = Math.min(this.options.maxSurveyAfterRuns, 2 * this.surveyWait);
   }
