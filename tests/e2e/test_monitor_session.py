@@ -153,6 +153,7 @@ def scenario(playwright_instance, webcam_clip, monitor_server):
                                                   zone_row.locator("td").last.inner_text())
         page.click("[data-testid=stop]")
         page.wait_for_selector("[data-testid=summary]:not([hidden])", timeout=WAIT_MS)
+        run.values["dwell after stop (page)"] = zone_row.locator("td").last.inner_text()
         run.values["alert log"] = page.locator("[data-testid=alert-entry]").evaluate_all(
             "(entries) => entries.map((entry) => entry.classList.contains('alert-start') ? 'start' : 'end')")
         page.wait_for_function(f"() => {CONNECTION}.queuedBatches === '0'", timeout=WAIT_MS)
@@ -271,6 +272,10 @@ def test_the_live_panel_follows_every_detector_run_dwell_and_alert_log(scenario)
     alerts = database_rows(app, "SELECT COUNT(*), SUM(ended_at IS NOT NULL) FROM alerts WHERE run_id = :run", run=run_id)[0]
     log = scenario.values["alert log"]
     assert (log.count("start"), log.count("end")) == (alerts[0], alerts[1]), (log, alerts)
+    if "dashboard" in scenario.done:   # the server's average dwell of the zone, from the same visits
+        [zone] = [z for z in scenario.values["stats"]["zones"] if z["zone_key"] == f"zone-{scenario.values['zones'][0].id}"]
+        page_dwell = float(scenario.values["dwell after stop (page)"].removesuffix(" s"))
+        assert abs(page_dwell - zone["avg_dwell_s"]) <= 0.051, (page_dwell, zone["avg_dwell_s"])
 
 
 def test_every_screen_shows_the_same_figures_of_the_session(scenario):
