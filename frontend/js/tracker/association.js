@@ -156,3 +156,23 @@ export function gateFacing(cost, tracks, detections) {
   }));
   return result;
 }
+
+/**
+ * Duplicates between tracked and lost tracks (closer than `distance`, 1 - IoU): the younger of
+ * two near-identical tracks goes. Returns the indices to drop of each list.
+ */
+export function duplicates(tracked, lost, distance) {
+  const distances = iouDistance(tracked, lost);
+  const dropTracked = new Set();
+  const dropLost = new Set();
+  for (let i = 0; i < tracked.length; i += 1) {
+    for (let j = 0; j < lost.length; j += 1) {
+      if (distances[i * lost.length + j] >= distance) continue;
+      const ageTracked = tracked[i].lastTimestamp - tracked[i].startTimestamp;
+      const ageLost = lost[j].lastTimestamp - lost[j].startTimestamp;
+      if (ageTracked > ageLost) dropLost.add(j);
+      else dropTracked.add(i);
+    }
+  }
+  return { dropTracked, dropLost };
+}

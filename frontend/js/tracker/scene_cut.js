@@ -1,0 +1,33 @@
+/**
+ * A sudden change of the whole scene: a recorded clip looping back to its start (Chromium's
+ * fake camera), a camera moved or switched. Most of the people seen at the previous detector
+ * run are nowhere near where they were, and as many new ones stand elsewhere. People do not
+ * all vanish at once while others appear: the tracks lost at such a run (and those lost
+ * before it) belong to a picture that is gone, and finding them again later by position and
+ * looks would hand one person's track, and count, to someone else. A detector run that finds
+ * nobody (a dark or blurred frame) is not a cut: nobody new appears.
+ */
+import { TrackState } from './track.js';
+
+/**
+ * Is this update a scene cut? `before`: the confirmed tracks seen at the previous update;
+ * `frame`: this update's frame number (tracks matched now have lastFrame === frame);
+ * `newPeople`: detections left to start new tracks. A cut needs at least `minTracks` tracks
+ * before, at most a third of them found again, and at least as many new people as were lost.
+ */
+export function isSceneCut(before, frame, newPeople, minTracks) {
+  if (minTracks === 0 || before.length < minTracks) return false;
+  const lost = before.filter((track) => track.lastFrame !== frame).length;
+  return lost * 3 >= before.length * 2 && newPeople >= lost;
+}
+
+/** Remove every lost track (their picture is gone); returns how many. */
+export function dropLostTracks(tracks) {
+  let dropped = 0;
+  for (const track of tracks) {
+    if (track.state !== TrackState.LOST) continue;
+    track.markRemoved();
+    dropped += 1;
+  }
+  return dropped;
+}
