@@ -47,12 +47,12 @@ function detections(rows) {
  * Run the tracker at the given video frames; `scene(seconds)` gives the detection rows.
  * Returns, per run, the ids in the order of the rows they came from (0 = not reported).
  */
-function run(frames, scene, options = {}) {
+function run(frames, scene, options = {}, size = {}) {
   const tracker = new ByteTracker(options);
   return frames.map((frame) => {
     const seconds = frame / FPS;
     const rows = scene(seconds);
-    const out = tracker.update(detections(rows), { frameIndex: frame, timestamp: seconds });
+    const out = tracker.update(detections(rows), { frameIndex: frame, timestamp: seconds, ...size });
     const byDetection = new Map();
     for (let k = 0; k < out.count; k += 1) if (!out.predicted[k]) byDetection.set(out.detectionIndices[k], out.trackIds[k]);
     return rows.map((_, i) => byDetection.get(i) ?? 0);
@@ -277,4 +277,33 @@ for (const { name, scene, options, reused } of cutCases) {
 test('scene cut — a run that finds nobody is no cut: the three walkers keep their ids', () => {
   const ids = run(every(12, 120), cutScene({ blank: true }));
   assert.deepEqual(ids[ids.length - 1], [1, 2, 3], JSON.stringify(ids));
+});
+
+// Leaving at the picture's edge (association.js's gateLeaving): A walks right out of a 640 px
+// wide picture, lingering where the edge cuts the box (so its centre slows down: 615, 620,
+// 623); at the next run A is gone and a look-alike B stands 43 px behind A's last box centre,
+// whole: someone else (A, really centred beyond 640 px, would have turned back). Runs 0.48 s apart.
+const leavingRows = [
+  [[400, 100, 480, 300]], [[448, 100, 528, 300]], [[496, 100, 576, 300]], [[544, 100, 624, 300]],
+  [[590, 100, 640, 300]], [[600, 100, 640, 300]], [[606, 100, 640, 300]], [[540, 100, 620, 300]],
+];
+const leavingFrames = leavingRows.map((_, i) => 12 * i);
+const leavingScene = (s) => leavingRows[Math.round(s * FPS / 12)].map((box) => ({ box, score: 0.9 }));
+const leavingCases = [
+  { name: 'the look-alike behind a walker who left at the edge gets a new id', size: { width: 640, height: 480 }, handed: false },
+  { name: 'without the frame size (edges unknown) the walker\'s id is handed to them', size: {}, handed: true },
+];
+for (const { name, size, handed } of leavingCases) {
+  test(`leaving at 2 runs/s — ${name}`, () => {
+    const ids = run(leavingFrames, leavingScene, {}, size);
+    assert.deepEqual(ids.slice(0, -1).map((row) => row[0]), [1, 1, 1, 1, 1, 1, 1], JSON.stringify(ids));
+    assert.equal(ids[ids.length - 1][0] === 1, handed, JSON.stringify(ids));
+  });
+}
+
+test('leaving — someone whole who touches the edge and walks on along it keeps the id', () => {
+  // The box touches the right edge (x2 635 of 640) moving right, then is 8 px further in.
+  const rows = [[[470, 100, 550, 300]], [[512, 100, 592, 300]], [[555, 100, 635, 300]], [[550, 100, 630, 300]]];
+  const ids = run([0, 12, 24, 36], (s) => rows[Math.round(s * FPS / 12)].map((box) => ({ box, score: 0.9 })), {}, { width: 640, height: 480 });
+  assert.deepEqual(ids.map((row) => row[0]), [1, 1, 1, 1], JSON.stringify(ids));
 });

@@ -11,7 +11,7 @@
  */
 import { resolveOptions, requireNumber, requireBoolean } from '../geometry/options.js';
 import { linearAssignment } from './assignment.js';
-import { addAppearance, addMotion, duplicates, fuseScore, gateFacing, gateHeights, iouDistance, requireLooks, similarityMatrix } from './association.js';
+import { addAppearance, addMotion, duplicates, fuseScore, gateFacing, gateLeaving, gateHeights, iouDistance, requireLooks, similarityMatrix } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
 import { trackableRows } from './detections.js';
@@ -224,10 +224,11 @@ export class ByteTracker {
     });
     // Across a gap (a track not seen at the previous run) looks must confirm any match; with crops
     // in turn frames still come fast and a match by overlap needs no more than at full rate.
-    // At those rates, someone facing against the way a track walks (or faced) is someone else.
+    // At those rates, someone facing against the way a track walks (or faced), or back inside
+    // from where a track walked out through the picture's edge, is someone else.
     if (step.seconds >= motionMinSeconds) {
       cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
-      cost = gateFacing(cost, tracks, detections);
+      cost = gateLeaving(gateFacing(cost, tracks, detections), tracks, detections, step);
     }
     return this.options.maxHeightChange === 0 ? cost : gateHeights(cost, tracks, detections, this.options.maxHeightChange);
   }
