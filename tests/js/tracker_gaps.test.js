@@ -254,10 +254,12 @@ test('facing — a walker found facing the other way at 2 runs/s is someone else
 // ones appear. The lost tracks belong to a picture that is gone: nobody found later takes them.
 // Before 2 s: three look-alikes walking right at x 0, 300, 600; from 2 s three others far
 // to the right; from 2.8 s a fourth look-alike where the first walker's walk leads.
-const cutScene = ({ blank = false, fewer = false } = {}) => (s) => {
+const cutScene = ({ blank = false, fewer = false, near = false } = {}) => (s) => {
   if (s < 2) return [0, 300, 600].map((x0) => person(x0, 60)(s));
   if (blank) return s < 2.5 ? [] : [0, 300, 600].map((x0) => person(x0, 60)(s));
   const others = (fewer ? [1000] : [1000, 1300, 1600]).map((x0) => person(x0, 0)(s));
+  // near: someone of the new picture standing where the second walker's walk leads (x 444 at the cut, 2.4 s)
+  if (near) return [...others, person(444, 0)(s)];
   return s < 2.8 ? others : [...others, person(60, 60)(s)];
 };
 const cutCases = [
@@ -273,6 +275,14 @@ for (const { name, scene, options, reused } of cutCases) {
     assert.equal(last[last.length - 1] === 1, reused, JSON.stringify(ids));
   });
 }
+
+test('scene cut — someone of the new picture matched where a walker of the old one was starts afresh with a new id', () => {
+  const ids = run(every(12, 120), cutScene({ near: true }));
+  const last = ids[ids.length - 1];
+  assert.ok(last[3] > 3, JSON.stringify(ids));
+  const kept = run(every(12, 120), cutScene({ near: true }), { sceneCutTracks: 0 });
+  assert.equal(kept[kept.length - 1][3], 2, 'without the rule the walker\'s track takes them');
+});
 
 test('scene cut — a run that finds nobody is no cut: the three walkers keep their ids', () => {
   const ids = run(every(12, 120), cutScene({ blank: true }));

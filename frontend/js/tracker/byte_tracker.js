@@ -19,7 +19,7 @@ import { recoveryCostMatrix } from './recovery.js';
 import { FACING_MIN_SHIFT, facingOf } from '../core/facing.js';
 import { buildOutput, centreInside, coveredFraction, leftThePicture, touchesEdge, walked } from './output.js';
 import { isObserved, requireObserved } from './observed.js';
-import { dropLostTracks, isSceneCut } from './scene_cut.js';
+import { dropLostTracks, isSceneCut, restartTracks } from './scene_cut.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   /** detections at or above this score take part in the first association */
@@ -103,8 +103,8 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    */
   facingMinShift: FACING_MIN_SHIFT,
   /**
-   * a scene cut (scene_cut.js: of at least this many tracks seen at the previous run, two in
-   * three or more lost at once, while as many new people appear) drops every lost track; 0: never
+   * a scene cut (scene_cut.js: of at least this many tracks seen at the previous run, two in three
+   * lost at once while as many new people appear) drops lost tracks, restarts matched ones; 0: never
    */
   sceneCutTracks: 3,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
@@ -185,14 +185,16 @@ export class ByteTracker {
       ...this.lostTracks.filter((track) => track.state === TrackState.LOST)];
     for (const track of [...pool, ...unconfirmed]) track.predict(this.filter, seconds, this.frameCount - 1);
     const seenBefore = pool.filter((track) => track.state === TrackState.TRACKED && track.lastFrame === this.frameCount - 1);
-
     const { unmatchedPool, highLeft } = this.#associateHigh(step, pool, high);
     const leftovers = unmatchedPool.filter((track) => track.state === TrackState.TRACKED);
     const unplaced = this.#recoverLost(step, unmatchedPool, highLeft);
     this.#associateLow(step, leftovers, low);
     const unclaimed = this.#associateUnconfirmed(step, unconfirmed, unplaced);
     const newPeople = unclaimed.filter((candidate) => candidate.score >= this.options.newTrackThreshold).length;
-    if (isSceneCut(seenBefore, step.frame, newPeople, this.options.sceneCutTracks)) dropLostTracks([...this.lostTracks, ...step.newlyLost.splice(0)]);
+    if (isSceneCut(seenBefore, step.frame, newPeople, this.options.sceneCutTracks)) { // lost tracks go, matched ones start afresh
+      dropLostTracks([...this.lostTracks, ...step.newlyLost.splice(0)]);
+      this.nextTrackId = restartTracks(step.matched, this.filter, this.nextTrackId, step.frame, step.timestamp);
+    }
     this.#startTracks(step, unclaimed);
     this.#countMissedLooks(step, pool);
     this.#dropStale(timestamp);

@@ -4,7 +4,10 @@
  * run are nowhere near where they were, and as many new ones stand elsewhere. People do not
  * all vanish at once while others appear: the tracks lost at such a run (and those lost
  * before it) belong to a picture that is gone, and finding them again later by position and
- * looks would hand one person's track, and count, to someone else. A detector run that finds
+ * looks would hand one person's track, and count, to someone else; a track matched across the
+ * cut matched someone of the new picture who happens to stand near where someone of the old
+ * one was (in a looped clip, often the same person at another time), so it starts afresh
+ * with a new id, and no walk is made of the jump. A detector run that finds
  * nobody (a dark or blurred frame) is not a cut: nobody new appears.
  */
 import { TrackState } from './track.js';
@@ -30,4 +33,18 @@ export function dropLostTracks(tracks) {
     dropped += 1;
   }
   return dropped;
+}
+
+/**
+ * Tracks matched across a cut start afresh: a new id (from `nextId`), a filter state from their
+ * new box alone (no velocity made of the jump), confirmed. Returns the next free id.
+ */
+export function restartTracks(tracks, filter, nextId, frame, timestamp) {
+  let id = nextId;
+  for (const track of tracks) {
+    track.activate(filter, id, frame, timestamp);
+    track.isActivated = true;
+    id += 1;
+  }
+  return id;
 }
