@@ -191,7 +191,7 @@ export class ByteTracker {
     this.#associateLow(step, leftovers, low);
     const unclaimed = this.#associateUnconfirmed(step, unconfirmed, unplaced);
     const newPeople = unclaimed.filter((candidate) => candidate.score >= this.options.newTrackThreshold).length;
-    if (isSceneCut(seenBefore, step.frame, newPeople, this.options.sceneCutTracks)) { // lost tracks go, matched ones start afresh
+    if (isSceneCut(seenBefore, newPeople, this.options.sceneCutTracks)) { // lost tracks go, matched ones start afresh
       dropLostTracks([...this.lostTracks, ...step.newlyLost.splice(0)]);
       this.nextTrackId = restartTracks(step.matched, this.filter, this.nextTrackId, step.frame, step.timestamp);
     }

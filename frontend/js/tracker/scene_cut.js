@@ -13,14 +13,15 @@
 import { TrackState } from './track.js';
 
 /**
- * Is this update a scene cut? `before`: the confirmed tracks seen at the previous update;
- * `frame`: this update's frame number (tracks matched now have lastFrame === frame);
- * `newPeople`: detections left to start new tracks. A cut needs at least `minTracks` tracks
- * before, at most a third of them found again, and at least as many new people as were lost.
+ * Is this update a scene cut? `before`: the confirmed tracks seen at the previous update, after
+ * this update's association (lost now: the detector looked for them and did not find them; one
+ * outside the regions it looked at is not lost, see observed.js); `newPeople`: detections left
+ * to start new tracks. A cut needs at least `minTracks` tracks before, two in three or more of
+ * them lost, and at least as many new people as were lost.
  */
-export function isSceneCut(before, frame, newPeople, minTracks) {
+export function isSceneCut(before, newPeople, minTracks) {
   if (minTracks === 0 || before.length < minTracks) return false;
-  const lost = before.filter((track) => track.lastFrame !== frame).length;
+  const lost = before.filter((track) => track.state === TrackState.LOST).length;
   return lost * 3 >= before.length * 2 && newPeople >= lost;
 }
 
