@@ -109,6 +109,7 @@ def main(argv=None) -> int:
     parser.add_argument("--live", type=float, help="a simulated live run at this many runs/s (per pass)")
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--jitter", type=float, default=0.5)
+    parser.add_argument("--seed", type=int, default=1, help="seed of the simulated live run's random spacing")
     parser.add_argument("--modules", default=str(REPO / "frontend" / "js"))
     parser.add_argument("--tracker-options", default="{}")
     parser.add_argument("--counting-options", default="{}")
@@ -119,7 +120,7 @@ def main(argv=None) -> int:
                               counting_options=args.counting_options, line_options=args.line_options)
     if args.live:
         extra = ["--live", str(args.live), "--passes", str(args.passes), "--jitter", str(args.jitter),
-                 "--frame-index", "consecutive"]
+                 "--seed", str(args.seed), "--frame-index", "consecutive"]
         run = replay(options, args.modules, extra)
         length = run["frameCount"]
         for number in range(args.passes):

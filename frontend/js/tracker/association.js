@@ -3,6 +3,7 @@ import { iouDistanceMatrix } from '../geometry/boxes.js';
 import { appearanceSimilarity } from './appearance.js';
 import { TrackState } from './track.js';
 import { faceApart } from '../core/facing.js';
+import { exitEdge } from './output.js';
 
 function flatBoxes(items) {
   const flat = new Float64Array(items.length * 4);
@@ -154,5 +155,68 @@ export function gateFacing(cost, tracks, detections) {
   tracks.forEach((track, i) => detections.forEach((detection, j) => {
     if (facesAway(track, detection)) result[i * detections.length + j] = Infinity;
   }));
+  return result;
+}
+
+/**
+ * Duplicates between tracked and lost tracks (closer than `distance`, 1 - IoU): the younger of
+ * two near-identical tracks goes. Returns the indices to drop of each list.
+ */
+export function duplicates(tracked, lost, distance) {
+  const distances = iouDistance(tracked, lost);
+  const dropTracked = new Set();
+  const dropLost = new Set();
+  for (let i = 0; i < tracked.length; i += 1) {
+    for (let j = 0; j < lost.length; j += 1) {
+      if (distances[i * lost.length + j] >= distance) continue;
+      const ageTracked = tracked[i].lastTimestamp - tracked[i].startTimestamp;
+      const ageLost = lost[j].lastTimestamp - lost[j].startTimestamp;
+      if (ageTracked > ageLost) dropLost.add(j);
+      else dropTracked.add(i);
+    }
+  }
+  return { dropTracked, dropLost };
+}
+
+/** A person's box is at least this wide for its height: a narrower box at the picture's edge is cut by it. */
+const PERSON_ASPECT = 0.4;
+
+/**
+ * Where a track last seen at an edge of the picture, walking out through it (output.js's
+ * exitEdge), really is across that edge: the centre of its box as if the edge did not cut it
+ * (at least PERSON_ASPECT wide for its height). Returns { axis (0: x, 1: y), centre, outward
+ * (+1 / -1), height } or null.
+ */
+export function leavingAt(track, { width, height }) {
+  const edge = track.mean ? exitEdge(track.detectionBox, track.mean[4], track.mean[5], width, height) : null;
+  if (edge === null) return null;
+  const [x1, y1, x2, y2] = track.detectionBox;
+  const tall = Math.max(y2 - y1, (x2 - x1) / PERSON_ASPECT);
+  const wide = Math.max(x2 - x1, PERSON_ASPECT * tall);
+  if (edge === 'right') return { axis: 0, centre: x1 + wide / 2, outward: 1, height: tall };
+  if (edge === 'left') return { axis: 0, centre: x2 - wide / 2, outward: -1, height: tall };
+  if (edge === 'bottom') return { axis: 1, centre: y1 + tall / 2, outward: 1, height: tall };
+  return { axis: 1, centre: y2 - tall / 2, outward: -1, height: tall };
+}
+
+/**
+ * Pairs of a track last seen at an edge of the picture walking out through it and a detection
+ * more than BACK_SLACK of a height back inside from where the track really is (leavingAt)
+ * become Infinity: between two runs someone leaving is still at the edge or gone. The
+ * filter's speed of someone leaving falls towards zero at the edge (the box cut by the edge
+ * stops moving with the person), so turnsBack does not see the direction there.
+ */
+export function gateLeaving(cost, tracks, detections, frameSize) {
+  const result = Float64Array.from(cost);
+  tracks.forEach((track, i) => {
+    const leaving = leavingAt(track, frameSize);
+    if (leaving === null) return;
+    const { axis, centre, outward, height } = leaving;
+    detections.forEach((detection, j) => {
+      const box = detection.detectionBox;
+      const along = ((box[axis] + box[axis + 2]) / 2 - centre) * outward;
+      if (along < -BACK_SLACK * height) result[i * detections.length + j] = Infinity;
+    });
+  });
   return result;
 }

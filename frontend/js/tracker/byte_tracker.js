@@ -11,7 +11,7 @@
  */
 import { resolveOptions, requireNumber, requireBoolean } from '../geometry/options.js';
 import { linearAssignment } from './assignment.js';
-import { addAppearance, addMotion, fuseScore, gateFacing, gateHeights, iouDistance, requireLooks, similarityMatrix } from './association.js';
+import { addAppearance, addMotion, duplicates, fuseScore, gateFacing, gateLeaving, gateHeights, iouDistance, requireLooks, similarityMatrix } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
 import { trackableRows } from './detections.js';
@@ -19,6 +19,7 @@ import { recoveryCostMatrix } from './recovery.js';
 import { FACING_MIN_SHIFT, facingOf } from '../core/facing.js';
 import { buildOutput, centreInside, coveredFraction, leftThePicture, touchesEdge, walked } from './output.js';
 import { isObserved, requireObserved } from './observed.js';
+import { dropLostTracks, isSceneCut, restartTracks } from './scene_cut.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   /** detections at or above this score take part in the first association */
@@ -101,6 +102,11 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    * of the box height; core/facing.js): two people crossing paths; 0 disables
    */
   facingMinShift: FACING_MIN_SHIFT,
+  /**
+   * a scene cut (scene_cut.js: of at least this many tracks seen at the previous run, two in three
+   * lost at once while as many new people appear) drops lost tracks, restarts matched ones; 0: never
+   */
+  sceneCutTracks: 3,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
@@ -125,7 +131,7 @@ export class ByteTracker {
     requireNumber('ByteTracker', 'frameSeconds', resolved.frameSeconds, { min: 1e-4, max: 10 });
     requireNumber('ByteTracker', 'recoveryMaxFrames', resolved.recoveryMaxFrames, { min: 0, integer: true });
     requireNumber('ByteTracker', 'coastFrames', resolved.coastFrames, { min: 0, integer: true });
-    requireNumber('ByteTracker', 'unobservedFrames', resolved.unobservedFrames, { min: 0, integer: true });
+    for (const key of ['unobservedFrames', 'sceneCutTracks']) requireNumber('ByteTracker', key, resolved[key], { min: 0, integer: true });
     requireNumber('ByteTracker', 'observedMargin', resolved.observedMargin, { min: 0 });
     requireBoolean('ByteTracker', 'fuseScore', resolved.fuseScore);
     if (resolved.lowThreshold > resolved.highThreshold) {
@@ -178,12 +184,17 @@ export class ByteTracker {
     const pool = [...this.trackedTracks.filter((track) => track.isActivated),
       ...this.lostTracks.filter((track) => track.state === TrackState.LOST)];
     for (const track of [...pool, ...unconfirmed]) track.predict(this.filter, seconds, this.frameCount - 1);
-
+    const seenBefore = pool.filter((track) => track.state === TrackState.TRACKED && track.lastFrame === this.frameCount - 1);
     const { unmatchedPool, highLeft } = this.#associateHigh(step, pool, high);
     const leftovers = unmatchedPool.filter((track) => track.state === TrackState.TRACKED);
     const unplaced = this.#recoverLost(step, unmatchedPool, highLeft);
     this.#associateLow(step, leftovers, low);
     const unclaimed = this.#associateUnconfirmed(step, unconfirmed, unplaced);
+    const newPeople = unclaimed.filter((candidate) => candidate.score >= this.options.newTrackThreshold).length;
+    if (isSceneCut(seenBefore, newPeople, this.options.sceneCutTracks)) { // lost tracks go, matched ones start afresh
+      dropLostTracks([...this.lostTracks, ...step.newlyLost.splice(0)]);
+      this.nextTrackId = restartTracks(step.matched, this.filter, this.nextTrackId, step.frame, step.timestamp);
+    }
     this.#startTracks(step, unclaimed);
     this.#countMissedLooks(step, pool);
     this.#dropStale(timestamp);
@@ -215,10 +226,11 @@ export class ByteTracker {
     });
     // Across a gap (a track not seen at the previous run) looks must confirm any match; with crops
     // in turn frames still come fast and a match by overlap needs no more than at full rate.
-    // At those rates, someone facing against the way a track walks (or faced) is someone else.
+    // At those rates, someone facing against the way a track walks (or faced), or back inside
+    // from where a track walked out through the picture's edge, is someone else.
     if (step.seconds >= motionMinSeconds) {
       cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
-      cost = gateFacing(cost, tracks, detections);
+      cost = gateLeaving(gateFacing(cost, tracks, detections), tracks, detections, step);
     }
     return this.options.maxHeightChange === 0 ? cost : gateHeights(cost, tracks, detections, this.options.maxHeightChange);
   }
@@ -351,19 +363,7 @@ export class ByteTracker {
     let lost = this.lostTracks.filter((track) => track.state === TrackState.LOST
       && !trackedIds.has(track.trackId));
     lost = lost.concat(newlyLost);
-    // Drop duplicates between tracked and lost: the younger of two near-identical tracks.
-    const distances = iouDistance(tracked, lost);
-    const dropTracked = new Set();
-    const dropLost = new Set();
-    for (let i = 0; i < tracked.length; i += 1) {
-      for (let j = 0; j < lost.length; j += 1) {
-        if (distances[i * lost.length + j] >= this.options.duplicateDistance) continue;
-        const ageTracked = tracked[i].lastTimestamp - tracked[i].startTimestamp;
-        const ageLost = lost[j].lastTimestamp - lost[j].startTimestamp;
-        if (ageTracked > ageLost) dropLost.add(j);
-        else dropTracked.add(i);
-      }
-    }
+    const { dropTracked, dropLost } = duplicates(tracked, lost, this.options.duplicateDistance);
     this.trackedTracks = tracked.filter((_, i) => !dropTracked.has(i));
     this.lostTracks = lost.filter((_, j) => !dropLost.has(j));
   }

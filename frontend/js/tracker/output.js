@@ -69,3 +69,18 @@ export function leftThePicture(track, { width, height }) {
   if (cx < 0 || cy < 0 || cx > width || cy > height) return true;
   return track.state === TrackState.LOST && touchesEdge(track.detectionBox, width, height);
 }
+
+/**
+ * The edge of the picture a box touches (touchesEdge's margin) and moves out through, at
+ * velocity (vx, vy): 'left', 'right', 'top', 'bottom', or null. A box cut by the edge stops
+ * moving with the person, so the filter's speed of someone leaving falls towards zero there,
+ * but not its sign.
+ */
+export function exitEdge([x1, y1, x2, y2], vx, vy, width, height) {
+  if (!Number.isFinite(width) || !Number.isFinite(height)) return null;
+  if (x1 <= width * 0.01 && vx < 0) return 'left';
+  if (x2 >= width * 0.99 && vx > 0) return 'right';
+  if (y1 <= height * 0.01 && vy < 0) return 'top';
+  if (y2 >= height * 0.99 && vy > 0) return 'bottom';
+  return null;
+}
