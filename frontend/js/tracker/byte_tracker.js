@@ -45,8 +45,7 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   /**
    * a confirmed track lost for at most this many frames (a person hidden behind another) is
    * still reported, with its Kalman-predicted box and `predicted` = 1; 0 reports only tracks
-   * matched this frame. Counted in the time the detector looked at the person (observed.js):
-   * with crops in turn, the frames a person's crop waits for its turn do not count
+   * matched this frame. Only frames the detector looked at the person count (crops in turn, observed.js)
    */
   coastFrames: 10,
   /** a lost track coasts only while this share of its predicted box is covered by someone seen */
