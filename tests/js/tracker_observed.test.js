@@ -161,3 +161,35 @@ test('observed regions: a person looked at every third frame is associated by mo
     assert.deepEqual(result.at(-1).reported.map((track) => track.id), ids, why);
   }
 });
+
+test('observed regions: a person hidden behind someone coasts for coastFrames frames the detector looked at, however often', () => {
+  // A (24x60, track 1) stands behind B (30x80) and is hidden from frame 5 on; B is detected whenever
+  // the detector looks at LEFT, which holds both. Frames after A's last detection (frame 4).
+  const hidden = { box: [310, 205, 334, 265], score: 0.9 };
+  const front = { box: [300, 195, 330, 275], score: 0.9 };
+  const cases = [
+    // how the detector looks after frame 4, expected: A reported (predicted) n frames after its last detection
+    { name: 'the whole frame every frame', looks: () => null, shown: { 8: true, 12: false, 20: false } },
+    { name: 'LEFT every frame', looks: () => [LEFT], shown: { 8: true, 12: false, 20: false } },
+    // 4 looks by n 12, 7 by n 20, 9 by n 26: within coastFrames (10) of looks
+    { name: 'LEFT every third frame (crops in turn)', looks: (n) => (n % 3 === 1 ? [LEFT] : [RIGHT]),
+      shown: { 8: true, 12: true, 20: true, 26: true } },
+    { name: 'LEFT every third frame, coastFrames 3', options: { coastFrames: 3 }, looks: (n) => (n % 3 === 1 ? [LEFT] : [RIGHT]),
+      shown: { 6: true, 12: false } },
+  ];
+  for (const { name, options = {}, looks, shown } of cases) {
+    const frames = [0, 1, 2, 3, 4].map(() => ({ rows: [hidden, front] }));
+    for (let n = 1; n <= 26; n++) {
+      const observed = looks(n);
+      const looksAtLeft = observed === null || observed.includes(LEFT);
+      frames.push({ rows: looksAtLeft ? [front] : [], observed });
+    }
+    const result = run(frames, options);
+    assert.deepEqual(result[4].reported, [{ id: 1, predicted: false }, { id: 2, predicted: false }], `${name}: both seen`);
+    for (const [n, expected] of Object.entries(shown)) {
+      const reported = result[4 + Number(n)].reported;
+      assert.deepEqual(reported.filter((track) => track.id === 1), expected ? [{ id: 1, predicted: true }] : [], `${name}: A, n ${n}`);
+      assert.equal(reported.some((track) => track.id === 2), true, `${name}: B, n ${n}`);
+    }
+  }
+});

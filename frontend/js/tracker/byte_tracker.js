@@ -18,7 +18,7 @@ import { trackableRows } from './detections.js';
 import { recoveryCostMatrix } from './recovery.js';
 import { FACING_MIN_SHIFT, facingOf } from '../core/facing.js';
 import { buildOutput, centreInside, coveredFraction, leftThePicture, touchesEdge, walked } from './output.js';
-import { isObserved, requireObserved } from './observed.js';
+import { addUnlookedTime, isObserved, lookedSecondsLost, requireObserved } from './observed.js';
 import { dropLostTracks, isSceneCut, restartTracks } from './scene_cut.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
@@ -45,7 +45,7 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
   /**
    * a confirmed track lost for at most this many frames (a person hidden behind another) is
    * still reported, with its Kalman-predicted box and `predicted` = 1; 0 reports only tracks
-   * matched this frame
+   * matched this frame. Only frames the detector looked at the person count (crops in turn, observed.js)
    */
   coastFrames: 10,
   /** a lost track coasts only while this share of its predicted box is covered by someone seen */
@@ -184,6 +184,7 @@ export class ByteTracker {
     const pool = [...this.trackedTracks.filter((track) => track.isActivated),
       ...this.lostTracks.filter((track) => track.state === TrackState.LOST)];
     for (const track of [...pool, ...unconfirmed]) track.predict(this.filter, seconds, this.frameCount - 1);
+    addUnlookedTime([...pool, ...unconfirmed], seconds, observed, { width, height, margin: this.options.observedMargin });
     const seenBefore = pool.filter((track) => track.state === TrackState.TRACKED && track.lastFrame === this.frameCount - 1);
     const { unmatchedPool, highLeft } = this.#associateHigh(step, pool, high);
     const leftovers = unmatchedPool.filter((track) => track.state === TrackState.TRACKED);
@@ -381,7 +382,7 @@ export class ByteTracker {
     // Someone seen this frame, or (crops in turn) kept where the detector did not look.
     const visible = this.trackedTracks.filter((track) => track.lastFrame === step.frame || track.isActivated)
       .map((track) => (track.lastFrame === step.frame ? track.detectionBox : track.box));
-    return this.lostTracks.filter((track) => this.#framesLost(track, step.timestamp) <= coastFrames
+    return this.lostTracks.filter((track) => lookedSecondsLost(track, step.timestamp) / this.options.frameSeconds <= coastFrames
       && centreInside(track.box, frameSize) && (awaiting(track) || visible.some((other) => coveredFraction(track.box, other) >= coastOverlap)));
   }
 

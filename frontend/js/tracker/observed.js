@@ -34,6 +34,26 @@ export function isObserved(box, observed, { width = Infinity, height = Infinity,
   return observed.some((region) => boxHeight >= (region.minHeight || 0) && holdsWhole(region, box, { width, height, margin }));
 }
 
+/**
+ * Adds `seconds` (the time since the previous update) to the unlooked time of each track whose
+ * predicted box the detector did not look at on this update (observed null: it looked everywhere).
+ */
+export function addUnlookedTime(tracks, seconds, observed, { width = Infinity, height = Infinity, margin = 0 } = {}) {
+  if (observed === null || observed === undefined) return;
+  for (const track of tracks) {
+    if (!isObserved(track.box, observed, { width, height, margin })) track.unlookedSeconds += seconds;
+  }
+}
+
+/**
+ * Seconds since `track` was last detected during which the detector looked at it: with crops in
+ * turn a person is looked at on a share of the frames, and only those frames show they are gone.
+ * Without observed regions (the whole frame every run) it is the time since the last detection.
+ */
+export function lookedSecondsLost(track, timestamp) {
+  return timestamp - track.lastTimestamp - track.unlookedSeconds;
+}
+
 /** Throws unless `observed` is null or an array of { x, y, width, height, minHeight? } with finite numbers. */
 export function requireObserved(observed, owner) {
   if (observed === null || observed === undefined) return null;

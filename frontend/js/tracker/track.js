@@ -29,6 +29,8 @@ export class Track {
     this.lastTimestamp = 0;
     /** looks that missed the track since it was last seen (see ByteTracker's observed regions) */
     this.missedLooks = 0;
+    /** seconds since the last detection during which the detector did not look at the track (observed.js) */
+    this.unlookedSeconds = 0;
   }
 
   /** Current box [x1, y1, x2, y2]: the Kalman estimate once activated, else the detection. */
@@ -47,6 +49,7 @@ export class Track {
     this.lastFrame = frame;
     this.startTimestamp = timestamp;
     this.lastTimestamp = timestamp;
+    this.unlookedSeconds = 0;
   }
 
   /**
@@ -71,6 +74,7 @@ export class Track {
     this.isActivated = true;
     this.lastFrame = frame;
     this.lastTimestamp = timestamp;
+    this.unlookedSeconds = 0;
     this.score = detection.score;
     this.detectionBox = detection.detectionBox;
     this.detectionIndex = detection.detectionIndex;
