@@ -36,7 +36,10 @@ def _int(value, low: int, high: int, optional: bool = False):
 def _time(value) -> datetime:
     if type(value) is not str or not _TIME.fullmatch(value):
         raise _Reject
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    try:   # the pattern lets through impossible dates and times (minute 61, 30 February)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    except ValueError:
+        raise _Reject from None
     if not EARLIEST <= moment < LATEST:
         raise _Reject
     return moment

@@ -245,6 +245,9 @@ FAST_PATH_CASES = [
                                     "track_id": 2**31}]},
     {"batch_id": "b14", "events": [{"ts": T0, "zone_key": "l", "kind": "leave",
                                     "dwell_s": 10 * 365 * 86400 + 1}]},
+    # Times the fast path's pattern lets through but no calendar has (found by the API fuzzer).
+    {"batch_id": "b18", "samples": [sample("2026-03-01T10:61:00Z", "z")]},
+    {"batch_id": "b19", "samples": [sample("2026-02-30T10:00:00Z", "z")]},
     # The last batch of a run (a boolean only; marshmallow also takes "true" and 1).
     {"batch_id": "b15", "ends_run": True},
     {"batch_id": "b16", "ends_run": "true"},
