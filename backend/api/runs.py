@@ -86,6 +86,15 @@ class SampleSchema(ma.Schema):
         "Change of the net entries since the previous sample of this key; negative when a "
         "confirmed crossing of a line was cancelled by the person walking back.")})
     exits = Delta(required=True, metadata={"description": "Likewise for exits."})
+    peak = Count(load_default=None, allow_none=True, metadata={"description": (
+        "The most people at once since the previous sample of this key (this sample's "
+        "moment included), when more than occupancy: the page counts every frame and samples "
+        "once a second, so a peak between two samples still reaches peak_occupancy.")})
+
+    @ma.validates_schema
+    def _peak_not_below_occupancy(self, data, **kwargs):
+        if data.get("peak") is not None and data["peak"] < data.get("occupancy", 0):
+            raise ma.ValidationError({"peak": ["Must not be below occupancy."]})
 
 
 class EventSchema(ma.Schema):

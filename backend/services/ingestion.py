@@ -139,7 +139,8 @@ def write_batch(conn: sa.Connection, *, user_id: int, run_id: int, batch_key: st
             "alert_start", alert_id, run_id, event, zone, iso_utc(event["ts"])))
     peaks: dict[str, int] = {}
     for sample in samples:
-        peaks[sample["zone_key"]] = max(peaks.get(sample["zone_key"], 0), sample["occupancy"])
+        peaks[sample["zone_key"]] = max(peaks.get(sample["zone_key"], 0), sample["occupancy"],
+                                        sample.get("peak") or 0)
     may_be_open = has_open_alert or any(e["kind"] == "alert_start" for e in alert_events)
     open_keys = alert_repo.open_zone_keys(conn, run_id) if peaks and may_be_open else set()
     if open_keys:
