@@ -30,6 +30,12 @@ KEY = FullMatch(KEY_PATTERN, error=KEY_RULE)
 SOURCE_KINDS = ("webcam", "file", "video", "ipcam")
 TOUCH_EVERY = timedelta(seconds=2)
 DEADLOCK_RETRIES = 3
+MAX_KEY_NAMES = 200
+
+
+class KeyNameSchema(ma.Schema):
+    name = Text(required=True, validate=ma.validate.Length(1, 80))
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(("polygon", "line", "band")))
 
 
 class RunInSchema(ma.Schema):
@@ -38,6 +44,11 @@ class RunInSchema(ma.Schema):
     video_id = Id(load_default=None, allow_none=True)
     camera_key = Text(load_default=None, allow_none=True, validate=ma.validate.Length(1, 120))
     label = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=255))
+    key_names = ma.fields.Dict(
+        keys=ma.fields.String(validate=KEY), values=ma.fields.Nested(KeyNameSchema),
+        load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_KEY_NAMES),
+        metadata={"description": "Names and kinds of the run's zones that are not saved "
+                                 "(keys such as draft-3), shown wherever the run's figures are"})
 
     @ma.validates_schema
     def _video_needs_id(self, data, **kwargs):

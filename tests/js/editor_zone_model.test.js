@@ -60,3 +60,17 @@ test('band corners enclose the segment at +-width/2', () => {
   assert.ok(containsPoint(corners, 50, 81));
   assert.ok(!containsPoint(corners, 50, 121));
 });
+
+test('a new run names the zones the server has no row for, within the server\'s name rule', async () => {
+  const { keyNamesFor } = await import('../../frontend/js/editor/zone_model.js');
+  const zones = [
+    { localId: 1, serverId: 7, kind: 'polygon', name: 'Saved zone' },
+    { localId: 2, serverId: null, kind: 'polygon', name: 'Pavement' },
+    { localId: 3, serverId: null, kind: 'band', name: ` ${'x'.repeat(100)}` },
+    { localId: 4, serverId: null, kind: 'line', name: '  ' },
+  ];
+  const names = keyNamesFor(zones);
+  assert.deepEqual(Object.keys(names), [zoneKey(zones[1]), zoneKey(zones[2])]);
+  assert.deepEqual(names[zoneKey(zones[1])], { name: 'Pavement', kind: 'polygon' });
+  assert.equal(names[zoneKey(zones[2])].name.length, 80);
+});

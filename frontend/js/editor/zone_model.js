@@ -41,6 +41,20 @@ export function zoneKey(zone) {
   return zone.serverId ? savedZoneKey(zone.serverId) : draftZoneKey(zone.localId);
 }
 
+/**
+ * The names and kinds of the zones the server has no row for (drafts: not saved, e.g. on a
+ * file from this computer), sent with a new run so every screen names them as the monitor does.
+ */
+export function keyNamesFor(zones) {
+  const names = {};
+  for (const zone of zones) {
+    // Within the server's rule for zone names (1-80 characters), so the run is never refused.
+    const name = String(zone.name ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 80);
+    if (!zone.serverId && name) names[zoneKey(zone)] = { name, kind: zone.kind };
+  }
+  return names;
+}
+
 export function zoneToApi(zone, { frameWidth, frameHeight, videoId = null, cameraKey = null }) {
   const geometry = { points: zone.points.map(([x, y]) => [round2(x), round2(y)]) };
   if (zone.kind !== 'polygon') geometry.flipped = zone.flipped;

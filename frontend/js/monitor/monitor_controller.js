@@ -5,6 +5,7 @@ import { openWebcam, openFile, openUploadedVideo } from '../video/sources.js';
 import { openIpCamera } from '../video/ip_camera_source.js';
 import { FramePipeline } from '../pipeline/frame_pipeline.js';
 import { countingOptionsFor, reportKeysFor } from '../pipeline/zone_counting.js';
+import { keyNamesFor } from '../editor/zone_model.js';
 import { CountingSession } from './session.js';
 import { CountingRunner } from './counting_runner.js';
 import { FrameLoop } from '../video/frame_loop.js';
@@ -181,7 +182,7 @@ export class MonitorController {
     this.session = new CountingSession({
       queue: this.queue, sender: this.sender, config: this.config, epochAtZeroMs,
       ...reportKeysFor(this.editor.zones),
-      run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.kind === 'webcam' ? `Camera ${this.source.cameraKey}` : this.source.label },
+      run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.kind === 'webcam' ? `Camera ${this.source.cameraKey}` : this.source.label, key_names: keyNamesFor(this.editor.zones) },
       clientRunId: this.resumeClientRunId ?? null,
       onRunCreated: (runId) => this.controls.showRun(runId),
       demographics: this.demographics?.startRun({ zones: this.editor.zones, epochAtZeroMs }) ?? null,
