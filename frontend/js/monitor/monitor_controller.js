@@ -47,6 +47,7 @@ export class MonitorController {
     this.stopPreview();
     if (this.source) this.source.close();
     this.source = null;
+    this.pipeline = null; // the last run's heatmap belongs to that source
     this.controls.setState('opening');
     this.status.show('Opening the source…');
     const video = byId('source-video');
@@ -114,6 +115,7 @@ export class MonitorController {
       source: this.source,
       processFrame: async () => {
         this.stage.drawFrame(this.source.video);
+        if (this.layers.heatmap && this.pipeline) this.stage.drawHeatmap(this.pipeline.imageHeatmap.snapshot(), this.controls.heatmapOpacity());
         this.redrawOverlay();
       },
       onError: (error) => this.status.error(error),
@@ -343,6 +345,7 @@ export class MonitorController {
     this.controls.setState('preview', this.source);
     this.controls.showEnded(completed);
     this.editorView.setEnabled(true);
+    this.startPreview(); // a camera moves again; nobody stale stays boxed or "over the limit"
     const queued = this.queue.state.queuedBatches;
     this.status.show(endMessage({ completed, frames, seconds, wholeVideo: this.wholeVideo, queued }), queued ? 'warning' : 'success');
   }
