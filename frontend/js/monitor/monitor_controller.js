@@ -345,7 +345,8 @@ export class MonitorController {
     this.controls.setState('preview', this.source);
     this.controls.showEnded(completed);
     this.editorView.setEnabled(true);
-    this.startPreview(); // a camera moves again; nobody stale stays boxed or "over the limit"
+    // A camera moves again, a file keeps its frame (Play and count goes on there); no stale boxes.
+    if (this.source.live) this.startPreview(); else this.redrawOverlay();
     const queued = this.queue.state.queuedBatches;
     this.status.show(endMessage({ completed, frames, seconds, wholeVideo: this.wholeVideo, queued }), queued ? 'warning' : 'success');
   }
