@@ -74,3 +74,20 @@ test('a new run names the zones the server has no row for, within the server\'s 
   assert.deepEqual(names[zoneKey(zones[1])], { name: 'Pavement', kind: 'polygon' });
   assert.equal(names[zoneKey(zones[2])].name.length, 80);
 });
+
+test('a webhook set through the API survives the page saving the zone', async () => {
+  // The page has no webhook field; its save (a PUT of every zone, also before counting) sent
+  // none, so renaming any zone on the monitor silently removed every zone's webhook.
+  const { ZoneEditorState } = await import('../../frontend/js/editor/editor_state.js');
+  const json = { id: 4, kind: 'polygon', name: 'Door', color: '#0f766e', frame_width: 640, frame_height: 480,
+    geometry: { points: [[0, 0], [100, 0], [100, 100]] }, threshold: 3, hold_seconds: 0, end_hold_seconds: 3,
+    webhook_url: 'https://hooks.example.com/door' };
+  const zone = zoneFromApi(json, 1, { frameWidth: 640, frameHeight: 480 });
+  assert.equal(zoneToApi(zone, { frameWidth: 640, frameHeight: 480, cameraKey: 'door' }).webhook_url, 'https://hooks.example.com/door');
+  const editor = new ZoneEditorState();
+  editor.load([zone]);
+  editor.update(zone.localId, { name: 'Front door' });
+  const [renamed] = editor.zones;
+  assert.equal(zoneToApi(renamed, { frameWidth: 640, frameHeight: 480, cameraKey: 'door' }).webhook_url, 'https://hooks.example.com/door');
+  assert.equal(zoneToApi(makeZone({ ...renamed, webhookUrl: null }), { frameWidth: 640, frameHeight: 480 }).webhook_url, null);
+});

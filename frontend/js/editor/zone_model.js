@@ -8,7 +8,7 @@ const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
 /** A validated editor zone; throws with a clear message on bad input. */
 export function makeZone({ localId, serverId = null, kind, name, points, color, threshold = null,
-  holdSeconds = 0, endHoldSeconds = 0, width = DEFAULT_BAND_WIDTH, flipped = false }) {
+  holdSeconds = 0, endHoldSeconds = 0, width = DEFAULT_BAND_WIDTH, flipped = false, webhookUrl = null }) {
   if (!ZONE_KINDS.includes(kind)) throw new Error(`Unknown zone kind "${kind}".`);
   if (!Array.isArray(points)) throw new Error('A zone needs points.');
   const cleanPoints = points.map(([x, y]) => [Number(x), Number(y)]);
@@ -33,6 +33,8 @@ export function makeZone({ localId, serverId = null, kind, name, points, color, 
     threshold: kind === 'polygon' ? threshold : null,
     holdSeconds: Number(holdSeconds), endHoldSeconds: Number(endHoldSeconds), width: kind === 'band' ? Number(width) : null,
     flipped: kind === 'polygon' ? false : Boolean(flipped),
+    // Set through the API only (no field on the page), and kept when the page saves the zone.
+    webhookUrl: webhookUrl || null,
   };
 }
 
@@ -63,7 +65,7 @@ export function zoneToApi(zone, { frameWidth, frameHeight, videoId = null, camer
     name: zone.name, kind: zone.kind, video_id: videoId, camera_key: cameraKey,
     frame_width: frameWidth, frame_height: frameHeight, geometry, color: zone.color,
     threshold: zone.threshold, hold_seconds: zone.holdSeconds,
-    end_hold_seconds: zone.endHoldSeconds ?? 0,
+    end_hold_seconds: zone.endHoldSeconds ?? 0, webhook_url: zone.webhookUrl ?? null,
   };
 }
 
@@ -78,6 +80,7 @@ export function zoneFromApi(json, localId, { frameWidth, frameHeight } = {}) {
     threshold: json.threshold ?? null, holdSeconds: json.hold_seconds ?? 0,
     endHoldSeconds: json.end_hold_seconds ?? 0,
     width: (geometry.width ?? DEFAULT_BAND_WIDTH) * scaleX, flipped: Boolean(geometry.flipped),
+    webhookUrl: json.webhook_url ?? null,
   });
 }
 
