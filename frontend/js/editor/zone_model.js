@@ -1,5 +1,5 @@
 // Pure: the editor's zone records and their conversion to and from the API's zone JSON.
-import { draftZoneKey, savedZoneKey } from '../api/protocol.js';
+import { MAX_HOLD_SECONDS, draftZoneKey, savedZoneKey } from '../api/protocol.js';
 
 export const ZONE_KINDS = Object.freeze(['polygon', 'line', 'band']);
 export const PALETTE = Object.freeze(['#0f766e', '#2563eb', '#c2410c', '#7c3aed', '#be185d', '#15803d', '#b45309', '#0e7490']);
@@ -22,11 +22,12 @@ export function makeZone({ localId, serverId = null, kind, name, points, color, 
   const trimmed = String(name ?? '').trim();
   if (!trimmed) throw new Error('Give the zone a name.');
   if (trimmed.length > 80) throw new Error('Names are at most 80 characters.');
-  if (threshold !== null && (!Number.isInteger(threshold) || threshold < 0)) {
-    throw new Error('The alert threshold is a whole number of people (or empty).');
+  if (threshold !== null && (!Number.isInteger(threshold) || threshold < 1)) {
+    throw new Error('The alert threshold is a whole number of people, 1 or more (or empty: no alert).');
   }
-  if (!(holdSeconds >= 0)) throw new Error('The hold time is zero or more seconds.');
-  if (!(endHoldSeconds >= 0)) throw new Error('The end hold time is zero or more seconds.');
+  // The server's bounds, so a zone the editor accepts is one that can be saved.
+  if (!(holdSeconds >= 0 && holdSeconds <= MAX_HOLD_SECONDS)) throw new Error(`The hold time is 0 to ${MAX_HOLD_SECONDS} seconds.`);
+  if (!(endHoldSeconds >= 0 && endHoldSeconds <= MAX_HOLD_SECONDS)) throw new Error(`The end hold time is 0 to ${MAX_HOLD_SECONDS} seconds.`);
   if (kind === 'band' && !(width > 0)) throw new Error('A band needs a width above 0 px.');
   return {
     localId, serverId, kind, name: trimmed, points: cleanPoints, color,
