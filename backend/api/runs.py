@@ -36,6 +36,8 @@ MAX_KEY_NAMES = 200
 class KeyNameSchema(ma.Schema):
     name = Text(required=True, validate=ma.validate.Length(1, 80))
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(("polygon", "line", "band")))
+    threshold = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
+                                  validate=ma.validate.Range(min=1))
 
 
 class RunInSchema(ma.Schema):

@@ -143,10 +143,14 @@ def test_zones_counted_without_saving_keep_their_names(alice):
     the run carries their names, so the stats, the CSV and the charts name them as the monitor
     did instead of showing "draft-2"."""
     run = alice.create_run(source_kind="file", camera_key=None, label="clip.mp4", key_names={
-        "draft-2": {"name": "Pavement", "kind": "polygon"},
+        "draft-2": {"name": "Pavement", "kind": "polygon", "threshold": 1},
         "draft-3": {"name": "Shop door", "kind": "line"}})
     alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", "draft-2", occupancy=0),
-                                 sample("2026-03-01T10:00:00Z", "draft-3", entries=1)], [])
+                                 sample("2026-03-01T10:00:00Z", "draft-3", entries=1)],
+                     [{"ts": "2026-03-01T10:00:00Z", "zone_key": "draft-2", "kind": "alert_start",
+                       "value": 2}])
+    (alert,) = alice.get(f"/api/alerts?run_id={run['id']}").get_json()["items"]
+    assert alert["threshold"] == 1  # the limit the monitor said, not "limit ?"
     zones = {z["zone_key"]: z for z in alice.get(f"/api/runs/{run['id']}/stats").get_json()["zones"]}
     assert (zones["draft-2"]["name"], zones["draft-2"]["kind"], zones["draft-2"]["figure"]) == \
         ("Pavement", "polygon", "zone")  # nobody entered it, still a zone
@@ -154,7 +158,8 @@ def test_zones_counted_without_saving_keep_their_names(alice):
     csv_text = alice.get(f"/api/runs/{run['id']}/export.csv?kind=buckets").get_data(as_text=True)
     assert ",draft-2,,Pavement,zone," in csv_text and ",draft-3,,Shop door,line," in csv_text
     for bad in ({"draft-2": {"name": "", "kind": "polygon"}}, {"draft 2": {"name": "a", "kind": "line"}},
-                {"draft-2": {"name": "a", "kind": "circle"}}, {"draft-2": "Pavement"}):
+                {"draft-2": {"name": "a", "kind": "circle"}}, {"draft-2": "Pavement"},
+                {"draft-2": {"name": "a", "kind": "polygon", "threshold": 0}}):
         answer = alice.post("/api/runs", json={"client_run_id": "bad", "source_kind": "file",
                                                "key_names": bad})
         assert answer.status_code == 422 and "key_names" in answer.get_json()["fields"], bad

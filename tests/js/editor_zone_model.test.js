@@ -65,13 +65,13 @@ test('a new run names the zones the server has no row for, within the server\'s 
   const { keyNamesFor } = await import('../../frontend/js/editor/zone_model.js');
   const zones = [
     { localId: 1, serverId: 7, kind: 'polygon', name: 'Saved zone' },
-    { localId: 2, serverId: null, kind: 'polygon', name: 'Pavement' },
+    { localId: 2, serverId: null, kind: 'polygon', name: 'Pavement', threshold: 2 },
     { localId: 3, serverId: null, kind: 'band', name: ` ${'x'.repeat(100)}` },
     { localId: 4, serverId: null, kind: 'line', name: '  ' },
   ];
   const names = keyNamesFor(zones);
   assert.deepEqual(Object.keys(names), [zoneKey(zones[1]), zoneKey(zones[2])]);
-  assert.deepEqual(names[zoneKey(zones[1])], { name: 'Pavement', kind: 'polygon' });
+  assert.deepEqual(names[zoneKey(zones[1])], { name: 'Pavement', kind: 'polygon', threshold: 2 });  // its alert's limit too
   assert.equal(names[zoneKey(zones[2])].name.length, 80);
 });
 

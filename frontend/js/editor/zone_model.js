@@ -53,7 +53,7 @@ export function keyNamesFor(zones) {
   for (const zone of zones) {
     // Within the server's rule for zone names (1-80 characters), so the run is never refused.
     const name = String(zone.name ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 80);
-    if (!zone.serverId && name) names[zoneKey(zone)] = { name, kind: zone.kind };
+    if (!zone.serverId && name) names[zoneKey(zone)] = { name, kind: zone.kind, threshold: zone.threshold ?? null };
   }
   return names;
 }
