@@ -27,6 +27,10 @@ ALERT_KINDS = ("alert_start", "alert_end")
 TRACK_ID_MIN, TRACK_ID_MAX = -2**31, 2**31 - 1
 MAX_DWELL_SECONDS = 10 * 365 * 86400
 MAX_BATCH_ROWS = 10_000
+# A zone's alert hold times (seconds above the threshold to start, at or below it to end).
+MAX_HOLD_SECONDS = 3600
+# A band is at most this many times the frame's longer side wide.
+BAND_WIDTH_MAX_FRAME_SIDES = 2
 
 
 def is_key(value: object) -> bool:

@@ -159,6 +159,10 @@ runs = sa.Table(
     sa.Column("camera_key", sa.String(120), nullable=True),
     sa.Column("source_kind", sa.String(16), nullable=False),
     sa.Column("label", sa.String(255), nullable=True),
+    # JSON {key: {"name", "kind"}} of the run's zones the server has no row for ("draft-3":
+    # counted before or without saving, e.g. a file on the user's computer), so the
+    # dashboard, CSV and charts show the names the monitor showed.
+    sa.Column("key_names", sa.Text(), nullable=True),
     sa.Column("client_run_id", sa.String(KEY_MAX_LENGTH), nullable=False),
     sa.Column("started_at", UtcDateTime(), nullable=False),
     sa.Column("ended_at", UtcDateTime(), nullable=True),

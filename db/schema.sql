@@ -78,6 +78,7 @@ CREATE TABLE runs (
   camera_key VARCHAR(120),
   source_kind VARCHAR(16) NOT NULL,
   label VARCHAR(255),
+  key_names TEXT,
   client_run_id VARCHAR(64) NOT NULL,
   started_at DATETIME(3) NOT NULL,
   ended_at DATETIME(3),

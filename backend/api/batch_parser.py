@@ -15,7 +15,7 @@ from ..protocol import (EVENT_KINDS, MAX_BATCH_ROWS, MAX_DWELL_SECONDS, TRACK_ID
 from .common import EARLIEST, LATEST, MAX_COUNT, MAX_ID
 
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
-_SAMPLE_KEYS = frozenset({"ts", "zone_key", "zone_id", "occupancy", "entries", "exits"})
+_SAMPLE_KEYS = frozenset({"ts", "zone_key", "zone_id", "occupancy", "entries", "exits", "peak"})
 _EVENT_KEYS = frozenset({"ts", "zone_key", "zone_id", "kind", "track_id", "dwell_s", "value"})
 _BATCH_KEYS = frozenset({"batch_id", "samples", "events", "ends_run"})
 _KINDS = frozenset(EVENT_KINDS)
@@ -54,12 +54,14 @@ def _key(value) -> str:
 def _sample(row) -> dict:
     if type(row) is not dict or not row.keys() <= _SAMPLE_KEYS:
         raise _Reject
+    occupancy = _int(row.get("occupancy"), 0, MAX_COUNT)
+    peak = _int(row.get("peak"), occupancy, MAX_COUNT, optional=True)
     return {"ts": _time(row.get("ts")), "zone_key": _key(row.get("zone_key")),
             "zone_id": _int(row.get("zone_id"), 1, MAX_ID, optional=True),
-            "occupancy": _int(row.get("occupancy"), 0, MAX_COUNT),
+            "occupancy": occupancy,
             # Net changes: a line crossing cancelled by a return makes them negative.
             "entries": _int(row.get("entries"), -MAX_COUNT, MAX_COUNT),
-            "exits": _int(row.get("exits"), -MAX_COUNT, MAX_COUNT)}
+            "exits": _int(row.get("exits"), -MAX_COUNT, MAX_COUNT), "peak": peak}
 
 
 def _event(row) -> dict:

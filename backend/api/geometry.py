@@ -5,6 +5,8 @@ import math
 
 import marshmallow as ma
 
+from ..protocol import BAND_WIDTH_MAX_FRAME_SIDES
+
 MAX_POLYGON_POINTS = 200
 _ALLOWED_KEYS = {"polygon": {"points"}, "line": {"points", "flipped"},
                  "band": {"points", "width", "flipped"}}
@@ -72,6 +74,8 @@ def validate_geometry(kind: str, geometry: dict, width: int, height: int) -> lis
     geometry.setdefault("flipped", False)
     if kind == "band":
         band_width = geometry.get("width")
-        if band_width is None or not 0 < band_width <= 2 * max(width, height):
-            problems.append("A band needs a width greater than 0 (pixels).")
+        widest = BAND_WIDTH_MAX_FRAME_SIDES * max(width, height)
+        if band_width is None or not 0 < band_width <= widest:
+            problems.append(f"A band's width is more than 0 and at most {widest:g} pixels "
+                            f"(twice the frame's longer side).")
     return problems

@@ -30,6 +30,14 @@ KEY = FullMatch(KEY_PATTERN, error=KEY_RULE)
 SOURCE_KINDS = ("webcam", "file", "video", "ipcam")
 TOUCH_EVERY = timedelta(seconds=2)
 DEADLOCK_RETRIES = 3
+MAX_KEY_NAMES = 200
+
+
+class KeyNameSchema(ma.Schema):
+    name = Text(required=True, validate=ma.validate.Length(1, 80))
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(("polygon", "line", "band")))
+    threshold = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
+                                  validate=ma.validate.Range(min=1))
 
 
 class RunInSchema(ma.Schema):
@@ -38,6 +46,11 @@ class RunInSchema(ma.Schema):
     video_id = Id(load_default=None, allow_none=True)
     camera_key = Text(load_default=None, allow_none=True, validate=ma.validate.Length(1, 120))
     label = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=255))
+    key_names = ma.fields.Dict(
+        keys=ma.fields.String(validate=KEY), values=ma.fields.Nested(KeyNameSchema),
+        load_default=None, allow_none=True, validate=ma.validate.Length(max=MAX_KEY_NAMES),
+        metadata={"description": "Names and kinds of the run's zones that are not saved "
+                                 "(keys such as draft-3), shown wherever the run's figures are"})
 
     @ma.validates_schema
     def _video_needs_id(self, data, **kwargs):
@@ -86,6 +99,15 @@ class SampleSchema(ma.Schema):
         "Change of the net entries since the previous sample of this key; negative when a "
         "confirmed crossing of a line was cancelled by the person walking back.")})
     exits = Delta(required=True, metadata={"description": "Likewise for exits."})
+    peak = Count(load_default=None, allow_none=True, metadata={"description": (
+        "The most people at once since the previous sample of this key (this sample's "
+        "moment included), when more than occupancy: the page counts every frame and samples "
+        "once a second, so a peak between two samples still reaches peak_occupancy.")})
+
+    @ma.validates_schema
+    def _peak_not_below_occupancy(self, data, **kwargs):
+        if data.get("peak") is not None and data["peak"] < data.get("occupancy", 0):
+            raise ma.ValidationError({"peak": ["Must not be below occupancy."]})
 
 
 class EventSchema(ma.Schema):

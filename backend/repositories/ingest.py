@@ -50,7 +50,9 @@ def insert_batch(conn: sa.Connection, user_id: int, run_id: int, batch_key: str,
         conn.execute(sa.insert(count_samples), [{
             "run_id": run_id, "zone_id": s.get("zone_id"), "batch_id": batch_pk,
             "zone_key": s["zone_key"], "ts": s["ts"], "occupancy": s["occupancy"],
-            "entries": s["entries"], "exits": s["exits"]} for s in samples])
+            "entries": s["entries"], "exits": s["exits"],
+            # The peak between samples, kept where roll-ups keep theirs (NULL: = occupancy).
+            "occupancy_max": _peak_above(s)} for s in samples])
     if events:
         conn.execute(sa.insert(count_events), [{
             "run_id": run_id, "zone_id": e.get("zone_id"), "batch_id": batch_pk,
@@ -79,3 +81,8 @@ def net_totals(conn: sa.Connection, run_id: int, zone_keys: set[str]) -> dict[st
                         .where(s.c.run_id == run_id, s.c.zone_key.in_(sorted(zone_keys)))
                         .group_by(s.c.zone_key)).all()
     return {key: (int(entries or 0), int(exits or 0)) for key, entries, exits in rows}
+
+
+def _peak_above(sample: dict) -> int | None:
+    peak = sample.get("peak")
+    return peak if peak is not None and peak > sample["occupancy"] else None

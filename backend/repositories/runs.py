@@ -1,6 +1,7 @@
 """Runs: one counting session of a source (a webcam, a local file or an uploaded video)."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ def create(conn: sa.Connection, user_id: int, values: dict) -> int:
         user_id=user_id, client_run_id=values["client_run_id"],
         source_kind=values["source_kind"], video_id=values.get("video_id"),
         camera_key=values.get("camera_key"), label=values.get("label"),
+        key_names=json.dumps(values["key_names"]) if values.get("key_names") else None,
         started_at=now, last_seen_at=now))
     return result.inserted_primary_key[0]
 

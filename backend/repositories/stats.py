@@ -2,12 +2,13 @@
 in SQL from seconds since the epoch (UTC), the same on SQLite and MySQL."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
 from ..protocol import FORMULA_STARTS
-from ..schema import alerts, count_events, count_samples, zones
+from ..schema import alerts, count_events, count_samples, runs, zones
 
 
 def epoch_seconds(conn: sa.Connection, column) -> sa.ColumnElement:
@@ -114,6 +115,18 @@ def zone_names(conn: sa.Connection, zone_ids: set[int]) -> dict[int, dict]:
     rows = conn.execute(sa.select(zones.c.id, zones.c.name, zones.c.kind)
                         .where(zones.c.id.in_(sorted(zone_ids)))).mappings().all()
     return {r["id"]: dict(r) for r in rows}
+
+
+def run_key_names(conn: sa.Connection, run_ids: list[int]) -> dict[str, dict]:
+    """{key: {"name", "kind"}} the runs were started with for their unsaved zones."""
+    if not run_ids:
+        return {}
+    merged: dict[str, dict] = {}
+    for (text,) in conn.execute(sa.select(runs.c.key_names).where(
+            runs.c.id.in_(sorted(run_ids)), runs.c.key_names.is_not(None))
+            .order_by(runs.c.id)).all():
+        merged.update(json.loads(text))
+    return merged
 
 
 def time_span(conn: sa.Connection, run_ids: list[int]) -> tuple:

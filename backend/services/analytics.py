@@ -14,11 +14,14 @@ from ..repositories import stats as stats_repo
 from . import buckets
 
 
-def _describe(zone_key: str, zone_id: int | None, names: dict[int, dict]) -> dict:
+def _describe(zone_key: str, zone_id: int | None, names: dict[int, dict],
+              key_names: dict[str, dict]) -> dict:
     if zone_id is not None and zone_id in names:
         return {"name": names[zone_id]["name"], "kind": names[zone_id]["kind"]}
     if zone_key == FRAME_KEY:
         return {"name": "Whole frame", "kind": "frame"}
+    if zone_key in key_names:  # a zone the run counted without saving it
+        return {"name": key_names[zone_key]["name"], "kind": key_names[zone_key]["kind"]}
     return {"name": zone_key, "kind": None}
 
 
@@ -61,6 +64,7 @@ def zone_rows(conn: sa.Connection, run_ids: list[int]) -> list[dict]:
     current = stats_repo.current_occupancy(conn, run_ids)
     ids = {row.get("zone_id") for row in [*samples.values(), *events.values()]} - {None}
     names = stats_repo.zone_names(conn, ids)
+    key_names = stats_repo.run_key_names(conn, run_ids)
     rows = []
     for zone_key in sorted(set(samples) | set(events)):
         sampled, counted = samples.get(zone_key), events.get(zone_key, {})
@@ -70,7 +74,7 @@ def zone_rows(conn: sa.Connection, run_ids: list[int]) -> list[dict]:
         else:
             entries = counted.get("in", 0) - counted.get("cancel_in", 0) + counted.get("enter", 0)
             exits = counted.get("out", 0) - counted.get("cancel_out", 0) + counted.get("leave", 0)
-        described = _describe(zone_key, zone_id, names)
+        described = _describe(zone_key, zone_id, names, key_names)
         figure = figure_of(zone_key, described["kind"], counted,
                            sampled["peak_occupancy"] if sampled else None,
                            moved=bool(entries or exits))

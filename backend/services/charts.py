@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo
 import matplotlib
 
 matplotlib.use("Agg", force=False)
+# Zone names are text, never TeX: "Cash $5 and $10" keeps its dollars, "$\frac$" is no error.
+# Read when each Text is made; this app draws nothing with maths (demographic_charts too).
+matplotlib.rcParams["text.parse_math"] = False
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402

@@ -11,6 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from ..protocol import AGE_BANDS, GENDERS  # noqa: E402
+from . import charts  # noqa: E402,F401  (its matplotlib settings: names are never TeX)
 
 GENDER_COLOURS = {"female": "#c026d3", "male": "#2563eb", "unknown": "#cbd5e1"}
 GENDER_LABELS = {"female": "women", "male": "men", "unknown": "no estimate"}

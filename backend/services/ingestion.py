@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ..repositories import alerts as alert_repo
 from ..repositories import ingest as ingest_repo
 from ..repositories import outbox as outbox_repo
+from ..repositories import stats as stats_repo
 from ..protocol import ALERT_KINDS, iso_utc, zone_id_from_key
 from ..repositories import zones as zone_repo
 from .webhooks import Delivery, body_of
@@ -129,17 +130,22 @@ def write_batch(conn: sa.Connection, *, user_id: int, run_id: int, batch_key: st
     alert_events = [e for e in events if e["kind"] in ALERT_KINDS]
     zones = zone_repo.by_ids(conn, {e["zone_id"] for e in alert_events
                                     if e.get("zone_id") is not None})
+    drafts = None  # the run's unsaved zones ("draft-3"), read once if an alert needs them
     for event in (e for e in alert_events if e["kind"] == "alert_start"):
         zone = zones.get(event.get("zone_id"))
+        if zone is None and drafts is None:
+            drafts = stats_repo.run_key_names(conn, [run_id])
+        threshold = zone["threshold"] if zone else (drafts.get(event["zone_key"]) or {}).get("threshold")
         alert_id = alert_repo.open_alert(
             conn, user_id=user_id, run_id=run_id, zone_id=event.get("zone_id"),
             zone_key=event["zone_key"], started_at=event["ts"],
-            threshold=zone["threshold"] if zone else None, occupancy=event.get("value"))
+            threshold=threshold, occupancy=event.get("value"))
         outcome.deliveries += _webhook(zone, "alert_start", alert_id, _payload(
             "alert_start", alert_id, run_id, event, zone, iso_utc(event["ts"])))
     peaks: dict[str, int] = {}
     for sample in samples:
-        peaks[sample["zone_key"]] = max(peaks.get(sample["zone_key"], 0), sample["occupancy"])
+        peaks[sample["zone_key"]] = max(peaks.get(sample["zone_key"], 0), sample["occupancy"],
+                                        sample.get("peak") or 0)
     may_be_open = has_open_alert or any(e["kind"] == "alert_start" for e in alert_events)
     open_keys = alert_repo.open_zone_keys(conn, run_id) if peaks and may_be_open else set()
     if open_keys:

@@ -21,3 +21,25 @@ def test_charts_are_png_with_and_without_data(alice, bob, chart):
     assert full.data != empty.data
     assert alice.get(url + "?bucket=1d").data.startswith(PNG_MAGIC)
     assert bob.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("chart", ["cumulative", "occupancy"])
+def test_zone_names_with_dollars_are_text_not_maths(alice, chart):
+    """matplotlib reads "$...$" as TeX: "Cash $5 and $10" lost its dollars (drawn "5and10" in
+    italics) and a name like "Till $\\frac$" made the chart a 500."""
+    from backend.services import charts
+
+    run = alice.create_run()
+    names = ["Cash $5 and $10 desk", "Till $\\frac$ 2"]
+    for index, name in enumerate(names):
+        zone = alice.create_zone(name=name)
+        key = f"zone-{zone['id']}"
+        assert alice.post_batch(run["id"], [
+            {"ts": f"2026-03-01T10:00:0{index}Z", "zone_key": key, "occupancy": 2, "entries": 2, "exits": 0},
+            {"ts": f"2026-03-01T10:00:0{index + 5}Z", "zone_key": key, "occupancy": 0, "entries": 0, "exits": 2},
+        ], [{"ts": "2026-03-01T10:00:00Z", "zone_key": key, "kind": "enter"}]).status_code == 201
+    answer = alice.get(f"/api/runs/{run['id']}/charts/{chart}.png")
+    assert answer.status_code == 200 and answer.data.startswith(PNG_MAGIC)
+    # Every text the charts draw (legends, titles) is taken as it is.
+    from matplotlib.text import Text
+    assert charts.PALETTE and Text(0, 0, names[0]).get_parse_math() is False

@@ -99,3 +99,67 @@ def test_a_cancelled_crossing_arrives_as_a_negative_change_and_nets_out(alice):
     body = alice.get(f"/api/runs/{run['id']}/stats?bucket=1h").get_json()
     (row,) = [zone for zone in body["zones"] if zone["zone_key"] == line]
     assert (row["entries"], row["exits"]) == (0, 0)
+
+
+def test_a_peak_between_samples_is_the_peak_on_every_screen(alice):
+    """The page counts every frame and samples once a second; a sample's `peak` (the most at
+    once since the previous one) is the run's peak in the stats, the CSV and the alert, while
+    the average and the current occupancy stay those of the samples."""
+    run = alice.create_run()
+    assert alice.post_batch(run["id"], [
+        sample("2026-03-01T10:00:00Z", "zone-a", occupancy=5, entries=5),
+        sample("2026-03-01T10:00:00Z", "frame", occupancy=6),
+        sample("2026-03-01T10:00:01Z", "zone-a", occupancy=6, entries=2, exits=1, peak=7),
+        sample("2026-03-01T10:00:01Z", "frame", occupancy=7, peak=8),
+        sample("2026-03-01T10:00:02Z", "zone-a", occupancy=0, exits=6, peak=6),
+    ], [{"ts": "2026-03-01T10:00:00Z", "zone_key": "zone-a", "kind": "alert_start", "value": 5},
+        {"ts": "2026-03-01T10:00:02Z", "zone_key": "zone-a", "kind": "alert_end", "value": 0}],
+    ).status_code == 201
+    body = alice.get(f"/api/runs/{run['id']}/stats?bucket=1m").get_json()
+    zones = {z["zone_key"]: z for z in body["zones"]}
+    assert (zones["zone-a"]["peak_occupancy"], zones["zone-a"]["current_occupancy"]) == (7, 0)
+    assert (body["totals"]["peak_occupancy"], body["totals"]["peak_in_view"]) == (7, 8)
+    (bucket,) = [b for b in body["buckets"] if b["zone_key"] == "zone-a"]
+    assert (bucket["max_occupancy"], bucket["avg_occupancy"]) == (7, round(11 / 3, 3))
+    csv_text = alice.get(f"/api/runs/{run['id']}/export.csv?kind=buckets&bucket=1m").get_data(as_text=True)
+    (row,) = [line for line in csv_text.splitlines() if ",zone-a," in line]
+    assert row.endswith(",7")
+    (alert,) = alice.get(f"/api/alerts?run_id={run['id']}").get_json()["items"]
+    assert alert["peak_occupancy"] == 7
+
+
+def test_a_peak_below_the_occupancy_is_refused(alice):
+    run = alice.create_run()
+    for peak in (2, "9", -1):
+        answer = alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", "zone-a",
+                                                     occupancy=3, peak=peak)], [])
+        assert answer.status_code == 422, peak
+        assert "peak" in answer.get_json()["fields"]["samples"]["0"], answer.get_json()
+    assert alice.get(f"/api/runs/{run['id']}/stats").get_json()["totals"]["samples"] == 0
+
+
+def test_zones_counted_without_saving_keep_their_names(alice):
+    """A file from the user's computer is counted with zones that are never saved ("draft-2"):
+    the run carries their names, so the stats, the CSV and the charts name them as the monitor
+    did instead of showing "draft-2"."""
+    run = alice.create_run(source_kind="file", camera_key=None, label="clip.mp4", key_names={
+        "draft-2": {"name": "Pavement", "kind": "polygon", "threshold": 1},
+        "draft-3": {"name": "Shop door", "kind": "line"}})
+    alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", "draft-2", occupancy=0),
+                                 sample("2026-03-01T10:00:00Z", "draft-3", entries=1)],
+                     [{"ts": "2026-03-01T10:00:00Z", "zone_key": "draft-2", "kind": "alert_start",
+                       "value": 2}])
+    (alert,) = alice.get(f"/api/alerts?run_id={run['id']}").get_json()["items"]
+    assert alert["threshold"] == 1  # the limit the monitor said, not "limit ?"
+    zones = {z["zone_key"]: z for z in alice.get(f"/api/runs/{run['id']}/stats").get_json()["zones"]}
+    assert (zones["draft-2"]["name"], zones["draft-2"]["kind"], zones["draft-2"]["figure"]) == \
+        ("Pavement", "polygon", "zone")  # nobody entered it, still a zone
+    assert (zones["draft-3"]["name"], zones["draft-3"]["line_in"]) == ("Shop door", 1)
+    csv_text = alice.get(f"/api/runs/{run['id']}/export.csv?kind=buckets").get_data(as_text=True)
+    assert ",draft-2,,Pavement,zone," in csv_text and ",draft-3,,Shop door,line," in csv_text
+    for bad in ({"draft-2": {"name": "", "kind": "polygon"}}, {"draft 2": {"name": "a", "kind": "line"}},
+                {"draft-2": {"name": "a", "kind": "circle"}}, {"draft-2": "Pavement"},
+                {"draft-2": {"name": "a", "kind": "polygon", "threshold": 0}}):
+        answer = alice.post("/api/runs", json={"client_run_id": "bad", "source_kind": "file",
+                                               "key_names": bad})
+        assert answer.status_code == 422 and "key_names" in answer.get_json()["fields"], bad

@@ -97,6 +97,9 @@ BAD = [
     ({"kind": "band", "geometry": {"points": [[5, 5], [60, 6]], "width": 0}},
      "geometry", "width"),
     ({"kind": "band", "geometry": {"points": [[5, 5], [60, 6]]}}, "geometry", "width"),
+    # Too wide is not "needs a width greater than 0": the message gives the bound.
+    ({"kind": "band", "geometry": {"points": [[5, 5], [60, 6]], "width": 100000}},
+     "geometry", "at most 1280 pixels"),
     ({"kind": "polygon", "geometry": {"points": [[1, 1], [9, 1], [5, 9]], "width": 3}},
      "geometry", "no width"),
     ({"kind": "circle"}, "kind", "one of"),

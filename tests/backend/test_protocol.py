@@ -30,6 +30,8 @@ def test_constants_agree_with_the_shared_file():
         (SHARED["track_id_min"], SHARED["track_id_max"])
     assert protocol.MAX_DWELL_SECONDS == SHARED["max_dwell_seconds"]
     assert protocol.MAX_BATCH_ROWS == SHARED["max_batch_rows"]
+    assert protocol.MAX_HOLD_SECONDS == SHARED["max_hold_seconds"]
+    assert protocol.BAND_WIDTH_MAX_FRAME_SIDES == SHARED["band_width_max_frame_sides"]
 
 
 @pytest.mark.parametrize("key", SHARED["valid_keys"])

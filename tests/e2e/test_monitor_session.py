@@ -27,6 +27,17 @@ FIGURE_ELEMENTS = {
 
 
 CONNECTION = "document.querySelector('[data-testid=connection-state]').dataset"
+# Does the camera picture change within 3 s (the preview draws the webcam's new frames)?
+PICTURE_MOVES = """async () => {
+    const canvas = document.getElementById('frame-canvas');
+    const pixels = () => canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.join(',');
+    const before = pixels();
+    for (let i = 0; i < 30; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (pixels() !== before) return true;
+    }
+    return false;
+}"""
 
 
 class Scenario:
@@ -163,6 +174,8 @@ def scenario(playwright_instance, webcam_clip, monitor_server):
         run.values["line in (page)"] = int(page.inner_text(".summary-line strong").split(" in")[0])
         run.values["figures (live panel)"] = {name: int(page.inner_text(f"#{element}")) for name, element in FIGURE_ELEMENTS["live panel"].items()}
         run.values["in view after stop"] = page.inner_text("[data-testid=kpi-people]")
+        run.values["peak in a zone (live panel)"] = int(page.inner_text("#kpi-peak"))
+        run.values["picture moves after stop"] = page.evaluate(PICTURE_MOVES)
 
     def download_csv():
         with page.expect_download() as download_info:
@@ -297,6 +310,10 @@ def test_every_screen_shows_the_same_figures_of_the_session(scenario):
     # Honest status: nobody "in view" after Stop, and the ended session is not "Live".
     assert scenario.values["in view after stop"] == "–"
     assert scenario.values["live state"] == "Ended"
+    # The peak the panel saw on every frame is the server's, not the once-a-second samples' one.
+    assert scenario.values["peak in a zone (live panel)"] == scenario.values["stats"]["totals"]["peak_occupancy"]
+    # After Stop the camera picture moves again: no frozen frame still showing people "inside".
+    assert scenario.values["picture moves after stop"] is True
 
 
 def test_the_session_csv_has_a_row_per_zone_per_minute(scenario):

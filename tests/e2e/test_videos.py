@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.e2e.monitor_helpers import WAIT_MS, database_rows, register_and_login
+from tests.e2e.monitor_helpers import WAIT_MS, database_rows, drag, register_and_login, set_field
 from tools.harness import SHARED_DATA, probe_video
 
 CLIP = SHARED_DATA / "TUD-Campus" / "TUD-Campus.mp4"
@@ -91,6 +91,10 @@ def test_local_file_is_counted_in_the_browser_and_never_uploaded(live_server, pa
     page.click("[data-source-tab=file]")
     page.set_input_files("[data-testid=file-input]", str(CLIP))
     page.wait_for_function("() => document.getElementById('stage-placeholder')?.hidden === true", timeout=WAIT_MS)
+    # A zone on a file from this computer is never saved; its name still reaches the server.
+    page.click("[data-testid=tool-rectangle]")
+    drag(page, (40, 220), (600, 470))
+    set_field(page, "zone-name", "Pavement")
     # The smallest exported model, picked by the operator, is the one that runs.
     page.select_option("[data-testid=model-select]", "320")
     page.wait_for_function("() => document.querySelector('[data-testid=detector-info]').textContent.includes('320 px')",
@@ -112,3 +116,8 @@ def test_local_file_is_counted_in_the_browser_and_never_uploaded(live_server, pa
     assert database_rows(live_server.app, "SELECT COUNT(*) FROM videos")[0][0] == 0
     runs = database_rows(live_server.app, "SELECT source_kind, label FROM runs")
     assert [(run.source_kind, run.label) for run in runs] == [("file", "TUD-Campus.mp4")] * 2
+    # The dashboard, CSV and charts name the unsaved zone as the monitor did, not "draft-1".
+    run_id = database_rows(live_server.app, "SELECT MAX(id) FROM runs")[0][0]
+    zones = page.request.get(f"{live_server.url}/api/runs/{run_id}/stats").json()["zones"]
+    assert [(zone["name"], zone["kind"]) for zone in zones if zone["zone_key"].startswith("draft-")] == \
+        [("Pavement", "polygon")]

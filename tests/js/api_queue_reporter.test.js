@@ -107,3 +107,18 @@ test('events outside the protocol bounds leave the field out instead of sending 
   assert.deepEqual(outside, { ts: '2026-01-01T12:00:00.000Z', zone_key: 'draft-2', kind: 'leave' });
   assert.deepEqual(inside, { ts: '2026-01-01T12:00:00.000Z', zone_key: 'zone-7', kind: 'leave', track_id: 4, dwell_s: 1.235 });
 });
+
+test('a crowd between two samples is sent as the next sample\'s peak, so the server\'s peak is the page\'s', () => {
+  // Whole video: the monitor said "peak 7" while the dashboard, the stats, the CSV and the
+  // alert said 6, the occupancy of the once-a-second samples.
+  const reporter = new CountReporter({ lineKeys: ['zone-5'], zoneKeys: ['draft-2'], epochAtZeroMs });
+  const table = [[0.0, 5], [0.4, 7], [0.8, 6], [1.0, 6], [1.5, 4], [2.0, 4], [2.3, 5]];
+  for (const [timestamp, occupancy] of table) reporter.observe(frame({ occupancy }), { timestamp, personCount: occupancy + 1 });
+  reporter.finish({ lines: { 'zone-5': { in: 0, out: 0 } }, zones: { 'draft-2': { occupancy: 0, entries: 0, exits: 0 } }, events: [] });
+  const samples = reporter.takeBatch('b').samples;
+  const zone = samples.filter((s) => s.zone_key === 'draft-2').map((s) => [s.occupancy, s.peak]);
+  assert.deepEqual(zone, [[5, undefined], [6, 7], [4, undefined], [0, 5]]);
+  const picture = samples.filter((s) => s.zone_key === 'frame').map((s) => [s.occupancy, s.peak]);
+  assert.deepEqual(picture, [[6, undefined], [7, 8], [5, undefined], [0, 6]]);
+  assert.ok(samples.filter((s) => s.zone_key === 'zone-5').every((s) => !('peak' in s)), 'lines have no occupancy');
+});

@@ -60,3 +60,34 @@ test('band corners enclose the segment at +-width/2', () => {
   assert.ok(containsPoint(corners, 50, 81));
   assert.ok(!containsPoint(corners, 50, 121));
 });
+
+test('a new run names the zones the server has no row for, within the server\'s name rule', async () => {
+  const { keyNamesFor } = await import('../../frontend/js/editor/zone_model.js');
+  const zones = [
+    { localId: 1, serverId: 7, kind: 'polygon', name: 'Saved zone' },
+    { localId: 2, serverId: null, kind: 'polygon', name: 'Pavement', threshold: 2 },
+    { localId: 3, serverId: null, kind: 'band', name: ` ${'x'.repeat(100)}` },
+    { localId: 4, serverId: null, kind: 'line', name: '  ' },
+  ];
+  const names = keyNamesFor(zones);
+  assert.deepEqual(Object.keys(names), [zoneKey(zones[1]), zoneKey(zones[2])]);
+  assert.deepEqual(names[zoneKey(zones[1])], { name: 'Pavement', kind: 'polygon', threshold: 2 });  // its alert's limit too
+  assert.equal(names[zoneKey(zones[2])].name.length, 80);
+});
+
+test('a webhook set through the API survives the page saving the zone', async () => {
+  // The page has no webhook field; its save (a PUT of every zone, also before counting) sent
+  // none, so renaming any zone on the monitor silently removed every zone's webhook.
+  const { ZoneEditorState } = await import('../../frontend/js/editor/editor_state.js');
+  const json = { id: 4, kind: 'polygon', name: 'Door', color: '#0f766e', frame_width: 640, frame_height: 480,
+    geometry: { points: [[0, 0], [100, 0], [100, 100]] }, threshold: 3, hold_seconds: 0, end_hold_seconds: 3,
+    webhook_url: 'https://hooks.example.com/door' };
+  const zone = zoneFromApi(json, 1, { frameWidth: 640, frameHeight: 480 });
+  assert.equal(zoneToApi(zone, { frameWidth: 640, frameHeight: 480, cameraKey: 'door' }).webhook_url, 'https://hooks.example.com/door');
+  const editor = new ZoneEditorState();
+  editor.load([zone]);
+  editor.update(zone.localId, { name: 'Front door' });
+  const [renamed] = editor.zones;
+  assert.equal(zoneToApi(renamed, { frameWidth: 640, frameHeight: 480, cameraKey: 'door' }).webhook_url, 'https://hooks.example.com/door');
+  assert.equal(zoneToApi(makeZone({ ...renamed, webhookUrl: null }), { frameWidth: 640, frameHeight: 480 }).webhook_url, null);
+});

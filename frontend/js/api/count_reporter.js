@@ -21,6 +21,7 @@ export class CountReporter {
     this.sampleIntervalSeconds = sampleIntervalSeconds;
     this.lastSampleAt = null;
     this.reported = new Map(); // key -> { entries, exits } already put into samples
+    this.peaks = new Map();    // key -> the most at once since the previous sample
     this.latest = null;
     this.pendingSamples = [];
     this.pendingEvents = [];
@@ -31,6 +32,7 @@ export class CountReporter {
   /** Feed one frame's engine result; returns true when samples were taken at this frame. */
   observe(result, { timestamp, personCount }) {
     this.latest = { result, timestamp, personCount };
+    this.notePeaks(result, personCount);
     for (const event of result.events || []) {
       if (!EVENT_KINDS.has(event.type)) continue;
       this.pendingEvents.push(this.toApiEvent(event));
@@ -73,21 +75,41 @@ export class CountReporter {
     return batch;
   }
 
+  /**
+   * Every frame's occupancy of the picture and of each zone counts towards the next sample's
+   * peak: samples are a second apart, and a crowd between two of them is still the peak the
+   * page shows (the server's peak_occupancy, the CSV's max_occupancy, an alert's peak).
+   */
+  notePeaks(result, personCount) {
+    const note = (key, occupancy) => {
+      if (Number.isFinite(occupancy)) this.peaks.set(key, Math.max(this.peaks.get(key) ?? 0, occupancy));
+    };
+    note(FRAME_KEY, personCount);
+    for (const key of this.zoneKeys) note(key, (result.zones || {})[key]?.occupancy);
+  }
+
   takeSamples() {
     const { result, timestamp, personCount } = this.latest;
     const ts = this.isoAt(timestamp);
-    const samples = [{ ts, zone_key: FRAME_KEY, occupancy: personCount, entries: 0, exits: 0 }];
+    const samples = [this.withPeak({ ts, zone_key: FRAME_KEY, occupancy: personCount, entries: 0, exits: 0 })];
     for (const key of this.zoneKeys) {
       const zone = (result.zones || {})[key] || { occupancy: 0, entries: 0, exits: 0 };
-      samples.push(this.sample(ts, key, zone.occupancy, zone.entries, zone.exits));
+      samples.push(this.withPeak(this.sample(ts, key, zone.occupancy, zone.entries, zone.exits)));
     }
     for (const key of this.lineKeys) {
       const line = (result.lines || {})[key] || { in: 0, out: 0 };
       samples.push(this.sample(ts, key, 0, line.in, line.out));
     }
+    this.peaks.clear();
     this.pendingSamples.push(...samples);
     this.totalSamples += samples.length;
     this.lastSampleAt = timestamp;
+  }
+
+  /** The sample with `peak` when more were in at once since the previous sample than now. */
+  withPeak(sample) {
+    const peak = this.peaks.get(sample.zone_key) ?? 0;
+    return peak > sample.occupancy ? { ...sample, peak } : sample;
   }
 
   sample(ts, key, occupancy, entriesTotal, exitsTotal) {

@@ -15,6 +15,10 @@ export const EVENT_KINDS = Object.freeze(['in', 'out', 'cancel_in', 'cancel_out'
 export const TRACK_ID_MIN = -(2 ** 31);
 export const TRACK_ID_MAX = 2 ** 31 - 1;
 export const MAX_DWELL_SECONDS = 10 * 365 * 86400;
+/** A zone's alert hold times, seconds (the server refuses more). */
+export const MAX_HOLD_SECONDS = 3600;
+/** A band is at most this many times the frame's longer side wide. */
+export const BAND_WIDTH_MAX_FRAME_SIDES = 2;
 
 const SAVED_ZONE_KEY = /^zone-([0-9]{1,18})$/;
 

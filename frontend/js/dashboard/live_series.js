@@ -10,9 +10,12 @@ export class LiveSeries {
     this.lastSampleAt = null;
   }
 
-  /** Feed the engine snapshot at stream time t (seconds); samples every ~0.5 s. */
-  observe(result, t) {
-    if (this.lastSampleAt !== null && t - this.lastSampleAt < 0.5) return false;
+  /**
+   * Feed the engine snapshot at stream time t (seconds); samples every ~0.5 s. final: the
+   * run's last counts (the engine's flush), always taken, so the charts end where the totals do.
+   */
+  observe(result, t, { final = false } = {}) {
+    if (!final && this.lastSampleAt !== null && t - this.lastSampleAt < 0.5) return false;
     this.lastSampleAt = t;
     for (const [key, counts] of Object.entries(result.zones || {})) this.push(key, t, counts.occupancy);
     let entries = 0;

@@ -45,7 +45,7 @@ export class RunView {
     byId('run-meta').textContent = `${run.label || run.source_kind} · started ${formatDateTime(run.started_at)}${run.ended_at ? ` · ended ${formatDateTime(run.ended_at)}` : ' · running'}`;
     this.renderTable(stats.zones);
     this.renderCharts(stats);
-    this.renderAlerts(alerts);
+    this.renderAlerts(alerts, new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)])));
     byId('server-charts').replaceChildren(...['cumulative', 'occupancy', 'hourly'].map((name) => h('figure', {},
       h('a', { href: chartUrl(name), target: '_blank', rel: 'noopener' }, h('img', { src: chartUrl(name), alt: `${name} chart` })),
       h('figcaption', {}, { cumulative: 'Cumulative line in / out, zone entered / left', occupancy: 'Occupancy over time', hourly: 'By hour of day' }[name]))));
@@ -73,10 +73,11 @@ export class RunView {
     ];
   }
 
-  renderAlerts(alerts) {
+  /** names: zone key -> the stats' name (a zone counted without saving has no zone_name). */
+  renderAlerts(alerts, names = new Map()) {
     const items = alerts.map((alert) => h('li', { class: `alert-entry ${alert.ended_at ? 'alert-end' : 'alert-start'}` },
       h('span', { class: 'alert-time mono' }, formatTime(alert.started_at, { seconds: true })),
-      h('span', {}, `${alert.zone_name || alert.zone_key}: up to ${alert.peak_occupancy ?? '?'} people (limit ${alert.threshold ?? '?'})${alert.ended_at ? `, until ${formatTime(alert.ended_at, { seconds: true })}` : ', still on'}`)));
+      h('span', {}, `${alert.zone_name || names.get(alert.zone_key) || alert.zone_key}: up to ${alert.peak_occupancy ?? '?'} people (limit ${alert.threshold ?? '?'})${alert.ended_at ? `, until ${formatTime(alert.ended_at, { seconds: true })}` : ', still on'}`)));
     byId('alert-list').replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, 'No alerts in this session.')]));
   }
 }

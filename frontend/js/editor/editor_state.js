@@ -4,6 +4,7 @@ import { clampPoint, distance } from '../geometry/points.js';
 import { containsPoint, rectanglePolygon } from '../geometry/polygon.js';
 import { bandCorners, distanceToSegment } from '../geometry/segments.js';
 import { makeZone, PALETTE, DEFAULT_BAND_WIDTH } from './zone_model.js';
+import { BAND_WIDTH_MAX_FRAME_SIDES } from '../api/protocol.js';
 
 export const TOOLS = Object.freeze(['select', 'polygon', 'rectangle', 'line', 'band']);
 const DEFAULT_NAMES = { polygon: 'Zone', rectangle: 'Zone', line: 'Line', band: 'Band' };
@@ -118,6 +119,8 @@ export class ZoneEditorState {
     const index = this.zones.findIndex((zone) => zone.localId === localId);
     if (index < 0) throw new Error('That zone no longer exists.');
     const updated = makeZone({ ...this.zones[index], ...patch });
+    const widest = BAND_WIDTH_MAX_FRAME_SIDES * Math.max(this.frameWidth, this.frameHeight);
+    if (updated.kind === 'band' && updated.width > widest) throw new Error(`A band is at most ${widest} px wide (twice the picture's longer side).`);
     const before = this.cloneZones();
     this.zones = this.zones.map((zone, i) => (i === index ? updated : zone));
     this.pushHistory(before);

@@ -73,7 +73,13 @@ export class LivePanel {
 
   /** Final numbers (e.g. after the engine's flush at the end of a video). */
   finish(finalResult, peaks) {
-    if (this.lastOutput) this.render({ ...this.lastOutput, result: { ...this.lastOutput.result, ...finalResult } }, peaks);
+    if (this.lastOutput) {
+      const result = { ...this.lastOutput.result, ...finalResult };
+      // The frames after the charts' last ~0.5 s sample and the flush (the last crossings made
+      // final, everyone gone from the zones) enter the charts too, not only the totals.
+      this.series.observe(result, finalResult?.timestamp ?? this.lastOutput.timestamp, { final: true });
+      this.render({ ...this.lastOutput, result }, peaks);
+    }
     // Nobody is in view of a run that has ended: not the last frame's count.
     byId('kpi-people').textContent = '–';
   }

@@ -5,6 +5,7 @@ import { openWebcam, openFile, openUploadedVideo } from '../video/sources.js';
 import { openIpCamera } from '../video/ip_camera_source.js';
 import { FramePipeline } from '../pipeline/frame_pipeline.js';
 import { countingOptionsFor, reportKeysFor } from '../pipeline/zone_counting.js';
+import { keyNamesFor } from '../editor/zone_model.js';
 import { CountingSession } from './session.js';
 import { CountingRunner } from './counting_runner.js';
 import { FrameLoop } from '../video/frame_loop.js';
@@ -46,6 +47,7 @@ export class MonitorController {
     this.stopPreview();
     if (this.source) this.source.close();
     this.source = null;
+    this.pipeline = null; // the last run's heatmap belongs to that source
     this.controls.setState('opening');
     this.status.show('Opening the source…');
     const video = byId('source-video');
@@ -113,6 +115,7 @@ export class MonitorController {
       source: this.source,
       processFrame: async () => {
         this.stage.drawFrame(this.source.video);
+        if (this.layers.heatmap && this.pipeline) this.stage.drawHeatmap(this.pipeline.imageHeatmap.snapshot(), this.controls.heatmapOpacity());
         this.redrawOverlay();
       },
       onError: (error) => this.status.error(error),
@@ -181,7 +184,7 @@ export class MonitorController {
     this.session = new CountingSession({
       queue: this.queue, sender: this.sender, config: this.config, epochAtZeroMs,
       ...reportKeysFor(this.editor.zones),
-      run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.kind === 'webcam' ? `Camera ${this.source.cameraKey}` : this.source.label },
+      run: { source_kind: this.source.kind, video_id: this.source.videoId ?? null, camera_key: this.source.cameraKey ?? null, label: this.source.kind === 'webcam' ? `Camera ${this.source.cameraKey}` : this.source.label, key_names: keyNamesFor(this.editor.zones) },
       clientRunId: this.resumeClientRunId ?? null,
       onRunCreated: (runId) => this.controls.showRun(runId),
       demographics: this.demographics?.startRun({ zones: this.editor.zones, epochAtZeroMs }) ?? null,
@@ -342,6 +345,8 @@ export class MonitorController {
     this.controls.setState('preview', this.source);
     this.controls.showEnded(completed);
     this.editorView.setEnabled(true);
+    // A camera moves again, a file keeps its frame (Play and count goes on there); no stale boxes.
+    if (this.source.live) this.startPreview(); else this.redrawOverlay();
     const queued = this.queue.state.queuedBatches;
     this.status.show(endMessage({ completed, frames, seconds, wholeVideo: this.wholeVideo, queued }), queued ? 'warning' : 'success');
   }
