@@ -50,15 +50,17 @@ function formatter(options) {
   return formatters.get(key);
 }
 
-export function formatDateTime(iso) {
+// `timeZone` (an IANA name): the statistics' zone where a time goes with them (the
+// dashboard's intervals and alerts), else the browser's.
+export function formatDateTime(iso, { timeZone } = {}) {
   if (!iso) return '–';
-  return formatter({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return formatter({ dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }
 
 /** A date in the user's locale. */
-export function formatDate(iso) {
+export function formatDate(iso, { timeZone } = {}) {
   if (!iso) return '–';
-  return formatter({ dateStyle: 'medium' }).format(new Date(iso));
+  return formatter({ dateStyle: 'medium', timeZone }).format(new Date(iso));
 }
 
 /** Times the server wrote (<time datetime=...>), rewritten in the same locale format as the rest. */
@@ -71,7 +73,7 @@ export function localiseTimes(root) {
 }
 
 /** A time of day in the user's locale (with seconds when asked: live events, alerts). */
-export function formatTime(iso, { seconds = false } = {}) {
+export function formatTime(iso, { seconds = false, timeZone } = {}) {
   if (iso === null || iso === undefined || iso === '') return '–';
-  return formatter(seconds ? { timeStyle: 'medium' } : { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+  return formatter(seconds ? { timeStyle: 'medium', timeZone } : { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(iso));
 }
