@@ -15,6 +15,7 @@ import { RateAdvisor } from '../counting/rate_advice.js';
 import { FloorCalibrationView } from './floor_view.js';
 import { renderSummary } from './summary_view.js';
 import { byId, formatDuration, formatTime } from '../ui/dom.js';
+import { runEpochAtZeroMs } from './run_clock.js';
 
 /** The status line at the end of a run: finished (the video is done) or stopped (by the user). */
 export function endMessage({ completed, frames, seconds, wholeVideo, queued }) {
@@ -179,8 +180,8 @@ export class MonitorController {
     });
     this.panel.reset(this.editor.zones);
     if (!this.source.live && !wholeVideo && this.source.video.ended) this.source.video.currentTime = 0;
-    const startMedia = this.source.live ? 0 : (wholeVideo ? 0 : this.source.video.currentTime);
-    const epochAtZeroMs = Date.now() - startMedia * 1000;
+    const { currentTime: position, duration } = this.source.video;
+    const epochAtZeroMs = runEpochAtZeroMs({ live: this.source.live, wholeVideo, position, duration, nowMs: Date.now() });
     this.session = new CountingSession({
       queue: this.queue, sender: this.sender, config: this.config, epochAtZeroMs,
       ...reportKeysFor(this.editor.zones),
