@@ -192,7 +192,7 @@ export class MonitorController {
     });
     this.fps.reset();
     this.progress.reset();
-    this.progress.observe({ fraction: 0, frames: 0, now: performance.now() / 1000 });
+    this.progress.observe({ fraction: 0, frames: 0, now: 0 });
     this.framesCounted = 0;
     this.detectorRate.reset();
     this.controls.resetRates();
@@ -267,9 +267,9 @@ export class MonitorController {
     return ids.size;
   }
 
-  /** Whole-video (or file) progress: elapsed, time left and speed once measured. */
+  /** Whole-video (or file) progress: elapsed, time left and speed once measured (pauses left out). */
   showProgress(fraction) {
-    this.progress.observe({ fraction, frames: this.framesCounted, now: performance.now() / 1000 });
+    this.progress.observe({ fraction, frames: this.framesCounted, now: this.runner ? this.runner.activeSeconds() : 0 });
     this.controls.showProgress(fraction, progressText(this.progress.reading));
   }
 
@@ -335,14 +335,14 @@ export class MonitorController {
   }
 
   /** The run ended (stopped, or the video is done): final counts, summary, back to preview. */
-  showEnd(finalResult, { completed, frames, seconds }) {
+  showEnd(finalResult, { completed, frames, seconds, pausedSeconds = 0 }) {
     const session = this.session;
     this.runner = null;
     // The run's last events (visits and alerts ended by the flush), as the server gets them.
     if (finalResult) this.panel.observeEvents(finalResult.events || [], { timeLabel: formatTime(session.reporter.epochAtZeroMs + (finalResult.timestamp ?? 0) * 1000, { seconds: true }) });
     this.panel.finish(finalResult, this.pipeline.peaks);
     this.demographics?.endRun();
-    renderSummary({ zones: this.editor.zones, finalResult, peaks: this.pipeline.peaks, frames, seconds, completed, wholeVideo: this.wholeVideo, samples: session.reporter.totalSamples, runId: session.runId });
+    renderSummary({ zones: this.editor.zones, finalResult, peaks: this.pipeline.peaks, frames, seconds, pausedSeconds, completed, wholeVideo: this.wholeVideo, samples: session.reporter.totalSamples, runId: session.runId });
     this.controls.setState('preview', this.source);
     this.controls.showEnded(completed);
     this.editorView.setEnabled(true);
