@@ -137,10 +137,12 @@ def test_no_page_is_wider_than_the_viewport(site, artifacts, name, size):
                 revoke = page.locator(".token-actions button").bounding_box()
                 card = page.locator("[data-testid=token-table]").locator("xpath=ancestor::section[1]").bounding_box()
                 assert revoke and revoke["x"] + revoke["width"] <= card["x"] + card["width"], (revoke, card)
-            # Server-written times in the same locale format as the pages' scripts write.
+            # Server-written times in the same locale format as the pages' scripts write, in
+            # the profile's time zone (the page says "Times are in your time zone (...)").
             for time in page.locator("time[datetime]").all():
                 expected = page.evaluate("(iso) => new Date(iso).toLocaleString(undefined, "
-                                         "{ dateStyle: 'medium', timeStyle: 'short' })",
+                                         "{ dateStyle: 'medium', timeStyle: 'short', timeZone: "
+                                         "document.querySelector('meta[name=time-zone]').content })",
                                          time.get_attribute("datetime"))
                 assert time.inner_text() == expected
         if name == "videos":

@@ -63,12 +63,13 @@ export function formatDate(iso, { timeZone } = {}) {
   return formatter({ dateStyle: 'medium', timeZone }).format(new Date(iso));
 }
 
-/** Times the server wrote (<time datetime=...>), rewritten in the same locale format as the rest. */
-export function localiseTimes(root) {
+/** Times the server wrote (<time datetime=...>), rewritten in the same locale format as the
+ * rest, in the zone the server wrote them in (the profile's, <meta name="time-zone">). */
+export function localiseTimes(root, timeZone = root.querySelector?.('meta[name="time-zone"]')?.content || undefined) {
   for (const element of root.querySelectorAll('time[datetime]')) {
     const value = element.getAttribute('datetime');
     if (Number.isNaN(Date.parse(value))) continue;
-    element.textContent = element.dataset.format === 'date' ? formatDate(value) : formatDateTime(value);
+    element.textContent = element.dataset.format === 'date' ? formatDate(value, { timeZone }) : formatDateTime(value, { timeZone });
   }
 }
 
