@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrameLoop } from '../../frontend/js/video/frame_loop.js';
-import { summaryMeta } from '../../frontend/js/monitor/summary_view.js';
 
 /** A file of `duration` seconds that seeks at once (a 'seeked' event after each currentTime). */
 function fakeFile(duration) {
@@ -63,10 +62,4 @@ test('stopped while paused: the pause up to the stop is left out too', async () 
   assert.equal(summary.completed, false);
   assert.equal(summary.seconds, 1);
   assert.equal(summary.pausedSeconds, 30);
-});
-
-test('the summary says how long the run was paused, and that it is not in the time taken', () => {
-  assert.equal(summaryMeta({ wholeVideo: true, completed: true, runId: 4, pausedSeconds: 65 }),
-    'Whole video · finished · session #4 · paused 1 min 05 s (not in the time taken)');
-  assert.equal(summaryMeta({ wholeVideo: false, completed: false, runId: null, pausedSeconds: 0 }), 'Live · stopped');
 });

@@ -13,16 +13,9 @@ import { FpsMeter } from './fps_meter.js';
 import { ProgressEstimate, progressText } from './progress_estimate.js';
 import { RateAdvisor } from '../counting/rate_advice.js';
 import { FloorCalibrationView } from './floor_view.js';
-import { renderSummary } from './summary_view.js';
-import { byId, formatDuration, formatTime } from '../ui/dom.js';
+import { endMessage, renderSummary } from './summary_view.js';
+import { byId, formatTime } from '../ui/dom.js';
 import { runEpochAtZeroMs } from './run_clock.js';
-
-/** The status line at the end of a run: finished (the video is done) or stopped (by the user). */
-export function endMessage({ completed, frames, seconds, wholeVideo, queued }) {
-  const saved = queued ? ` ${queued} batch${queued === 1 ? '' : 'es'} still waiting for the server; they are kept in this browser.` : ' Every count is saved.';
-  if (completed) return `Finished: ${wholeVideo ? 'every one of the' : 'the video ended after'} ${frames} frames${wholeVideo ? ' counted' : ''}${seconds > 0 ? ` in ${formatDuration(seconds)}` : ''}.${saved}`;
-  return `Stopped after ${frames} frames.${saved}`;
-}
 
 export class MonitorController {
   constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls, demographics = null }) {

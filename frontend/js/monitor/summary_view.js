@@ -1,4 +1,4 @@
-// The summary card shown when a session ends.
+// The end of a session: its summary card and its status line.
 import { h, byId, formatDuration } from '../ui/dom.js';
 import { zoneKey } from '../editor/zone_model.js';
 
@@ -24,6 +24,13 @@ export function renderSummary({ zones, finalResult, peaks, frames, seconds, paus
   card.dataset.samples = String(samples);
   card.dataset.runId = runId ? String(runId) : '';
   card.hidden = false;
+}
+
+/** The status line at the end of a run: finished (the video is done) or stopped (by the user). */
+export function endMessage({ completed, frames, seconds, wholeVideo, queued }) {
+  const saved = queued ? ` ${queued} batch${queued === 1 ? '' : 'es'} still waiting for the server; they are kept in this browser.` : ' Every count is saved.';
+  if (completed) return `Finished: ${wholeVideo ? 'every one of the' : 'the video ended after'} ${frames} frames${wholeVideo ? ' counted' : ''}${seconds > 0 ? ` in ${formatDuration(seconds)}` : ''}.${saved}`;
+  return `Stopped after ${frames} frames.${saved}`;
 }
 
 /** "Whole video · finished · session #4 · paused 1 min 05 s (not in the time taken)". */
