@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import marshmallow as ma
 
 from ..errors import ApiError
 from ..protocol import (EVENT_KINDS, MAX_BATCH_ROWS, MAX_DWELL_SECONDS, TRACK_ID_MAX,
                         TRACK_ID_MIN, is_key)
-from .common import EARLIEST, LATEST, MAX_AHEAD_OF_SERVER, MAX_COUNT, MAX_ID
+from .common import EARLIEST, LATEST, MAX_COUNT, MAX_ID
 
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
 _SAMPLE_KEYS = frozenset({"ts", "zone_key", "zone_id", "occupancy", "entries", "exits", "peak"})
@@ -110,24 +110,3 @@ def read_batch(body, schema: ma.Schema) -> dict:
         raise ApiError(422, "Some fields are not valid; nothing was stored.",
                        "unprocessable_entity", fields=messages) from None
 
-
-def refuse_times_ahead(batch: dict, now: datetime) -> None:
-    """ApiError 422 naming each row stamped more than MAX_AHEAD_OF_SERVER after `now` (the
-    server's clock): such a count cannot have happened yet, and stored it would sit in the
-    future of every chart. Nothing of the batch is stored."""
-    limit = now + MAX_AHEAD_OF_SERVER
-    fields: dict = {}
-    for name in ("samples", "events", "demographics"):
-        for index, row in enumerate(batch.get(name) or []):
-            if row["ts"] > limit:
-                fields.setdefault(name, {})[str(index)] = {"ts": [
-                    f"{_ahead(row['ts'] - now)} ahead of the server's clock: check this "
-                    "computer's date and time."]}
-    if fields:
-        raise ApiError(422, "Some count times are in the future; nothing was stored.",
-                       "unprocessable_entity", fields=fields)
-
-
-def _ahead(delta: timedelta) -> str:
-    minutes = delta.total_seconds() / 60
-    return f"{minutes:.0f} minutes" if minutes < 120 else f"{minutes / 60:.1f} hours"

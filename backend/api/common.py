@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import marshmallow as ma
@@ -19,9 +19,6 @@ MAX_COUNT = 1_000_000
 # Timestamps outside these years are rejected (MySQL DATETIME and common sense).
 EARLIEST = datetime(1970, 1, 2, tzinfo=timezone.utc)
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
-# Counts are of what has happened: a batch row stamped further ahead of the server's clock
-# than this (a computer's clock set wrong) is refused; the margin covers ordinary clock drift.
-MAX_AHEAD_OF_SERVER = timedelta(minutes=5)
 
 
 class Text(ma.fields.String):

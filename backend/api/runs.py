@@ -18,7 +18,7 @@ from ..repositories import runs as run_repo
 from ..repositories import videos as video_repo
 from ..schema import utcnow
 from ..services import demographics, ingestion, live_bus, outbox
-from .batch_parser import read_batch, refuse_times_ahead
+from .batch_parser import read_batch
 from .common import (ID_CONVERTER, Count, Delta, FullMatch, Id, PageArgs, QueryId, Text,
                      UtcTime, current_user_id, field_error, not_found, page_envelope,
                      require_user)
@@ -294,7 +294,6 @@ def post_batch(run_id: int):
     if body is None:
         raise ApiError(400, "Send the batch as a JSON object.", "bad_request")
     batch = read_batch(body, BatchSchema())
-    refuse_times_ahead(batch, utcnow())
     batch_key = batch["batch_id"]
     for attempt in range(DEADLOCK_RETRIES):
         try:
