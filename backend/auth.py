@@ -14,8 +14,8 @@ from .db import transaction
 from .repositories import users as user_repo
 from .schema import utcnow
 from .security import hash_password, login_required, login_user, logout_user, verify_password
-from .validation import (Problems, email_problems, normalise_email, password_problems,
-                         username_problems)
+from .validation import (Problems, clean_timezone, email_problems, normalise_email,
+                         password_problems, username_problems)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -39,7 +39,8 @@ def register():
             with transaction() as conn:
                 _check_unique(conn, values["username"], values["email"], problems)
                 if not problems:
-                    user_repo.create(conn, values["username"], values["email"], password_hash)
+                    user_repo.create(conn, values["username"], values["email"], password_hash,
+                                     timezone=_signup_timezone(request.form.get("timezone")))
         except IntegrityError:  # a registration with the same name won the race
             problems.add("username", "This username or email address was just taken.")
     if problems:
@@ -58,6 +59,12 @@ def _registration_problems(username: str, email: str, password: str,
     if password and confirm != password:
         problems.add("confirm", "The two passwords are not the same.")
     return problems
+
+
+def _signup_timezone(raw: str | None) -> str:
+    """The browser's zone that the sign-up page sends, else UTC (the profile changes it)."""
+    name, messages = clean_timezone(raw)
+    return "UTC" if messages else name
 
 
 def _check_unique(conn, username: str, email: str, problems: Problems) -> None:

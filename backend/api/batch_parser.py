@@ -109,3 +109,4 @@ def read_batch(body, schema: ma.Schema) -> dict:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         raise ApiError(422, "Some fields are not valid; nothing was stored.",
                        "unprocessable_entity", fields=messages) from None
+

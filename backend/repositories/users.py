@@ -16,11 +16,13 @@ def get_by_id(conn: sa.Connection, user_id: int) -> dict | None:
     return dict(row) if row else None
 
 
-def create(conn: sa.Connection, username: str, email: str, password_hash: str) -> int:
+def create(conn: sa.Connection, username: str, email: str, password_hash: str,
+           timezone: str = "UTC") -> int:
     """Inserts a user and an empty profile; returns the new id."""
     now = utcnow()
     result = conn.execute(sa.insert(users).values(
-        username=username, email=email, password_hash=password_hash, created_at=now))
+        username=username, email=email, password_hash=password_hash, timezone=timezone,
+        created_at=now))
     user_id = result.inserted_primary_key[0]
     conn.execute(sa.insert(profiles).values(user_id=user_id, updated_at=now))
     return user_id

@@ -123,6 +123,7 @@ def occupancy_figure(frame: pd.DataFrame, keys: dict[str, dict], tz: ZoneInfo) -
     _time_axis(axes, tz, frame["start"].dt.tz_convert(tz))
     axes.set_ylabel("people present")
     axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # averages, but people come whole
     axes.legend(fontsize=8, frameon=False)
     return figure
 

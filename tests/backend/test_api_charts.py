@@ -43,3 +43,24 @@ def test_zone_names_with_dollars_are_text_not_maths(alice, chart):
     # Every text the charts draw (legends, titles) is taken as it is.
     from matplotlib.text import Text
     assert charts.PALETTE and Text(0, 0, names[0]).get_parse_math() is False
+
+
+@pytest.mark.parametrize("chart", ["cumulative", "occupancy", "hourly"])
+def test_people_axes_step_in_whole_people(alice, monkeypatch, chart):
+    """The occupancy image of a room of one or two people had ticks at 0.25, 1.25 ... people."""
+    from backend.services import charts
+
+    drawn = []
+    real_png = charts.png
+    monkeypatch.setattr(charts, "png", lambda figure: drawn.append(figure) or real_png(figure))
+    run = alice.create_run()
+    assert alice.post_batch(run["id"], [
+        {"ts": "2026-03-01T10:00:00Z", "zone_key": "zone-a", "occupancy": 1, "entries": 1, "exits": 0},
+        {"ts": "2026-03-01T10:00:20Z", "zone_key": "zone-a", "occupancy": 2, "entries": 1, "exits": 0},
+        {"ts": "2026-03-01T10:01:10Z", "zone_key": "zone-a", "occupancy": 1, "entries": 0, "exits": 1},
+    ], []).status_code == 201
+    assert alice.get(f"/api/runs/{run['id']}/charts/{chart}.png").status_code == 200
+    [figure] = drawn
+    figure.canvas.draw()
+    ticks = figure.axes[0].get_yticks()
+    assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), list(ticks)

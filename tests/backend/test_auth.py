@@ -44,6 +44,21 @@ def test_register_creates_a_user_with_an_argon2_hash_and_sends_to_login(client, 
     assert not is_logged_in(client)
 
 
+@pytest.mark.parametrize("sent, stored", [
+    ("Asia/Tokyo", "Asia/Tokyo"),   # the browser's zone, filled in by the sign-up page
+    ("", "UTC"),                    # no script ran
+    ("Mars/Olympus", "UTC"),        # not a zone: the account is still made
+])
+def test_register_starts_the_account_in_the_browsers_time_zone(client, app, sent, stored):
+    response = client.post("/auth/register", data={
+        "username": "alice", "email": "alice@example.com", "password": DEFAULT_PASSWORD,
+        "confirm": DEFAULT_PASSWORD, "timezone": sent,
+        "csrf_token": csrf_from(client, "/auth/register")})
+    assert response.status_code == 302
+    [row] = user_rows(app)
+    assert row["timezone"] == stored
+
+
 @pytest.mark.parametrize(("username", "email", "password", "confirm", "message"), [
     ("", "a@example.com", DEFAULT_PASSWORD, None, "Choose a username."),
     ("al", "a@example.com", DEFAULT_PASSWORD, None, "A username has 3 to 32 characters"),

@@ -13,6 +13,8 @@ from tools.harness import (LiveServer, assert_no_csp_violations, launch_chromium
                            open_page)
 
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+# 80 characters (the most a token name has) without a space
+LONG_TOKEN_NAME = "nightly_export_to_the_finance_teams_spreadsheet_" + "0123456789abcdef" * 2
 PAGES = {
     "home": ("/", "main"),
     "monitor": ("/monitor", "body[data-monitor-ready=yes]"),
@@ -96,7 +98,7 @@ def site(browser_module, live_server_module):
     register_and_login(page, live_server_module.url, "layout")
     seed(page, live_server_module.url)
     page.goto(f"{live_server_module.url}/tokens")
-    page.fill("input[name=name]", "Spreadsheet")
+    page.fill("input[name=name]", LONG_TOKEN_NAME)
     page.click("main form button[type=submit]")
     page.wait_for_selector("time[datetime]")
     yield context, live_server_module.url
@@ -128,10 +130,19 @@ def test_no_page_is_wider_than_the_viewport(site, artifacts, name, size):
             assert page.inner_text("[data-testid=dash-entries]") == "8"
             assert page.inner_text("[data-testid=dash-zone-entered]") == "24"
         if name == "tokens":
-            # Server-written times in the same locale format as the pages' scripts write.
+            # A long name without spaces wraps: Revoke stays in the card (it was pushed out of
+            # view on a desktop; a phone's table scrolls inside its card, as every wide table).
+            assert page.inner_text(".token-name") == LONG_TOKEN_NAME
+            if size == "desktop":
+                revoke = page.locator(".token-actions button").bounding_box()
+                card = page.locator("[data-testid=token-table]").locator("xpath=ancestor::section[1]").bounding_box()
+                assert revoke and revoke["x"] + revoke["width"] <= card["x"] + card["width"], (revoke, card)
+            # Server-written times in the same locale format as the pages' scripts write, in
+            # the profile's time zone (the page says "Times are in your time zone (...)").
             for time in page.locator("time[datetime]").all():
                 expected = page.evaluate("(iso) => new Date(iso).toLocaleString(undefined, "
-                                         "{ dateStyle: 'medium', timeStyle: 'short' })",
+                                         "{ dateStyle: 'medium', timeStyle: 'short', timeZone: "
+                                         "document.querySelector('meta[name=time-zone]').content })",
                                          time.get_attribute("datetime"))
                 assert time.inner_text() == expected
         if name == "videos":

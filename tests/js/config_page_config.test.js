@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULTS, readPageConfig } from '../../frontend/js/config/page_config.js';
+import { DEFAULTS, readPageConfig, statsTimeZone } from '../../frontend/js/config/page_config.js';
 import { BYTE_TRACKER_DEFAULTS } from '../../frontend/js/tracker/byte_tracker.js';
 import { FLOOR_HEATMAP_DEFAULTS } from '../../frontend/js/counting/heatmap.js';
 
@@ -43,4 +43,19 @@ test('the template overrides defaults; unknown settings are refused', () => {
   assert.equal(config.csrfToken, 'token-1');
   assert.ok(Object.isFrozen(config));
   assert.throws(() => readPageConfig(fakeDocument('{"statsBuckt": "1h"}')), /Unknown page settings: statsBuckt/);
+});
+
+test('statistics, CSV and chart links use the profile time zone, the browser\'s only without one', () => {
+  assert.equal(statsTimeZone({ id: 1, timezone: 'Asia/Tokyo' }, 'Europe/Berlin'), 'Asia/Tokyo');
+  assert.equal(statsTimeZone({ id: 1, timezone: 'UTC' }, 'Europe/Berlin'), 'UTC');
+  assert.equal(statsTimeZone({ id: 'anonymous' }, 'Europe/Berlin'), 'Europe/Berlin');
+  assert.equal(statsTimeZone(null, 'Europe/Berlin'), 'Europe/Berlin');
+});
+
+test('the dashboard and the monitor ask for statistics in the profile time zone', () => {
+  for (const page of ['dashboard/main.js', 'monitor/main.js']) {
+    const source = readFileSync(`${JS_ROOT}${page}`, 'utf8');
+    assert.match(source, /timeZone: statsTimeZone\(me\)/, page);
+    assert.doesNotMatch(source, /browserTimeZone/, page);
+  }
 });

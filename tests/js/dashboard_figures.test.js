@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FIGURES, bucketSeries, liveFigures, liveStateLabel, serverFigures } from '../../frontend/js/dashboard/figures.js';
+import { bucketLabel } from '../../frontend/js/dashboard/run_view.js';
 
 test('the live panel and the dashboard name the same four figures, lines and zones apart', () => {
   const result = { lines: { a: { in: 2, out: 1 }, b: { in: 1, out: 0 } }, zones: { z: { occupancy: 1, entries: 5, exits: 4 } } };
@@ -28,4 +29,15 @@ test('an ended session is never shown as live', () => {
   assert.deepEqual(liveStateLabel('live', { ended_at: '2026-03-01T10:00:00Z' }), { text: 'Ended', live: false });
   assert.deepEqual(liveStateLabel('live', { ended_at: null }), { text: 'Live', live: true });
   assert.equal(liveStateLabel('reconnecting', { ended_at: null }).live, false);
+});
+
+test('interval labels are in the statistics\' time zone, not the browser\'s', () => {
+  const start = '2026-03-01T15:30:00Z'; // 2 March 00:30 in Tokyo, 1 March in UTC and Europe
+  const day = (timeZone) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone }).format(new Date(start));
+  const clock = (timeZone) => new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(start));
+  assert.notEqual(day('Asia/Tokyo'), day('UTC'));
+  for (const timeZone of ['Asia/Tokyo', 'UTC', 'America/New_York']) {
+    assert.equal(bucketLabel(start, '1d', timeZone), day(timeZone), timeZone);
+    assert.equal(bucketLabel(start, '1h', timeZone), clock(timeZone), timeZone);
+  }
 });

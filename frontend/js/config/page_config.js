@@ -44,3 +44,10 @@ export function readPageConfig(documentRef = globalThis.document) {
 export function browserTimeZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
+
+/** The zone of the statistics, CSV exports and chart images a page asks for: the one in the
+ * user's profile (what the profile page promises; new accounts start with the zone of the
+ * browser they signed up in), else, signed out or unreadable, this browser's. */
+export function statsTimeZone(me, browserZone = browserTimeZone()) {
+  return (me && typeof me.timezone === 'string' && me.timezone) || browserZone;
+}

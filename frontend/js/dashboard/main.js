@@ -1,6 +1,6 @@
 // Composition root of the dashboard page: pick a run, see its stats and charts, download CSV;
 // a running session (from this or another browser) updates live over server-sent events.
-import { browserTimeZone } from '../config/page_config.js';
+import { statsTimeZone } from '../config/page_config.js';
 import { openPage } from '../ui/page.js';
 import { RunView } from './run_view.js';
 import { RunPickerView } from './run_picker_view.js';
@@ -10,6 +10,7 @@ import { DashboardDemographics } from '../demographics/dashboard_demographics.js
 
 async function main() {
   const { config, status, api } = openPage();
+  const me = await api.me().catch(() => null);
   const picker = new RunPickerView({ bucket: config.statsBucket });
   let controller = null;
   const live = new LiveStream({
@@ -18,7 +19,7 @@ async function main() {
     onState: (value) => picker.showLiveState(value),
   });
   controller = new DashboardController({
-    api, timeZone: browserTimeZone(), status, runView: new RunView(), picker, live, reload: () => location.reload(),
+    api, timeZone: statsTimeZone(me), status, runView: new RunView(), picker, live, reload: () => location.reload(),
     demographics: new DashboardDemographics({ http: api.http }),
   });
   picker.bind(controller.intents);

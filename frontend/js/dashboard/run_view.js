@@ -2,7 +2,7 @@
 // Every figure has one name (figures.js): line in / out, zone entered / left, occupancy.
 import { bucketChart } from './charts.js';
 import { FIGURES, bucketSeries, serverFigures } from './figures.js';
-import { byId, h, formatDateTime, formatTime } from '../ui/dom.js';
+import { byId, h, formatDate, formatDateTime, formatTime } from '../ui/dom.js';
 import { FRAME_KEY } from '../api/protocol.js';
 import { PALETTE } from '../editor/zone_model.js';
 
@@ -20,9 +20,11 @@ export function zoneName(zone) {
   return zone.name || zone.zone_key;
 }
 
-function bucketLabel(start, bucket) {
-  if (bucket === '1d') return new Date(start).toLocaleDateString();
-  return formatTime(start);
+/** An interval's label in the statistics' time zone (stats.tz: the profile's, or ?tz=), so a
+ * day or an hour is labelled as the server cut it and as the CSV's time_local writes it. */
+export function bucketLabel(start, bucket, timeZone) {
+  if (bucket === '1d') return formatDate(start, { timeZone });
+  return formatTime(start, { timeZone });
 }
 
 const dash = () => h('td', { class: 'num muted' }, '–');
@@ -42,10 +44,11 @@ export class RunView {
     byId('kpi-alerts').textContent = stats.totals.alerts ?? alerts.length;
     byId('kpi-samples').textContent = stats.totals.samples;
     const run = stats.run;
-    byId('run-meta').textContent = `${run.label || run.source_kind} · started ${formatDateTime(run.started_at)}${run.ended_at ? ` · ended ${formatDateTime(run.ended_at)}` : ' · running'}`;
+    const timeZone = stats.tz;
+    byId('run-meta').textContent = `${run.label || run.source_kind} · started ${formatDateTime(run.started_at, { timeZone })}${run.ended_at ? ` · ended ${formatDateTime(run.ended_at, { timeZone })}` : ' · running'}`;
     this.renderTable(stats.zones);
     this.renderCharts(stats);
-    this.renderAlerts(alerts, new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)])));
+    this.renderAlerts(alerts, new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)])), timeZone);
     byId('server-charts').replaceChildren(...['cumulative', 'occupancy', 'hourly'].map((name) => h('figure', {},
       h('a', { href: chartUrl(name), target: '_blank', rel: 'noopener' }, h('img', { src: chartUrl(name), alt: `${name} chart` })),
       h('figcaption', {}, { cumulative: 'Cumulative line in / out, zone entered / left', occupancy: 'Occupancy over time', hourly: 'By hour of day' }[name]))));
@@ -63,7 +66,7 @@ export class RunView {
   renderCharts(stats) {
     this.charts.forEach((chart) => chart.destroy());
     const { starts, series, present, occupancy } = bucketSeries(stats.buckets);
-    const labels = starts.map((start) => bucketLabel(start, stats.bucket));
+    const labels = starts.map((start) => bucketLabel(start, stats.bucket, stats.tz));
     const names = new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)]));
     this.charts = [
       bucketChart(byId('flow-chart'), { type: 'bar', labels, yTitle: 'people', datasets: present.map(({ key, label }) => (
@@ -74,10 +77,10 @@ export class RunView {
   }
 
   /** names: zone key -> the stats' name (a zone counted without saving has no zone_name). */
-  renderAlerts(alerts, names = new Map()) {
+  renderAlerts(alerts, names = new Map(), timeZone = undefined) {
     const items = alerts.map((alert) => h('li', { class: `alert-entry ${alert.ended_at ? 'alert-end' : 'alert-start'}` },
-      h('span', { class: 'alert-time mono' }, formatTime(alert.started_at, { seconds: true })),
-      h('span', {}, `${alert.zone_name || names.get(alert.zone_key) || alert.zone_key}: up to ${alert.peak_occupancy ?? '?'} people (limit ${alert.threshold ?? '?'})${alert.ended_at ? `, until ${formatTime(alert.ended_at, { seconds: true })}` : ', still on'}`)));
+      h('span', { class: 'alert-time mono' }, formatTime(alert.started_at, { seconds: true, timeZone })),
+      h('span', {}, `${alert.zone_name || names.get(alert.zone_key) || alert.zone_key}: up to ${alert.peak_occupancy ?? '?'} people (limit ${alert.threshold ?? '?'})${alert.ended_at ? `, until ${formatTime(alert.ended_at, { seconds: true, timeZone })}` : ', still on'}`)));
     byId('alert-list').replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, 'No alerts in this session.')]));
   }
 }

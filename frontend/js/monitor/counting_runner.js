@@ -119,13 +119,15 @@ export class CountingRunner {
       processFrame: (frame) => this.step(frame),
       onProgress: this.onProgress,
       onEnd: end,
-      onError: (error) => { this.onError(error); end({ completed: false, frames: this.loop.frameIndex, seconds: 0 }); },
+      onError: (error) => { this.onError(error); end({ completed: false, frames: this.loop.frameIndex, seconds: this.loop.activeSeconds(), pausedSeconds: this.loop.pausedSeconds() }); },
     });
     if (wholeVideo) this.loop.startWholeVideo(fps);
     else this.loop.startLive();
   }
 
   get paused() { return Boolean(this.loop && this.loop.paused); }
+  /** Seconds counted so far, pauses left out (progress and the summary's speed). */
+  activeSeconds() { return this.loop ? this.loop.activeSeconds() : 0; }
   pause() { this.loop?.pause(); }
   resume() { this.loop?.resume(); }
 

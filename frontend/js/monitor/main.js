@@ -1,6 +1,6 @@
 // Composition root of the monitor page: source -> detector -> tracker -> counting ->
 // overlay / live panel / api client. Nothing else knows the whole pipeline.
-import { browserTimeZone } from '../config/page_config.js';
+import { statsTimeZone } from '../config/page_config.js';
 import { RunSender } from '../api/resources.js';
 import { openPage } from '../ui/page.js';
 import { BatchQueue, MemoryBatchStore } from '../api/batch_queue.js';
@@ -44,7 +44,7 @@ async function main() {
       onMessage(message.message || message.text || 'Loading the person detector…');
     },
   }).filter(([, value]) => value !== null)));
-  const controls = new MonitorControls({ api, timeZone: browserTimeZone(), csvBucket: config.statsBucket });
+  const controls = new MonitorControls({ api, timeZone: statsTimeZone(me), csvBucket: config.statsBucket });
   const calibrationView = new FloorCalibrationView({
     canvas: byId('overlay-canvas'), onPoints: () => controller.redrawOverlay(),
     onApply: (calibration) => controller.applyFloorCalibration(calibration),

@@ -13,15 +13,9 @@ import { FpsMeter } from './fps_meter.js';
 import { ProgressEstimate, progressText } from './progress_estimate.js';
 import { RateAdvisor } from '../counting/rate_advice.js';
 import { FloorCalibrationView } from './floor_view.js';
-import { renderSummary } from './summary_view.js';
-import { byId, formatDuration, formatTime } from '../ui/dom.js';
-
-/** The status line at the end of a run: finished (the video is done) or stopped (by the user). */
-export function endMessage({ completed, frames, seconds, wholeVideo, queued }) {
-  const saved = queued ? ` ${queued} batch${queued === 1 ? '' : 'es'} still waiting for the server; they are kept in this browser.` : ' Every count is saved.';
-  if (completed) return `Finished: ${wholeVideo ? 'every one of the' : 'the video ended after'} ${frames} frames${wholeVideo ? ' counted' : ''}${seconds > 0 ? ` in ${formatDuration(seconds)}` : ''}.${saved}`;
-  return `Stopped after ${frames} frames.${saved}`;
-}
+import { endMessage, renderSummary } from './summary_view.js';
+import { byId, formatTime } from '../ui/dom.js';
+import { runEpochAtZeroMs } from './run_clock.js';
 
 export class MonitorController {
   constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls, demographics = null }) {
@@ -179,8 +173,8 @@ export class MonitorController {
     });
     this.panel.reset(this.editor.zones);
     if (!this.source.live && !wholeVideo && this.source.video.ended) this.source.video.currentTime = 0;
-    const startMedia = this.source.live ? 0 : (wholeVideo ? 0 : this.source.video.currentTime);
-    const epochAtZeroMs = Date.now() - startMedia * 1000;
+    const { currentTime: position, duration } = this.source.video;
+    const epochAtZeroMs = runEpochAtZeroMs({ live: this.source.live, wholeVideo, position, duration, nowMs: Date.now() });
     this.session = new CountingSession({
       queue: this.queue, sender: this.sender, config: this.config, epochAtZeroMs,
       ...reportKeysFor(this.editor.zones),
@@ -191,7 +185,7 @@ export class MonitorController {
     });
     this.fps.reset();
     this.progress.reset();
-    this.progress.observe({ fraction: 0, frames: 0, now: performance.now() / 1000 });
+    this.progress.observe({ fraction: 0, frames: 0, now: 0 });
     this.framesCounted = 0;
     this.detectorRate.reset();
     this.controls.resetRates();
@@ -266,9 +260,9 @@ export class MonitorController {
     return ids.size;
   }
 
-  /** Whole-video (or file) progress: elapsed, time left and speed once measured. */
+  /** Whole-video (or file) progress: elapsed, time left and speed once measured (pauses left out). */
   showProgress(fraction) {
-    this.progress.observe({ fraction, frames: this.framesCounted, now: performance.now() / 1000 });
+    this.progress.observe({ fraction, frames: this.framesCounted, now: this.runner ? this.runner.activeSeconds() : 0 });
     this.controls.showProgress(fraction, progressText(this.progress.reading));
   }
 
@@ -334,14 +328,14 @@ export class MonitorController {
   }
 
   /** The run ended (stopped, or the video is done): final counts, summary, back to preview. */
-  showEnd(finalResult, { completed, frames, seconds }) {
+  showEnd(finalResult, { completed, frames, seconds, pausedSeconds = 0 }) {
     const session = this.session;
     this.runner = null;
     // The run's last events (visits and alerts ended by the flush), as the server gets them.
     if (finalResult) this.panel.observeEvents(finalResult.events || [], { timeLabel: formatTime(session.reporter.epochAtZeroMs + (finalResult.timestamp ?? 0) * 1000, { seconds: true }) });
     this.panel.finish(finalResult, this.pipeline.peaks);
     this.demographics?.endRun();
-    renderSummary({ zones: this.editor.zones, finalResult, peaks: this.pipeline.peaks, frames, seconds, completed, wholeVideo: this.wholeVideo, samples: session.reporter.totalSamples, runId: session.runId });
+    renderSummary({ zones: this.editor.zones, finalResult, peaks: this.pipeline.peaks, frames, seconds, pausedSeconds, completed, wholeVideo: this.wholeVideo, samples: session.reporter.totalSamples, runId: session.runId });
     this.controls.setState('preview', this.source);
     this.controls.showEnded(completed);
     this.editorView.setEnabled(true);

@@ -1,8 +1,9 @@
-// The summary card shown when a session ends.
+// The end of a session: its summary card and its status line.
 import { h, byId, formatDuration } from '../ui/dom.js';
 import { zoneKey } from '../editor/zone_model.js';
 
-export function renderSummary({ zones, finalResult, peaks, frames, seconds, completed, wholeVideo, samples, runId }) {
+/** seconds: the time spent counting, pauses left out (pausedSeconds), so Speed is the machine's. */
+export function renderSummary({ zones, finalResult, peaks, frames, seconds, pausedSeconds = 0, completed, wholeVideo, samples, runId }) {
   const tiles = [
     tile('Frames', frames, { stat: 'frames' }), tile('Time taken', formatDuration(seconds), { stat: 'seconds' }),
     tile('Speed', seconds > 0 ? `${(frames / seconds).toFixed(1)} frames/s` : '–', { stat: 'speed' }), tile('Samples saved', samples, { stat: 'samples' }),
@@ -18,11 +19,24 @@ export function renderSummary({ zones, finalResult, peaks, frames, seconds, comp
     }
   }
   byId('summary-grid').replaceChildren(...tiles);
-  byId('summary-meta').textContent = `${wholeVideo ? 'Whole video' : 'Live'} · ${completed ? 'finished' : 'stopped'}${runId ? ` · session #${runId}` : ''}`;
+  byId('summary-meta').textContent = summaryMeta({ wholeVideo, completed, runId, pausedSeconds });
   const card = byId('summary-card');
   card.dataset.samples = String(samples);
   card.dataset.runId = runId ? String(runId) : '';
   card.hidden = false;
+}
+
+/** The status line at the end of a run: finished (the video is done) or stopped (by the user). */
+export function endMessage({ completed, frames, seconds, wholeVideo, queued }) {
+  const saved = queued ? ` ${queued} batch${queued === 1 ? '' : 'es'} still waiting for the server; they are kept in this browser.` : ' Every count is saved.';
+  if (completed) return `Finished: ${wholeVideo ? 'every one of the' : 'the video ended after'} ${frames} frames${wholeVideo ? ' counted' : ''}${seconds > 0 ? ` in ${formatDuration(seconds)}` : ''}.${saved}`;
+  return `Stopped after ${frames} frames.${saved}`;
+}
+
+/** "Whole video · finished · session #4 · paused 1 min 05 s (not in the time taken)". */
+export function summaryMeta({ wholeVideo, completed, runId, pausedSeconds = 0 }) {
+  const paused = pausedSeconds >= 0.5 ? ` · paused ${formatDuration(pausedSeconds)} (not in the time taken)` : '';
+  return `${wholeVideo ? 'Whole video' : 'Live'} · ${completed ? 'finished' : 'stopped'}${runId ? ` · session #${runId}` : ''}${paused}`;
 }
 
 function tile(label, value, { color = null, stat, className = '' } = {}) {

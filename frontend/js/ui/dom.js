@@ -50,28 +50,31 @@ function formatter(options) {
   return formatters.get(key);
 }
 
-export function formatDateTime(iso) {
+// `timeZone` (an IANA name): the statistics' zone where a time goes with them (the
+// dashboard's intervals and alerts), else the browser's.
+export function formatDateTime(iso, { timeZone } = {}) {
   if (!iso) return '–';
-  return formatter({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return formatter({ dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }
 
 /** A date in the user's locale. */
-export function formatDate(iso) {
+export function formatDate(iso, { timeZone } = {}) {
   if (!iso) return '–';
-  return formatter({ dateStyle: 'medium' }).format(new Date(iso));
+  return formatter({ dateStyle: 'medium', timeZone }).format(new Date(iso));
 }
 
-/** Times the server wrote (<time datetime=...>), rewritten in the same locale format as the rest. */
-export function localiseTimes(root) {
+/** Times the server wrote (<time datetime=...>), rewritten in the same locale format as the
+ * rest, in the zone the server wrote them in (the profile's, <meta name="time-zone">). */
+export function localiseTimes(root, timeZone = root.querySelector?.('meta[name="time-zone"]')?.content || undefined) {
   for (const element of root.querySelectorAll('time[datetime]')) {
     const value = element.getAttribute('datetime');
     if (Number.isNaN(Date.parse(value))) continue;
-    element.textContent = element.dataset.format === 'date' ? formatDate(value) : formatDateTime(value);
+    element.textContent = element.dataset.format === 'date' ? formatDate(value, { timeZone }) : formatDateTime(value, { timeZone });
   }
 }
 
 /** A time of day in the user's locale (with seconds when asked: live events, alerts). */
-export function formatTime(iso, { seconds = false } = {}) {
+export function formatTime(iso, { seconds = false, timeZone } = {}) {
   if (iso === null || iso === undefined || iso === '') return '–';
-  return formatter(seconds ? { timeStyle: 'medium' } : { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+  return formatter(seconds ? { timeStyle: 'medium', timeZone } : { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(iso));
 }

@@ -46,6 +46,8 @@ export class FrameLoop {
     this.paused = false;
     this.frameIndex = 0;
     this.startedAt = 0;
+    this.pausedAt = null;     // clock() when paused, null while running
+    this.pausedTotal = 0;     // clock units spent paused in this run
     this.mode = null;
     this.resumeWaiters = [];
     this.stopping = new AbortController();
@@ -55,7 +57,7 @@ export class FrameLoop {
   startLive() {
     this.running = true;
     this.mode = 'live';
-    this.startedAt = this.clock();
+    this.begin();
     const video = this.source.video;
     if (!this.source.live) video.play().catch((error) => this.onError(error));
     this.run(async () => {
@@ -77,7 +79,7 @@ export class FrameLoop {
   startPreview() {
     this.running = true;
     this.mode = 'preview';
-    this.startedAt = this.clock();
+    this.begin();
     const video = this.source.video;
     this.run(async () => {
       if (!this.source.live) {
@@ -100,7 +102,7 @@ export class FrameLoop {
     video.pause();
     this.running = true;
     this.mode = 'whole';
-    this.startedAt = this.clock();
+    this.begin();
     const totalFrames = Math.max(1, Math.floor(video.duration * fps + 1e-6));
     this.run(async () => {
       for (let index = 0; index < totalFrames && this.running; index += 1) {
@@ -115,18 +117,45 @@ export class FrameLoop {
     });
   }
 
+  /** The run's clock starts: nothing paused yet. */
+  begin() {
+    this.startedAt = this.clock();
+    this.pausedAt = null;
+    this.pausedTotal = 0;
+  }
+
+  /** Seconds since the start without the paused ones: the summary's time taken and speed. */
+  activeSeconds() {
+    const now = this.clock();
+    const pausing = this.pausedAt === null ? 0 : now - this.pausedAt;
+    return (now - this.startedAt - this.pausedTotal - pausing) / 1000;
+  }
+
+  /** Seconds spent paused (so far). */
+  pausedSeconds() {
+    return (this.pausedTotal + (this.pausedAt === null ? 0 : this.clock() - this.pausedAt)) / 1000;
+  }
+
+  endPause() {
+    if (this.pausedAt !== null) this.pausedTotal += this.clock() - this.pausedAt;
+    this.pausedAt = null;
+  }
+
   pause() {
+    if (!this.paused) this.pausedAt = this.clock();
     this.paused = true;
     if (!this.source.live) this.source.video.pause();
   }
 
   resume() {
+    this.endPause();
     this.paused = false;
     if (this.running && this.mode === 'live' && !this.source.live) this.source.video.play().catch(() => {});
     this.resumeWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   stop() {
+    this.endPause();
     this.running = false;
     this.paused = false;
     this.stopping.abort();
@@ -143,7 +172,8 @@ export class FrameLoop {
     body().then(() => {
       const completed = this.running;
       this.running = false;
-      this.onEnd({ completed, frames: this.frameIndex, seconds: (this.clock() - this.startedAt) / 1000 });
+      this.endPause();
+      this.onEnd({ completed, frames: this.frameIndex, seconds: this.activeSeconds(), pausedSeconds: this.pausedSeconds() });
     }, (error) => {
       this.running = false;
       this.onError(error);
