@@ -54,11 +54,18 @@ function session({ server, sender, queue }) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-test('stop: the last batch ends the run when it is stored; no separate end request', async () => {
-  const fake = fakeServer();
+/** A started session on `fake` (offline first when asked), with one counted frame unless `counted` is false. */
+async function started(fake, { offline = false, counted = true } = {}) {
+  fake.server.online = !offline;
   const counting = session(fake);
   await counting.start();
-  counting.observe(RESULT, { timestamp: 0.5, personCount: 1 });
+  if (counted) counting.observe(RESULT, { timestamp: 0.5, personCount: 1 });
+  return counting;
+}
+
+test('stop: the last batch ends the run when it is stored; no separate end request', async () => {
+  const fake = fakeServer();
+  const counting = await started(fake);
   await counting.stop(RESULT);
   counting.dispose();
   assert.equal(fake.server.batches.length, 1);
@@ -68,10 +75,7 @@ test('stop: the last batch ends the run when it is stored; no separate end reque
 
 test('stop while the server is away: the run ends later, when the queue delivers its last batch', async () => {
   const fake = fakeServer();
-  fake.server.online = false;
-  const counting = session(fake);
-  await counting.start();
-  counting.observe(RESULT, { timestamp: 0.5, personCount: 1 });
+  const counting = await started(fake, { offline: true });
   await counting.stop(RESULT);
   counting.dispose();
   assert.deepEqual(fake.server.ended, []);
@@ -84,8 +88,7 @@ test('stop while the server is away: the run ends later, when the queue delivers
 
 test('stop with nothing counted: the run (already made) is ended directly', async () => {
   const fake = fakeServer();
-  const counting = session(fake);
-  await counting.start();
+  const counting = await started(fake, { counted: false });
   await counting.stop(null);
   counting.dispose();
   assert.deepEqual(fake.server.batches, []);
@@ -94,9 +97,7 @@ test('stop with nothing counted: the run (already made) is ended directly', asyn
 
 test('leave (the page closes): the last batch is queued and sent with keepalive at once, and it ends the run', async () => {
   const fake = fakeServer();
-  const counting = session(fake);
-  await counting.start();
-  counting.observe(RESULT, { timestamp: 0.5, personCount: 1 });
+  const counting = await started(fake);
   counting.leave(RESULT);            // synchronous: nothing awaited
   await settle();
   assert.equal(fake.server.keepalive.length, 1);
@@ -110,10 +111,7 @@ test('leave (the page closes): the last batch is queued and sent with keepalive 
 
 test('leave before the server gave a run id: only queued, and the next visit makes the run and ends it', async () => {
   const fake = fakeServer();
-  fake.server.online = false;
-  const counting = session(fake);
-  await counting.start();
-  counting.observe(RESULT, { timestamp: 0.5, personCount: 1 });
+  const counting = await started(fake, { offline: true });
   counting.leave(RESULT);
   await settle();
   assert.deepEqual(fake.server.keepalive, []);
@@ -125,9 +123,7 @@ test('leave before the server gave a run id: only queued, and the next visit mak
 
 test('leave on a counting station (endRun false): the counts go, the run stays open for the restarted page', async () => {
   const fake = fakeServer();
-  const counting = session(fake);
-  await counting.start();
-  counting.observe(RESULT, { timestamp: 0.5, personCount: 1 });
+  const counting = await started(fake);
   counting.leave(RESULT, { endRun: false });
   await settle();
   assert.equal(fake.server.batches.length, 1);
@@ -137,8 +133,7 @@ test('leave on a counting station (endRun false): the counts go, the run stays o
 
 test('leave with nothing to send ends a known run with a keepalive request', async () => {
   const fake = fakeServer();
-  const counting = session(fake);
-  await counting.start();
+  const counting = await started(fake, { counted: false });
   counting.leave(null);
   await settle();
   assert.deepEqual(fake.server.ended, ['7 keepalive']);

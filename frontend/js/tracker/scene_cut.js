@@ -25,15 +25,9 @@ export function isSceneCut(before, newPeople, minTracks) {
   return lost * 3 >= before.length * 2 && newPeople >= lost;
 }
 
-/** Remove every lost track (their picture is gone); returns how many. */
+/** Remove every lost track (their picture is gone). */
 export function dropLostTracks(tracks) {
-  let dropped = 0;
-  for (const track of tracks) {
-    if (track.state !== TrackState.LOST) continue;
-    track.markRemoved();
-    dropped += 1;
-  }
-  return dropped;
+  for (const track of tracks) if (track.state === TrackState.LOST) track.markRemoved();
 }
 
 /**
