@@ -115,6 +115,45 @@ test('the tally: crossings and zone entries read the estimate after settling; a 
   for (const row of rows) assert.deepEqual(Object.keys(row).sort(), ['age_band', 'count', 'gender', 'kind', 'ts', 'zone_key']);
 });
 
+test('the tally waits past settleSeconds for a face still being looked at, up to maxSettleSeconds', () => {
+  const estimates = new Map();
+  const awaited = new Set([1, 2]);
+  const tally = new DemographicTally({ estimateOf: (id) => estimates.get(id) ?? { gender: 'unknown', ageBand: 'unknown' },
+    awaitingOf: (id) => awaited.has(id), epochAtZeroMs: 0, settleSeconds: 3, maxSettleSeconds: 10 });
+  tally.observe([{ type: 'in', zoneId: 'door', trackId: 1, timestamp: 0 }, { type: 'out', zoneId: 'door', trackId: 2, timestamp: 0 },
+    { type: 'in', zoneId: 'door', trackId: 3, timestamp: 0 }], 0);
+  tally.observe([], 3);
+  // track 3 (never looked at: too small) is read at settleSeconds; 1 and 2 wait for their faces
+  assert.deepEqual(tally.takeRows(), [{ ts: '1970-01-01T00:00:00.000Z', zone_key: 'door', kind: 'in', gender: 'unknown', age_band: 'unknown', count: 1 }]);
+  assert.equal(tally.waitingCount, 2);
+  estimates.set(1, { gender: 'female', ageBand: '25-34' }); // the busy face worker answers 5 s after the crossing
+  awaited.delete(1);
+  tally.observe([], 5);
+  assert.deepEqual(tally.takeRows(), [{ ts: '1970-01-01T00:00:00.000Z', zone_key: 'door', kind: 'in', gender: 'female', age_band: '25-34', count: 1 }]);
+  tally.observe([], 9.9);
+  assert.equal(tally.waitingCount, 1, 'still awaited before maxSettleSeconds');
+  tally.observe([], 10);
+  assert.deepEqual(tally.takeRows(), [{ ts: '1970-01-01T00:00:00.000Z', zone_key: 'door', kind: 'out', gender: 'unknown', age_band: 'unknown', count: 1 }]);
+  assert.throws(() => new DemographicTally({ estimateOf: () => ({}), epochAtZeroMs: 0, settleSeconds: 3, maxSettleSeconds: 2 }), /maxSettleSeconds/);
+});
+
+test('a track is awaited while a crop is out, while big enough and waiting its turn, after a faceless try with tries left; too small or done, it is not', () => {
+  const tracksState = new TrackDemographics({ sampleIntervalSeconds: 0, maxAttempts: 2 });
+  // 7 is the tallest and goes first; 9 waits for its turn (one crop at a time); 8 is too small for a face
+  const scene = tracks([[7, 100, 50, 200, 400], [8, 300, 400, 310, 420], [9, 400, 100, 480, 380]]);
+  assert.equal(tracksState.awaiting(7), false);
+  const [plan] = tracksState.plan(scene, { timestamp: 0, width: 640, height: 480 });
+  assert.equal(plan.trackId, 7);
+  assert.equal(tracksState.awaiting(7), true, 'a crop is out');
+  assert.equal(tracksState.awaiting(9), true, 'big enough, waiting for its turn');
+  assert.equal(tracksState.awaiting(8), false, 'too small for a face');
+  tracksState.record(7, null); // no face on the first try
+  assert.equal(tracksState.awaiting(7), true, 'a try is left');
+  tracksState.plan(scene, { timestamp: 0.1, width: 640, height: 480 });
+  tracksState.record(7, face('male', 0.9, 40));
+  assert.equal(tracksState.awaiting(7), false, 'has its face');
+});
+
 test('the runner crops planned boxes from the picture and records the worker\'s answers asynchronously', async () => {
   const crops = [];
   const answers = [face('female', 0.9, 29), face('female', 0.8, 27)];

@@ -5,7 +5,9 @@
  *
  * A line's confirmed "in"/"out" and a zone's "enter" carry the track's estimate. The estimate
  * is read settleSeconds after the event (the face samples of a person walking through a door
- * often finish just after the crossing) or at the end of the run. A crossing cancelled by the
+ * often finish just after the crossing) or at the end of the run; while the face worker is
+ * still looking at that person for a first face (awaitingOf, on a busy laptop a face can take
+ * seconds), the read waits for it, up to maxSettleSeconds after the event. A crossing cancelled by the
  * person walking back takes its count away from the very cell it went to (same minute, gender
  * and band), so the stored sums equal the net counts the page shows.
  *
@@ -21,14 +23,18 @@ const MINUTE_MS = 60_000;
 export class DemographicTally {
   /**
    * @param {{ estimateOf: (trackId: number) => { gender: string, ageBand: string },
-   *   epochAtZeroMs: number, settleSeconds?: number }} options
+   *   epochAtZeroMs: number, settleSeconds?: number, awaitingOf?: (trackId: number) => boolean,
+   *   maxSettleSeconds?: number }} options
    */
-  constructor({ estimateOf, epochAtZeroMs, settleSeconds = 3 }) {
+  constructor({ estimateOf, epochAtZeroMs, settleSeconds = 3, awaitingOf = () => false, maxSettleSeconds = 12 }) {
     if (typeof estimateOf !== 'function') throw new TypeError('DemographicTally: estimateOf must be a function');
     if (!Number.isFinite(epochAtZeroMs)) throw new TypeError('DemographicTally: epochAtZeroMs must be a number');
     this.estimateOf = estimateOf;
     this.epochAtZeroMs = epochAtZeroMs;
     this.settleSeconds = requireNumber('DemographicTally', 'settleSeconds', settleSeconds, { min: 0 });
+    this.maxSettleSeconds = requireNumber('DemographicTally', 'maxSettleSeconds', maxSettleSeconds, { min: this.settleSeconds });
+    if (typeof awaitingOf !== 'function') throw new TypeError('DemographicTally: awaitingOf must be a function');
+    this.awaitingOf = awaitingOf;
     this.waiting = [];           // counted events whose estimate is not read yet
     this.placed = new Map();     // zone|track|kind -> [cell key, ...] (for cancellations)
     this.unsent = new Map();     // cell key -> change not yet taken into a batch
@@ -41,9 +47,10 @@ export class DemographicTally {
       if (!KINDS.has(event.type) || event.trackId === undefined) continue;
       const key = `${event.zoneId}|${event.trackId}|${event.type}`;
       if (event.cancelled) this.#cancel(key);
-      else this.waiting.push({ key, zoneKey: String(event.zoneId), kind: event.type, trackId: event.trackId, minute: this.#minuteOf(event.timestamp ?? timestamp), dueAt: timestamp + this.settleSeconds });
+      else this.waiting.push({ key, zoneKey: String(event.zoneId), kind: event.type, trackId: event.trackId, minute: this.#minuteOf(event.timestamp ?? timestamp), dueAt: timestamp + this.settleSeconds, lastAt: timestamp + this.maxSettleSeconds });
     }
-    this.#settle((item) => item.dueAt <= timestamp + 1e-9);
+    this.#settle((item) => item.dueAt <= timestamp + 1e-9
+      && (item.lastAt <= timestamp + 1e-9 || !this.awaitingOf(item.trackId)));
   }
 
   /** End of the run: every waiting event takes the estimate its track has now. */
@@ -63,7 +70,7 @@ export class DemographicTally {
     return rows;
   }
 
-  /** Counted people whose estimate is not read yet (settleSeconds after their event). */
+  /** Counted people whose estimate is not read yet (settleSeconds after their event, or later while a face is awaited). */
   get waitingCount() {
     return this.waiting.length;
   }

@@ -53,6 +53,11 @@ export class DemographicsRunner {
     return this.tracks.estimate(trackId);
   }
 
+  /** Is a first face of the track still being looked for (the tally waits for it)? */
+  awaitingOf(trackId) {
+    return !this.closed && this.tracks.awaiting(trackId);
+  }
+
   close() {
     this.closed = true;
     this.client.close();

@@ -38,7 +38,9 @@ export class MonitorDemographics {
       client: { estimate: (bitmap) => this.client.estimate(bitmap), close: () => {} },
       onError: (error) => this.status.show(`Some age and gender estimates failed: ${error.message}`, 'warning'),
     });
-    this.tally = new DemographicTally({ estimateOf: (trackId) => this.runner.estimateOf(trackId), epochAtZeroMs });
+    const runner = this.runner;
+    this.tally = new DemographicTally({ estimateOf: (trackId) => runner.estimateOf(trackId),
+      awaitingOf: (trackId) => runner.awaitingOf(trackId), epochAtZeroMs });
     this.panel.start(true, zones, this.tally, this.runner);
     return this.tally;
   }

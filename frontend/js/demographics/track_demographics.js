@@ -98,7 +98,10 @@ export class TrackDemographics {
       const box = tracked.boxes.subarray(i * 4, i * 4 + 4);
       if (!this.#wants(state, box, timestamp)) continue;
       const rect = this.cropOf(box, width, height);
-      if (rect) candidates.push({ trackId, rect, state, boxHeight: box[3] - box[1] });
+      if (rect) {
+        state.wanted = true; // big enough for a face: its estimate is awaited until it is tried out
+        candidates.push({ trackId, rect, state, boxHeight: box[3] - box[1] });
+      }
     }
     this.#forget(timestamp);
     const budget = this.options.maxConcurrent - this.inFlight;
@@ -148,6 +151,18 @@ export class TrackDemographics {
     return state.inFlight || (state.samples.length < this.options.maxSamples && state.attempts < this.options.maxAttempts);
   }
 
+  /**
+   * Is a first estimate still to come for this track: a crop out, or its box was big enough
+   * for a face (waiting for its turn at the worker, or a try found none) with fewer faces than
+   * minSamples and tries left? A track never big enough for a face is not awaited.
+   */
+  awaiting(trackId) {
+    const state = this.tracks.get(trackId);
+    if (!state) return false;
+    return state.inFlight || (state.wanted && state.samples.length < this.options.minSamples
+      && state.attempts < this.options.maxAttempts);
+  }
+
   /** { gender, genderConfidence, ageBand, age, samples } ("unknown" without enough faces). */
   estimate(trackId) {
     const state = this.tracks.get(trackId);
@@ -157,7 +172,7 @@ export class TrackDemographics {
   #state(trackId) {
     let state = this.tracks.get(trackId);
     if (!state) {
-      state = { samples: [], attempts: 0, lastAttemptAt: -Infinity, inFlight: false, lastSeenAt: -Infinity };
+      state = { samples: [], attempts: 0, lastAttemptAt: -Infinity, inFlight: false, lastSeenAt: -Infinity, wanted: false };
       this.tracks.set(trackId, state);
     }
     return state;
