@@ -52,7 +52,7 @@ export class DashboardController {
 
   async loadRuns() {
     const page = await this.api.listRuns({ perPage: 100 });
-    this.picker.showRuns(page.items);
+    this.picker.showRuns(page.items, { timeZone: this.timeZone });
     return page.items;
   }
 
