@@ -53,7 +53,7 @@ export class ApiResources {
   getRun(id) { return this.http.get(`/api/runs/${id}`); }
   sendBatch(runId, batch, { keepalive = false } = {}) { return this.http.request('POST', `/api/runs/${runId}/batches`, { json: batch, keepalive }).then((r) => r.body); }
   stats(runId, { bucket, tz }) { return this.http.get(`/api/runs/${runId}/stats?bucket=${bucket}&tz=${encodeURIComponent(tz)}`); }
-  alerts({ runId, page = 1 } = {}) { return this.http.get(`/api/alerts?${runId ? `run_id=${runId}&` : ''}page=${page}`); }
+  alerts({ runId, page = 1, perPage = 20 } = {}) { return this.http.get(`/api/alerts?${runId ? `run_id=${runId}&` : ''}page=${page}&per_page=${perPage}`); }
   csvUrl(runId, { bucket, tz, kind }) {
     const params = new URLSearchParams({ bucket });
     if (tz) params.set('tz', tz);

@@ -3,6 +3,7 @@
 // stream schedule one), and what the views show.
 const REFRESH_DELAY_MS = 1000;
 const RELOAD_WHEN_EMPTY_MS = 15000;
+const ALERTS_SHOWN = 100;   // the most recent alerts listed (the API's largest page)
 
 export class DashboardController {
   /** @param {{ api, timeZone, status, runView, picker, live, reload: () => void, demographics? }} parts */
@@ -69,10 +70,10 @@ export class DashboardController {
     try {
       const bucket = this.picker.bucket;
       const tz = this.timeZone;
-      const [stats, alerts] = await Promise.all([this.api.stats(runId, { bucket, tz }), this.api.alerts({ runId })]);
+      const [stats, alerts] = await Promise.all([this.api.stats(runId, { bucket, tz }), this.api.alerts({ runId, perPage: ALERTS_SHOWN })]);
       if (runId !== this.runId) return;
       this.picker.showRun(stats.run);
-      this.runView.render(stats, alerts.items, { chartUrl: (name) => `${this.api.chartUrl(runId, name, { tz })}&v=${stats.totals.samples}` });
+      this.runView.render(stats, alerts.items, { chartUrl: (name) => `${this.api.chartUrl(runId, name, { tz })}&v=${stats.totals.samples}`, alertsTotal: alerts.total });
       this.picker.showCsvLinks({ buckets: this.api.csvUrl(runId, { bucket, tz }), events: this.api.csvUrl(runId, { bucket, tz, kind: 'events' }) });
       await this.demographics?.show(runId, { bucket, tz });
     } catch (error) {
