@@ -28,3 +28,47 @@ test('the dashboard lists its sessions in the profile time zone it shows their s
   assert.deepEqual(await controller.loadRuns(), [RUN]);
   assert.deepEqual(shown, [{ runs: [RUN], options: { timeZone: 'Asia/Tokyo' } }]);
 });
+
+/** A dashboard controller over fakes: the API knows `listed` (the list's page) and `others`. */
+function dashboardOver({ listed, others = [] }) {
+  const seen = { lists: [], picked: [], status: [], followed: [] };
+  const find = (id) => [...listed, ...others].find((run) => run.id === id);
+  const api = {
+    listRuns: async () => ({ items: listed }),
+    getRun: async (id) => { if (!find(id)) throw Object.assign(new Error('No such run.'), { status: 404 }); return find(id); },
+    stats: async (id) => ({ run: find(id), totals: { samples: 0 } }),
+    alerts: async () => ({ items: [], total: 0 }),
+    chartUrl: () => '/c', csvUrl: () => '/csv', liveUrl: (id) => `/live/${id ?? ''}`,
+  };
+  const picker = {
+    bucket: '1m', showRun() {}, showCsvLinks() {}, hide() {},
+    showRuns: (runs) => seen.lists.push(runs.map((run) => run.id)),
+    showPicked: (id) => seen.picked.push(id),
+  };
+  const controller = new DashboardController({
+    api, timeZone: 'UTC', picker, runView: { render() {} }, reload() {},
+    status: { show: (text) => seen.status.push(text), error: (error) => { throw error; } },
+    live: { follow: (url) => seen.followed.push(url), close() {} },
+  });
+  return { controller, seen };
+}
+
+const session = (id, ended = true) => ({ id, label: null, source_kind: 'webcam', started_at: '2026-03-01T10:00:00Z', ended_at: ended ? '2026-03-01T11:00:00Z' : null });
+
+// The list holds the 100 most recent sessions: a link to an older one (a bookmark, a report)
+// showed the newest session instead, without a word.
+test('a session asked for by address is shown even when it is older than the list', async () => {
+  const { controller, seen } = dashboardOver({ listed: [session(150, false), session(149)], others: [session(12)] });
+  await controller.start(12);
+  assert.equal(controller.runId, 12);
+  assert.deepEqual(seen.picked, [12]);
+  assert.deepEqual(seen.lists.at(-1), [150, 149, 12]);
+  assert.equal(controller.followLatest, false);
+});
+
+test('a session that does not exist (or is not yours) is said so, and the latest is shown', async () => {
+  const { controller, seen } = dashboardOver({ listed: [session(150, false)] });
+  await controller.start(7);
+  assert.equal(controller.runId, 150);
+  assert.match(seen.status.at(-1), /^Session #7 was not found\. 1 session\. Following the most recently active one\.$/);
+});

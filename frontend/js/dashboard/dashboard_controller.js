@@ -41,14 +41,27 @@ export class DashboardController {
       setTimeout(this.reload, RELOAD_WHEN_EMPTY_MS);
       return;
     }
-    if (requestedRunId !== null && this.runs.some((run) => run.id === requestedRunId)) {
+    const requested = requestedRunId === null ? null : await this.findRun(requestedRunId);
+    if (requested) {
       this.followLatest = false;
-      await this.select(requestedRunId);
+      await this.select(requested.id);
     } else {
       await this.select(this.runs[0].id);
       this.live.follow(this.api.liveUrl());
     }
-    this.status.show(`${this.runs.length} session${this.runs.length === 1 ? '' : 's'}.${this.followLatest ? ' Following the most recently active one.' : ''}`);
+    const missing = requestedRunId !== null && !requested ? `Session #${requestedRunId} was not found. ` : '';
+    this.status.show(`${missing}${this.runs.length} session${this.runs.length === 1 ? '' : 's'}.${this.followLatest ? ' Following the most recently active one.' : ''}`);
+  }
+
+  /** A session by id: from the list, else (older than the list's page) from the server. */
+  async findRun(runId) {
+    const listed = this.runs.find((run) => run.id === runId);
+    if (listed) return listed;
+    const run = await this.api.getRun(runId).catch(() => null);
+    if (!run) return null;
+    this.runs = [...this.runs, run];
+    this.picker.showRuns(this.runs, { timeZone: this.timeZone });
+    return run;
   }
 
   async loadRuns() {
