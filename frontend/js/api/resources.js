@@ -10,6 +10,15 @@ export class ApiResources {
 
   // ----- videos -----
   listVideos({ page = 1, perPage = 50 } = {}) { return this.http.get(`/api/videos?page=${page}&per_page=${perPage}`); }
+  /** Every video, page by page (the API's pages hold at most 100): { items, total }. */
+  async listAllVideos() {
+    const items = [];
+    for (let page = 1; ; page += 1) {
+      const answer = await this.listVideos({ page, perPage: 100 });
+      items.push(...answer.items);
+      if (!answer.items.length || items.length >= answer.total) return { items, total: answer.total };
+    }
+  }
   getVideo(id) { return this.http.get(`/api/videos/${encodeURIComponent(id)}`); }
   deleteVideo(id) { return this.http.delete(`/api/videos/${encodeURIComponent(id)}`); }
   videoContentUrl(video) { return video.content_url || `/api/videos/${encodeURIComponent(video.id)}/content`; }
