@@ -46,3 +46,22 @@ def test_long_names_wrap_on_the_dashboard(live_server, page, artifacts):
         assert LABEL in page.inner_text("#run-meta")
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
+
+
+def test_the_monitor_fits_a_phone_with_saved_zones(live_server, page, artifacts):
+    """The Webcam tab lists "Your cameras" with their zones' names in one option: a phone's
+    page grew to 1,593 px (the select's text set the width of the single-column layout)."""
+    register_and_login(page, live_server.url, "phoneuser")
+    page.goto(f"{live_server.url}/dashboard")
+    for name in ("Pavement in front of the shop window and the door", "Shop door", ZONE_NAME):
+        assert post_json(page, "/api/zones", {
+            "name": name, "kind": "polygon", "camera_key": "shop-entrance", "frame_width": 640,
+            "frame_height": 480, "geometry": {"points": [[10, 10], [300, 10], [300, 300]]}})["status"] == 201
+    for name, (width, height) in {"phone": (390, 844), "tablet": (1024, 768)}.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/monitor")
+        page.wait_for_selector("body[data-monitor-ready=yes]")
+        page.wait_for_function("() => document.querySelector('#saved-camera option[value]')")
+        page.screenshot(path=str(artifacts / f"long-names-monitor-{name}.png"), full_page=True)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name}: the monitor is {overflow}px wider than the screen"
