@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..schema import videos, utcnow
+from . import zones as zone_repo
 
 _COLUMNS = [videos.c.id, videos.c.original_name, videos.c.stored_name, videos.c.content_type,
             videos.c.size_bytes, videos.c.duration_s, videos.c.width, videos.c.height,
@@ -44,5 +45,6 @@ def delete(conn: sa.Connection, user_id: int, video_id: int) -> str | None:
     video = get(conn, user_id, video_id)
     if video is None:
         return None
+    zone_repo.keep_names_in_runs(conn, user_id, zone_repo.ids_of_video(conn, user_id, video_id))
     conn.execute(sa.delete(videos).where(videos.c.id == video_id))
     return video["stored_name"]

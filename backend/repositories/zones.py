@@ -5,7 +5,7 @@ import json
 
 import sqlalchemy as sa
 
-from ..schema import zones, utcnow
+from ..schema import alerts, count_events, count_samples, runs, zones, utcnow
 
 _COLUMNS = [zones.c.id, zones.c.user_id, zones.c.video_id, zones.c.camera_key, zones.c.name,
             zones.c.kind, zones.c.geometry, zones.c.color, zones.c.threshold,
@@ -65,9 +65,42 @@ def update(conn: sa.Connection, user_id: int, zone_id: int, values: dict) -> boo
 
 
 def delete(conn: sa.Connection, user_id: int, zone_id: int) -> bool:
+    keep_names_in_runs(conn, user_id, {zone_id})
     result = conn.execute(sa.delete(zones).where(
         zones.c.id == zone_id, zones.c.user_id == user_id))
     return result.rowcount > 0
+
+
+def ids_of_video(conn: sa.Connection, user_id: int, video_id: int) -> set[int]:
+    return set(conn.execute(sa.select(zones.c.id).where(
+        zones.c.user_id == user_id, zones.c.video_id == video_id)).scalars())
+
+
+def keep_names_in_runs(conn: sa.Connection, user_id: int, zone_ids: set[int]) -> None:
+    """Before the user's zones are deleted: each of the user's runs that counted one keeps
+    its name, kind and limit under the key it counted it by (runs.key_names), so its
+    stats, CSV, charts and alerts still name it once the link to the zone is gone."""
+    described = by_ids(conn, owned_ids(conn, user_id, zone_ids))
+    if not described:
+        return
+    counted: dict[int, dict[str, int]] = {}   # run id -> {zone key: zone id}
+    for table in (count_samples, count_events, alerts):
+        for run_id, zone_key, zone_id in conn.execute(
+                sa.select(table.c.run_id, table.c.zone_key, table.c.zone_id).distinct()
+                .where(table.c.zone_id.in_(sorted(described)))).all():
+            counted.setdefault(run_id, {})[zone_key] = zone_id
+    if not counted:
+        return
+    for run_id, text in conn.execute(sa.select(runs.c.id, runs.c.key_names).where(
+            runs.c.id.in_(sorted(counted)), runs.c.user_id == user_id)).all():
+        names = json.loads(text) if text else {}
+        for zone_key, zone_id in counted[run_id].items():
+            zone = described[zone_id]
+            names.setdefault(zone_key, {"name": zone["name"], "kind": zone["kind"],
+                                        **({"threshold": zone["threshold"]}
+                                           if zone["threshold"] is not None else {})})
+        conn.execute(sa.update(runs).where(runs.c.id == run_id)
+                     .values(key_names=json.dumps(names)))
 
 
 def owned_ids(conn: sa.Connection, user_id: int, zone_ids: set[int]) -> set[int]:

@@ -19,7 +19,8 @@ def _describe(zone_key: str, zone_id: int | None, names: dict[int, dict],
     if zone_id is not None and zone_id in names:
         return {"name": names[zone_id]["name"], "kind": names[zone_id]["kind"]}
     if zone_key == FRAME_KEY:
-        return {"name": "Whole frame", "kind": "frame"}
+        # The name every screen gives it (dashboard, chart images, the monitor's panel).
+        return {"name": "People in view", "kind": "frame"}
     if zone_key in key_names:  # a zone the run counted without saving it
         return {"name": key_names[zone_key]["name"], "kind": key_names[zone_key]["kind"]}
     return {"name": zone_key, "kind": None}

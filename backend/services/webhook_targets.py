@@ -93,15 +93,25 @@ def literal_address(host: str) -> str | None:
         return None
 
 
+def resolver_host(host: str) -> str:
+    """The host name as the resolver will ask for it: IDNA folds other Unicode spellings
+    (full-width digits, circled letters) to ASCII, so "１２７.０.０.１" is 127.0.0.1."""
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise TargetRefused(f"{host} is not a valid host name") from None
+
+
 def check_url(url: str, allow_private: bool) -> None:
     """The checks that need no DNS (for saving a zone): TargetRefused when the URL can be
     seen to be refused at send time. The send-time check (vet) is the one that counts."""
     target = parse_target(url)
     if allow_private:
         return
-    if target.host.lower() in LOCAL_NAMES or target.host.lower().endswith(".localhost"):
+    host = resolver_host(target.host)
+    if host in LOCAL_NAMES or host.endswith(".localhost"):
         raise TargetRefused(f"{target.host} is this server itself")
-    address = literal_address(target.host)
+    address = literal_address(host)
     problem = address and address_problem(address)
     if problem:
         raise TargetRefused(f"the {problem} is not allowed")

@@ -20,7 +20,7 @@ def test_run_stats_per_zone_and_totals(app):
             a["avg_dwell_s"]) == (6, 5, 1, 5, 15.0)
     line = zones["line-1"]
     assert (line["entries"], line["exits"], line["current_occupancy"]) == (2, 1, None)
-    assert zones["frame"]["name"] == "Whole frame" and zones["frame"]["kind"] == "frame"
+    assert zones["frame"]["name"] == "People in view" and zones["frame"]["kind"] == "frame"
     totals = body["totals"]
     assert (totals["line_in"], totals["line_out"], totals["zone_entered"], totals["zone_left"],
             totals["peak_occupancy"], totals["peak_in_view"], totals["samples"],

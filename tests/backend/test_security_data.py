@@ -142,7 +142,10 @@ def test_a_redirect_is_not_followed():
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:6379/", "http://0x7f000001/",
                                  "http://localhost/x", "http://[::1]/", "http://0/",
-                                 "http://u:p@example.com/"])
+                                 "http://u:p@example.com/",
+                                 # spelt in other Unicode forms the resolver folds to ASCII
+                                 "http://\uff11\uff12\uff17.\uff10.\uff10.\uff11/",
+                                 "http://\u24db\u24de\u24d2\u24d0\u24db\u24d7\u24de\u24e2\u24e3/"])
 def test_saving_a_zone_with_a_local_webhook_is_a_422(app, alice, url):
     response = alice.post("/api/zones", json={
         "name": "Queue", "kind": "polygon", "camera_key": "cam", "frame_width": 100,

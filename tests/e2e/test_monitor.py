@@ -127,3 +127,36 @@ def test_the_detector_cadence_can_be_switched_off(live_server, webcam_page):
     page.reload()
     page.wait_for_selector("body[data-monitor-ready=yes]")
     assert page.is_checked("[data-testid=cadence-toggle]") is False
+
+
+def test_a_camera_that_cannot_be_opened_leaves_no_picture_or_zones_behind(live_server, webcam_page):
+    """Opening an IP camera whose address does not resolve, after a webcam with a line drawn:
+    the stage kept the webcam's picture and line under the broken camera's name, with the
+    drawing tools on (and Save zones off), as if the picked camera were showing."""
+    page = webcam_page
+    register_and_login(page, live_server.url, "switcher")
+    open_webcam(page, live_server.url, "hall")
+    page.click("[data-testid=tool-line]")
+    drag(page, (100, 100), (300, 400))
+    set_field(page, "zone-name", "Hall door")
+    assert "Hall door" in page.inner_text("[data-testid=totals]")
+    added = page.evaluate("""async () => {
+        const csrf = document.querySelector('meta[name=csrf-token]').content;
+        const response = await fetch('/api/cameras', { method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+            body: JSON.stringify({ name: 'Broken cam', url: 'http://camera.invalid/video.mjpg' }) });
+        return response.status;
+    }""")
+    assert added == 201
+    page.click("[data-testid=tab-ipcam]")
+    page.wait_for_function("() => document.getElementById('open-ipcam').disabled === false")
+    page.click("#open-ipcam")
+    page.wait_for_function("() => /could not be resolved/.test(document.getElementById('status-area').innerText)",
+                           timeout=WAIT_MS)
+    state = page.evaluate("""() => ({
+        placeholder: document.getElementById('stage-placeholder').hidden,
+        tools: [...document.querySelectorAll('#editor-toolbar [data-tool]')].filter((b) => !b.disabled).map((b) => b.textContent),
+        totals: document.querySelector('[data-testid=totals]').innerText,
+        start: document.querySelector('[data-testid=start]').disabled })""")
+    assert state == {"placeholder": False, "tools": [], "start": True,
+                     "totals": "Draw a line or a zone on the video to count."}, state

@@ -10,6 +10,15 @@ export class ApiResources {
 
   // ----- videos -----
   listVideos({ page = 1, perPage = 50 } = {}) { return this.http.get(`/api/videos?page=${page}&per_page=${perPage}`); }
+  /** Every video, page by page (the API's pages hold at most 100): { items, total }. */
+  async listAllVideos() {
+    const items = [];
+    for (let page = 1; ; page += 1) {
+      const answer = await this.listVideos({ page, perPage: 100 });
+      items.push(...answer.items);
+      if (!answer.items.length || items.length >= answer.total) return { items, total: answer.total };
+    }
+  }
   getVideo(id) { return this.http.get(`/api/videos/${encodeURIComponent(id)}`); }
   deleteVideo(id) { return this.http.delete(`/api/videos/${encodeURIComponent(id)}`); }
   videoContentUrl(video) { return video.content_url || `/api/videos/${encodeURIComponent(video.id)}/content`; }
@@ -53,7 +62,7 @@ export class ApiResources {
   getRun(id) { return this.http.get(`/api/runs/${id}`); }
   sendBatch(runId, batch, { keepalive = false } = {}) { return this.http.request('POST', `/api/runs/${runId}/batches`, { json: batch, keepalive }).then((r) => r.body); }
   stats(runId, { bucket, tz }) { return this.http.get(`/api/runs/${runId}/stats?bucket=${bucket}&tz=${encodeURIComponent(tz)}`); }
-  alerts({ runId, page = 1 } = {}) { return this.http.get(`/api/alerts?${runId ? `run_id=${runId}&` : ''}page=${page}`); }
+  alerts({ runId, page = 1, perPage = 20 } = {}) { return this.http.get(`/api/alerts?${runId ? `run_id=${runId}&` : ''}page=${page}&per_page=${perPage}`); }
   csvUrl(runId, { bucket, tz, kind }) {
     const params = new URLSearchParams({ bucket });
     if (tz) params.set('tz', tz);

@@ -3,6 +3,7 @@
 // stream schedule one), and what the views show.
 const REFRESH_DELAY_MS = 1000;
 const RELOAD_WHEN_EMPTY_MS = 15000;
+const ALERTS_SHOWN = 100;   // the most recent alerts listed (the API's largest page)
 
 export class DashboardController {
   /** @param {{ api, timeZone, status, runView, picker, live, reload: () => void, demographics? }} parts */
@@ -40,19 +41,32 @@ export class DashboardController {
       setTimeout(this.reload, RELOAD_WHEN_EMPTY_MS);
       return;
     }
-    if (requestedRunId !== null && this.runs.some((run) => run.id === requestedRunId)) {
+    const requested = requestedRunId === null ? null : await this.findRun(requestedRunId);
+    if (requested) {
       this.followLatest = false;
-      await this.select(requestedRunId);
+      await this.select(requested.id);
     } else {
       await this.select(this.runs[0].id);
       this.live.follow(this.api.liveUrl());
     }
-    this.status.show(`${this.runs.length} session${this.runs.length === 1 ? '' : 's'}.${this.followLatest ? ' Following the most recently active one.' : ''}`);
+    const missing = requestedRunId !== null && !requested ? `Session #${requestedRunId} was not found. ` : '';
+    this.status.show(`${missing}${this.runs.length} session${this.runs.length === 1 ? '' : 's'}.${this.followLatest ? ' Following the most recently active one.' : ''}`);
+  }
+
+  /** A session by id: from the list, else (older than the list's page) from the server. */
+  async findRun(runId) {
+    const listed = this.runs.find((run) => run.id === runId);
+    if (listed) return listed;
+    const run = await this.api.getRun(runId).catch(() => null);
+    if (!run) return null;
+    this.runs = [...this.runs, run];
+    this.picker.showRuns(this.runs, { timeZone: this.timeZone });
+    return run;
   }
 
   async loadRuns() {
     const page = await this.api.listRuns({ perPage: 100 });
-    this.picker.showRuns(page.items);
+    this.picker.showRuns(page.items, { timeZone: this.timeZone });
     return page.items;
   }
 
@@ -69,10 +83,10 @@ export class DashboardController {
     try {
       const bucket = this.picker.bucket;
       const tz = this.timeZone;
-      const [stats, alerts] = await Promise.all([this.api.stats(runId, { bucket, tz }), this.api.alerts({ runId })]);
+      const [stats, alerts] = await Promise.all([this.api.stats(runId, { bucket, tz }), this.api.alerts({ runId, perPage: ALERTS_SHOWN })]);
       if (runId !== this.runId) return;
       this.picker.showRun(stats.run);
-      this.runView.render(stats, alerts.items, { chartUrl: (name) => `${this.api.chartUrl(runId, name, { tz })}&v=${stats.totals.samples}` });
+      this.runView.render(stats, alerts.items, { chartUrl: (name) => `${this.api.chartUrl(runId, name, { tz })}&v=${stats.totals.samples}`, alertsTotal: alerts.total });
       this.picker.showCsvLinks({ buckets: this.api.csvUrl(runId, { bucket, tz }), events: this.api.csvUrl(runId, { bucket, tz, kind: 'events' }) });
       await this.demographics?.show(runId, { bucket, tz });
     } catch (error) {

@@ -3,6 +3,12 @@
 import { byId, h, formatDateTime } from '../ui/dom.js';
 import { liveStateLabel } from './figures.js';
 
+/** A session's name in the list: its start in `timeZone` (the profile's, as the rest of the
+ * dashboard), so the list and the session's own line below it say the same time. */
+export function runOptionLabel(run, timeZone) {
+  return `#${run.id} · ${run.label || run.source_kind} · ${formatDateTime(run.started_at, { timeZone })}${run.ended_at ? '' : ' (running)'}`;
+}
+
 export class RunPickerView {
   constructor({ bucket }) {
     this.select = byId('run-select');
@@ -21,10 +27,9 @@ export class RunPickerView {
     return this.bucketSelect.value;
   }
 
-  showRuns(runs) {
+  showRuns(runs, { timeZone } = {}) {
     byId('no-runs').hidden = runs.length > 0;
-    this.select.replaceChildren(...runs.map((run) => h('option', { value: run.id },
-      `#${run.id} · ${run.label || run.source_kind} · ${formatDateTime(run.started_at)}${run.ended_at ? '' : ' (running)'}`)));
+    this.select.replaceChildren(...runs.map((run) => h('option', { value: run.id }, runOptionLabel(run, timeZone))));
   }
 
   /** No session at all: the controls have nothing to pick. */

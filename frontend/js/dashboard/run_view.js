@@ -35,7 +35,8 @@ export class RunView {
     this.charts = [];
   }
 
-  render(stats, alerts, { chartUrl }) {
+  /** alerts: the most recent of the run's alerts; alertsTotal: how many it has in all. */
+  render(stats, alerts, { chartUrl, alertsTotal = alerts.length }) {
     byId('run-view').hidden = false;
     const figures = serverFigures(stats);
     for (const { key } of FIGURES) byId(`kpi-${key}`).textContent = figures[key];
@@ -48,7 +49,7 @@ export class RunView {
     byId('run-meta').textContent = `${run.label || run.source_kind} · started ${formatDateTime(run.started_at, { timeZone })}${run.ended_at ? ` · ended ${formatDateTime(run.ended_at, { timeZone })}` : ' · running'}`;
     this.renderTable(stats.zones);
     this.renderCharts(stats);
-    this.renderAlerts(alerts, new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)])), timeZone);
+    this.renderAlerts(alerts, new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)])), timeZone, alertsTotal);
     byId('server-charts').replaceChildren(...['cumulative', 'occupancy', 'hourly'].map((name) => h('figure', {},
       h('a', { href: chartUrl(name), target: '_blank', rel: 'noopener' }, h('img', { src: chartUrl(name), alt: `${name} chart` })),
       h('figcaption', {}, { cumulative: 'Cumulative line in / out, zone entered / left', occupancy: 'Occupancy over time', hourly: 'By hour of day' }[name]))));
@@ -77,10 +78,11 @@ export class RunView {
   }
 
   /** names: zone key -> the stats' name (a zone counted without saving has no zone_name). */
-  renderAlerts(alerts, names = new Map(), timeZone = undefined) {
+  renderAlerts(alerts, names = new Map(), timeZone = undefined, total = alerts.length) {
     const items = alerts.map((alert) => h('li', { class: `alert-entry ${alert.ended_at ? 'alert-end' : 'alert-start'}` },
       h('span', { class: 'alert-time mono' }, formatTime(alert.started_at, { seconds: true, timeZone })),
       h('span', {}, `${alert.zone_name || names.get(alert.zone_key) || alert.zone_key}: up to ${alert.peak_occupancy ?? '?'} people (limit ${alert.threshold ?? '?'})${alert.ended_at ? `, until ${formatTime(alert.ended_at, { seconds: true, timeZone })}` : ', still on'}`)));
+    if (total > alerts.length) items.push(h('li', { class: 'muted small', 'data-testid': 'alerts-left-out' }, `The ${alerts.length} most recent of ${total} alerts; the CSV of events lists them all.`));
     byId('alert-list').replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, 'No alerts in this session.')]));
   }
 }

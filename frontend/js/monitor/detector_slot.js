@@ -51,3 +51,11 @@ export class DetectorSlot {
     else this.onMessage('Detector not loaded');
   }
 }
+
+/** ' · 420 ms a frame (3 runs: crops)' : the detector's cost per frame and how many model runs it took. */
+export function detectorCost(detector, regionPlan) {
+  const total = detector.timings?.total;
+  if (!Number.isFinite(total)) return '';
+  const runs = regionPlan?.runs ?? 1;
+  return ` · ${Math.round(total)} ms a frame${runs > 1 ? ` (${runs} runs: full-resolution crops)` : ''}`;
+}

@@ -10,6 +10,7 @@ import { CountingSession } from './session.js';
 import { CountingRunner } from './counting_runner.js';
 import { FrameLoop } from '../video/frame_loop.js';
 import { FpsMeter } from './fps_meter.js';
+import { detectorCost } from './detector_slot.js';
 import { ProgressEstimate, progressText } from './progress_estimate.js';
 import { RateAdvisor } from '../counting/rate_advice.js';
 import { FloorCalibrationView } from './floor_view.js';
@@ -51,7 +52,7 @@ export class MonitorController {
       else if (choice.kind === 'file') this.source = await openFile(video, choice.file);
       else this.source = await openUploadedVideo(video, choice.video, choice.contentUrl);
     } catch (error) {
-      this.controls.setState('empty');
+      this.showNoSource();
       this.status.error(error);
       return;
     }
@@ -76,6 +77,15 @@ export class MonitorController {
     this.status.show(`${this.source.label}: ${video.videoWidth}×${video.videoHeight}. ${saved ? `${saved} saved zone${saved === 1 ? '' : 's'} loaded.` : 'Draw a line or a zone, then start counting.'}`, 'success');
     this.startPreview();
     this.detectors.get().catch(() => {});
+  }
+
+  /** The source picked could not be opened: no picture and no zones of the one before. */
+  showNoSource() {
+    this.stage.clear();
+    this.editor.load([]);
+    this.editorView.setEnabled(false);
+    this.panel.showZones([]);
+    this.controls.setState('empty');
   }
 
   get sourceKey() {
@@ -386,12 +396,4 @@ export class MonitorController {
     this.layers = layers;
     if (!this.runner) this.redrawOverlay();
   }
-}
-
-/** ' · 420 ms a frame (3 runs: crops)' : the detector's cost per frame and how many model runs it took. */
-function detectorCost(detector, regionPlan) {
-  const total = detector.timings?.total;
-  if (!Number.isFinite(total)) return '';
-  const runs = regionPlan?.runs ?? 1;
-  return ` · ${Math.round(total)} ms a frame${runs > 1 ? ` (${runs} runs: full-resolution crops)` : ''}`;
 }

@@ -99,7 +99,7 @@ export class SourcePicker {
   async refreshVideos() {
     const select = byId('video-select');
     try {
-      const page = await this.api.listVideos({ perPage: 100 });
+      const page = await this.api.listAllVideos();
       this.videos = page.items;
       select.replaceChildren(...(this.videos.length
         ? this.videos.map((video) => h('option', { value: video.id }, `${video.original_name}${video.duration_s ? ` (${Math.round(video.duration_s)} s)` : ''}`))

@@ -63,9 +63,15 @@ export function formatDate(iso, { timeZone } = {}) {
   return formatter({ dateStyle: 'medium', timeZone }).format(new Date(iso));
 }
 
+/** The profile's time zone, which the server writes into every signed-in page
+ * (<meta name="time-zone">); undefined (the browser's zone) when there is none. */
+export function profileTimeZone(root = document) {
+  return root.querySelector?.('meta[name="time-zone"]')?.content || undefined;
+}
+
 /** Times the server wrote (<time datetime=...>), rewritten in the same locale format as the
  * rest, in the zone the server wrote them in (the profile's, <meta name="time-zone">). */
-export function localiseTimes(root, timeZone = root.querySelector?.('meta[name="time-zone"]')?.content || undefined) {
+export function localiseTimes(root, timeZone = profileTimeZone(root)) {
   for (const element of root.querySelectorAll('time[datetime]')) {
     const value = element.getAttribute('datetime');
     if (Number.isNaN(Date.parse(value))) continue;

@@ -10,7 +10,7 @@ function main() {
 
   async function refresh() {
     try {
-      const page = await api.listVideos({ perPage: 100 });
+      const page = await api.listAllVideos();
       byId('video-count').textContent = `${page.total} video${page.total === 1 ? '' : 's'}`;
       renderVideoList(list, page.items, { onPlay: play, onDelete: remove, monitorUrl: '/monitor' });
     } catch (error) {

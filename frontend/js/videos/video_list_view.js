@@ -1,7 +1,8 @@
 // The library table: one row per uploaded video with play, count and delete actions.
-import { h, formatBytes, formatDuration, formatDateTime } from '../ui/dom.js';
+import { h, formatBytes, formatDuration, formatDateTime, profileTimeZone } from '../ui/dom.js';
 
-export function renderVideoList(container, videos, { onPlay, onDelete, monitorUrl }) {
+// Upload times in the profile's time zone, like every other time on the signed-in pages.
+export function renderVideoList(container, videos, { onPlay, onDelete, monitorUrl, timeZone = profileTimeZone() }) {
   container.replaceChildren();
   if (!videos.length) {
     container.append(h('div', { class: 'empty-state' },
@@ -15,7 +16,7 @@ export function renderVideoList(container, videos, { onPlay, onDelete, monitorUr
     h('td', { class: 'mono small', 'data-label': 'Length' }, formatDuration(video.duration_s)),
     h('td', { class: 'mono small', 'data-label': 'Rate' }, video.fps ? `${Math.round(video.fps * 10) / 10} fps` : '–'),
     h('td', { class: 'mono small', 'data-label': 'File' }, formatBytes(video.size_bytes)),
-    h('td', { class: 'small muted', 'data-label': 'Uploaded' }, formatDateTime(video.created_at)),
+    h('td', { class: 'small muted', 'data-label': 'Uploaded' }, formatDateTime(video.created_at, { timeZone })),
     h('td', { class: 'actions-cell' },
       h('button', { type: 'button', class: 'button button-secondary button-small', onclick: () => onPlay(video) }, 'Play'),
       h('a', { class: 'button button-secondary button-small', href: `${monitorUrl}?video=${video.id}` }, 'Count'),

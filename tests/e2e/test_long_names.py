@@ -1,0 +1,67 @@
+"""Zone names and session labels of the most characters the API takes, without a space
+(underscores do not break a line): the dashboard wraps them instead of cutting them off or
+making the page wider than a phone."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.e2e.monitor_helpers import register_and_login
+from tests.e2e.test_dashboard import post_json
+
+pytestmark = pytest.mark.e2e
+ZONE_NAME = "Kassenbereich_Eingang_Nord_Obergeschoss_Warteschlange_Kundenservice_0123456789"
+LABEL = "Camera " + "eingang_nord_obergeschoss_" * 4
+
+
+def test_long_names_wrap_on_the_dashboard(live_server, page, artifacts):
+    register_and_login(page, live_server.url, "longnames")
+    page.goto(f"{live_server.url}/dashboard")
+    zone = post_json(page, "/api/zones", {
+        "name": ZONE_NAME, "kind": "polygon", "camera_key": "north", "frame_width": 640,
+        "frame_height": 480, "threshold": 1,
+        "geometry": {"points": [[10, 10], [300, 10], [300, 300]]}})["body"]
+    run = post_json(page, "/api/runs", {"client_run_id": str(uuid.uuid4()), "source_kind": "webcam",
+                                        "camera_key": "north", "label": LABEL})["body"]
+    ts = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    key = f"zone-{zone['id']}"
+    assert post_json(page, f"/api/runs/{run['id']}/batches", {
+        "batch_id": str(uuid.uuid4()),
+        "samples": [{"ts": ts, "zone_key": key, "occupancy": 2, "entries": 2, "exits": 0}],
+        "events": [{"ts": ts, "zone_key": key, "kind": "alert_start", "value": 2}]})["status"] == 201
+    for name, (width, height) in {"desktop": (1440, 900), "phone": (390, 844)}.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/dashboard?run={run['id']}")
+        page.wait_for_selector("body[data-dashboard-ready=yes]")
+        page.wait_for_selector("#alert-list .alert-entry")
+        page.screenshot(path=str(artifacts / f"long-names-dashboard-{name}.png"), full_page=True)
+        # The alert names the whole zone, on as many lines as it takes (it was cut off).
+        alerts = page.locator("#alert-list")
+        assert ZONE_NAME in alerts.inner_text()
+        assert page.evaluate("(list) => list.scrollWidth <= list.clientWidth",
+                             alerts.element_handle()), name
+        # The session's line wraps too (a phone's page was 1,193 px wide).
+        assert LABEL in page.inner_text("#run-meta")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
+
+
+def test_the_monitor_fits_a_phone_with_saved_zones(live_server, page, artifacts):
+    """The Webcam tab lists "Your cameras" with their zones' names in one option: a phone's
+    page grew to 1,593 px (the select's text set the width of the single-column layout)."""
+    register_and_login(page, live_server.url, "phoneuser")
+    page.goto(f"{live_server.url}/dashboard")
+    for name in ("Pavement in front of the shop window and the door", "Shop door", ZONE_NAME):
+        assert post_json(page, "/api/zones", {
+            "name": name, "kind": "polygon", "camera_key": "shop-entrance", "frame_width": 640,
+            "frame_height": 480, "geometry": {"points": [[10, 10], [300, 10], [300, 300]]}})["status"] == 201
+    for name, (width, height) in {"phone": (390, 844), "tablet": (1024, 768)}.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/monitor")
+        page.wait_for_selector("body[data-monitor-ready=yes]")
+        page.wait_for_function("() => document.querySelector('#saved-camera option[value]')")
+        page.screenshot(path=str(artifacts / f"long-names-monitor-{name}.png"), full_page=True)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name}: the monitor is {overflow}px wider than the screen"

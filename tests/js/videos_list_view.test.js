@@ -1,0 +1,16 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderVideoList } from '../../frontend/js/videos/video_list_view.js';
+import { FakeNode, withFakeDom } from './fake_dom.js';
+
+const VIDEO = { id: 3, original_name: 'door.mp4', width: 640, height: 480, duration_s: 60, fps: 25, size_bytes: 1024, created_at: '2026-03-01T23:30:00Z' };
+
+test('the library gives upload times in the profile\'s time zone, as the tokens page and the dashboard do', () => {
+  const uploaded = withFakeDom(() => {
+    const container = new FakeNode('div');
+    renderVideoList(container, [VIDEO], { onPlay() {}, onDelete() {}, monitorUrl: '/monitor' });
+    return container.findAll('td', ['data-label', 'Uploaded']).map((cell) => cell.textContent);
+  }, { timeZone: 'Asia/Tokyo' });
+  const inTokyo = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(VIDEO.created_at));
+  assert.deepEqual(uploaded, [inTokyo]);   // 2 March, 8:30 AM; the browser (UTC here) says 1 March, 11:30 PM
+});
