@@ -26,8 +26,10 @@ def page():
         return _render_page({"lifetime_days": str(default_days())}, {})
     values = {"name": request.form.get("name", ""),
               "lifetime_days": request.form.get("lifetime_days", "")}
-    cleaned, problems = clean_token_input(values["name"], values["lifetime_days"],
-                                          default_days())
+    # Only the form's explicit "never" makes a token that never expires; no lifetime at all
+    # (a hand-made request) is the default, never "never".
+    lifetime = values["lifetime_days"].strip() or "default"
+    cleaned, problems = clean_token_input(values["name"], lifetime, default_days())
     if problems:
         return _render_page(values, problems.first(), status=400)
     with transaction() as conn:

@@ -33,6 +33,18 @@ def test_page_creates_a_token_and_shows_the_secret_once(app, signed_in):
     assert (row["expires_at"] - row["created_at"]).days == 30
 
 
+@pytest.mark.parametrize("form", [{}, {"lifetime_days": ""}, {"lifetime_days": "  "}])
+def test_page_without_a_lifetime_gives_the_default_not_never(app, signed_in, form):
+    """Only an explicit "never" makes a token that never expires: a form without the field
+    (a hand-made request) gets the configured default lifetime."""
+    response = signed_in.post("/tokens", data={
+        "name": "script", **form, "csrf_token": csrf_from(signed_in, "/tokens")})
+    assert response.status_code == 201
+    [row] = token_rows(app)
+    assert row["expires_at"] is not None
+    assert (row["expires_at"] - row["created_at"]).days == app.config["API_TOKEN_DEFAULT_DAYS"]
+
+
 @pytest.mark.parametrize(("name", "lifetime", "message"), [
     ("", "30", "Give the token a name"),
     ("x" * 81, "30", "A name has at most 80 characters."),
