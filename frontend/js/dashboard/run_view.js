@@ -44,6 +44,7 @@ export class RunView {
     byId('kpi-in-view').textContent = stats.totals.peak_in_view ?? '–';
     byId('kpi-alerts').textContent = stats.totals.alerts ?? alerts.length;
     byId('kpi-samples').textContent = stats.totals.samples;
+    byId('kpi-samples-noun').textContent = stats.totals.samples === 1 ? 'sample' : 'samples';
     const run = stats.run;
     const timeZone = stats.tz;
     byId('run-meta').textContent = `${run.label || run.source_kind} · started ${formatDateTime(run.started_at, { timeZone })}${run.ended_at ? ` · ended ${formatDateTime(run.ended_at, { timeZone })}` : ' · running'}`;
