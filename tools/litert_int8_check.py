@@ -27,19 +27,23 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from tools.bench_native_engines import cpu_flags  # noqa: E402
+from tools.detection_parity import INT8_VS_FP32, Tolerance, compare_detections  # noqa: E402
 from tools.detector_reference import MODELS_DIR, ReferenceDetector, box_iou_matrix  # noqa: E402
 from tools.export_litert import LiteRtInterpreter  # noqa: E402
 from tools.harness import SHARED_DATA, decode_frames  # noqa: E402
 
 BLOCK = 5
 CLEAR = 0.5
+# The int8 tolerance the export check and the browser test hold int8 to (score threshold 0.25).
+TOLERANCE = Tolerance(INT8_VS_FP32.min_iou, INT8_VS_FP32.max_score_gap, 0.25)
 
 
 def detector(onnx_name: str, size: int, tflite: Path | None = None) -> ReferenceDetector:
     """The reference pipeline (letterbox, decode, NMS) on an ONNX model or, with tflite, on
     LiteRT's interpreter (same output layout)."""
     manifest = json.loads((MODELS_DIR / f"{onnx_name}.json").read_text())
-    found = ReferenceDetector(MODELS_DIR / manifest["file"], manifest, threads=2, score_threshold=0.25)
+    found = ReferenceDetector(MODELS_DIR / manifest["file"], manifest, threads=2, score_threshold=0.25,
+                              candidate_threshold=TOLERANCE.candidate_threshold)
     if tflite is not None:
         found.infer = LiteRtInterpreter(tflite)
     return found
@@ -47,11 +51,12 @@ def detector(onnx_name: str, size: int, tflite: Path | None = None) -> Reference
 
 def compare(pairs: dict, frames) -> dict:
     """label -> (reference detector, compared detector): matched IoU and score gaps."""
-    stats = {label: {"iou": [], "gap": [], "people": 0, "lost": 0, "new": 0} for label in pairs}
+    stats = {label: {"iou": [], "gap": [], "people": 0, "lost": 0, "new": 0, "off": 0} for label in pairs}
     for frame in frames:
         for label, (reference, other) in pairs.items():
             expected, found, entry = reference.detect(frame), other.detect(frame), stats[label]
             entry["people"] += expected["count"]
+            entry["off"] += bool(compare_detections(expected, found, TOLERANCE))
             ious = (box_iou_matrix(expected["boxes"], found["boxes"])
                     if expected["count"] and found["count"] else np.zeros((expected["count"], found["count"])))
             for row in range(expected["count"]):
@@ -74,7 +79,7 @@ def compare(pairs: dict, frames) -> dict:
                           "share_iou_0_9": round(float(np.mean(iou >= 0.9)), 3),
                           "gap_median": round(float(np.median(gap)), 3),
                           "gap_p95": round(float(np.percentile(gap, 95)), 3),
-                          "lost": entry["lost"], "new": entry["new"]}
+                          "lost": entry["lost"], "new": entry["new"], "frames_off": entry["off"]}
     return summary
 
 
@@ -145,7 +150,8 @@ def main() -> int:
         print(f"{label:38} people {row['people']:4}  matched {row['matched']:4}  IoU median "
               f"{row['iou_median']:.3f} p5 {row['iou_p5']:.3f} min {row['iou_min']:.3f}  IoU>=0.9 "
               f"{row['share_iou_0_9']:.3f}  score gap median {row['gap_median']:.3f} p95 "
-              f"{row['gap_p95']:.3f}  lost {row['lost']} new {row['new']} (score > {CLEAR})")
+              f"{row['gap_p95']:.3f}  lost {row['lost']} new {row['new']} (score > {CLEAR})  frames "
+              f"outside INT8_VS_FP32 {row['frames_off']}/{len(frames)}")
     speed = {}
     print(f"{platform_line()}; {args.runs} runs each, blocks of {BLOCK}, interleaved")
     for threads in args.threads:
