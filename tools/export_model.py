@@ -33,7 +33,9 @@ DEFAULT_FILE = "yolo11n-pose.pt"
 DEFAULT_SHA256 = "869e83fcdffdc7371fa4e34cd8e51c838cc729571d1635e5141e3075e9319dc0"
 DEFAULT_SIZES = (320, 416, 480, 640)
 DEFAULT_SIZE = 416   # chosen on speed and recall, see docs/detection.md
-DEFAULT_PRECISION = "fp32"
+# LiteRT int8 (head tail float): the fastest in the browser with recall within 0.01 of fp32 on
+# both shared sequences (tools/bench_detector.py's choice, docs/detection.md "LiteRT int8").
+DEFAULT_PRECISION = "int8"
 DEFAULT_RUNTIME = "litert"   # the faster browser runtime at equal recall, see docs/detection.md
 MANIFEST_VERSION = 1
 OPSET = 17
