@@ -136,6 +136,12 @@ def speed_table(lab: BrowserLab, frames, configs, threads_list) -> list[dict]:
                    "whole_ms": median_min(browser["total"])}
             row["ratio"] = round(row["browser_inference_ms"]["median"]
                                  / row["native_inference_ms"]["median"], 2)
+            # Against the fastest native here, onnxruntime fp32 (same size, same run): for an
+            # int8 row `ratio` is against native onnxruntime int8 instead.
+            native_fp32 = timings.get(("native", size, "fp32"))
+            row["ratio_vs_native_fp32"] = (round(row["browser_inference_ms"]["median"]
+                                                 / statistics.median(native_fp32["inference"]), 2)
+                                           if native_fp32 else None)
             row["fps"] = round(1000 / row["whole_ms"]["median"], 1)
             row["fps_best"] = round(1000 / row["whole_ms"]["min"], 1)
             rows.append(row)
@@ -150,7 +156,9 @@ def print_speed_row(row: dict) -> None:
           f"{row['native_inference_ms']['median']:8.1f} {row['native_inference_ms']['min']:7.1f}  "
           f"{row['ratio']:5.2f}  "
           + "  ".join(f"{row['budget_ms'][part]:6.1f}" for part in (*BUDGET_PARTS, "total"))
-          + f"  {row['fps']:5.1f}  {row['fps_best']:5.1f}", flush=True)
+          + f"  {row['fps']:5.1f}  {row['fps_best']:5.1f}"
+          + (f"  {row['ratio_vs_native_fp32']:5.2f}" if row.get("ratio_vs_native_fp32") else "     -"),
+          flush=True)
 
 
 def measure_option(lab: BrowserLab, frames, options: dict, baseline, grab: str = "bitmap",
@@ -374,8 +382,10 @@ def main(argv=None) -> int:
         try:
             print(f"\nSpeed on {len(frames)} frames of {SPEED_VIDEO.name} (640x480), ms per "
                   "inference; browser = the runtime in Chromium (WASM), native = onnxruntime-Python")
+            print("(native: onnxruntime-Python on the ONNX model of the row's precision; ratio = browser / "
+                  "native; r.fp32 = browser / native onnxruntime fp32, the fastest native here)")
             print("runtime          prec  size th  browser     min    native     min  ratio    grab"
-                  "   prep   infer  decode  whole    fps   best")
+                  "   prep   infer  decode  whole    fps   best r.fp32")
             configs = speed_configs(args.sizes, args.precisions, args.runtimes)
             result["speed"] = speed_table(lab, frames, configs, args.threads)
             print(f"\nBrowser detection precision/recall at {args.default_size} px (IoU 0.5, "

@@ -73,9 +73,21 @@ def mean_recall(recall_rows: list[dict], runtime: str, size: int, precision: str
     return round(sum(values) / len(values), 4) if values else None
 
 
+def int8_keeps_recall(recall_rows: list[dict], runtime: str, size: int) -> bool:
+    """Issue 18's int8 rule: the int8 model's browser recall on every shared sequence within
+    EQUAL_RECALL of the same runtime's fp32 model (both measured in this run)."""
+    def per_sequence(precision):
+        return {row["sequence"]: row["recall"] for row in recall_rows if row["runtime"] == runtime
+                and row["size"] == size and row["precision_model"] == precision}
+    fp32, int8 = per_sequence("fp32"), per_sequence("int8")
+    return bool(fp32) and set(int8) == set(fp32) and all(
+        int8[sequence] >= fp32[sequence] - EQUAL_RECALL for sequence in fp32)
+
+
 def choose_default(speed: list[dict], recall_rows: list[dict], size: int) -> dict:
     """The fastest (runtime, precision) at `size` and the app's thread count whose browser
-    recall is within EQUAL_RECALL of the best measured; then, per size, onnxruntime-web fp32's
+    recall is within EQUAL_RECALL of the best measured (an int8 model also within EQUAL_RECALL
+    of its runtime's fp32 on every sequence); then, per size, onnxruntime-web fp32's
     inference time over the chosen runtime's (same precision, same run)."""
     threads = app_threads()
     rows = {(row["runtime"], row["size"], row["precision"]): row for row in speed
@@ -83,6 +95,8 @@ def choose_default(speed: list[dict], recall_rows: list[dict], size: int) -> dic
     options = []
     for (runtime, row_size, precision), row in rows.items():
         recall = mean_recall(recall_rows, runtime, row_size, precision)
+        if precision == "int8" and not int8_keeps_recall(recall_rows, runtime, row_size):
+            continue
         if row_size == size and recall is not None:
             options.append({"runtime": runtime, "precision": precision, "size": size,
                             "threads": threads, "mean_recall": recall,

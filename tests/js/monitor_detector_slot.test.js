@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DetectorSlot } from '../../frontend/js/monitor/detector_slot.js';
+import { DetectorSlot, detectorLabel } from '../../frontend/js/monitor/detector_slot.js';
 
 /** A loader whose loads finish when the test says so: loads[i].finish() / .fail(error). */
 function controlledLoader() {
@@ -65,4 +65,10 @@ test('a failed load is reported once and the next get() tries again', async () =
   assert.equal(loader.loads.length, 2);
   loader.loads[1].finish();
   assert.equal((await again).inputSize, 416);
+});
+
+test('the label names the backend, the precision (when the detector has one) and the input size', () => {
+  assert.equal(detectorLabel({ backend: 'LiteRT.js wasm (2 threads)', precision: 'int8', inputSize: 416 }),
+    'LiteRT.js wasm (2 threads) · int8 · 416 px');
+  assert.equal(detectorLabel({ backend: 'wasm', inputSize: 320 }), 'wasm · 320 px');
 });

@@ -74,8 +74,8 @@ def test_image_builds_runs_and_takes_a_batch_through_nginx(tmp_path, shared_env,
                                   "'/app/frontend/models/index.json')); print(index['default'], "
                                   "len(index['models']))", capture=True)
         default_model, count = models.stdout.split()   # the models the build exported
-        sizes = len(export_model.DEFAULT_SIZES)   # each exported as fp32, int8 and LiteRT
-        assert default_model.startswith("yolo11n-pose") and int(count) == 3 * sizes
+        sizes = len(export_model.DEFAULT_SIZES)   # each as ONNX fp32 and int8, LiteRT fp32 and int8
+        assert default_model.startswith("yolo11n-pose") and int(count) == 4 * sizes
     finally:
         logs = container.podman("logs", name, check=False, capture=True)
         container.podman("rm", "-f", name, check=False, capture=True)

@@ -232,11 +232,11 @@ export async function createDetector(options = {}) {
         litertBaseUrl: new URL(settings.litertBaseUrl, location.href).href,
       },
     });
-    Object.assign(detector, { backend: reply.info.backend, inputSize: reply.info.inputSize, info: reply.info });
+    Object.assign(detector, { backend: reply.info.backend, inputSize: reply.info.inputSize, precision: reply.info.precision, info: reply.info });
   } catch (error) {
     detector.dispose();
     throw error;
   }
-  if (settings.onStatus) settings.onStatus({ stage: 'ready', message: `Detector ready: ${detector.backend}` });
+  if (settings.onStatus) settings.onStatus({ stage: 'ready', message: `Detector ready: ${detector.backend} · ${detector.precision}` });
   return detector;
 }

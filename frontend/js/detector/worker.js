@@ -60,6 +60,7 @@ class DetectorWorker {
     this.tensorData = new Float32Array(3 * this.size * this.size);
     const { backend, threads, inputLayout } = this.runtime;
     return { backend, threads, runtime: options.manifest.runtime || 'ort', inputLayout,
+      precision: options.manifest.precision || 'fp32',
       crossOriginIsolated: Boolean(this.scope.crossOriginIsolated),
       inputSize: this.size, modelName: options.manifest.name, task: options.manifest.task };
   }

@@ -1,6 +1,11 @@
 // The monitor's one detector: loaded once when a source opens, kept across runs, swapped when
 // the user picks another model size. One model loads at a time: a load under way when another
 // size is picked disposes of its detector and the new size loads right after it.
+/** What the page says of a detector: its runtime's backend, the model's precision, input size. */
+export function detectorLabel(detector) {
+  return `${detector.backend}${detector.precision ? ` · ${detector.precision}` : ''} · ${detector.inputSize} px`;
+}
+
 export class DetectorSlot {
   /**
    * @param {{ load: (onMessage, inputSize) => Promise<Detector>, preferredSize: () => number|null,
@@ -25,7 +30,7 @@ export class DetectorSlot {
       }).then((detector) => {
         if (this.loading !== loading) { detector.dispose(); return this.get(); } // another size was picked meanwhile
         this.detector = detector;
-        this.onMessage(`Detector ready: ${detector.backend} · ${detector.inputSize} px`);
+        this.onMessage(`Detector ready: ${detectorLabel(detector)}`);
         this.onReady(true);
         return detector;
       }, (error) => {

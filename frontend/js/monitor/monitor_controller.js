@@ -17,6 +17,7 @@ import { FloorCalibrationView } from './floor_view.js';
 import { endMessage, renderSummary } from './summary_view.js';
 import { byId, formatTime } from '../ui/dom.js';
 import { runEpochAtZeroMs } from './run_clock.js';
+import { detectorLabel } from './detector_slot.js';
 
 export class MonitorController {
   constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls, demographics = null }) {
@@ -288,7 +289,7 @@ export class MonitorController {
     if (output.frameIndex % 5 === 0) {
       this.controls.showRates({ frames: this.runner.frames, detectorRuns: this.runner.detectorRuns, framesPerSecond: this.fps.fps,
         detectorRunsPerSecond: this.detectorRate.fps, cadence: Boolean(this.pipeline.cadence) });
-      this.controls.showDetector(`Detector: ${detector.backend} · ${detector.inputSize} px${detectorCost(detector, output.regionPlan)}${this.rateWarning()}`);
+      this.controls.showDetector(`Detector: ${detectorLabel(detector)}${detectorCost(detector, output.regionPlan)}${this.rateWarning()}`);
       if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
     }
   }
