@@ -10,13 +10,18 @@ fp32 on bus.jpg; this keeps them at a median IoU ~0.99 (tools/litert_int8_check.
 
 Calibration: the images the ultralytics wheel ships (bus.jpg, zidane.jpg: whole, halves,
 middle band, mirrored; tools/export_model.py calibration_tensors), in the model's NHWC layout,
-never the evaluation footage. Opt-in (`export_model.py --litert-int8`), ~15 s per size.
+never the evaluation footage. Exported while the default model is LiteRT int8 (or with
+`export_model.py --litert-int8`), ~15 s per size.
 """
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
+
+# ai-edge-quantizer reports calibration with tqdm bars: thousands of lines in a CI log.
+os.environ.setdefault("TQDM_DISABLE", "1")
 
 from tools.export_litert import RUNTIME, LiteRtInterpreter, litert_stem
 
