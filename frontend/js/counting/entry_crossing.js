@@ -18,6 +18,12 @@ const ENTRY_RUNS = 2;
  * foot point that wobbles (boxes cut by the picture's edge) would make up crossings.
  */
 const ENTRY_MIN_INTERVAL = 0.1;
+/**
+ * Slower than this many box heights a second between the first two sightings, a person is
+ * standing (the tracker's threshold for a known direction): a foot point that wobbles near the
+ * line is no walk over it.
+ */
+const WALK_MIN_HEIGHTS = 0.25;
 /** Another track's crossing to the same side within this many box heights blocks the entry rule. */
 const GUARD_HEIGHTS = 2;
 
@@ -43,21 +49,24 @@ export function crossingFrame(a, b, from, to) {
 /**
  * The crossing a new track's first sighting implies, or null.
  * @param line  { a, b, recentCrossings: [{ trackId, point, toSide, timestamp }] }
- * @param first  { point, side, frameIndex, timestamp, facing?, interval } the track's first
- *   sighting (interval: seconds between the detector run that gave it and the run before;
- *   facing: +1 right, -1 left, 0 not known)
+ * @param first  { point, side, frameIndex, timestamp, facing?, interval, since? } the track's
+ *   first sighting (interval: seconds between the detector run that gave it and the run before,
+ *   or, at the first run, since counting began; since: when counting began, if known: the walk
+ *   back never goes before it; facing: +1 right, -1 left, 0 not known)
  * @param second  { point, side, frameIndex, timestamp, facing? } its next sighting
  * @returns {{ point, frame: { frameIndex, timestamp } } | null}
  */
 export function entryCrossing(line, first, second, { height = 0, lookbackSeconds }) {
   const elapsed = second.timestamp - first.timestamp;
-  const lookback = Math.min(lookbackSeconds, ENTRY_RUNS * first.interval);
+  const counting = first.since === null || first.since === undefined ? Infinity : first.timestamp - first.since;
+  const lookback = Math.min(lookbackSeconds, ENTRY_RUNS * first.interval, counting);
   if (first.interval < ENTRY_MIN_INTERVAL) return null;
   if (!(elapsed > 0) || !(lookback > 0) || second.side !== first.side) return null;
   // The walk is inferred from two sightings; a person facing against it was not walking it
   // (an id handed from one person to another, or a box that wobbles).
   const dx = second.point[0] - first.point[0];
   if ([first.facing, second.facing].some((facing) => facing && facing * dx < 0)) return null;
+  if (height > 0 && distance(first.point, second.point) < WALK_MIN_HEIGHTS * height * elapsed) return null;
   const scale = lookback / elapsed;
   const back = [
     first.point[0] - scale * (second.point[0] - first.point[0]),

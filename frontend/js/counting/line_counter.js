@@ -52,7 +52,8 @@ export class LineCounter extends CrossingCounter {
 
   /**
    * A track's foot point this frame; returns events (cross_raw, in, out).
-   * frame: { frameIndex, timestamp, interval? (seconds since the previous detector run) };
+   * frame: { frameIndex, timestamp, interval? (seconds since the previous detector run),
+   * startTimestamp? (when counting began: no crossing is inferred before it) };
    * person: { height } of the person's box (bounds the entry rule's reach), { facing } which way
    * they face across the picture (+1 right, -1 left, 0 not known; core/facing.js).
    */
@@ -65,7 +66,7 @@ export class LineCounter extends CrossingCounter {
     this.lastSightings.set(trackId, sighting);
     if (!last) {
       this.startedAt.set(trackId, frame.timestamp);
-      this.firstSightings.set(trackId, { ...sighting, interval: frame.interval || 0 });
+      this.firstSightings.set(trackId, { ...sighting, interval: frame.interval || 0, since: frame.startTimestamp ?? null });
       return this.ledger.observe(trackId, frame.timestamp);
     }
     const events = [];
