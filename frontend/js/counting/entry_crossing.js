@@ -18,12 +18,6 @@ const ENTRY_RUNS = 2;
  * foot point that wobbles (boxes cut by the picture's edge) would make up crossings.
  */
 const ENTRY_MIN_INTERVAL = 0.1;
-/**
- * Slower than this many box heights a second between the first two sightings, a person is
- * standing (the tracker's threshold for a known direction): a foot point that wobbles near the
- * line is no walk over it.
- */
-const WALK_MIN_HEIGHTS = 0.25;
 /** Another track's crossing to the same side within this many box heights blocks the entry rule. */
 const GUARD_HEIGHTS = 2;
 
@@ -66,7 +60,6 @@ export function entryCrossing(line, first, second, { height = 0, lookbackSeconds
   // (an id handed from one person to another, or a box that wobbles).
   const dx = second.point[0] - first.point[0];
   if ([first.facing, second.facing].some((facing) => facing && facing * dx < 0)) return null;
-  if (height > 0 && distance(first.point, second.point) < WALK_MIN_HEIGHTS * height * elapsed) return null;
   const scale = lookback / elapsed;
   const back = [
     first.point[0] - scale * (second.point[0] - first.point[0]),
