@@ -168,6 +168,23 @@ test('gaps — found again after a missed run: at the video rate, or with regain
   assert.deepEqual(runPaths(fast, { 1: path }, { fps: 25 }).final.lines.door, { in: 0, out: 0 });
 });
 
+// The entry rule walks back two detector runs, at most entryLookbackSeconds (1.5 s): a person
+// walking 60 px/s, unseen for two runs and first seen 70 px past the line, came from the other
+// side when the runs are 0.67 s apart (1.33 s back: 80 px); at 2 runs a second (0.96 s: 58 px)
+// they may have been standing there, and the walk back stops short.
+const lookbacks = [
+  { name: 'at 1.5 runs/s: two runs back (1.33 s) cross the line, counts one in', fps: 1.5, step: 40, expect: { in: 1, out: 0 } },
+  { name: 'at 2.08 runs/s (every 12th frame): two runs back (0.96 s) stop short, not counted', fps: RUNS_PER_SECOND, step: 60 / RUNS_PER_SECOND, expect: { in: 0, out: 0 } },
+];
+for (const { name, fps, step, expect } of lookbacks) {
+  test(`gaps — the entry rule looks back two runs up to 1.5 s: ${name}`, () => {
+    const engine = new CountingEngine({ lines: [LINE] });
+    const path = [null, null, [30, 100], [30 - step, 100], [30 - 2 * step, 100]];
+    const { final } = runPaths(engine, { 2: path }, { fps });
+    assert.deepEqual(final.lines.door, expect);
+  });
+}
+
 test('gaps — entryLookbackSeconds 0 turns the entry rule off', () => {
   const engine = new CountingEngine({ lines: [{ ...LINE, entryLookbackSeconds: 0 }] });
   const { final } = runPaths(engine, { 2: [null, null, [80, 100], [50, 100], [20, 100]] }, { fps: RUNS_PER_SECOND });

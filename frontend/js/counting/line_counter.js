@@ -29,9 +29,9 @@ export const LINE_DEFAULTS = Object.freeze({
   /**
    * a track's first sighting counts as a crossing from the other side when, moving away from
    * the line, it was there at most this many seconds earlier (and no longer than two detector
-   * runs before); 0 disables
+   * runs before: this bound binds only below 1.33 runs a second); 0 disables
    */
-  entryLookbackSeconds: 1,
+  entryLookbackSeconds: 1.5,
   name: '',
 });
 
