@@ -140,7 +140,7 @@ async function main() {
   const { width, height, fps } = recorded;
   const modules = pathToFileURL(path.resolve(args.modules) + '/').href;
   const { ByteTracker } = await import(`${modules}tracker/byte_tracker.js`);
-  const { CountingEngine } = await import(`${modules}counting/counting_engine.js`);
+  const { CountingEngine, ENGINE_DEFAULTS } = await import(`${modules}counting/counting_engine.js`);
   const { appearanceEmbeddings } = await import(`${modules}tracker/appearance.js`);
   const { footPoints } = await import(`${modules}counting/foot_points.js`);
   const pixels = await decodeFrames(video, width, height);
@@ -148,13 +148,16 @@ async function main() {
   const lineOptions = JSON.parse(args['line-options']);
   const lines = referenceLines(video, width, height).map((line) => ({ ...line, ...lineOptions }));
   const counting = { lines, ...JSON.parse(args['counting-options']) };
+  // Counting begins at the video's first frame, as the reference's does, whichever frame the
+  // detector first runs on (--offset); an older tree (--modules) without the option starts at its first update.
+  const ours = 'startTimestamp' in ENGINE_DEFAULTS ? { startTimestamp: 0, ...counting } : counting;
   if (args.cadence) {
     const { FramePipeline } = await import(`${modules}pipeline/frame_pipeline.js`);
-    const pipeline = new FramePipeline({ tracker: JSON.parse(args['tracker-options']), counting, cadence: JSON.parse(args.cadence) });
+    const pipeline = new FramePipeline({ tracker: JSON.parse(args['tracker-options']), counting: ours, cadence: JSON.parse(args.cadence) });
     return replayWithCadence({ args, pipeline, recorded, pixels, appearanceEmbeddings, counting, video, lines });
   }
   const tracker = new ByteTracker(JSON.parse(args['tracker-options']));
-  const engine = new CountingEngine(counting);
+  const engine = new CountingEngine(ours);
   const runs = schedule(args, recorded.frames.length, fps);
   const frames = [];
   const events = [];

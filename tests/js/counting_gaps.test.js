@@ -168,6 +168,23 @@ test('gaps — found again after a missed run: at the video rate, or with regain
   assert.deepEqual(runPaths(fast, { 1: path }, { fps: 25 }).final.lines.door, { in: 0, out: 0 });
 });
 
+// The entry rule walks back two detector runs, at most entryLookbackSeconds (1.5 s): a person
+// walking 60 px/s, unseen for two runs and first seen 70 px past the line, came from the other
+// side when the runs are 0.67 s apart (1.33 s back: 80 px); at 2 runs a second (0.96 s: 58 px)
+// they may have been standing there, and the walk back stops short.
+const lookbacks = [
+  { name: 'at 1.5 runs/s: two runs back (1.33 s) cross the line, counts one in', fps: 1.5, step: 40, expect: { in: 1, out: 0 } },
+  { name: 'at 2.08 runs/s (every 12th frame): two runs back (0.96 s) stop short, not counted', fps: RUNS_PER_SECOND, step: 60 / RUNS_PER_SECOND, expect: { in: 0, out: 0 } },
+];
+for (const { name, fps, step, expect } of lookbacks) {
+  test(`gaps — the entry rule looks back two runs up to 1.5 s: ${name}`, () => {
+    const engine = new CountingEngine({ lines: [LINE] });
+    const path = [null, null, [30, 100], [30 - step, 100], [30 - 2 * step, 100]];
+    const { final } = runPaths(engine, { 2: path }, { fps });
+    assert.deepEqual(final.lines.door, expect);
+  });
+}
+
 test('gaps — entryLookbackSeconds 0 turns the entry rule off', () => {
   const engine = new CountingEngine({ lines: [{ ...LINE, entryLookbackSeconds: 0 }] });
   const { final } = runPaths(engine, { 2: [null, null, [80, 100], [50, 100], [20, 100]] }, { fps: RUNS_PER_SECOND });
@@ -237,4 +254,69 @@ test('gaps — a crossing seen once on the new side and then the track gone stay
   const engine = new CountingEngine({ lines: [LINE] });
   const { results } = runPaths(engine, { 1: [[130, 100], [110, 100], [90, 100], null] }, { fps: RUNS_PER_SECOND, flush: false });
   assert.deepEqual(results.map((r) => r.lines.door.in), [0, 0, 0, 0]);
+});
+
+// Counting begins before the detector's first run (startTimestamp): a detector still busy, or
+// one that runs on every K-th frame, first looks some time after counting began. Runs 0.48 s
+// apart; the first at `firstRun` s; paths as above, one entry per run from the first.
+const starts = [
+  {
+    name: 'first seen at the first run 10 px past the line, walking away, 0.36 s after counting began: counts one in',
+    startTimestamp: 0, firstRun: 0.36, paths: { 1: [[90, 100], [30, 100], [-30, 100]] },
+    expect: { in: 1, out: 0 },
+    check: (events) => {
+      const raw = events.find((e) => e.type === 'cross_raw');
+      assert.equal(raw.inferred, true);
+      // 10 px back at 125 px/s: 0.08 s before the first run, after counting began
+      assert.ok(Math.abs(raw.timestamp - 0.28) < 1e-9, `${raw.timestamp}`);
+    },
+  },
+  {
+    name: 'the same without startTimestamp (counting begins at the first run): not counted',
+    startTimestamp: null, firstRun: 0.36, paths: { 1: [[90, 100], [30, 100], [-30, 100]] },
+    expect: { in: 0, out: 0 },
+  },
+  {
+    name: 'first seen 60 px past the line at the first run, 0.36 s after counting began: crossed before it, not counted',
+    // 60 px back at 125 px/s is 0.48 s: before counting began
+    startTimestamp: 0, firstRun: 0.36, paths: { 1: [[40, 100], [-20, 100], [-80, 100]] },
+    expect: { in: 0, out: 0 },
+  },
+  {
+    name: 'first run at the moment counting began: nothing to walk back over, not counted',
+    startTimestamp: 0, firstRun: 0, paths: { 1: [[90, 100], [30, 100], [-30, 100]] },
+    expect: { in: 0, out: 0 },
+  },
+  {
+    name: 'first seen at the second run: the walk back stops where counting began',
+    // Unseen at the first run (0.04 s), seen at 0.52 s 70 px past the line walking 125 px/s:
+    // two runs back (0.96 s, 120 px) would cross the line before counting began; walked back
+    // 0.52 s (65 px), to when counting began, it stops short of the line
+    startTimestamp: 0, firstRun: 0.04, paths: { 1: [null, [30, 100], [-30, 100], [-90, 100]] },
+    expect: { in: 0, out: 0 },
+  },
+  {
+    name: 'the same, counting begun earlier: the walk back of two runs crosses, counts one in',
+    startTimestamp: -1, firstRun: 0.04, paths: { 1: [null, [30, 100], [-30, 100], [-90, 100]] },
+    expect: { in: 1, out: 0 },
+  },
+];
+
+for (const { name, startTimestamp, firstRun, paths, expect, check } of starts) {
+  test(`gaps — counting began before the first run: ${name}`, () => {
+    const engine = new CountingEngine({ lines: [LINE], startTimestamp });
+    const frames = Math.max(...Object.values(paths).map((path) => path.length));
+    const events = [];
+    for (let f = 0; f < frames; f += 1) {
+      const people = Object.entries(paths).filter(([, path]) => path[f]).map(([id, path]) => ({ id: Number(id), x: path[f][0], y: path[f][1] }));
+      events.push(...engine.update(trackedAt(people), { frameIndex: f, timestamp: firstRun + f / RUNS_PER_SECOND }).events);
+    }
+    events.push(...engine.flush().events);
+    assert.deepEqual(engine.snapshot().lines.door, expect, JSON.stringify(events));
+    if (check) check(events);
+  });
+}
+
+test('gaps — startTimestamp must be a number or null', () => {
+  assert.throws(() => new CountingEngine({ lines: [LINE], startTimestamp: 'now' }), /startTimestamp/);
 });

@@ -34,6 +34,13 @@ export const ENGINE_DEFAULTS = Object.freeze({
    * new person's (a return crossing does not cancel); 0 disables
    */
   regainSeconds: 0.1,
+  /**
+   * when counting began, in the frames' clock (seconds), or null: at the first update. The
+   * detector's first run may come later (a detector still busy, or one that runs on every K-th
+   * frame): a person first seen at that run just past a line, walking away from it, crossed
+   * after counting began, and the entry rule may walk them back to it, never before it
+   */
+  startTimestamp: null,
 });
 
 /** Slack of the jump rule, in box heights (detections wobble). */
@@ -66,6 +73,8 @@ export class CountingEngine {
     this.staleFrames = requireNumber('CountingEngine', 'staleFrames', resolved.staleFrames, { min: 0, integer: true });
     this.maxSpeed = requireNumber('CountingEngine', 'maxSpeed', resolved.maxSpeed, { min: 0 });
     this.regainSeconds = requireNumber('CountingEngine', 'regainSeconds', resolved.regainSeconds, { min: 0 });
+    this.startTimestamp = resolved.startTimestamp === null ? null
+      : requireNumber('CountingEngine', 'startTimestamp', resolved.startTimestamp);
     this.reset();
   }
 
@@ -91,12 +100,14 @@ export class CountingEngine {
     if (tracked.count > 0 && !tracked.trackIds) {
       throw new TypeError('CountingEngine.update: detections need trackIds (run the tracker first)');
     }
-    // interval: time since the previous update, i.e. between two detector runs
-    const interval = this.timestamp === null ? 0 : Math.max(0, timestamp - this.timestamp);
+    // interval: time since the previous update, i.e. between two detector runs; at the first
+    // update, the time since counting began (startTimestamp), when the engine was told it
+    const since = this.timestamp === null ? this.startTimestamp : this.timestamp;
+    const interval = since === null ? 0 : Math.max(0, timestamp - since);
     // present: the tracks seen (not predicted) this frame, for the rules that ask whether another track is still there
     const present = new Set();
     for (let i = 0; i < tracked.count; i += 1) if (!(tracked.predicted && tracked.predicted[i])) present.add(tracked.trackIds[i]);
-    const frame = { frameIndex, timestamp, interval, present };
+    const frame = { frameIndex, timestamp, interval, present, startTimestamp: this.startTimestamp };
     this.previousTimestamp = this.timestamp;
     this.frameIndex = frameIndex;
     this.timestamp = timestamp;

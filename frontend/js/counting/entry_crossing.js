@@ -43,15 +43,17 @@ export function crossingFrame(a, b, from, to) {
 /**
  * The crossing a new track's first sighting implies, or null.
  * @param line  { a, b, recentCrossings: [{ trackId, point, toSide, timestamp }] }
- * @param first  { point, side, frameIndex, timestamp, facing?, interval } the track's first
- *   sighting (interval: seconds between the detector run that gave it and the run before;
- *   facing: +1 right, -1 left, 0 not known)
+ * @param first  { point, side, frameIndex, timestamp, facing?, interval, since? } the track's
+ *   first sighting (interval: seconds between the detector run that gave it and the run before,
+ *   or, at the first run, since counting began; since: when counting began, if known: the walk
+ *   back never goes before it; facing: +1 right, -1 left, 0 not known)
  * @param second  { point, side, frameIndex, timestamp, facing? } its next sighting
  * @returns {{ point, frame: { frameIndex, timestamp } } | null}
  */
 export function entryCrossing(line, first, second, { height = 0, lookbackSeconds }) {
   const elapsed = second.timestamp - first.timestamp;
-  const lookback = Math.min(lookbackSeconds, ENTRY_RUNS * first.interval);
+  const counting = first.since === null || first.since === undefined ? Infinity : first.timestamp - first.since;
+  const lookback = Math.min(lookbackSeconds, ENTRY_RUNS * first.interval, counting);
   if (first.interval < ENTRY_MIN_INTERVAL) return null;
   if (!(elapsed > 0) || !(lookback > 0) || second.side !== first.side) return null;
   // The walk is inferred from two sightings; a person facing against it was not walking it

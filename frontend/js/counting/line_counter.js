@@ -29,9 +29,9 @@ export const LINE_DEFAULTS = Object.freeze({
   /**
    * a track's first sighting counts as a crossing from the other side when, moving away from
    * the line, it was there at most this many seconds earlier (and no longer than two detector
-   * runs before); 0 disables
+   * runs before: this bound binds only below 1.33 runs a second); 0 disables
    */
-  entryLookbackSeconds: 1,
+  entryLookbackSeconds: 1.5,
   name: '',
 });
 
@@ -52,7 +52,8 @@ export class LineCounter extends CrossingCounter {
 
   /**
    * A track's foot point this frame; returns events (cross_raw, in, out).
-   * frame: { frameIndex, timestamp, interval? (seconds since the previous detector run) };
+   * frame: { frameIndex, timestamp, interval? (seconds since the previous detector run),
+   * startTimestamp? (when counting began: no crossing is inferred before it) };
    * person: { height } of the person's box (bounds the entry rule's reach), { facing } which way
    * they face across the picture (+1 right, -1 left, 0 not known; core/facing.js).
    */
@@ -65,7 +66,7 @@ export class LineCounter extends CrossingCounter {
     this.lastSightings.set(trackId, sighting);
     if (!last) {
       this.startedAt.set(trackId, frame.timestamp);
-      this.firstSightings.set(trackId, { ...sighting, interval: frame.interval || 0 });
+      this.firstSightings.set(trackId, { ...sighting, interval: frame.interval || 0, since: frame.startTimestamp ?? null });
       return this.ledger.observe(trackId, frame.timestamp);
     }
     const events = [];

@@ -176,15 +176,16 @@ export class MonitorController {
     this.stopPreview();
     this.editorView.setEnabled(false, 'Counting with these zones. Stop to change them.');
     const { width, height } = this.stage;
-    this.pipeline = new FramePipeline({
-      counting: countingOptionsFor(this.editor.zones), trailLength: this.config.trailLength,
+    if (!this.source.live && !wholeVideo && this.source.video.ended) this.source.video.currentTime = 0;
+    const { currentTime: position, duration } = this.source.video;
+    this.pipeline = new FramePipeline({ // counting begins now: at the file's position, or at the run clock's 0
+      counting: { ...countingOptionsFor(this.editor.zones), startTimestamp: this.source.live || wholeVideo ? 0 : position },
+      trailLength: this.config.trailLength,
       heatmap: { width, height, cellSize: this.config.heatmapCellSize }, heatmapDecayPerSecond: this.controls.heatmapDecay(),
       floorHeatmap: this.floorHeatmapOptions(),
       cadence: this.controls.cadenceEnabled() ? this.config.detectorCadence : null,
     });
     this.panel.reset(this.editor.zones);
-    if (!this.source.live && !wholeVideo && this.source.video.ended) this.source.video.currentTime = 0;
-    const { currentTime: position, duration } = this.source.video;
     const epochAtZeroMs = runEpochAtZeroMs({ live: this.source.live, wholeVideo, position, duration, nowMs: Date.now() });
     this.session = new CountingSession({
       queue: this.queue, sender: this.sender, config: this.config, epochAtZeroMs,
