@@ -12,7 +12,12 @@ tracks reported cover (boxes matched greedily, best IoU first: within a few thou
 evaluator's figures); then the identities missed most where looked at; then the occupancy
 error per zone and frame, split into people missing and extra (a person counts in the zone that
 holds the bottom centre of their box; the app's counting may use the ankles) and the share of
-it on the first frames.
+it on the first frames; last, what the false positives are: the sure boxes looked at that match
+nobody, matched as tools/evaluate.py matches them (one to one, IoU >= 0.5, the best total), by
+kind: a near miss (IoU 0.3-0.5 with a person left unmatched: a miss too), a second box (IoU >= 0.3
+with a person another box matched), at a panel's edge (within 3 px of a zone's border or across
+one: on a far view, a panel's edge is the source frame's, where people step in and out of
+view), or other.
 """
 from __future__ import annotations
 
@@ -29,6 +34,9 @@ from tools.eval_data import load_mot, reference_zones  # noqa: E402
 from tools.eval_scoring import DETECTION_SCORE, looked_at  # noqa: E402
 
 HEIGHT_BINS = (0, 56, 64, 72, 80, 100, 10_000)
+EDGE_MARGIN = 3  # px: a box this near a zone's (panel's) border is "at a panel's edge"
+NEAR_MISS_IOU = 0.3
+FALSE_POSITIVE_KINDS = ("near miss", "second box", "panel edge", "other")
 
 
 def iou(a, b) -> float:
@@ -113,6 +121,64 @@ def occupancy_errors(zones: list[dict], gt: dict, tracks: dict, frames: list[int
             "first_frames_share": early / max(1, missing + extra), "first_frames": first}
 
 
+def optimal_match(truth: list, boxes: list) -> dict[int, int]:
+    """Ground-truth index -> box index as tools/evaluate.py's detection precision matches them:
+    one to one, IoU >= 0.5, the assignment of least total 1 - IoU (tools/eval_metrics.py)."""
+    import motmetrics as mm
+    import numpy as np
+
+    from tools.eval_metrics import _iou_distance
+
+    if not truth or not boxes:
+        return {}
+    cost = _iou_distance(truth, boxes)
+    rows, cols = mm.lap.linear_sum_assignment(np.nan_to_num(cost, nan=1e6))
+    return {int(r): int(c) for r, c in zip(rows, cols) if not np.isnan(cost[r, c])}
+
+
+def at_zone_edge(box, zones: list[dict], width: float, height: float, margin: float = EDGE_MARGIN) -> bool:
+    """Within `margin` px of a border of the frame or of a zone's bounding rectangle, or across one."""
+    x1, y1, x2, y2 = box
+    xs, ys = {0.0, float(width)}, {0.0, float(height)}
+    for zone in zones:
+        xs.update(float(x) for x, _ in zone["polygon"])
+        ys.update(float(y) for _, y in zone["polygon"])
+    return (any(x1 - margin <= x <= x2 + margin for x in xs if x1 <= x + margin and x - margin <= x2)
+            or any(y1 - margin <= y <= y2 + margin for y in ys if y1 <= y + margin and y - margin <= y2))
+
+
+def false_positives(frames: list[dict], gt: dict, width: int, height: int, zones: list[dict]) -> dict:
+    """The sure detections looked at that tools/evaluate.py counts as false (matched to nobody), by
+    kind (FALSE_POSITIVE_KINDS, the first that applies), and all it counts in precision (a box
+    matched to a person not looked at is left out, as there)."""
+    kinds = dict.fromkeys(FALSE_POSITIVE_KINDS, 0)
+    counted = 0
+    for frame in frames:
+        observed = frame.get("observed")
+        boxes = [frame["boxes"][4 * i:4 * i + 4] for i in range(frame["count"]) if frame["scores"][i] >= DETECTION_SCORE]
+        truth = [box for _, box in gt.get(frame["frameIndex"], [])]
+        truth_looked = [looked_at(box, observed, width, height) for box in truth]
+        matched = optimal_match(truth, boxes)
+        box_to_truth = {box: person for person, box in matched.items()}
+        for index, box in enumerate(boxes):
+            if not looked_at(box, observed, width, height, margin=0):
+                continue
+            if index in box_to_truth:
+                counted += truth_looked[box_to_truth[index]]
+                continue
+            counted += 1
+            overlaps = [(iou(box, person), p) for p, person in enumerate(truth)]
+            if any(value >= NEAR_MISS_IOU and p not in matched and truth_looked[p] for value, p in overlaps):
+                kinds["near miss"] += 1
+            elif any(value >= NEAR_MISS_IOU and p in matched for value, p in overlaps):
+                kinds["second box"] += 1
+            elif at_zone_edge(box, zones, width, height):
+                kinds["panel edge"] += 1
+            else:
+                kinds["other"] += 1
+    return {"kinds": kinds, "false": sum(kinds.values()), "counted": counted}
+
+
 def load_tracks(path: Path) -> dict[int, list]:
     return {frame: [list(box) for _, box in rows] for frame, rows in load_mot(path).items()}
 
@@ -148,6 +214,10 @@ def main(argv=None) -> int:
         print(f"occupancy per zone and frame (bottom centres): MAE {occupancy['mae']:.3f} = missing "
               f"{occupancy['missing']:.3f} + extra {occupancy['extra']:.3f}; first {occupancy['first_frames']} "
               f"frames: {occupancy['first_frames_share']:.0%} of the error")
+    wrong = false_positives(recorded["frames"], gt, recorded["width"], recorded["height"], zones or [])
+    print(f"false positives (sure boxes looked at matching nobody): {wrong['false']} of {wrong['counted']} "
+          f"(precision {1 - wrong['false'] / max(1, wrong['counted']):.3f}): "
+          + ", ".join(f"{kind} {count}" for kind, count in wrong["kinds"].items()))
     return 0
 
 

@@ -1,7 +1,7 @@
 """tools/far_view_errors.py: the far-view error analysis (pure parts)."""
 from __future__ import annotations
 
-from tools.far_view_errors import by_height, greedy_match, height_bin, occupancy_errors
+from tools.far_view_errors import by_height, false_positives, greedy_match, height_bin, occupancy_errors, optimal_match
 
 
 def frame(index, boxes, scores, observed=None):
@@ -39,3 +39,32 @@ def test_occupancy_errors_split_missing_and_extra_and_first_frames():
     errors = occupancy_errors(zones, gt, tracks, [1, 2], first=1)
     assert errors["missing"] == 2 / 4 and errors["extra"] == 1 / 4 and errors["mae"] == 3 / 4
     assert errors["first_frames_share"] == 2 / 3
+
+
+def test_false_positives_by_kind_as_the_evaluator_counts_them():
+    zones = [{"id": "left", "polygon": [[0, 0], [100, 0], [100, 200], [0, 200]]},
+             {"id": "right", "polygon": [[100, 0], [200, 0], [200, 200], [100, 200]]}]
+    gt = {1: [(1, (10.0, 10.0, 30.0, 70.0)), (2, (40.0, 10.0, 60.0, 70.0)), (3, (150.0, 100.0, 170.0, 160.0))]}
+    boxes = [(10, 10, 30, 70),     # person 1: right
+             (12, 12, 32, 72),     # a second box on person 1
+             (40, 35, 60, 95),     # person 2 at IoU 0.41: a near miss (person 2 is missed too)
+             (95, 20, 104, 80),    # across the border of the two zones, nobody there
+             (60, 120, 80, 180),   # nobody, in the open
+             (150, 100, 170, 160)]  # person 3, not looked at: left out
+    crop = [{"x": 0, "y": 0, "width": 120, "height": 200}]
+    figures = false_positives([frame(1, boxes, [0.9] * 6, crop)], gt, 200, 200, zones)
+    assert figures["kinds"] == {"near miss": 1, "second box": 1, "panel edge": 1, "other": 1}
+    assert (figures["false"], figures["counted"]) == (4, 5)
+    # unsure boxes (under 0.25) are not counted; without zones, only the frame's edges are edges
+    figures = false_positives([frame(1, boxes, [0.9, 0.9, 0.9, 0.9, 0.1, 0.9], None)], gt, 200, 200, [])
+    assert figures["kinds"] == {"near miss": 1, "second box": 1, "panel edge": 0, "other": 1}
+    assert (figures["false"], figures["counted"]) == (3, 5)
+
+
+def test_optimal_match_takes_the_best_total_not_the_best_pair():
+    truth = [(0, 0, 10, 40), (4, 0, 14, 40)]
+    boxes = [(3, 0, 13, 40), (6, 0, 16, 40)]
+    # box 0's best is person 1 (IoU 0.82), which leaves box 1 (0.67 with person 1) nobody
+    assert greedy_match(truth, boxes) == {1: 0}
+    assert optimal_match(truth, boxes) == {0: 0, 1: 1}
+    assert optimal_match(truth, []) == {}
