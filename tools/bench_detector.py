@@ -345,6 +345,9 @@ def print_default(choice: dict) -> None:
           f"({choice['inference_ms']} ms at {choice['size']} px, {choice['threads']} threads, mean "
           f"recall {choice['mean_recall']}): {choice['reason']}; speed-up over onnxruntime-web "
           f"fp32 by size: {choice['speedup_vs_ort_web']}", flush=True)
+    for option in choice.get("passed_over", []):
+        print(f"Faster but not the default: {RUNTIME_LABELS[option['runtime']]} {option['precision']} "
+              f"({option['inference_ms']} ms, mean recall {option['mean_recall']}): {option['why']}", flush=True)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -10,8 +10,8 @@ fp32 on bus.jpg; this keeps them at a median IoU ~0.99 (tools/litert_int8_check.
 
 Calibration: the images the ultralytics wheel ships (bus.jpg, zidane.jpg: whole, halves,
 middle band, mirrored; tools/export_model.py calibration_tensors), in the model's NHWC layout,
-never the evaluation footage. Exported while the default model is LiteRT int8 (or with
-`export_model.py --litert-int8`), ~15 s per size.
+never the evaluation footage. Exported by `make model` beside the fp32 models (not the default:
+docs/detection.md; `export_model.py --no-litert-int8` skips it), ~15 s per size.
 """
 from __future__ import annotations
 
