@@ -15,13 +15,12 @@ docs/detection.md; `export_model.py --no-litert-int8` skips it), ~15 s per size.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import os
+import sys
 import time
 from pathlib import Path
-
-# ai-edge-quantizer reports calibration with tqdm bars: thousands of lines in a CI log.
-os.environ.setdefault("TQDM_DISABLE", "1")
 
 from tools.export_litert import RUNTIME, LiteRtInterpreter, litert_stem
 
@@ -62,9 +61,24 @@ def quantize_litert(float_path: Path, target: Path, calibration, float_scopes=No
     engine = quantizer.Quantizer(str(float_path))
     engine.load_quantization_recipe(int8_recipe() if float_scopes is None else int8_recipe(float_scopes))
     samples = [{input_name: np.ascontiguousarray(tensor.transpose(0, 2, 3, 1))} for tensor in calibration]
-    calibrated = engine.calibrate({signature: samples}, num_threads=2)
-    engine.quantize(calibrated, serialize_to_path=str(target), enable_progress_report=False)
+    with quiet_progress_bars():
+        calibrated = engine.calibrate({signature: samples}, num_threads=2)
+        engine.quantize(calibrated, serialize_to_path=str(target), enable_progress_report=False)
     return op_precisions(target)
+
+
+@contextlib.contextmanager
+def quiet_progress_bars():
+    """ai-edge-quantizer draws tqdm bars (forced on for large models: TQDM_DISABLE does not
+    reach them), thousands of lines in a CI log: its standard error is kept and shown only if
+    the quantisation fails."""
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):
+            yield
+    except BaseException:
+        sys.stderr.write(captured.getvalue())
+        raise
 
 
 def op_precisions(model_path: Path) -> dict:
