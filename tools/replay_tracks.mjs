@@ -14,8 +14,8 @@
 //        [--modules DIR] [--tracker-options JSON] [--counting-options JSON] [--line-options JSON]
 //        [--out OUT.json]
 import { seededRandom } from './seeded_random.mjs';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { decodeFrames, loadMot } from './replay_io.mjs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -46,34 +46,6 @@ function options() {
   if (!values.detections || !values.gt) throw new Error('--detections and --gt are required');
   if (!['video', 'consecutive'].includes(values['frame-index'])) throw new Error('--frame-index: video or consecutive');
   return values;
-}
-
-/** Every frame of the video as RGBA bytes (ffmpeg, as tools/harness.decode_frames). */
-async function decodeFrames(video, width, height) {
-  const child = spawn('ffmpeg', ['-v', 'error', '-i', video, '-map', '0:v:0', '-vsync', 'passthrough',
-    '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const chunks = [];
-  for await (const chunk of child.stdout) chunks.push(chunk);
-  const all = Buffer.concat(chunks);
-  const size = width * height * 4;
-  const frames = [];
-  for (let offset = 0; offset + size <= all.length; offset += size) {
-    frames.push({ data: new Uint8ClampedArray(all.buffer, all.byteOffset + offset, size), width, height });
-  }
-  return frames;
-}
-
-/** frame -> [{ id, box }] from a MOT file (conf 0 rows dropped), as tools/eval_data.load_mot. */
-function loadMot(file) {
-  const frames = new Map();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const [frame, id, left, top, width, height, conf] = line.split(',').map(Number);
-    if (conf === 0) continue;
-    if (!frames.has(frame)) frames.set(frame, []);
-    frames.get(frame).push({ id, box: [left, top, left + width, top + height] });
-  }
-  return frames;
 }
 
 function referenceLines(video, width, height) {
