@@ -105,8 +105,10 @@ export class FramePipeline {
     this.regionPlanner = resolved.regionPlan === null ? null : new RegionPlanner(resolved.regionPlan);
     this.regionRotation = this.regionPlanner ? new RegionRotation({ turnSeconds: this.regionPlanner.options.turnSeconds,
       extraRuns: this.regionPlanner.options.extraRuns, crowdedWaiting: this.regionPlanner.options.crowdedWaiting }) : null;
-    /** where the detector looks on the frame planned last ({ observed: regions or null }), for process() */
+    /** where the detector looks on the frame planned last ({ observed: regions or null, unseenBelow }), for process() */
     this.looking = null;
+    /** the largest scale (model input / frame pixels) the detector has looked at so far, null before the first run */
+    this.finestScale = null;
   }
 
   /**
@@ -148,11 +150,25 @@ export class FramePipeline {
     const regions = this.regionRotation.choose(regionPlan, timestamp, { width, height, needy: this.#needy(timestamp) });
     const wholeScale = Math.min(inputSize / width, inputSize / height);
     this.looking = { observed: this.regionRotation.observed({ width, height,
-      wholeFrameMinHeight: this.regionPlanner.options.minModelHeight / wholeScale }) };
+      wholeFrameMinHeight: this.regionPlanner.options.minModelHeight / wholeScale }), unseenBelow: this.#unseenBelow(regionPlan, wholeScale) };
     if (!this.regionRotation.partial) return { regions, regionPlan };
     // The plan as shown (debug layer, the detector's runs a frame): this frame's share of its crops.
     return { regions, regionPlan: { ...regionPlan, runs: regions.length, plannedRuns: regionPlan.runs,
       reason: `${regionPlan.reason}; ${regions.length} of them this frame, in turn` } };
+  }
+
+  /**
+   * Looking closer than ever before (a survey, or crops finer than all earlier runs): people
+   * shorter than the earlier runs could find (minModelHeight at their finest scale) are seen for
+   * the first time, and the tracker confirms them at once (observed.js, firstSighting). 0 otherwise,
+   * and always while the plan is the whole frame (the full-size sequences).
+   */
+  #unseenBelow(regionPlan, wholeScale) {
+    const scale = regionPlan.regions ? regionPlan.scale : wholeScale;
+    if (!Number.isFinite(scale)) return 0;
+    const finest = this.finestScale;
+    this.finestScale = Math.max(finest ?? 0, scale);
+    return finest !== null && scale > finest ? this.regionPlanner.options.minModelHeight / finest : 0;
   }
 
   /**
@@ -196,10 +212,11 @@ export class FramePipeline {
     const started = this.#now();
     // Crops taking turns (the last planDetection()): the tracker is told where the detector looked.
     const observed = this.looking ? this.looking.observed : null;
+    const unseenBelow = this.looking ? this.looking.unseenBelow : 0;
     this.looking = null;
     detections = dropSlivers(detections, this.options.minPersonAspect);
     if (observed) detections = this.regionRotation.dropFragments(detections, { width, height });
-    const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height, observed });
+    const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height, observed, unseenBelow });
     if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(detections, { height, partial: Boolean(observed) });
     this.lastDetected = this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
     this.lastDetected.detections = detections;

@@ -18,7 +18,7 @@ import { trackableRows } from './detections.js';
 import { recoveryCostMatrix } from './recovery.js';
 import { FACING_MIN_SHIFT, facingOf } from '../core/facing.js';
 import { buildOutput, centreInside, coveredFraction, leftThePicture, touchesEdge, walked } from './output.js';
-import { addUnlookedTime, isObserved, lookedSecondsLost, requireObserved } from './observed.js';
+import { addUnlookedTime, firstSighting, isObserved, lookedSecondsLost, requireObserved } from './observed.js';
 import { dropLostTracks, isSceneCut, restartTracks } from './scene_cut.js';
 
 export const BYTE_TRACKER_DEFAULTS = Object.freeze({
@@ -159,24 +159,26 @@ export class ByteTracker {
 
   /**
    * @param {object} detections  Detections (see the contract)
-   * @param {{frameIndex: number, timestamp: number, width?: number, height?: number, observed?: object[]|null}} frame
+   * @param {{frameIndex: number, timestamp: number, width?: number, height?: number, observed?: object[]|null, unseenBelow?: number}} frame
    *   width/height (of the frame, optional): predicted boxes whose centre leaves it are not reported;
    *   observed (optional): the regions the detector looked at on this frame (observed.js), null
-   *   for the whole frame: unmatched tracks outside them are predicted, not lost (unobservedFrames)
+   *   for the whole frame: unmatched tracks outside them are predicted, not lost (unobservedFrames);
+   *   unseenBelow (optional): new tracks shorter than this (px) are confirmed at once (observed.js, firstSighting)
    * @returns Detections of the confirmed tracks matched this frame (and of the coasting and
    *   unobserved ones, with their predicted boxes), with trackIds, detectionIndices (-1 when
    *   predicted) and predicted flags
    */
-  update(detections, { frameIndex, timestamp, width = Infinity, height = Infinity, observed = null } = {}) {
+  update(detections, { frameIndex, timestamp, width = Infinity, height = Infinity, observed = null, unseenBelow = 0 } = {}) {
     requireNumber('ByteTracker.update', 'frameIndex', frameIndex, { integer: true });
     requireNumber('ByteTracker.update', 'timestamp', timestamp);
+    requireNumber('ByteTracker.update', 'unseenBelow', unseenBelow, { min: 0 });
     requireObserved(observed, 'ByteTracker.update');
     // The real time since the last update (a clock that steps back predicts nothing).
     const seconds = this.lastTimestamp === null ? 0 : Math.max(0, timestamp - this.lastTimestamp);
     this.frameCount += 1;
     this.lastFrameIndex = frameIndex;
     this.lastTimestamp = timestamp;
-    const step = { frame: this.frameCount, timestamp, seconds, width, height, matched: [], newlyLost: [], observed, unobserved: [] };
+    const step = { frame: this.frameCount, timestamp, seconds, width, height, matched: [], newlyLost: [], observed, unobserved: [], unseenBelow };
     const { high, low } = this.#split(detections);
     const unconfirmed = this.trackedTracks.filter((track) => !track.isActivated);
     // ByteTrack's timing: a track lost for more than trackBuffer frames goes at the next update.
@@ -319,7 +321,7 @@ export class ByteTracker {
     for (const candidate of candidates) {
       if (candidate.score < this.options.newTrackThreshold) continue;
       candidate.activate(this.filter, this.nextTrackId, step.frame, step.timestamp);
-      if (this.#confirmsAtOnce(step, candidate)) candidate.isActivated = true;
+      if (this.#confirmsAtOnce(step, candidate) || firstSighting(candidate.detectionBox, step.unseenBelow)) candidate.isActivated = true;
       this.nextTrackId += 1;
       step.matched.push(candidate);
     }

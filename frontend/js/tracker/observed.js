@@ -54,6 +54,18 @@ export function lookedSecondsLost(track, timestamp) {
   return timestamp - track.lastTimestamp - track.unlookedSeconds;
 }
 
+/**
+ * Is a new person (box [x1, y1, x2, y2]) one no earlier update could have detected: shorter than
+ * `unseenBelow` pixels, the smallest person the detector could find before it looked closer (0:
+ * it looks no closer than before)? The tracker confirms such a track at once, as it confirms
+ * everyone on its first update: a second sighting guards against a one-run false detection, but
+ * here it would only leave out, for a run or more, everyone the closer look has just found
+ * (a survey that finds a whole crowd of small people at once).
+ */
+export function firstSighting(box, unseenBelow) {
+  return unseenBelow > 0 && box[3] - box[1] < unseenBelow;
+}
+
 /** Throws unless `observed` is null or an array of { x, y, width, height, minHeight? } with finite numbers. */
 export function requireObserved(observed, owner) {
   if (observed === null || observed === undefined) return null;
