@@ -65,7 +65,9 @@ async function main() {
     const reported = new Set(tracked.trackIds || []);
     const unreported = pipeline.tracker.activeTracks.filter((track) => track.mean && !reported.has(track.trackId))
       .map((track) => ({ id: track.trackId, box: track.box, state: track.isActivated ? track.state : 'unconfirmed' }));
-    frames.push({ frameIndex: frame.frameIndex, tracks: rowsOf(tracked, output.feet), unreported, observed: output.observed,
+    const states = new Map(pipeline.tracker.activeTracks.map((track) => [track.trackId, track.state]));
+    const tracks = rowsOf(tracked, output.feet).map((row) => ({ ...row, state: states.get(row.id) }));
+    frames.push({ frameIndex: frame.frameIndex, tracks, unreported, observed: output.observed,
       zones: Object.fromEntries(Object.entries(output.result.zones).map(([id, zone]) => [id, zone.occupancy])) });
     events.push(...output.result.events);
   }

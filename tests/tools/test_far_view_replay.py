@@ -1,0 +1,56 @@
+"""tools/far_view_replay.py: scoring a replayed far view and the account of who is missing (pure parts)."""
+from __future__ import annotations
+
+import pytest
+
+from tools.far_view_replay import account, score
+
+ZONE = {"id": "panel1", "polygon": [[0, 0], [200, 0], [200, 200], [0, 200]]}
+LINE = {"id": "p1_vertical_line", "a": [100, 0], "b": [100, 200]}
+A, B, C = (10.0, 10.0, 30.0, 60.0), (60.0, 10.0, 80.0, 60.0), (120.0, 10.0, 140.0, 60.0)
+
+
+def track(identity, box, predicted=0):
+    return {"id": identity, "box": list(box), "foot": [(box[0] + box[2]) / 2, box[3]], "predicted": predicted}
+
+
+def run(frames, events=(), reference_events=()):
+    return {"fps": 25, "width": 200, "height": 200, "differing": 0, "zones": [ZONE], "lines": [LINE],
+            "frames": frames, "events": list(events), "final": {},
+            "reference": {"events": list(reference_events), "zones": [{"panel1": f["truth"]} for f in frames]}}
+
+
+def frame(index, tracks, occupancy, truth, unreported=(), observed=None):
+    return {"frameIndex": index, "tracks": tracks, "zones": {"panel1": occupancy}, "truth": truth,
+            "unreported": list(unreported), "observed": observed}
+
+
+def test_score_occupancy_per_zone_and_crossings_pooled():
+    gt = {1: [(1, A), (2, B)], 2: [(1, A), (2, B)]}
+    frames = [frame(1, [track(1, A)], 1, 2), frame(2, [track(1, A), track(2, B)], 2, 2)]
+    crossing = {"zoneId": "p1_vertical_line", "type": "in", "trackId": 1, "frameIndex": 2}
+    figures = score(run(frames, [crossing], [{**crossing, "trackId": 7}]), gt)
+    assert figures["occupancy_zone_mean"] == pytest.approx(0.5) and figures["occupancy_zone_max"] == pytest.approx(0.5)
+    assert figures["occupancy_frame"] == pytest.approx(0.5)
+    assert figures["crossing_f1_pooled"] == pytest.approx(1.0) and figures["lines_at_least_0.9"] == 1
+    assert figures["track_recall"] == pytest.approx(3 / 4) and figures["track_precision"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("unreported, observed, expected", [
+    # nothing on the missing person B: "no track"; looked at by a crop holding it
+    ([], [{"x": 0, "y": 0, "width": 100, "height": 200}], {("all", "no track, looked at"): 1}),
+    # an unconfirmed track on B, a crop that does not hold B
+    ([{"id": 5, "box": list(B), "state": "unconfirmed"}], [{"x": 100, "y": 0, "width": 100, "height": 200}],
+     {("all", "unconfirmed, not looked at"): 1}),
+    # a lost track near B (IoU >= 0.3), the whole frame looked at
+    ([{"id": 5, "box": [62.0, 12.0, 82.0, 62.0], "state": "lost"}], None, {("all", "lost, looked at"): 1}),
+])
+def test_account_puts_each_missing_person_down_to_the_track_on_them(unreported, observed, expected):
+    gt = {4: [(1, A), (2, B)]}
+    # A is reported; B is not; a predicted box on C matches nobody (an extra)
+    frames = [frame(4, [track(1, A), track(3, C, predicted=1)], 2, 2, unreported, observed)]
+    counts = account(run(frames), gt)
+    for key, value in expected.items():
+        assert counts[key] == value
+    assert counts[("all", "extra, predicted")] == 1 and ("all", "extra, detected") not in counts
+    assert sum(v for (span, cause), v in counts.items() if span == "frames 4+") == 1
