@@ -40,9 +40,9 @@ test('ByteTracker.update unseenBelow: a new person shorter than it is reported a
   assert.throws(() => new ByteTracker().update(detectionsFromRows([]), { frameIndex: 1, timestamp: 0, unseenBelow: -1 }), RangeError);
 });
 
-/** 12 people `height` px tall over a 768x576 frame, walking right 1 px a frame. */
-const people = (frame, height) => Array.from({ length: 12 }, (_, index) => {
-  const x = 40 + (index % 4) * 180 + frame, y = 60 + Math.floor(index / 4) * 180;
+/** 12 people `height` px tall over a 768x576 frame (x `zoom`), walking right 1 px a frame. */
+const people = (frame, height, zoom = 1) => Array.from({ length: 12 }, (_, index) => {
+  const x = (40 + (index % 4) * 180) * zoom + frame, y = (60 + Math.floor(index / 4) * 180) * zoom;
   return { box: [x, y, x + height / 2.5, y + height], score: 0.9 };
 });
 
@@ -52,19 +52,21 @@ const people = (frame, height) => Array.from({ length: 12 }, (_, index) => {
  * (x0.54) finds the 55 px people only as unsure candidates (score 0.2: no track starts), the crops for sure.
  * Per frame: people reported, plan.
  */
-function runScene(height, frames = 6) {
-  const pipeline = new FramePipeline({});
-  const wholeScale = 416 / 768;
-  return Array.from({ length: frames }, (_, frame) => {
-    const plan = pipeline.planDetection({ ...FRAME, timestamp: frame / 25, inputSize: 416 });
-    const found = people(frame, height).flatMap((row) => {
+function runScene(height, frames = 6, { pipeline = new FramePipeline({}), zoom = 1, start = 0 } = {}) {
+  const size = { width: FRAME.width * zoom, height: FRAME.height * zoom };
+  const wholeScale = 416 / size.width;
+  return Array.from({ length: frames }, (_, step) => {
+    const frame = start + step;
+    const plan = pipeline.planDetection({ ...size, timestamp: frame / 25, inputSize: 416 });
+    const unseenBelow = pipeline.looking ? pipeline.looking.unseenBelow : 0;
+    const found = people(frame, height, zoom).flatMap((row) => {
       const h = row.box[3] - row.box[1];
       if (!plan.regions) return [{ ...row, score: h * wholeScale >= 64 ? 0.9 : 0.2 }];
       const holding = plan.regions.filter((r) => row.box[0] >= r.x && row.box[1] >= r.y && row.box[2] <= r.x + r.width && row.box[3] <= r.y + r.height);
       return holding.length ? [row] : [];
     });
-    const output = pipeline.process(detectionsFromRows(found), { frameIndex: frame + 1, timestamp: frame / 25, ...FRAME });
-    return { reported: output.personCount, crops: plan.regions ? plan.regions.length : 0, reason: plan.regionPlan.reason };
+    const output = pipeline.process(detectionsFromRows(found), { frameIndex: frame + 1, timestamp: frame / 25, ...size });
+    return { reported: output.personCount, crops: plan.regions ? plan.regions.length : 0, reason: plan.regionPlan.reason, unseenBelow };
   });
 }
 
@@ -85,4 +87,20 @@ test('FramePipeline: the people a survey finds for the first time are reported o
     return pipeline.process(detectionsFromRows(rows), { frameIndex: frame + 1, timestamp: frame / 25, ...FRAME }).personCount;
   });
   assert.deepEqual(counts, [0, 0, 1], 'a newcomer at full size: reported at its second sighting');
+});
+
+test('FramePipeline: another frame size starts the finest scale over (its survey is a first closer look there too)', () => {
+  const pipeline = new FramePipeline({});
+  const far = runScene(55, 4, { pipeline });
+  assert.ok(far[1].unseenBelow > 117 && far[1].unseenBelow < 119, `the survey at 768x576: ${far[1].unseenBelow}`);
+  // The plan after the survey looks a little closer (x1.32 against x1.16: the people seen set the
+  // overlap): only people under 64 / 1.16 = 55 px are new to it; then no closer look.
+  assert.ok(far[2].unseenBelow > 55 && far[2].unseenBelow < 56, `the plan after the survey: ${far[2].unseenBelow}`);
+  assert.equal(far[3].unseenBelow, 0, 'no closer look after it');
+  // The same scene from a camera with twice the pixels (1536x1152): its survey looks less closely
+  // (model input / frame pixels) than the 768x576 crops did, but closer than anything at this size.
+  const big = runScene(110, 3, { pipeline, zoom: 2, start: 4 });
+  assert.equal(big[0].unseenBelow, 0, 'the first run at the new size: the whole frame');
+  assert.ok(big[1].crops > 1 && big[1].unseenBelow > 200, `its survey: ${big[1].reason}, unseenBelow ${big[1].unseenBelow}`);
+  assert.equal(big[1].reported, 12);
 });

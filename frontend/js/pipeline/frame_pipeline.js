@@ -107,8 +107,8 @@ export class FramePipeline {
       extraRuns: this.regionPlanner.options.extraRuns, crowdedWaiting: this.regionPlanner.options.crowdedWaiting }) : null;
     /** where the detector looks on the frame planned last ({ observed: regions or null, unseenBelow }), for process() */
     this.looking = null;
-    /** the largest scale (model input / frame pixels) the detector has looked at so far, null before the first run */
-    this.finestScale = null;
+    /** the largest scale (model input / frame pixels) the detector has looked at so far at this frame and model size */
+    this.finest = { key: null, scale: null };
   }
 
   /**
@@ -149,8 +149,10 @@ export class FramePipeline {
       lines: [...this.engine.lines, ...bandEdges], zones: this.engine.zones });
     const regions = this.regionRotation.choose(regionPlan, timestamp, { width, height, needy: this.#needy(timestamp) });
     const wholeScale = Math.min(inputSize / width, inputSize / height);
-    this.looking = { observed: this.regionRotation.observed({ width, height,
-      wholeFrameMinHeight: this.regionPlanner.options.minModelHeight / wholeScale }), unseenBelow: this.#unseenBelow(regionPlan, wholeScale) };
+    this.looking = {
+      observed: this.regionRotation.observed({ width, height, wholeFrameMinHeight: this.regionPlanner.options.minModelHeight / wholeScale }),
+      unseenBelow: this.#unseenBelow(regionPlan, wholeScale, `${width}x${height}@${inputSize}`),
+    };
     if (!this.regionRotation.partial) return { regions, regionPlan };
     // The plan as shown (debug layer, the detector's runs a frame): this frame's share of its crops.
     return { regions, regionPlan: { ...regionPlan, runs: regions.length, plannedRuns: regionPlan.runs,
@@ -161,13 +163,14 @@ export class FramePipeline {
    * Looking closer than ever before (a survey, or crops finer than all earlier runs): people
    * shorter than the earlier runs could find (minModelHeight at their finest scale) are seen for
    * the first time, and the tracker confirms them at once (observed.js, firstSighting). 0 otherwise,
-   * and always while the plan is the whole frame (the full-size sequences).
+   * and always while the plan is the whole frame (the full-size sequences). Another frame or model
+   * size (key) starts over, as the planner does.
    */
-  #unseenBelow(regionPlan, wholeScale) {
+  #unseenBelow(regionPlan, wholeScale, key) {
     const scale = regionPlan.regions ? regionPlan.scale : wholeScale;
     if (!Number.isFinite(scale)) return 0;
-    const finest = this.finestScale;
-    this.finestScale = Math.max(finest ?? 0, scale);
+    const finest = this.finest.key === key ? this.finest.scale : null;
+    this.finest = { key, scale: Math.max(finest ?? 0, scale) };
     return finest !== null && scale > finest ? this.regionPlanner.options.minModelHeight / finest : 0;
   }
 
