@@ -50,12 +50,14 @@ def parse_args(argv):
     parser.add_argument("--detector-threshold", type=float, default=None,
                         help="detector score threshold (default: the app's, DETECTOR_SCORE_THRESHOLD in "
                              "frontend/js/pipeline/frame_pipeline.js = the tracker's low threshold)")
-    parser.add_argument("--runtime", choices=RUNTIMES, default=None,
-                        help="the detector's runtime: litert (LiteRT.js) or ort (onnxruntime-web); default: the "
-                             "runtime of frontend/models/index.json's default model")
-    parser.add_argument("--precision", choices=PRECISIONS, default=None,
-                        help="the model's precision: fp32 or int8 (default: the default model's); with --precision "
-                             "or --runtime the run's files are named by the model, e.g. <video>.litert-int8.detections.json")
+    # The model the browser's detector runs (createDetector's runtime and precision).
+    for flag, choices, what in (
+            ("--runtime", RUNTIMES, "the detector's runtime: litert (LiteRT.js) or ort (onnxruntime-web)"),
+            ("--precision", PRECISIONS, "the model's precision: fp32 or int8")):
+        parser.add_argument(flag, choices=choices, default=None,
+                            help=f"{what} (default: that of frontend/models/index.json's default model); with "
+                                 "--runtime or --precision the run's files are named by the model, e.g. "
+                                 "<video>.litert-int8.detections.json")
     parser.add_argument("--backend", default="wasm", help="onnxruntime-web backend (default wasm: deterministic)")
     parser.add_argument("--threads", type=int, default=None, help="WASM threads (default: the detector's)")
     parser.add_argument("--regions", default="auto", metavar="auto|whole|JSON",
