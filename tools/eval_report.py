@@ -72,7 +72,9 @@ def print_table(report: dict) -> None:
     rate = f", every {every}th frame: {report['fps_video'] / every:.1f} detector runs/s" if every > 1 else ""
     if report.get("live_detector_runs_per_second"):
         rate = f", live: {report['live_detector_runs_per_second']:.2f} detector runs/s"
-    title = f"{report['video']} ({report['frames']} frames{rate}, {report['backend']}, input {report['input_size']} px)"
+    # The model the detector ran: its runtime and precision (tools/evaluate.py --runtime / --precision).
+    model = f" · {report['runtime']} {report['precision']}" if report.get("precision") else ""
+    title = f"{report['video']} ({report['frames']} frames{rate}, {report['backend']}{model}, input {report['input_size']} px)"
     width = max(len(label) for label, _, _ in rows)
     print(title)
     print(f"| {'metric'.ljust(width)} | ours | peer |")

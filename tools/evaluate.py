@@ -3,7 +3,8 @@ ByteTracker -> CountingEngine, in headless Chromium, every frame) against MOT gr
 with --peer, against Ultralytics' BYTETracker + ObjectCounter fed the same detections.
 
     .venv/bin/python tools/evaluate.py --video V.mp4 --gt gt.txt [--line X1,Y1,X2,Y2 ...]
-        [--zone X1,Y1,X2,Y2,X3,Y3,... ...] [--imgsz N] [--json OUT] [--peer] [--tracks-out T.txt]
+        [--zone X1,Y1,X2,Y2,X3,Y3,... ...] [--imgsz N] [--runtime litert|ort] [--precision fp32|int8]
+        [--json OUT] [--peer] [--tracks-out T.txt]
 
 Without --line the reference lines of the sequence's reference_counts.json are used (and, for a
 set made by tools/far_view.py, its listed lines and zones). The detector looks where the app's
@@ -28,6 +29,10 @@ from tools.eval_scoring import score_run  # noqa: E402
 from tools.harness import REPO, probe_video  # noqa: E402
 from tools.eval_peer import run_peer  # noqa: E402
 
+# The detector's runtimes and precisions (frontend/js/detector/index.js: RUNTIMES, createDetector's precision).
+RUNTIMES = ("litert", "ort")
+PRECISIONS = ("fp32", "int8")
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--video", required=True, type=Path)
@@ -45,6 +50,14 @@ def parse_args(argv):
     parser.add_argument("--detector-threshold", type=float, default=None,
                         help="detector score threshold (default: the app's, DETECTOR_SCORE_THRESHOLD in "
                              "frontend/js/pipeline/frame_pipeline.js = the tracker's low threshold)")
+    # The model the browser's detector runs (createDetector's runtime and precision).
+    for flag, choices, what in (
+            ("--runtime", RUNTIMES, "the detector's runtime: litert (LiteRT.js) or ort (onnxruntime-web)"),
+            ("--precision", PRECISIONS, "the model's precision: fp32 or int8")):
+        parser.add_argument(flag, choices=choices, default=None,
+                            help=f"{what} (default: that of frontend/models/index.json's default model); with "
+                                 "--runtime or --precision the run's files are named by the model, e.g. "
+                                 "<video>.litert-int8.detections.json")
     parser.add_argument("--backend", default="wasm", help="onnxruntime-web backend (default wasm: deterministic)")
     parser.add_argument("--threads", type=int, default=None, help="WASM threads (default: the detector's)")
     parser.add_argument("--regions", default="auto", metavar="auto|whole|JSON",
@@ -93,14 +106,7 @@ def main(argv=None) -> int:
     lines = [parse_line(text, i) for i, text in enumerate(args.line)] or reference_lines(args.video, info.width, info.height)
     zones = [parse_zone(text, i) for i, text in enumerate(args.zone)] or reference_zones(args.video)
     counting = {"lines": lines, "zones": zones, **json.loads(args.counting_options)}
-    detector = {"backends": [args.backend]}
-    if args.detector_threshold is not None:
-        detector["scoreThreshold"] = args.detector_threshold
-    if args.imgsz:
-        detector["inputSize"] = args.imgsz
-    if args.threads:
-        detector["threads"] = args.threads
-    options = {"detector": detector, "tracker": json.loads(args.tracker_options), "counting": counting,
+    options = {"detector": detector_options(args), "tracker": json.loads(args.tracker_options), "counting": counting,
                "regions": parse_regions(args.regions), "regionPlan": json.loads(args.region_plan_options),
                "cadence": json.loads(args.cadence_options) if args.cadence == "on" else None}
 
@@ -132,6 +138,30 @@ def main(argv=None) -> int:
     print_table(report)
     emit_json_line(report, args.json)
     return 0
+
+
+def detector_options(args) -> dict:
+    """createDetector() options from the command line (only what was asked for: the rest is the app's default)."""
+    detector = {"backends": [args.backend]}
+    if args.detector_threshold is not None:
+        detector["scoreThreshold"] = args.detector_threshold
+    if args.imgsz:
+        detector["inputSize"] = args.imgsz
+    if args.threads:
+        detector["threads"] = args.threads
+    if args.runtime:
+        detector["runtime"] = args.runtime
+    if args.precision:
+        detector["precision"] = args.precision
+    return detector
+
+
+def model_tag(args, loaded: dict) -> str:
+    """'' for the default model; '.<runtime>-<precision>' (the model the browser loaded) when --runtime or
+    --precision chose one, so that runs of different models never overwrite each other's files."""
+    if not (args.runtime or args.precision):
+        return ""
+    return f".{loaded.get('runtime') or args.runtime}-{loaded.get('precision') or args.precision}"
 
 
 def parse_regions(text: str):
@@ -172,7 +202,8 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
 
     loaded = session.load(options)
     if not args.quiet:
-        print(f"pipeline: {loaded['backend']}, input {loaded['inputSize']} px, {info.frames} frames",
+        print(f"pipeline: {loaded['backend']}, {loaded.get('runtime')} {loaded.get('precision')}, "
+              f"input {loaded['inputSize']} px, {info.frames} frames",
               file=sys.stderr, flush=True)
     live_rate = None
     if args.live:
@@ -195,7 +226,7 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
 
     # A run that did not see every frame (--every, --live, --cadence) names its files by mode:
     # <video>.detections.json is the every-frame run tools/replay_eval.py replays.
-    mode = run_mode(args)
+    mode = model_tag(args, loaded) + run_mode(args)
     tracks_out = (args.tracks_out.with_name(f"{args.tracks_out.stem}{suffix}{args.tracks_out.suffix}") if args.tracks_out
                   else REPO / "test-artifacts" / "evaluate" / f"{args.video.stem}{suffix}{mode}.tracks.txt")
     write_mot(tracks_out, {r["frameIndex"]: r["tracks"] for r in results})
@@ -207,6 +238,8 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
                                               for r in results]}))
     report = score_run(args.video, info, gt, lines, zones, results, flushed, reference, peer)
     report["backend"] = loaded["backend"]
+    report["runtime"] = loaded.get("runtime")
+    report["precision"] = loaded.get("precision")
     report["input_size"] = loaded["inputSize"]
     report["detector_threshold"] = loaded["scoreThreshold"]
     report["tracks_file"] = str(tracks_out)

@@ -49,7 +49,8 @@ class PipelineLab {
     const settings = { appearance: true, scoreThreshold: DETECTOR_SCORE_THRESHOLD, ...detector };
     this.detector = await createDetector({ ...settings, onStatus: (status) => this.log(`${status.stage}: ${status.message}`) });
     this.elements.backend.textContent = this.detector.backend;
-    return { backend: this.detector.backend, inputSize: this.detector.inputSize, scoreThreshold: settings.scoreThreshold, crossOriginIsolated: self.crossOriginIsolated };
+    return { backend: this.detector.backend, inputSize: this.detector.inputSize, scoreThreshold: settings.scoreThreshold,
+      runtime: this.detector.info.runtime, precision: this.detector.precision, crossOriginIsolated: self.crossOriginIsolated };
   }
 
   /** One frame: { frameIndex, timestamp, width, height, pixels (base64 RGBA), final (the video's last frame) }. */

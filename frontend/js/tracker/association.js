@@ -85,6 +85,34 @@ export function addMotion(cost, tracks, detections, timestamp, { speed, floor, l
   return result;
 }
 
+/** A lost track missed at this many detector runs in a row is hidden, not briefly missed (see yieldToOverlap). */
+const HIDDEN_RUNS = 2;
+
+/**
+ * Pairs of a hidden lost track (missed at HIDDEN_RUNS detector runs or more in a row: the
+ * detector looked and did not see them) and a detection it overlaps too little for `overlap`
+ * (the IoU cost before motion) to be within `limit`, where a track seen at the previous run
+ * overlaps that detection within `limit`, become Infinity. Found again by motion alone, a
+ * person hidden behind others does not take a box that someone still followed explains by
+ * overlap: the overlap is the stronger evidence (people side by side or one behind the other),
+ * while the motion gate of a track hidden for long is wide (it grows with the time lost). A
+ * track missed at one run only keeps its motion match: at low rates that is how a walker
+ * missed once is found again. Only the detector's `missedLooks` count, not the time lost.
+ */
+export function yieldToOverlap(cost, overlap, tracks, columns, limit) {
+  const result = Float64Array.from(cost);
+  for (let j = 0; j < columns; j += 1) {
+    const explained = tracks.some((track, k) => track.state === TrackState.TRACKED && overlap[k * columns + j] <= limit);
+    if (!explained) continue;
+    tracks.forEach((track, i) => {
+      if (track.state === TrackState.LOST && track.missedLooks >= HIDDEN_RUNS && !(overlap[i * columns + j] <= limit)) {
+        result[i * columns + j] = Infinity;
+      }
+    });
+  }
+  return result;
+}
+
 /** Walking speed (heights a second) above which a track's direction is known. */
 const KNOWN_DIRECTION = 0.25;
 /** How far (in heights) behind its last position, against its direction, a walker can be found. */

@@ -11,7 +11,7 @@
  */
 import { resolveOptions, requireNumber, requireBoolean } from '../geometry/options.js';
 import { linearAssignment } from './assignment.js';
-import { addAppearance, addMotion, duplicates, fuseScore, gateFacing, gateLeaving, gateHeights, iouDistance, requireLooks, similarityMatrix } from './association.js';
+import { addAppearance, addMotion, duplicates, fuseScore, gateFacing, gateLeaving, gateHeights, iouDistance, requireLooks, similarityMatrix, yieldToOverlap } from './association.js';
 import { KalmanBoxFilter } from './kalman.js';
 import { Track, TrackState } from './track.js';
 import { trackableRows } from './detections.js';
@@ -224,9 +224,9 @@ export class ByteTracker {
     // A track predicted out of the picture, or lost at its edge, has left: someone appearing
     // there is someone else.
     const gone = tracks.map((track) => leftThePicture(track, step));
-    cost = addMotion(cost, tracks, detections, step.timestamp, {
+    cost = yieldToOverlap(addMotion(cost, tracks, detections, step.timestamp, {
       speed: motionSpeed, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity, skip: gone,
-    });
+    }), cost, tracks, detections.length, limit);
     // Across a gap (a track not seen at the previous run) looks must confirm any match; with crops
     // in turn frames still come fast and a match by overlap needs no more than at full rate.
     // At those rates, someone facing against the way a track walks (or faced), or back inside
