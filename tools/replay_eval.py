@@ -13,7 +13,10 @@ same engine).
         [--cadence JSON ...]   (every frame through the FramePipeline with that DetectorCadence, the
                                 recorded detections only where it runs the detector; 'null' = every
                                 frame; prints detector runs per frame next to IDF1 over every frame,
-                                crossing F1 per line and the whole-frame occupancy MAE)
+                                crossing F1 per line and the whole-frame occupancy MAE; with
+                                --offsets, once per first frame (the clip trimmed at the start), the
+                                means over offsets, and each cadence minus 'null' per offset:
+                                mean [min, max])
 """
 from __future__ import annotations
 
@@ -140,7 +143,10 @@ def main(argv=None) -> int:
     results = []
     if args.cadence:
         for cadence in args.cadence:
-            results.append(replay_cadence(args, modules[-1], cadence, gt))
+            for offset in _offsets(args):
+                results.append(replay_cadence(args, modules[-1], cadence, offset, gt))
+        print_means(results)
+        print_cadence_differences(results)
         if args.json:
             args.json.write_text(json.dumps(results) + "\n")
         return 0
@@ -155,9 +161,7 @@ def main(argv=None) -> int:
             print(f"{module} live {args.live}/s x{args.passes}: {per_line}")
             continue
         for every in (int(k) for k in args.every.split(",")):
-            for offset in (int(o) for o in args.offsets.split(",")):
-                if offset >= every:
-                    continue
+            for offset in _offsets(args, every):
                 run = replay(args, module, ["--every", str(every), "--offset", str(offset)])
                 figures = score(run, gt)
                 if args.peer and module == modules[-1]:
@@ -180,22 +184,29 @@ def main(argv=None) -> int:
     return 0
 
 
-def replay_cadence(args, module: str, cadence: str, gt: dict) -> dict:
-    """One cadence over every frame: runs per frame, IDF1 on every frame, F1 per line, occupancy MAE."""
+def _offsets(args, every: int | None = None) -> list[int]:
+    """The first frames (0-based) to run from; with K, only those below K (the others repeat a phase)."""
+    return [offset for offset in (int(o) for o in args.offsets.split(",")) if every is None or offset < every]
+
+
+def replay_cadence(args, module: str, cadence: str, offset: int, gt: dict) -> dict:
+    """One cadence over every frame from the (offset+1)-th: runs per frame, IDF1 on those frames,
+    F1 per line, occupancy MAE."""
     extra = ["--cadence", cadence] if json.loads(cadence) is not None else ["--every", "1"]
-    run = replay(args, module, extra)
+    run = replay(args, module, [*extra, "--offset", str(offset)])
     figures = score(run, gt)
     frames = [frame["source"] for frame in run["frames"]]
     counts = [len(frame["tracks"]) for frame in run["frames"]]
     figures["occupancy_mae"] = mean_absolute_error(counts, [len(gt.get(f, [])) for f in frames])
+    figures["frames"] = len(frames)
     figures["runs_per_frame"] = run["runs"] / len(frames)
     figures["reasons"] = run["mode"].get("reasons", {})
     lines = "  ".join(f"{lid} {f['in']}/{f['out']} (ref {f['reference_in']}/{f['reference_out']}) F1 {f['events']['f1']:.3f}"
                       for lid, f in figures["lines"].items())
     mot = figures["mot"]
-    print(f"runs/frame {figures['runs_per_frame']:.3f} IDF1 {mot['idf1']:.3f} sw {mot['id_switches']:<2} "
+    print(f"+{offset:<2} runs/frame {figures['runs_per_frame']:.3f} IDF1 {mot['idf1']:.3f} sw {mot['id_switches']:<2} "
           f"occ {figures['occupancy_mae']:.3f} {lines}  {cadence} {figures['reasons']}", flush=True)
-    return {"modules": module, "cadence": json.loads(cadence), **figures}
+    return {"modules": module, "cadence": json.loads(cadence), "offset": offset, **figures}
 
 
 def _span_mean(runs: list[dict], line_id: str) -> str:
@@ -207,12 +218,17 @@ def _span_mean(runs: list[dict], line_id: str) -> str:
     return f" (in span {sum(s['f1'] for s in spans) / len(spans):.3f})"
 
 
+def _label(result: dict) -> str:
+    return f"cadence {json.dumps(result['cadence'])}" if "cadence" in result else f"K={result['every']}"
+
+
 def print_means(results: list[dict]) -> None:
-    """Mean IDF1 and crossing F1 per (modules, K) over the offsets run."""
+    """Mean IDF1 and crossing F1 per (modules, K or cadence) over the offsets run; with a cadence
+    also the occupancy MAE and detector runs per frame."""
     groups: dict = {}
     for result in results:
-        groups.setdefault((result["modules"], result["every"]), []).append(result)
-    for (module, every), runs in groups.items():
+        groups.setdefault((result["modules"], _label(result)), []).append(result)
+    for (module, label), runs in groups.items():
         if len(runs) < 2:
             continue
         for name, pick in (("", lambda r: r), (" [peer]", lambda r: r.get("peer"))):
@@ -222,8 +238,32 @@ def print_means(results: list[dict]) -> None:
             idf1 = sum(r["mot"]["idf1"] for r in chosen) / len(chosen)
             lines = "  ".join(f"{lid} F1 {sum(r['lines'][lid]['events']['f1'] for r in chosen) / len(chosen):.3f}"
                               + _span_mean(chosen, lid) for lid in chosen[0]["lines"])
-            print(f"mean over {len(chosen)} offsets, K={every}: IDF1 {idf1:.3f}  {lines}  "
+            extra = "".join(f"  {key} {sum(r[key] for r in chosen) / len(chosen):.3f}"
+                            for key in ("occupancy_mae", "runs_per_frame") if key in chosen[0])
+            print(f"mean over {len(chosen)} offsets, {label}: IDF1 {idf1:.3f}  {lines}{extra}  "
                   f"[{Path(module).parent.parent.name}]{name}")
+
+
+def print_cadence_differences(results: list[dict]) -> None:
+    """Each cadence minus the detector on every frame ('null') at the same offset: the mean of
+    those paired differences over the offsets and their [min, max]."""
+    every_frame = {(r["modules"], r["offset"]): r for r in results if r["cadence"] is None}
+    groups: dict = {}
+    for result in results:
+        baseline = every_frame.get((result["modules"], result["offset"]))
+        if result["cadence"] is not None and baseline:
+            groups.setdefault((result["modules"], _label(result)), []).append((result, baseline))
+    for (module, label), pairs in groups.items():
+        figures = {"IDF1": lambda r: r["mot"]["idf1"], "occupancy_mae": lambda r: r["occupancy_mae"],
+                   "runs_per_frame": lambda r: r["runs_per_frame"]}
+        for line_id in pairs[0][0]["lines"]:
+            figures[f"{line_id} F1"] = lambda r, line_id=line_id: r["lines"][line_id]["events"]["f1"]
+        parts = []
+        for name, value in figures.items():
+            differences = [value(on) - value(off) for on, off in pairs]
+            parts.append(f"{name} {sum(differences) / len(differences):+.3f} "
+                         f"[{min(differences):+.3f}, {max(differences):+.3f}]")
+        print(f"{label} minus null over {len(pairs)} offsets: {'  '.join(parts)}  [{Path(module).parent.parent.name}]")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@
 //   node tools/replay_tracks.mjs --detections D.json --gt gt.txt [--every K] [--offset O]
 //        [--live RATE --passes N --jitter J --frame-index consecutive|video]
 //        [--cadence JSON]  (every frame through one FramePipeline with that DetectorCadence:
-//                           the recorded detections only on the frames the cadence runs the detector)
+//                           the recorded detections only on the frames the cadence runs the detector;
+//                           with --offset O from the clip's (O+1)-th frame on)
 //        [--modules DIR] [--tracker-options JSON] [--counting-options JSON] [--line-options JSON]
 //        [--out OUT.json]
 import { seededRandom } from './seeded_random.mjs';
@@ -193,7 +194,11 @@ async function replayWithCadence({ args, pipeline, recorded, pixels, appearanceE
   const reasons = {};
   let runs = 0;
   const started = performance.now();
+  // --offset O: the clip trimmed at the start (its first O frames never seen), so the cadence's
+  // skip phases and the tracker's first frames fall on other frames.
+  const offset = Number(args.offset);
   for (const [number, recordedFrame] of recorded.frames.entries()) {
+    if (number < offset) continue;
     const source = recordedFrame.frameIndex;
     const frame = { frameIndex: source, timestamp: (source - 1) / fps, width, height };
     // The video's last frame is planned as its end (the detector's final real sighting).
@@ -221,7 +226,7 @@ async function replayWithCadence({ args, pipeline, recorded, pixels, appearanceE
   const reference = await countReference(args, modules, counting, recorded.frames.length, fps);
   write(args, {
     video, fps, width, height, frameCount: recorded.frames.length, lines,
-    mode: { every: 1, offset: 0, cadence: JSON.parse(args.cadence), reasons },
+    mode: { every: 1, offset, cadence: JSON.parse(args.cadence), reasons },
     modules: args.modules, runs, milliseconds, frames, events, final: flushed.lines, reference,
   });
 }

@@ -4,34 +4,13 @@ without the detector cadence, scored over every frame."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-import pytest
-
-from tools.eval_data import load_mot
-from tools.harness import REPO, SHARED_DATA
-
-SEQUENCE = SHARED_DATA / "TUD-Campus"
+from tests.tools.replay_cases import campus_gt_detections, replay_eval
 
 
 def test_replay_scores_a_cadence_against_every_frame(tmp_path):
-    if not SEQUENCE.exists():
-        pytest.fail(f"the evaluation data is missing: {SEQUENCE}")
-    gt = load_mot(SEQUENCE / "gt.txt")
-    frames = []
-    for number in range(1, 72):
-        boxes = [box for _, box in gt.get(number, [])]
-        frames.append({"frameIndex": number, "count": len(boxes), "boxes": [v for box in boxes for v in box],
-                       "scores": [0.9] * len(boxes), "keypoints": None, "keypointCount": 0})
-    detections = tmp_path / "TUD-Campus.detections.json"
-    detections.write_text(json.dumps({"video": str(SEQUENCE / "TUD-Campus.mp4"), "fps": 25.0, "width": 640,
-                                      "height": 480, "frames": frames}))
     out = tmp_path / "replay.json"
-    completed = subprocess.run([sys.executable, str(REPO / "tools" / "replay_eval.py"), "--detections", str(detections),
-                                "--gt", str(SEQUENCE / "gt.txt"), "--cadence", "null", "--cadence", "{}",
-                                "--json", str(out)], capture_output=True, text=True, cwd=REPO, timeout=600)
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    completed = replay_eval(campus_gt_detections(tmp_path), out, "--cadence", "null", "--cadence", "{}")
     every, adaptive = json.loads(out.read_text())
     assert every["cadence"] is None and adaptive["cadence"] == {}
     assert every["runs_per_frame"] == 1.0
