@@ -52,8 +52,8 @@ def cap_detector_rate(page, runs_per_second: float) -> None:
 # second of the issue's laptop, capped by the cadence. At 2 runs a second (1.2 when the machine
 # is loaded) the "in" count is not within the tolerance yet (docs/evaluation.md): expected to fail.
 AT_TWO_RUNS = pytest.mark.xfail(reason="issue 12: at 1-2 detector runs/s the line loses 'in' crossings "
-                                       "(ids swapped between people walking the same way; first seen "
-                                       "past the line more than 1 s after the last sighting)", strict=False)
+                                       "(two people walking the same way, first seen at the same run, swap "
+                                       "tracks; docs/evaluation.md, seventh round)", strict=False)
 
 
 @pytest.mark.parametrize("runs_per_second", [None, pytest.param(2, marks=AT_TWO_RUNS)],
