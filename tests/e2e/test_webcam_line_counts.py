@@ -50,10 +50,10 @@ def cap_detector_rate(page, runs_per_second: float) -> None:
 
 # None: as fast as this machine runs the detector (5-9 runs a second here); 2: the 1-3 runs a
 # second of the issue's laptop, capped by the cadence. At 2 runs a second (1.2 when the machine
-# is loaded) the "in" count is not within the tolerance yet (docs/evaluation.md): expected to fail.
-AT_TWO_RUNS = pytest.mark.xfail(reason="issue 12: at 1-2 detector runs/s the line loses 'in' crossings "
-                                       "(ids swapped between people walking the same way; first seen "
-                                       "past the line more than 1 s after the last sighting)", strict=False)
+# is loaded) the "in" count is not reliably within the tolerance yet (docs/evaluation.md): expected to fail.
+AT_TWO_RUNS = pytest.mark.xfail(reason="issue 12: at ~2 detector runs/s one 'in' lost in three passes fails it "
+                                       "(one person crosses hidden every pass, so 9 of 12 is the most counted); "
+                                       "8 of 10 runs passed (docs/evaluation.md, seventh round)", strict=False)
 
 
 @pytest.mark.parametrize("runs_per_second", [None, pytest.param(2, marks=AT_TWO_RUNS)],

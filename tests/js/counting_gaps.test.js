@@ -320,3 +320,36 @@ for (const { name, startTimestamp, firstRun, paths, expect, check } of starts) {
 test('gaps — startTimestamp must be a number or null', () => {
   assert.throws(() => new CountingEngine({ lines: [LINE], startTimestamp: 'now' }), /startTimestamp/);
 });
+
+// The entry rule's look back is longer for someone who was hidden behind others: walked back, a
+// new track's box at the runs before the two always allowed for was covered by someone seen at
+// that run, so the detector could not have seen them there. A door at x = 200 ("in" is right to
+// left); runs 0.48 s apart. P walks left 30 px a run (62.5 px/s), seen as track 1 at runs 0-2,
+// then unseen, crossing between runs 3 and 4, and first seen again as track 9 at run 6 (x 125)
+// and 7 (x 95): two runs back (0.96 s) lead to x 185, short of the line; three (1.44 s) to x 215.
+// Persons 2 and 3 walk right through P's path (each crosses "out"); person 2 stands where P's
+// walk back leads at run 4 (x 185), unless `open` puts them 80 px lower, clear of P's box.
+const WIDE_DOOR = { id: 'door', a: [200, 0], b: [200, 200] };
+const hiddenWalk = ({ open = false } = {}) => {
+  const y2 = open ? 180 : 100;
+  return {
+    1: [[305, 100], [275, 100], [245, 100]],
+    9: [null, null, null, null, null, null, [125, 100], [95, 100]],
+    2: [[65, y2], [95, y2], [125, y2], [155, y2], [185, y2], [215, y2], [245, y2], [275, y2]],
+    3: [null, null, null, [95, 100], [125, 100], [155, 100], [185, 100], [215, 100]],
+  };
+};
+const hiddenCases = [
+  { name: 'hidden behind someone seen at the run before the two allowed for: three runs back, counts one in', paths: hiddenWalk(), expect: { in: 1, out: 2 } },
+  { name: 'nobody where the walk back leads at that run (in the open, the detector would have seen them): two runs, not counted', paths: hiddenWalk({ open: true }), expect: { in: 0, out: 2 } },
+  { name: 'hidden, but entryLookbackSeconds 1 still bounds the look back: not counted', paths: hiddenWalk(), line: { entryLookbackSeconds: 1 }, expect: { in: 0, out: 2 } },
+];
+for (const { name, paths, line = {}, expect } of hiddenCases) {
+  test(`gaps — the entry rule and people hidden behind others: ${name}`, () => {
+    const engine = new CountingEngine({ lines: [{ ...WIDE_DOOR, ...line }] });
+    const { events, final } = runPaths(engine, paths, { fps: RUNS_PER_SECOND });
+    assert.deepEqual(final.lines.door, expect, JSON.stringify(events));
+    const inferred = events.filter((e) => e.type === 'cross_raw' && e.inferred);
+    assert.deepEqual(inferred.map((e) => e.trackId), expect.in ? [9] : []);
+  });
+}

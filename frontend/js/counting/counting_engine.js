@@ -45,6 +45,12 @@ export const ENGINE_DEFAULTS = Object.freeze({
 
 /** Slack of the jump rule, in box heights (detections wobble). */
 const JUMP_SLACK = 0.25;
+/**
+ * The boxes of the people seen at the detector's runs are kept this long (seconds): the entry
+ * rule asks where someone could have been hidden behind others before their first sighting
+ * (at most its look back, 1.5 s, before a first sighting made up to a track's life, 1.2 s, ago).
+ */
+const RUN_HISTORY_SECONDS = 3;
 
 function requireUniqueIds(counters) {
   const seen = new Set();
@@ -88,6 +94,7 @@ export class CountingEngine {
     this.frameIndex = null;
     this.timestamp = null;
     this.previousTimestamp = null;
+    this.recentRuns = []; // [{ timestamp, boxes: [{ trackId, box }] }] of the previous updates, oldest first
   }
 
   /**
@@ -107,7 +114,8 @@ export class CountingEngine {
     // present: the tracks seen (not predicted) this frame, for the rules that ask whether another track is still there
     const present = new Set();
     for (let i = 0; i < tracked.count; i += 1) if (!(tracked.predicted && tracked.predicted[i])) present.add(tracked.trackIds[i]);
-    const frame = { frameIndex, timestamp, interval, present, startTimestamp: this.startTimestamp };
+    // runs: who was seen where at the previous updates (the entry rule's "hidden behind someone")
+    const frame = { frameIndex, timestamp, interval, present, startTimestamp: this.startTimestamp, runs: this.recentRuns };
     this.previousTimestamp = this.timestamp;
     this.frameIndex = frameIndex;
     this.timestamp = timestamp;
@@ -126,6 +134,7 @@ export class CountingEngine {
         continue;
       }
       const height = tracked.boxes[i * 4 + 3] - tracked.boxes[i * 4 + 1];
+      const width = tracked.boxes[i * 4 + 2] - tracked.boxes[i * 4];
       const facing = facingOf(tracked, i, FACING_MIN_SHIFT);
       const seen = this.lastSeen.get(trackId);
       if (seen && this.#jumped(seen, [x, y], height, timestamp)) {
@@ -134,7 +143,7 @@ export class CountingEngine {
         for (const counter of this.counters) events.push(...counter.restart(trackId));
       }
       this.lastSeen.set(trackId, { frameIndex, timestamp, point: [x, y], height });
-      for (const counter of this.counters) events.push(...counter.observe(trackId, x, y, frame, { height, facing }));
+      for (const counter of this.counters) events.push(...counter.observe(trackId, x, y, frame, { height, width, facing }));
       for (const zone of this.zones) events.push(...zone.observe(trackId, x, y, frame));
       heat.push(x, y);
     }
@@ -142,6 +151,7 @@ export class CountingEngine {
       if ((timestamp - seen.timestamp) / this.frameSeconds > this.staleFrames + 1e-6) events.push(...this.#finishTrack(trackId, seen));
     }
     for (const zone of this.zones) events.push(...zone.endFrame(frame));
+    this.#rememberRun(tracked, timestamp);
     const heatPoints = heat.length === points.length ? points : Float32Array.from(heat);
     return { ...this.snapshot(), events, frameIndex, timestamp, footPoints: points, heatPoints };
   }
@@ -176,6 +186,15 @@ export class CountingEngine {
    */
   #foundAgain(seen, interval) {
     return this.regainSeconds > 0 && interval >= this.regainSeconds && seen.timestamp < this.previousTimestamp - 1e-9;
+  }
+
+  /** Keeps the boxes seen (not predicted) at this update, for RUN_HISTORY_SECONDS (a new array: sightings keep theirs). */
+  #rememberRun(tracked, timestamp) {
+    const boxes = [];
+    for (let i = 0; i < tracked.count; i += 1) {
+      if (!(tracked.predicted && tracked.predicted[i])) boxes.push({ trackId: tracked.trackIds[i], box: Array.from(tracked.boxes.subarray(i * 4, i * 4 + 4)) });
+    }
+    this.recentRuns = [...this.recentRuns.filter((run) => timestamp - run.timestamp <= RUN_HISTORY_SECONDS), { timestamp, boxes }];
   }
 
   /** Did the track move from its last sighting faster than a person walks (see maxSpeed)? */

@@ -5,8 +5,10 @@
  * the line, the person's new track starts just past it: its first two sightings give the
  * walking velocity, and if walking back along it for the time the detector could not have
  * seen them (two detector runs: the run that first saw them, whose track the tracker confirms
- * only at the next one, and the run before) crosses the segment, they came from the other side.
+ * only at the next one, and the run before; longer when, walked back, they were hidden behind
+ * someone seen at the runs before those) crosses the segment, they came from the other side.
  */
+import { coveredFraction } from '../geometry/boxes.js';
 import { distance } from '../geometry/points.js';
 import { crossSign, movementCrossesSegment } from '../geometry/segments.js';
 
@@ -20,6 +22,8 @@ const ENTRY_RUNS = 2;
 const ENTRY_MIN_INTERVAL = 0.1;
 /** Another track's crossing to the same side within this many box heights blocks the entry rule. */
 const GUARD_HEIGHTS = 2;
+/** A person is hidden behind someone seen at a run when that person's box covers at least this share of theirs. */
+const HIDDEN_SHARE = 0.5;
 
 /** Linear interpolation of two sightings ({ point, frameIndex, timestamp }) at fraction s. */
 function between(from, to, s) {
@@ -41,6 +45,34 @@ export function crossingFrame(a, b, from, to) {
 }
 
 /**
+ * How long before its first sighting a new track's person may have been hidden behind others
+ * (seconds; 0: not known to be): walking the first two sightings' velocity back, their box at
+ * the detector's runs before the two the rule always allows for (see ENTRY_RUNS) was covered,
+ * run after run, by someone seen at that run (HIDDEN_SHARE of it): no run could have seen them
+ * there, so they may have been unseen since the run before the last such run (from when
+ * counting began, if there is none). `first.runs`: [{ timestamp, boxes: [{ trackId, box }] }]
+ * of the runs before the first sighting, oldest first; `first.size`: [width, height] of its box.
+ */
+function hiddenFor(first, second, elapsed) {
+  const runs = first.runs || [];
+  const [width, height] = first.size || [0, 0];
+  if (!(width > 0 && height > 0)) return 0;
+  const vx = (second.point[0] - first.point[0]) / elapsed;
+  const vy = (second.point[1] - first.point[1]) / elapsed;
+  let unseen = 0;
+  // runs[runs.length - 1] is the run before the first sighting, always allowed for; look before it
+  for (let k = runs.length - ENTRY_RUNS; k >= 0; k -= 1) {
+    const back = first.timestamp - runs[k].timestamp;
+    const x = first.point[0] - vx * back;
+    const y = first.point[1] - vy * back;
+    const box = [x - width / 2, y - height, x + width / 2, y];
+    if (!runs[k].boxes.some((other) => coveredFraction(box, other.box) >= HIDDEN_SHARE)) break;
+    unseen = k > 0 ? first.timestamp - runs[k - 1].timestamp : Infinity;
+  }
+  return unseen;
+}
+
+/**
  * The crossing a new track's first sighting implies, or null.
  * @param line  { a, b, recentCrossings: [{ trackId, point, toSide, timestamp }] }
  * @param first  { point, side, frameIndex, timestamp, facing?, interval, since? } the track's
@@ -53,7 +85,8 @@ export function crossingFrame(a, b, from, to) {
 export function entryCrossing(line, first, second, { height = 0, lookbackSeconds }) {
   const elapsed = second.timestamp - first.timestamp;
   const counting = first.since === null || first.since === undefined ? Infinity : first.timestamp - first.since;
-  const lookback = Math.min(lookbackSeconds, ENTRY_RUNS * first.interval, counting);
+  const unseen = Math.max(ENTRY_RUNS * first.interval, elapsed > 0 ? hiddenFor(first, second, elapsed) : 0);
+  const lookback = Math.min(lookbackSeconds, unseen, counting);
   if (first.interval < ENTRY_MIN_INTERVAL) return null;
   if (!(elapsed > 0) || !(lookback > 0) || second.side !== first.side) return null;
   // The walk is inferred from two sightings; a person facing against it was not walking it

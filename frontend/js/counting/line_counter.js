@@ -53,11 +53,13 @@ export class LineCounter extends CrossingCounter {
   /**
    * A track's foot point this frame; returns events (cross_raw, in, out).
    * frame: { frameIndex, timestamp, interval? (seconds since the previous detector run),
-   * startTimestamp? (when counting began: no crossing is inferred before it) };
-   * person: { height } of the person's box (bounds the entry rule's reach), { facing } which way
-   * they face across the picture (+1 right, -1 left, 0 not known; core/facing.js).
+   * startTimestamp? (when counting began: no crossing is inferred before it), runs? (who was seen
+   * where at the previous detector runs: [{ timestamp, boxes: [{ trackId, box }] }]) };
+   * person: { height, width } of the person's box (bounds the entry rule's reach; where they could
+   * have been hidden), { facing } which way they face across the picture (+1 right, -1 left, 0 not
+   * known; core/facing.js).
    */
-  observe(trackId, x, y, frame, { height = 0, facing = 0 } = {}) {
+  observe(trackId, x, y, frame, { height = 0, width = 0, facing = 0 } = {}) {
     const point = [x, y];
     const side = sideOf(this.a, this.b, point);
     if (side === 0) return this.ledger.observe(trackId, frame.timestamp);
@@ -66,7 +68,9 @@ export class LineCounter extends CrossingCounter {
     this.lastSightings.set(trackId, sighting);
     if (!last) {
       this.startedAt.set(trackId, frame.timestamp);
-      this.firstSightings.set(trackId, { ...sighting, interval: frame.interval || 0, since: frame.startTimestamp ?? null });
+      this.firstSightings.set(trackId, {
+        ...sighting, interval: frame.interval || 0, since: frame.startTimestamp ?? null, runs: frame.runs || [], size: [width, height],
+      });
       return this.ledger.observe(trackId, frame.timestamp);
     }
     const events = [];

@@ -20,3 +20,11 @@ export function iouDistanceMatrix(a, na, b, nb) {
   }
   return cost;
 }
+
+/** Share of box `a`'s area ([x1, y1, x2, y2]) covered by box `b`: 1 when `b` holds it whole. */
+export function coveredFraction([ax1, ay1, ax2, ay2], [bx1, by1, bx2, by2]) {
+  const w = Math.min(ax2, bx2) - Math.max(ax1, bx1);
+  const h = Math.min(ay2, by2) - Math.max(ay1, by1);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / ((ax2 - ax1) * (ay2 - ay1));
+}

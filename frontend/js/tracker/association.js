@@ -177,13 +177,34 @@ export function requireLooks(cost, tracks, columns, similarity, minSimilarity, g
   return result;
 }
 
-/** Pairs of a walking track and a detection facing opposite ways (see facesAway) become Infinity. */
-export function gateFacing(cost, tracks, detections) {
+/**
+ * Pairs of a walking track and a detection facing opposite ways (see facesAway), and (with the
+ * update's `timestamp`) pairs where the detection's person would have walked backwards (see
+ * walksBackwards), become Infinity.
+ */
+export function gateFacing(cost, tracks, detections, timestamp = null) {
   const result = Float64Array.from(cost);
   tracks.forEach((track, i) => detections.forEach((detection, j) => {
-    if (facesAway(track, detection)) result[i * detections.length + j] = Infinity;
+    const backwards = timestamp !== null && walksBackwards(track, detection, timestamp);
+    if (backwards || facesAway(track, detection)) result[i * detections.length + j] = Infinity;
   }));
   return result;
+}
+
+/**
+ * Would the detection's person have come from the last detection of a track seen only once
+ * (no velocity yet, so turnsBack cannot tell) walking against the way they face, faster than
+ * KNOWN_DIRECTION heights a second? People walk the way they face: two people walking one behind
+ * the other, both new, are not each other (the one behind has not stepped back to where the one
+ * ahead was first seen).
+ */
+export function walksBackwards(track, detection, timestamp) {
+  const seconds = timestamp - track.lastTimestamp;
+  if (!detection.facing || !(seconds > 0) || track.lastTimestamp > track.startTimestamp) return false;
+  const [x1, y1, x2, y2] = track.detectionBox;
+  const [dx1, , dx2] = detection.detectionBox;
+  const moved = ((dx1 + dx2) - (x1 + x2)) / 2;
+  return detection.facing * moved < 0 && Math.abs(moved) / seconds > KNOWN_DIRECTION * (y2 - y1);
 }
 
 /**

@@ -233,7 +233,7 @@ export class ByteTracker {
     // from where a track walked out through the picture's edge, is someone else.
     if (step.seconds >= motionMinSeconds) {
       cost = requireLooks(cost, tracks, detections.length, similarity, motionMinSimilarity, gone);
-      cost = gateLeaving(gateFacing(cost, tracks, detections), tracks, detections, step);
+      cost = gateLeaving(gateFacing(cost, tracks, detections, step.timestamp), tracks, detections, step);
     }
     return this.options.maxHeightChange === 0 ? cost : gateHeights(cost, tracks, detections, this.options.maxHeightChange);
   }

@@ -2,13 +2,8 @@
 import { createDetections } from '../core/detections.js';
 import { TrackState } from './track.js';
 
-/** Share of box `a`'s area covered by box `b`. */
-export function coveredFraction([ax1, ay1, ax2, ay2], [bx1, by1, bx2, by2]) {
-  const w = Math.min(ax2, bx2) - Math.max(ax1, bx1);
-  const h = Math.min(ay2, by2) - Math.max(ay1, by1);
-  if (w <= 0 || h <= 0) return 0;
-  return (w * h) / ((ax2 - ax1) * (ay2 - ay1));
-}
+/** Share of box `a`'s area covered by box `b` (one home: geometry/boxes.js). */
+export { coveredFraction } from '../geometry/boxes.js';
 
 /** Is the box within 1% of the frame size from an edge? (false when the size is unknown) */
 export function touchesEdge([x1, y1, x2, y2], width, height) {
