@@ -10,6 +10,7 @@ import pytest
 
 from tests.e2e.monitor_helpers import register_and_login
 from tests.e2e.test_dashboard import post_json
+from tools.harness import SHARED_DATA
 
 pytestmark = pytest.mark.e2e
 ZONE_NAME = "Kassenbereich_Eingang_Nord_Obergeschoss_Warteschlange_Kundenservice_0123456789"
@@ -65,3 +66,20 @@ def test_the_monitor_fits_a_phone_with_saved_zones(live_server, page, artifacts)
         page.screenshot(path=str(artifacts / f"long-names-monitor-{name}.png"), full_page=True)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name}: the monitor is {overflow}px wider than the screen"
+
+
+def test_a_long_file_name_in_the_status_line_wraps_on_a_phone(live_server, page, artifacts):
+    """Uploading a video whose name has no space: the page's status line ("Uploaded ...") made
+    a 390 px phone's My videos page 1,067 px wide (the library below already wrapped it)."""
+    register_and_login(page, live_server.url, "longfile")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/videos")
+    name = f"{LABEL.replace(' ', '_')}.mp4"
+    clip = (SHARED_DATA / "TUD-Campus" / "TUD-Campus.mp4").read_bytes()
+    page.set_input_files("[data-testid=upload-file]",
+                         {"name": name, "mimeType": "video/mp4", "buffer": clip})
+    page.wait_for_function("(name) => document.getElementById('status-area').textContent"
+                           ".includes(name)", arg=name)
+    page.screenshot(path=str(artifacts / "long-names-upload-phone.png"), full_page=True)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"My videos is {overflow}px wider than the phone"
