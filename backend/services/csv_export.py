@@ -157,14 +157,16 @@ def _raw_csv_mysql(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
 
 
 def figure_columns(part: pd.DataFrame, by_key: dict[str, dict]) -> dict[str, pd.Series]:
-    """figure, line_in, line_out, zone_entered, zone_left of bucket rows (empty where the
-    figure does not apply)."""
+    """figure, line_in, line_out, zone_entered, zone_left, avg_occupancy and max_occupancy
+    of bucket rows (empty where the figure does not apply: a line has no occupancy)."""
     figure = part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("figure"))
     line, zone = figure == "line", figure == "zone"
     entries, exits = part["entries"].astype("Int64"), part["exits"].astype("Int64")
     return {"figure": figure,
             "line_in": entries.where(line), "line_out": exits.where(line),
-            "zone_entered": entries.where(zone), "zone_left": exits.where(zone)}
+            "zone_entered": entries.where(zone), "zone_left": exits.where(zone),
+            "avg_occupancy": part["avg_occupancy"].round(3).where(~line),
+            "max_occupancy": part["max_occupancy"].astype("Int64").where(~line)}
 
 
 def buckets_csv(frame: pd.DataFrame, zones: list[dict], run_id: int, tz: ZoneInfo,
@@ -181,7 +183,5 @@ def buckets_csv(frame: pd.DataFrame, zones: list[dict], run_id: int, tz: ZoneInf
             "zone_id": part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("zone_id"))
             .astype("Int64"),
             "zone_name": part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("name", k)),
-            **figure_columns(part, by_key),
-            "avg_occupancy": part["avg_occupancy"].round(3),
-            "max_occupancy": part["max_occupancy"].astype("Int64")})
+            **figure_columns(part, by_key)})
         yield _neutralise_text_columns(out).to_csv(index=False, header=False, lineterminator="\n")
