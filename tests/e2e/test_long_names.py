@@ -68,18 +68,47 @@ def test_the_monitor_fits_a_phone_with_saved_zones(live_server, page, artifacts)
         assert overflow <= 0, f"{name}: the monitor is {overflow}px wider than the screen"
 
 
-def test_a_long_file_name_in_the_status_line_wraps_on_a_phone(live_server, page, artifacts):
-    """Uploading a video whose name has no space: the page's status line ("Uploaded ...") made
-    a 390 px phone's My videos page 1,067 px wide (the library below already wrapped it)."""
+def test_a_long_file_name_wraps_on_a_phone_while_and_after_uploading(live_server, page,
+                                                                     artifacts):
+    """Uploading a video whose name has no space: the upload's progress line, then the
+    page's status line ("Uploaded ...") made a 390 px phone's My videos page 1,136 and 1,067
+    px wide (the library below already wrapped it)."""
     register_and_login(page, live_server.url, "longfile")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/videos")
+    held = []  # the upload waits here until the page has been measured while it runs
+    page.route("**/api/videos", lambda route: held.append(route)
+               if route.request.method == "POST" else route.continue_())
     name = f"{LABEL.replace(' ', '_')}.mp4"
     clip = (SHARED_DATA / "TUD-Campus" / "TUD-Campus.mp4").read_bytes()
     page.set_input_files("[data-testid=upload-file]",
                          {"name": name, "mimeType": "video/mp4", "buffer": clip})
-    page.wait_for_function("(name) => document.getElementById('status-area').textContent"
+    page.wait_for_selector("#upload-progress:not([hidden])")
+    page.wait_for_function("(name) => document.getElementById('upload-name').textContent"
                            ".includes(name)", arg=name)
+    overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    page.screenshot(path=str(artifacts / "long-names-uploading-phone.png"), full_page=True)
+    assert page.evaluate(overflow) <= 0, "the upload's progress line is wider than the phone"
+    held[0].continue_()
+    page.wait_for_function("(name) => document.getElementById('status-area').textContent"
+                           ".includes(`Uploaded “${name}”`)", arg=name)
     page.screenshot(path=str(artifacts / "long-names-upload-phone.png"), full_page=True)
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"My videos is {overflow}px wider than the phone"
+    assert page.evaluate(overflow) <= 0, "the status line is wider than the phone"
+
+
+def test_a_long_token_name_wraps_on_a_phone(live_server, page):
+    """A token name of 80 characters without a space: the new token's heading made a 390 px
+    phone's API tokens page 963 px wide, and the 'is revoked' message 697 px."""
+    register_and_login(page, live_server.url, "longtoken")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/tokens")
+    name = ZONE_NAME[:80]
+    page.fill("[data-testid=token-form] input[name=name]", name)
+    page.click("[data-testid=token-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=new-token]")
+    overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(overflow) <= 0, "the new token's heading is wider than the phone"
+    page.click("[data-testid=token-table] button:has-text('Revoke')")
+    page.wait_for_selector(".flash-success")
+    assert name in page.inner_text(".flashes")
+    assert page.evaluate(overflow) <= 0, "the revoked message is wider than the phone"
