@@ -112,3 +112,37 @@ def test_a_long_token_name_wraps_on_a_phone(live_server, page):
     page.wait_for_selector(".flash-success")
     assert name in page.inner_text(".flashes")
     assert page.evaluate(overflow) <= 0, "the revoked message is wider than the phone"
+
+
+def test_the_monitor_wraps_long_zone_names_on_a_phone(live_server, page, artifacts):
+    """A video with a zone and a line named without spaces, counted on a 390 px phone: the
+    live panel's rows pushed their figures out of sight (the name took the table's whole
+    width) and the summary's tiles made the page 591 px wide."""
+    register_and_login(page, live_server.url, "longzones")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/videos")
+    clip = (SHARED_DATA / "TUD-Campus" / "TUD-Campus.mp4").read_bytes()
+    page.set_input_files("[data-testid=upload-file]",
+                         {"name": "clip.mp4", "mimeType": "video/mp4", "buffer": clip})
+    page.wait_for_function("() => document.getElementById('status-area').textContent"
+                           ".includes('Uploaded')")
+    video_id = page.evaluate("fetch('/api/videos').then((r) => r.json())")["items"][0]["id"]
+    for name, kind, points in ((ZONE_NAME, "polygon", [[40, 220], [600, 220], [600, 470]]),
+                               (ZONE_NAME[::-1], "line", [[511, 150], [511, 470]])):
+        assert post_json(page, "/api/zones", {
+            "name": name, "kind": kind, "video_id": video_id, "frame_width": 640,
+            "frame_height": 480, "geometry": {"points": points}})["status"] == 201
+    page.goto(f"{live_server.url}/monitor?video={video_id}")
+    page.wait_for_selector("[data-testid=process-whole]:not([disabled])")
+    page.wait_for_selector("[data-testid=totals-row]")
+    # Each row's first figure (line in, or people in the zone now) is in sight in its card.
+    hidden = page.evaluate("""() => [...document.querySelectorAll('[data-testid=totals-row]')]
+        .filter((row) => row.querySelector('td.num').getBoundingClientRect().right >
+                         row.closest('.table-scroll').getBoundingClientRect().right)
+        .map((row) => row.dataset.zoneKey)""")
+    assert hidden == [], "the live panel's figures are pushed out of sight by the names"
+    page.click("[data-testid=process-whole]")
+    page.wait_for_selector("[data-testid=summary]:not([hidden])")
+    page.screenshot(path=str(artifacts / "long-names-monitor-summary-phone.png"), full_page=True)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the monitor is {overflow}px wider than the phone after counting"
