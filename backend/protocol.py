@@ -29,6 +29,8 @@ MAX_DWELL_SECONDS = 10 * 365 * 86400
 MAX_BATCH_ROWS = 10_000
 # A zone's alert hold times (seconds above the threshold to start, at or below it to end).
 MAX_HOLD_SECONDS = 3600
+# A zone's alert limit (people); the alerts table keeps it in a 32-bit column.
+MAX_ALERT_THRESHOLD = 1_000_000
 # A band is at most this many times the frame's longer side wide.
 BAND_WIDTH_MAX_FRAME_SIDES = 2
 

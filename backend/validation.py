@@ -233,8 +233,10 @@ def clean_timezone(raw: str | None) -> tuple[str | None, list[str]]:
 
 @functools.cache
 def _known_zones() -> frozenset[str]:
-    """Read once from the tz database (an immutable set; takes a few milliseconds)."""
-    return frozenset(available_timezones()) | {"UTC"}
+    """Read once from the tz database (an immutable set; takes a few milliseconds).
+    'localtime' is left out: it names the server's own zone, is no IANA name, and browsers
+    refuse it (Intl.DateTimeFormat throws), so every page that shows times would break."""
+    return (frozenset(available_timezones()) - {"localtime"}) | {"UTC"}
 
 
 def timezone_names() -> list[str]:

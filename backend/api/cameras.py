@@ -42,8 +42,12 @@ class UrlField(ma.fields.String):
         return value.strip()
 
 
+CAMERA_NAME_RULE = "Give the camera a name of 1 to 80 characters, e.g. Front door."
+NAME_LENGTH = ma.validate.Length(1, 80, error=CAMERA_NAME_RULE)
+
+
 class CameraInSchema(ma.Schema):
-    name = Text(required=True, validate=ma.validate.Length(1, 80))
+    name = Text(required=True, validate=NAME_LENGTH)
     url = UrlField(required=True, load_only=True, metadata={
         "description": "rtsp://user:pass@host/path, http(s)://host/mjpeg or .../index.m3u8; "
                        "write-only"})
@@ -61,7 +65,7 @@ class CameraInSchema(ma.Schema):
 
 
 class CameraPatchSchema(CameraInSchema):
-    name = Text(validate=ma.validate.Length(1, 80))
+    name = Text(validate=NAME_LENGTH)
     url = UrlField(load_only=True)
     kind = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(camera_urls.KINDS))
     always_on = ma.fields.Boolean()

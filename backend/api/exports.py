@@ -33,15 +33,16 @@ def export_csv(args, run_id: int):
     kind = args["kind"]
     with transaction() as conn:
         owned_run(conn, run_id)
+        zones = analytics.zone_rows(conn, [run_id])
         if kind == "buckets":
             frame = analytics.bucket_frame(conn, [run_id], args["bucket"], tz)
-            zones = analytics.zone_rows(conn, [run_id])
     chunk_rows = int(current_app.config["EXPORT_CHUNK_ROWS"])
     if kind == "buckets":
         body = csv_export.buckets_csv(frame, zones, run_id, tz, chunk_rows)
         filename = f"run-{run_id}-{args['bucket']}.csv"
     else:
-        body = csv_export.raw_csv(get_engine(), kind, run_id, tz, chunk_rows)
+        body = csv_export.raw_csv(get_engine(), kind, run_id, tz, chunk_rows,
+                                  {zone["zone_key"]: zone["name"] for zone in zones})
         filename = f"run-{run_id}-{kind}.csv"
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

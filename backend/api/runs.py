@@ -12,7 +12,7 @@ from .. import ops
 from ..db import transaction
 from ..errors import ApiError
 from ..protocol import (AGE_BANDS, DEMOGRAPHIC_KINDS, EVENT_KINDS, GENDERS, KEY_PATTERN,
-                        KEY_RULE, MAX_BATCH_ROWS, MAX_DWELL_SECONDS, TRACK_ID_MAX, TRACK_ID_MIN)
+                        KEY_RULE, MAX_ALERT_THRESHOLD, MAX_BATCH_ROWS, MAX_DWELL_SECONDS, TRACK_ID_MAX, TRACK_ID_MIN)
 from ..repositories import ingest as ingest_repo
 from ..repositories import runs as run_repo
 from ..repositories import videos as video_repo
@@ -37,7 +37,7 @@ class KeyNameSchema(ma.Schema):
     name = Text(required=True, validate=ma.validate.Length(1, 80))
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(("polygon", "line", "band")))
     threshold = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
-                                  validate=ma.validate.Range(min=1))
+                                  validate=ma.validate.Range(1, MAX_ALERT_THRESHOLD))
 
 
 class RunInSchema(ma.Schema):

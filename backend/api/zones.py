@@ -9,7 +9,7 @@ from flask import current_app, url_for
 from flask_smorest import Blueprint
 
 from ..db import transaction
-from ..protocol import MAX_HOLD_SECONDS
+from ..protocol import MAX_ALERT_THRESHOLD, MAX_HOLD_SECONDS
 from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
 from ..services import webhook_targets
@@ -38,7 +38,7 @@ class ZoneInSchema(ma.Schema):
     color = ma.fields.String(load_default="#0f766e", validate=FullMatch(
         COLOR_PATTERN, error="Use a colour like #0f766e."))
     threshold = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
-                                  validate=ma.validate.Range(1, 1_000_000))
+                                  validate=ma.validate.Range(1, MAX_ALERT_THRESHOLD))
     hold_seconds = ma.fields.Float(load_default=0.0, validate=ma.validate.Range(0, MAX_HOLD_SECONDS),
                                    metadata={"description": "Seconds occupancy must stay above "
                                              "the threshold before an alert starts"})

@@ -82,8 +82,10 @@ def zone_rows(conn: sa.Connection, run_ids: list[int]) -> list[dict]:
         rows.append({
             "zone_key": zone_key, "zone_id": zone_id, **described, "figure": figure,
             "entries": entries, "exits": exits, **named_figures(figure, entries, exits),
-            "current_occupancy": current.get(zone_key),
-            "peak_occupancy": sampled["peak_occupancy"] if sampled else None,
+            # A line has no occupancy (its samples say 0): none, as on the dashboard.
+            "current_occupancy": None if figure == "line" else current.get(zone_key),
+            "peak_occupancy": sampled["peak_occupancy"] if sampled and figure != "line"
+            else None,
             "avg_dwell_s": counted.get("avg_dwell_s"),
             "samples": sampled["samples"] if sampled else 0,
             "events": sum(v for k, v in counted.items()
@@ -154,9 +156,16 @@ def bucket_rows(frame: pd.DataFrame, tz: ZoneInfo,
              "zone_key": row.zone_key, "figure": figures.get(row.zone_key),
              "entries": int(row.entries), "exits": int(row.exits),
              **named_figures(figures.get(row.zone_key), int(row.entries), int(row.exits)),
-             "avg_occupancy": _number(row.avg_occupancy),
-             "max_occupancy": _number(row.max_occupancy)}
+             **_occupancy(figures.get(row.zone_key), row)}
             for row in frame.itertuples(index=False)]
+
+
+def _occupancy(figure: str | None, row) -> dict:
+    """A bucket's average and highest occupancy; none for a line (it has no occupancy)."""
+    if figure == "line":
+        return {"avg_occupancy": None, "max_occupancy": None}
+    return {"avg_occupancy": _number(row.avg_occupancy),
+            "max_occupancy": _number(row.max_occupancy)}
 
 
 def build(conn: sa.Connection, run_ids: list[int], bucket: str, tz: ZoneInfo,

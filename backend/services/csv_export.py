@@ -3,6 +3,8 @@ queries (EXPORT_CHUNK_ROWS at a time) so a million rows never sit in memory toge
 Every row has time_utc (ISO 8601, Z) and time_local (ISO 8601 with the local offset)."""
 from __future__ import annotations
 
+import csv
+import io
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
@@ -79,12 +81,17 @@ MYSQL_TS_WIDTH = len("2026-01-01 00:00:00.000")
 
 
 def raw_csv(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
-            chunk_rows: int = 50_000) -> Iterator[str]:
-    """Raw events or samples of a run, in time order, as CSV text chunks."""
+            chunk_rows: int = 50_000, names: dict[str, str] | None = None) -> Iterator[str]:
+    """Raw events or samples of a run, in time order, as CSV text chunks. The last column,
+    zone_name, names each row's line or zone as every screen does (names: zone key -> name;
+    a key without one is named by itself); it comes last so the other columns keep their
+    places for scripts that read them by position."""
     columns = RAW_COLUMNS[kind]
-    yield ",".join(["time_utc", "time_local", "run_id", *columns]) + "\n"
+    names = names or {}
+    yield ",".join(["time_utc", "time_local", "run_id", *columns, "zone_name"]) + "\n"
     if engine.dialect.name == "mysql":
-        yield from _raw_csv_mysql(engine, kind, run_id, tz, min(chunk_rows, MYSQL_MAX_CHUNK))
+        yield from _raw_csv_mysql(engine, kind, run_id, tz, min(chunk_rows, MYSQL_MAX_CHUNK),
+                                  names)
         return
     after = None
     while True:
@@ -104,15 +111,31 @@ def raw_csv(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
         for column in ("zone_id", "track_id", "value"):
             if column in out:
                 out[column] = out[column].astype("Int64")
+        out["zone_name"] = frame["zone_key"].map(lambda key: names.get(key, key))
         yield _neutralise_text_columns(out).to_csv(index=False, header=False, lineterminator="\n")
         if len(rows) < chunk_rows:
             return
 
 
+def _name_cells(names: dict[str, str]) -> dict[str, str]:
+    """Zone key as MySQL writes it (neutralised) -> the zone_name cell (neutralised, quoted
+    as CSV needs)."""
+    keys = pd.Series(list(names), dtype="object")
+    cells = neutralise_formulas(pd.Series(list(names.values()), dtype="object"))
+    out = {}
+    for key, cell in zip(neutralise_formulas(keys).tolist(), cells.tolist()):
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="").writerow([cell])
+        out[key] = buffer.getvalue()
+    return out
+
+
 def _raw_csv_mysql(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
-                   chunk_rows: int) -> Iterator[str]:
-    """MySQL writes each chunk's lines ("<ts>,<id>,..."; zone keys already neutralised
-    like neutralise_formulas); numpy and pandas add the ISO UTC and local-time columns."""
+                   chunk_rows: int, names: dict[str, str]) -> Iterator[str]:
+    """MySQL writes each chunk's lines ("<ts>,<id>,<zone key>,..."; zone keys already
+    neutralised like neutralise_formulas); numpy and pandas add the ISO UTC and local-time
+    columns, and each line gets its zone's name (a key without one: the key itself)."""
+    cells = _name_cells(names)
     after = None
     while True:
         with engine.connect() as conn:
@@ -125,22 +148,25 @@ def _raw_csv_mysql(engine: sa.Engine, kind: str, run_id: int, tz: ZoneInfo,
         utc_text, local_text = iso_texts(
             np.array([s.replace(" ", "T") for s in stamps], dtype="datetime64[ms]"), tz)
         prefix = f",{run_id},"
-        yield "".join(f"{u},{loc}{prefix}{r}\n" for u, loc, r in
-                      zip(utc_text.tolist(), local_text.tolist(), rest))
+        keys = [r.split(",", 2)[1] for r in rest]
+        yield "".join(f"{u},{loc}{prefix}{r},{cells.get(k, k)}\n" for u, loc, r, k in
+                      zip(utc_text.tolist(), local_text.tolist(), rest, keys))
         if len(lines) < chunk_rows:
             return
         after = (stamps[-1], int(rest[-1].split(",", 1)[0]))
 
 
 def figure_columns(part: pd.DataFrame, by_key: dict[str, dict]) -> dict[str, pd.Series]:
-    """figure, line_in, line_out, zone_entered, zone_left of bucket rows (empty where the
-    figure does not apply)."""
+    """figure, line_in, line_out, zone_entered, zone_left, avg_occupancy and max_occupancy
+    of bucket rows (empty where the figure does not apply: a line has no occupancy)."""
     figure = part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("figure"))
     line, zone = figure == "line", figure == "zone"
     entries, exits = part["entries"].astype("Int64"), part["exits"].astype("Int64")
     return {"figure": figure,
             "line_in": entries.where(line), "line_out": exits.where(line),
-            "zone_entered": entries.where(zone), "zone_left": exits.where(zone)}
+            "zone_entered": entries.where(zone), "zone_left": exits.where(zone),
+            "avg_occupancy": part["avg_occupancy"].round(3).where(~line),
+            "max_occupancy": part["max_occupancy"].astype("Int64").where(~line)}
 
 
 def buckets_csv(frame: pd.DataFrame, zones: list[dict], run_id: int, tz: ZoneInfo,
@@ -157,7 +183,5 @@ def buckets_csv(frame: pd.DataFrame, zones: list[dict], run_id: int, tz: ZoneInf
             "zone_id": part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("zone_id"))
             .astype("Int64"),
             "zone_name": part["zone_key"].map(lambda k: (by_key.get(k) or {}).get("name", k)),
-            **figure_columns(part, by_key),
-            "avg_occupancy": part["avg_occupancy"].round(3),
-            "max_occupancy": part["max_occupancy"].astype("Int64")})
+            **figure_columns(part, by_key)})
         yield _neutralise_text_columns(out).to_csv(index=False, header=False, lineterminator="\n")

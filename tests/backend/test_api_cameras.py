@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from backend.api.cameras import CAMERA_NAME_RULE
 from backend.db import transaction
 from backend.repositories import cameras as camera_repo
 from backend.station import scope
@@ -79,6 +80,17 @@ def test_a_wrong_url_is_a_422_that_does_not_repeat_it(alice):
         assert expected in message, url
         assert url not in response.get_data(as_text=True)
     assert alice.get("/api/cameras").get_json()["items"] == []
+
+
+def test_a_camera_without_a_name_is_asked_for_one(alice):
+    """A name of spaces (the monitor's form sends what was typed) was answered "Length must
+    be between 1 and 80." on the monitor's status line."""
+    camera = add_camera(alice)
+    for answer in (alice.post("/api/cameras", json={"name": "   ", "url": "rtsp://10.0.0.5/s"}),
+                   alice.patch(f"/api/cameras/{camera['id']}", json={"name": ""}),
+                   alice.post("/api/cameras", json={"name": "x" * 81, "url": "rtsp://10.0.0.5/s"})):
+        assert answer.status_code == 422
+        assert answer.get_json()["fields"]["name"] == [CAMERA_NAME_RULE]
 
 
 def test_a_kind_that_does_not_fit_the_url_is_a_422(alice):

@@ -86,3 +86,34 @@ def test_empty_export_has_only_the_header(alice):
     assert text.startswith("time_utc,time_local,run_id,event_id") and text.count("\n") == 1
     bad = alice.get(f"/api/runs/{run['id']}/export.csv?kind=pdf")
     assert bad.status_code == 422 and "kind" in bad.get_json()["fields"]
+
+
+def test_raw_csvs_name_each_rows_line_or_zone(app, alice):
+    """The CSV of events (the dashboard's second CSV button) and of samples said only
+    'zone-7' where the CSV per interval, the dashboard and the charts say 'Shop door'; a
+    zone counted without saving ('draft-2') was not named anywhere in them. zone_name comes
+    last, so the other columns keep their places."""
+    app.config["EXPORT_CHUNK_ROWS"] = 2  # several chunks
+    door = alice.create_zone(name="=Shop door, north", kind="line",
+                             geometry={"points": [[10, 10], [200, 10]]})
+    run = alice.create_run(key_names={"draft-2": {"name": "Queue", "kind": "polygon"}})
+    key = f"zone-{door['id']}"
+    alice.post_batch(run["id"], [sample("2026-07-01T12:00:00Z", key, entries=1),
+                                 sample("2026-07-01T12:00:00Z", "draft-2", occupancy=1, entries=1),
+                                 sample("2026-07-01T12:00:01Z", "frame", occupancy=2),
+                                 sample("2026-07-01T12:00:01Z", "line-9")],
+                     [{"ts": "2026-07-01T12:00:00Z", "zone_key": key, "zone_id": door["id"],
+                       "kind": "in", "track_id": 1},
+                      {"ts": "2026-07-01T12:00:00Z", "zone_key": "draft-2", "kind": "enter",
+                       "track_id": 2},
+                      {"ts": "2026-07-01T12:00:02Z", "zone_key": "line-9", "kind": "out"}])
+    names = {key: "'=Shop door, north", "draft-2": "Queue", "frame": "People in view",
+             "line-9": "line-9"}
+    for kind, id_column in (("events", "event_id"), ("samples", "sample_id")):
+        table = rows(alice.get(f"/api/runs/{run['id']}/export.csv?kind={kind}"))
+        assert list(table[0])[:4] == ["time_utc", "time_local", "run_id", id_column]
+        assert list(table[0])[-1] == "zone_name"
+        assert {r["zone_key"]: r["zone_name"] for r in table} == \
+            {k: v for k, v in names.items() if k in {r["zone_key"] for r in table}}, kind
+    events = rows(alice.get(f"/api/runs/{run['id']}/export.csv?kind=events"))
+    assert [r["zone_name"] for r in events] == ["'=Shop door, north", "Queue", "line-9"]

@@ -49,6 +49,10 @@ def test_put_with_a_bearer_token_needs_no_csrf(app, signed_in, make_token):
     ({"timezone": "Nowhere"},
      {"timezone": ["'Nowhere' is not a known IANA time zone (for example Europe/Berlin)."]}),
     ({"timezone": None}, {"timezone": ["Field may not be null."]}),
+    # The tz database's 'localtime' is the server's own zone, not an IANA name; browsers
+    # refuse it (the dashboard showed 'Invalid time zone specified: localtime' and nothing).
+    ({"timezone": "localtime"},
+     {"timezone": ["'localtime' is not a known IANA time zone (for example Europe/Berlin)."]}),
     ({"gender": "self_described"},
      {"gender_self_described": ["Describe your gender in a few words, or choose another "
                                 "option."]}),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from backend.protocol import MAX_ALERT_THRESHOLD
+
 from tests.backend.conftest import make_user, post_demo_counts, sample
 
 
@@ -163,3 +165,23 @@ def test_zones_counted_without_saving_keep_their_names(alice):
         answer = alice.post("/api/runs", json={"client_run_id": "bad", "source_kind": "file",
                                                "key_names": bad})
         assert answer.status_code == 422 and "key_names" in answer.get_json()["fields"], bad
+
+
+def test_a_draft_zones_limit_has_the_saved_zones_bounds(alice):
+    """A zone counted without saving carries its alert limit in the run; the server took any
+    size there (a saved zone: 1 to 1,000,000), and MariaDB then answered the alert's batch with
+    a 500 (the alerts table's threshold column is a 32-bit integer)."""
+    limit = MAX_ALERT_THRESHOLD + 1
+    answer = alice.post("/api/runs", json={
+        "client_run_id": "huge-limit", "source_kind": "file",
+        "key_names": {"draft-2": {"name": "Door", "kind": "polygon", "threshold": 2**40}}})
+    assert answer.status_code == 422 and "key_names" in answer.get_json()["fields"]
+    zone = {"name": "Door", "kind": "polygon", "camera_key": "front-door", "frame_width": 640,
+            "frame_height": 480, "geometry": {"points": [[10, 10], [200, 10], [200, 200]]}}
+    assert alice.post("/api/zones", json={**zone, "threshold": limit}).status_code == 422
+    run = alice.create_run(source_kind="file", camera_key=None, key_names={
+        "draft-2": {"name": "Door", "kind": "polygon", "threshold": MAX_ALERT_THRESHOLD}})
+    assert alice.post_batch(run["id"], [], [{"ts": "2026-03-01T10:00:00Z", "zone_key": "draft-2",
+                                             "kind": "alert_start", "value": 7}]).status_code == 201
+    (alert,) = alice.get(f"/api/alerts?run_id={run['id']}").get_json()["items"]
+    assert alert["threshold"] == MAX_ALERT_THRESHOLD

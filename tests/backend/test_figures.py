@@ -89,6 +89,28 @@ def test_every_screen_reads_the_same_figures_of_one_session(app, alice, recorded
     assert bars == {"line in": 1, "line out": 1, "zone entered": 2, "zone left": 2}
 
 
+def test_a_line_has_no_occupancy_on_any_screen(alice, recorded):
+    """The dashboard shows '–' for a line's now and peak; the stats API said 0 and 0, and the
+    CSV per interval gave the line avg_occupancy 0.0 and max_occupancy 0 (a report read
+    'nobody at the door'), from the monitor's samples of the line."""
+    run = alice.create_run()
+    assert alice.post(f"/api/runs/{run['id']}/batches",
+                      json=recorded["batch"]).status_code == 201
+    stats = alice.get(f"/api/runs/{run['id']}/stats?bucket=1m").get_json()
+    zones = {z["zone_key"]: z for z in stats["zones"]}
+    assert zones["line-door"]["samples"] > 0  # the monitor did sample the line
+    assert (zones["line-door"]["current_occupancy"], zones["line-door"]["peak_occupancy"]) == \
+        (None, None)
+    assert zones["draft-shop"]["peak_occupancy"] is not None
+    line_buckets = [b for b in stats["buckets"] if b["zone_key"] == "line-door"]
+    assert line_buckets and all(b["avg_occupancy"] is None and b["max_occupancy"] is None
+                                for b in line_buckets)
+    rows = csv_rows(alice, f"/api/runs/{run['id']}/export.csv?bucket=1m")
+    line_rows = [r for r in rows if r["zone_key"] == "line-door"]
+    assert line_rows and all(r["avg_occupancy"] == r["max_occupancy"] == "" for r in line_rows)
+    assert all(r["max_occupancy"] != "" for r in rows if r["zone_key"] == "draft-shop")
+
+
 def x_span(figure) -> timedelta:
     low, high = figure.axes[0].get_xlim()
     return num2date(high) - num2date(low)

@@ -31,6 +31,7 @@ def test_constants_agree_with_the_shared_file():
     assert protocol.MAX_DWELL_SECONDS == SHARED["max_dwell_seconds"]
     assert protocol.MAX_BATCH_ROWS == SHARED["max_batch_rows"]
     assert protocol.MAX_HOLD_SECONDS == SHARED["max_hold_seconds"]
+    assert protocol.MAX_ALERT_THRESHOLD == SHARED["max_alert_threshold"]
     assert protocol.BAND_WIDTH_MAX_FRAME_SIDES == SHARED["band_width_max_frame_sides"]
 
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  BAND_WIDTH_MAX_FRAME_SIDES, FRAME_KEY, MAX_DWELL_SECONDS, MAX_HOLD_SECONDS, TRACK_ID_MAX, TRACK_ID_MIN, draftZoneKey, isDwellSeconds, isKey, isTrackId, savedZoneKey, zoneIdFromKey,
+  BAND_WIDTH_MAX_FRAME_SIDES, FRAME_KEY, MAX_ALERT_THRESHOLD, MAX_DWELL_SECONDS, MAX_HOLD_SECONDS, TRACK_ID_MAX, TRACK_ID_MIN, draftZoneKey, isDwellSeconds, isKey, isTrackId, savedZoneKey, zoneIdFromKey,
 } from '../../frontend/js/api/protocol.js';
 import { makeZone, zoneKey } from '../../frontend/js/editor/zone_model.js';
 
@@ -32,6 +32,7 @@ test('track ids are 32-bit signed integers; dwell times finite seconds up to ten
 test('zone bounds are the server\'s (tests/protocol.json): the editor accepts only what can be saved', async () => {
   const shared = JSON.parse(readFileSync(new URL('../protocol.json', import.meta.url)));
   assert.equal(MAX_HOLD_SECONDS, shared.max_hold_seconds);
+  assert.equal(MAX_ALERT_THRESHOLD, shared.max_alert_threshold);
   assert.equal(BAND_WIDTH_MAX_FRAME_SIDES, shared.band_width_max_frame_sides);
   const { ZoneEditorState } = await import('../../frontend/js/editor/editor_state.js');
   const editor = new ZoneEditorState({ frameWidth: 640, frameHeight: 480 });
@@ -43,7 +44,10 @@ test('zone bounds are the server\'s (tests/protocol.json): the editor accepts on
   assert.throws(() => editor.update(1, { holdSeconds: MAX_HOLD_SECONDS + 1 }), /0 to 3600 seconds/);
   assert.throws(() => editor.update(1, { endHoldSeconds: 99999 }), /0 to 3600 seconds/);
   assert.throws(() => editor.update(2, { width: 100000 }), /at most 1280 px/);
-  assert.throws(() => editor.update(1, { threshold: 0 }), /1 or more/);  // the server's minimum
+  assert.throws(() => editor.update(1, { threshold: 0 }), /1 to 1,000,000/);  // the server's minimum
+  // and its maximum: the editor took 2000000 and only the save said no.
+  assert.throws(() => editor.update(1, { threshold: MAX_ALERT_THRESHOLD + 1 }), /1 to 1,000,000/);
+  assert.equal(editor.update(1, { threshold: MAX_ALERT_THRESHOLD }).threshold, MAX_ALERT_THRESHOLD);
   assert.equal(editor.update(1, { holdSeconds: MAX_HOLD_SECONDS }).holdSeconds, MAX_HOLD_SECONDS);
   assert.equal(editor.update(2, { width: 1280 }).width, 1280);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DashboardController } from '../../frontend/js/dashboard/dashboard_controller.js';
+import { DashboardController, requestedRun } from '../../frontend/js/dashboard/dashboard_controller.js';
 import { runOptionLabel } from '../../frontend/js/dashboard/run_picker_view.js';
 
 // A session started at 23:30 UTC: 08:30 the next morning in Tokyo, 18:30 the day before in
@@ -71,4 +71,21 @@ test('a session that does not exist (or is not yours) is said so, and the latest
   await controller.start(7);
   assert.equal(controller.runId, 150);
   assert.match(seen.status.at(-1), /^Session #7 was not found\. 1 session\. Following the most recently active one\.$/);
+});
+
+// ?run=abc showed the latest session without a word, and ?run=99999999999999999999999 said
+// "Session #1e+23 was not found".
+test('an address that cannot name a session is said so in the words it was typed', async () => {
+  assert.equal(requestedRun(''), null);
+  assert.equal(requestedRun('?run='), null);
+  assert.equal(requestedRun('?run=12'), 12);
+  assert.equal(requestedRun('?run=abc'), 'abc');
+  assert.equal(requestedRun('?run=-3'), '-3');
+  assert.equal(requestedRun('?run=99999999999999999999999'), '99999999999999999999999');
+  for (const [asked, shown] of [['?run=abc', 'abc'], ['?run=99999999999999999999999', '99999999999999999999999']]) {
+    const { controller, seen } = dashboardOver({ listed: [session(150, false)] });
+    await controller.start(requestedRun(asked));
+    assert.equal(controller.runId, 150);
+    assert.equal(seen.status.at(-1), `Session #${shown} was not found. 1 session. Following the most recently active one.`);
+  }
 });

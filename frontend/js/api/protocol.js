@@ -17,6 +17,8 @@ export const TRACK_ID_MAX = 2 ** 31 - 1;
 export const MAX_DWELL_SECONDS = 10 * 365 * 86400;
 /** A zone's alert hold times, seconds (the server refuses more). */
 export const MAX_HOLD_SECONDS = 3600;
+/** A zone's alert limit, people (the server refuses more). */
+export const MAX_ALERT_THRESHOLD = 1_000_000;
 /** A band is at most this many times the frame's longer side wide. */
 export const BAND_WIDTH_MAX_FRAME_SIDES = 2;
 

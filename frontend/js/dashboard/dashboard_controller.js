@@ -55,6 +55,7 @@ export class DashboardController {
 
   /** A session by id: from the list, else (older than the list's page) from the server. */
   async findRun(runId) {
+    if (!Number.isSafeInteger(runId)) return null;  // ?run=abc: no session has that id
     const listed = this.runs.find((run) => run.id === runId);
     if (listed) return listed;
     const run = await this.api.getRun(runId).catch(() => null);
@@ -122,4 +123,16 @@ export class DashboardController {
     await this.select(runId);
     this.status.show(`Showing session #${runId}, the one active now.`);
   }
+}
+
+/**
+ * Pure: the session the address asks for (?run=): null when it asks for none, the id when it
+ * is one, else the text as typed (a session that cannot exist, said so like a missing one;
+ * '?run=abc' was passed over without a word and a 23-digit id was named '#1e+23').
+ */
+export function requestedRun(search) {
+  const text = (new URLSearchParams(search).get('run') ?? '').trim();
+  if (!text) return null;
+  const id = /^[1-9][0-9]*$/.test(text) ? Number(text) : NaN;
+  return Number.isSafeInteger(id) ? id : text.slice(0, 40);
 }

@@ -5,7 +5,7 @@ import { openPage } from '../ui/page.js';
 import { RunView } from './run_view.js';
 import { RunPickerView } from './run_picker_view.js';
 import { LiveStream } from './live_stream.js';
-import { DashboardController } from './dashboard_controller.js';
+import { DashboardController, requestedRun } from './dashboard_controller.js';
 import { DashboardDemographics } from '../demographics/dashboard_demographics.js';
 
 async function main() {
@@ -23,9 +23,8 @@ async function main() {
     demographics: new DashboardDemographics({ http: api.http }),
   });
   picker.bind(controller.intents);
-  const requested = Number(new URLSearchParams(location.search).get('run'));
   try {
-    await controller.start(Number.isInteger(requested) && requested > 0 ? requested : null);
+    await controller.start(requestedRun(location.search));
   } catch (error) {
     status.error(error);
   } finally {

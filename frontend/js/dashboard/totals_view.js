@@ -13,7 +13,7 @@ function zoneRow(zone, { result, peaks, dwell }) {
   const counts = (result && result.zones[key]) || { occupancy: 0, entries: 0, exits: 0, alertActive: false };
   const averageDwell = dwell.get(key);
   return h('tr', { class: counts.alertActive ? 'is-alert' : '', dataset: { zoneKey: key }, 'data-testid': 'totals-row' },
-    h('td', {}, swatch, zone.name), h('td', { class: 'num', 'data-testid': 'occupancy' }, counts.occupancy),
+    h('td', { class: 'zone-name' }, swatch, zone.name), h('td', { class: 'num', 'data-testid': 'occupancy' }, counts.occupancy),
     h('td', { class: 'num' }, peaks.get(key) || 0), h('td', { class: 'num', 'data-testid': 'zone-entered' }, counts.entries),
     h('td', { class: 'num', 'data-testid': 'zone-left' }, counts.exits),
     h('td', { class: 'num' }, averageDwell ? `${averageDwell.toFixed(1)} s` : '–'));
@@ -24,7 +24,7 @@ function lineRow(zone, { result }) {
   const swatch = h('span', { class: 'swatch', style: `background:${zone.color}` });
   const counts = (result && result.lines[key]) || { in: 0, out: 0 };
   return h('tr', { dataset: { zoneKey: key }, 'data-testid': 'totals-row' },
-    h('td', {}, swatch, zone.name), h('td', { class: 'num', 'data-testid': 'line-in' }, counts.in),
+    h('td', { class: 'zone-name' }, swatch, zone.name), h('td', { class: 'num', 'data-testid': 'line-in' }, counts.in),
     h('td', { class: 'num', 'data-testid': 'line-out' }, counts.out), h('td', { colspan: 3 }));
 }
 

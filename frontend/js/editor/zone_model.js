@@ -1,5 +1,5 @@
 // Pure: the editor's zone records and their conversion to and from the API's zone JSON.
-import { MAX_HOLD_SECONDS, draftZoneKey, savedZoneKey } from '../api/protocol.js';
+import { MAX_ALERT_THRESHOLD, MAX_HOLD_SECONDS, draftZoneKey, savedZoneKey } from '../api/protocol.js';
 
 export const ZONE_KINDS = Object.freeze(['polygon', 'line', 'band']);
 export const PALETTE = Object.freeze(['#0f766e', '#2563eb', '#c2410c', '#7c3aed', '#be185d', '#15803d', '#b45309', '#0e7490']);
@@ -22,8 +22,8 @@ export function makeZone({ localId, serverId = null, kind, name, points, color, 
   const trimmed = String(name ?? '').trim();
   if (!trimmed) throw new Error('Give the zone a name.');
   if (trimmed.length > 80) throw new Error('Names are at most 80 characters.');
-  if (threshold !== null && (!Number.isInteger(threshold) || threshold < 1)) {
-    throw new Error('The alert threshold is a whole number of people, 1 or more (or empty: no alert).');
+  if (threshold !== null && (!Number.isInteger(threshold) || threshold < 1 || threshold > MAX_ALERT_THRESHOLD)) {
+    throw new Error(`The alert threshold is a whole number of people, 1 to ${MAX_ALERT_THRESHOLD.toLocaleString('en')} (or empty: no alert).`);
   }
   // The server's bounds, so a zone the editor accepts is one that can be saved.
   if (!(holdSeconds >= 0 && holdSeconds <= MAX_HOLD_SECONDS)) throw new Error(`The hold time is 0 to ${MAX_HOLD_SECONDS} seconds.`);

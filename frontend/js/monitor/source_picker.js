@@ -122,7 +122,7 @@ export class SourcePicker {
 
   openVideo(id) {
     const video = this.videos.find((candidate) => String(candidate.id) === String(id));
-    if (!video) { this.onError(new Error('Pick one of your videos first (upload one under My videos).')); return; }
+    if (!video) { this.onError(new Error(missingVideoText(id))); return; }
     this.onOpen({ kind: 'video', video, contentUrl: this.api.videoContentUrl(video) });
   }
 
@@ -139,4 +139,14 @@ export class SourcePicker {
     }
     await this.refreshSavedCameras();
   }
+}
+
+/**
+ * Pure: why no video opens. A link to a video that is gone (deleted, or another account's:
+ * a bookmark, ?video=99999) was answered "Pick one of your videos first", as if none was asked.
+ */
+export function missingVideoText(id) {
+  const asked = String(id ?? '').trim();
+  if (!asked) return 'Pick one of your videos first (upload one under My videos).';
+  return `Video #${asked.slice(0, 40)} is not in your library (deleted, or not yours): pick one of your videos.`;
 }

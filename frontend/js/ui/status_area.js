@@ -31,12 +31,16 @@ export class StatusArea {
     this.connection.hidden = false;
     this.connection.classList.toggle('is-offline', !online);
     this.connection.classList.toggle('is-pending', online && queuedBatches > 0);
-    const queued = queuedBatches ? ` · ${queuedSamples} samples in ${queuedBatches} batch${queuedBatches === 1 ? '' : 'es'} waiting` : '';
+    const queued = queuedBatches ? ` · ${samples(queuedSamples)} in ${queuedBatches} batch${queuedBatches === 1 ? '' : 'es'} waiting` : '';
     this.connection.textContent = online
-      ? (sentSamples || queuedBatches ? `Saved ${sentSamples} samples${queued}` : 'Connected')
+      ? (sentSamples || queuedBatches ? `Saved ${samples(sentSamples)}${queued}` : 'Connected')
       : `Offline: the server cannot be reached${queued}. They will be sent when it is back.`;
     this.connection.dataset.online = String(online);
     this.connection.dataset.queuedBatches = String(queuedBatches);
     this.connection.dataset.sentSamples = String(sentSamples);
   }
+}
+
+function samples(count) {
+  return `${count} sample${count === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StatusArea } from '../../frontend/js/ui/status_area.js';
+
+function fakeArea() {
+  const classes = () => ({ toggle() {}, add() {}, remove() {} });
+  const connection = { hidden: true, classList: classes(), dataset: {}, textContent: '' };
+  const message = { textContent: '' };
+  const element = {
+    classList: classes(), dataset: {},
+    querySelector: (selector) => (selector === '[data-status-connection]' ? connection : message),
+  };
+  return { area: new StatusArea(element), connection };
+}
+
+test('the connection badge counts samples in words that fit the number', () => {
+  const { area, connection } = fakeArea();
+  // It said "Saved 1 samples" after the first sample of a session, and "1 samples in 1 batch
+  // waiting" while offline.
+  area.showConnection({ online: true, queuedBatches: 0, queuedSamples: 0, sentSamples: 1 });
+  assert.equal(connection.textContent, 'Saved 1 sample');
+  area.showConnection({ online: true, queuedBatches: 1, queuedSamples: 1, sentSamples: 12 });
+  assert.equal(connection.textContent, 'Saved 12 samples · 1 sample in 1 batch waiting');
+  area.showConnection({ online: false, queuedBatches: 2, queuedSamples: 5, sentSamples: 0 });
+  assert.equal(connection.textContent, 'Offline: the server cannot be reached · 5 samples in 2 batches waiting. They will be sent when it is back.');
+  area.showConnection({ online: true, queuedBatches: 0, queuedSamples: 0, sentSamples: 0 });
+  assert.equal(connection.textContent, 'Connected');
+});
