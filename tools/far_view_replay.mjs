@@ -57,7 +57,10 @@ async function main() {
     };
     detections.embeddings = appearanceEmbeddings(pixels[frame.frameIndex - 1], detections);
     const at = { frameIndex: frame.frameIndex, timestamp: (frame.frameIndex - 1) / fps, width, height };
-    pipeline.planDetection({ ...at, inputSize: Number(args['input-size']) });
+    const plan = pipeline.planDetection({ ...at, inputSize: Number(args['input-size']) });
+    // A survey run on the same frame after a whole-frame run (FramePipeline.lookCloser): the recording
+    // holds only the survey's detections, which stand in for the whole-frame run's here.
+    if (!plan.regions && /survey/.test(frame.regionReason || '')) pipeline.lookCloser(detections, { ...at, inputSize: Number(args['input-size']) });
     if (JSON.stringify(pipeline.looking.observed) !== JSON.stringify(frame.observed || null)) differing += 1;
     const output = pipeline.process(detections, at);
     const { tracked } = output;

@@ -36,3 +36,21 @@ test('big people (TUD-like, 640x480): the monitor keeps the whole frame', async 
   for (let frameIndex = 0; frameIndex < 5; frameIndex++) await counting.step({ frameIndex, timestamp: frameIndex / 25 });
   assert.deepEqual(asked, [null, null, null, null, null]);
 });
+
+test('the monitor runs the survey a whole-frame run asks for on the same frame (FramePipeline.lookCloser)', async () => {
+  const cases = [
+    // people's height px in 768x576 (x0.54 in the model's input), detector runs on frame 1
+    { height: 50, survey: true },
+    { height: 150, survey: false },
+  ];
+  for (const { height, survey } of cases) {
+    const rows = [];
+    for (let column = 0; column < 6; column++) rows.push({ box: [40 + column * 120, 200, 40 + column * 120 + height / 2.5, 200 + height], score: 0.8 });
+    const { counting, asked, shown } = runner(rows, { width: 768, height: 576 });
+    const output = await counting.step({ frameIndex: 0, timestamp: 0 });
+    assert.equal(asked[0], null, `${height} px: the whole frame first`);
+    assert.equal(asked.length, survey ? 2 : 1, `${height} px: runs on frame 1`);
+    if (survey) assert.ok(asked[1].length > 1 && /survey/.test(shown[0].reason), `${height} px: the survey shown (${shown[0].reason})`);
+    assert.equal(output.personCount, 6, `${height} px: everyone reported on frame 1`);
+  }
+});

@@ -60,10 +60,19 @@ class PipelineLab {
     if (!plan.detect) return this.#shown(this.run.skip({ frameIndex, timestamp }, plan.reason));
     const image = new ImageData(decodePixels(pixels), width, height);
     const started = clock();
-    const detections = await this.detector.detect(image, { regions: plan.regions });
+    let detections = await this.detector.detect(image, { regions: plan.regions });
+    let regionRuns = plan.regions ? plan.regions.length : 1;
+    let regionReason = plan.regionPlan?.reason ?? null;
+    // A whole-frame run whose people may be too small for it: the survey runs on this frame.
+    const closer = this.run.lookCloser(detections, { width, height, timestamp, inputSize: this.detector.inputSize });
+    if (closer) {
+      detections = await this.detector.detect(image, { regions: closer.regions });
+      regionRuns += closer.regions.length;
+      regionReason = closer.regionPlan.reason;
+    }
     const detect = clock() - started;
     const answer = this.run.process(detections, { frameIndex, timestamp, width, height }, { detect, detector: this.detector.timings });
-    return this.#shown({ ...answer, cadence: plan.reason, regionRuns: plan.regions ? plan.regions.length : 1, regionReason: plan.regionPlan?.reason ?? null });
+    return this.#shown({ ...answer, cadence: plan.reason, regionRuns, regionReason });
   }
 
   /**

@@ -22,6 +22,14 @@ export class PipelineLabRun {
     return this.pipeline.planDetection({ width, height, timestamp, inputSize, final });
   }
 
+  /**
+   * After a whole-frame run: the survey's { regions, regionPlan } to run on the same frame before
+   * process(), or null (FramePipeline.lookCloser).
+   */
+  lookCloser(detections, { width, height, timestamp, inputSize = null }) {
+    return this.pipeline.lookCloser(detections, { width, height, timestamp, inputSize });
+  }
+
   /** A frame the detector skipped (the pipeline's cadence): answered like process(). */
   skip({ frameIndex, timestamp }, reason) {
     const output = this.pipeline.skip({ frameIndex, timestamp });

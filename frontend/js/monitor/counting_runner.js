@@ -65,7 +65,7 @@ export class CountingRunner {
       output = this.pipeline.skip(frame);
     } else {
       const answer = plan();
-      output = answer.detect ? this.#detected(await this.detector.detect(picture, { regions: answer.regions }), frame)
+      output = answer.detect ? this.#detected(await this.#detect(picture, frame, answer.regions), frame)
         : this.pipeline.skip(frame);
     }
     this.frames += 1;
@@ -75,13 +75,26 @@ export class CountingRunner {
 
   /** A detector run on `picture` whose result enters the pipeline when it is ready. */
   #startDetection(picture, frame, regions = null) {
-    const running = this.detector.detect(picture, { regions }).then((detections) => {
+    const running = this.#detect(picture, frame, regions).then((detections) => {
       if (this.inFlight === running) this.#detected(detections, frame);
     });
     this.inFlight = running;
     running.catch((error) => this.onError(error)).finally(() => {
       if (this.inFlight === running) this.inFlight = null;
     });
+  }
+
+  /**
+   * The detector on `picture` where the plan says; a whole-frame run whose people may be too small
+   * for it is followed by the survey on the same picture (FramePipeline.lookCloser), whose
+   * detections are the frame's.
+   */
+  async #detect(picture, frame, regions) {
+    const detections = await this.detector.detect(picture, { regions });
+    const closer = this.pipeline.lookCloser(detections, { ...frame, inputSize: this.detector.inputSize });
+    if (!closer) return detections;
+    this.regionPlan = closer.regionPlan;
+    return this.detector.detect(picture, { regions: closer.regions });
   }
 
   #detected(detections, frame) {

@@ -160,6 +160,24 @@ export class FramePipeline {
   }
 
   /**
+   * After a whole-frame run, before process(): when its detections ask the planner for a survey
+   * (unsure candidates only, or people mostly too small for the whole frame: region_plan.js),
+   * the survey is planned for this same frame, so the people it finds are not missing for a
+   * frame. Answers { regions, regionPlan } like planDetection() (the caller runs the detector on
+   * those regions of the same frame and passes process() their detections instead of these:
+   * the survey covers the whole frame), or null (process() these detections). Only after a
+   * planDetection() that planned regions (inputSize known); the frame is { width, height, timestamp }.
+   */
+  lookCloser(detections, { width, height, timestamp, inputSize = null }) {
+    requireDetections(detections, 'FramePipeline.lookCloser');
+    if (!this.regionPlanner || !inputSize || !this.looking || !Number.isFinite(height)) return null;
+    if (!this.regionPlanner.wantsSurvey(detections, { height })) return null;
+    this.regionPlanner.observe(detections, { height });
+    const answer = this.#regions({ width, height, timestamp, inputSize });
+    return answer.regions ? answer : null;
+  }
+
+  /**
    * Looking closer than ever before (a survey, or crops finer than all earlier runs): people
    * shorter than the earlier runs could find (minModelHeight at their finest scale) are seen for
    * the first time, and the tracker confirms them at once (observed.js, firstSighting). 0 otherwise,

@@ -297,8 +297,36 @@ export class RegionPlanner {
    */
   observe(detections, { height, partial = false }) {
     this.runsSincePlan += 1;
-    let seen = 0, hints = 0, whole = 0, tooSmall = 0;
     const surveyed = Boolean(this.current && this.current.survey);
+    const { seen, hinted } = this.#tally(detections, { height, learn: true });
+    this.seenSincePlan += seen;
+    if (partial) {
+      if (seen) this.emptyRuns = 0;
+      return;
+    }
+    this.emptyRuns = hinted ? Math.max(this.emptyRuns + 1, this.surveyWait) : (seen ? 0 : this.emptyRuns + 1);
+    if (seen) this.surveyWait = this.options.surveyAfterRuns;
+    else if (surveyed) this.surveyWait = Math.min(this.options.maxSurveyAfterRuns, 2 * this.surveyWait);
+  }
+
+  /**
+   * Whether this whole-frame run's detections (not yet observed) ask for a survey (the test of
+   * observe(), below): then the survey can run on the same frame rather than the next
+   * (FramePipeline.lookCloser). Pure: the planner learns nothing from it.
+   */
+  wantsSurvey(detections, { height }) {
+    return Boolean(this.surveyWait > 0 && this.current && this.current.regions === null && !this.current.survey)
+      && this.#tally(detections, { height, learn: false }).hinted;
+  }
+
+  /**
+   * Counts of a run: seen (sure and uncut: their heights are learned when `learn`), and hinted:
+   * nobody sure but some candidates (people too small to be sure of), or a whole frame whose
+   * people are mostly under minModelHeight at its scale (smaller ones are likely missed there),
+   * while no survey has found nobody since: survey now rather than after surveyAfterRuns.
+   */
+  #tally(detections, { height, learn }) {
+    let seen = 0, hints = 0, whole = 0, tooSmall = 0;
     // The scale of a whole-frame plan (null under crops): people found under minModelHeight there.
     const wholeScale = this.current && this.current.regions === null ? this.current.scale : null;
     for (let index = 0; index < detections.count; index++) {
@@ -314,21 +342,10 @@ export class RegionPlanner {
         continue;
       }
       if (cut) continue;
-      this.sizes.add(box, height);
+      if (learn) this.sizes.add(box, height);
       seen += 1;
     }
-    this.seenSincePlan += seen;
-    if (partial) {
-      if (seen) this.emptyRuns = 0;
-      return;
-    }
-    // Nobody confident but some candidates (people too small to be sure of), or a whole frame
-    // whose people are mostly under minModelHeight at its scale (smaller ones are likely missed
-    // there): survey on the next run rather than after surveyAfterRuns, unless a survey already
-    // found nobody since.
     const hinted = (seen ? 2 * tooSmall > whole : hints > 0) && this.surveyWait === this.options.surveyAfterRuns;
-    this.emptyRuns = hinted ? Math.max(this.emptyRuns + 1, this.surveyWait) : (seen ? 0 : this.emptyRuns + 1);
-    if (seen) this.surveyWait = this.options.surveyAfterRuns;
-    else if (surveyed) this.surveyWait = Math.min(this.options.maxSurveyAfterRuns, 2 * this.surveyWait);
+    return { seen, hinted };
   }
 }
