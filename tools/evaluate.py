@@ -234,7 +234,8 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
     detections_out.write_text(json.dumps({"video": str(args.video), "fps": info.fps, "width": info.width,
                                           "height": info.height, "frames": [
                                               {"frameIndex": r["frameIndex"], **r["detections"], "regionRuns": r.get("regionRuns"),
-                                               "regionReason": r.get("regionReason"), "observed": r.get("observed")}
+                                               "regionReason": r.get("regionReason"), "observed": r.get("observed"),
+                                               "surveyAfter": r.get("surveyAfter")}
                                               for r in results]}))
     report = score_run(args.video, info, gt, lines, zones, results, flushed, reference, peer)
     report["backend"] = loaded["backend"]

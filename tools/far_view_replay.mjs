@@ -32,6 +32,15 @@ function rowsOf(tracked, feet) {
     foot: [feet[2 * i], feet[2 * i + 1]], predicted: tracked.predicted ? tracked.predicted[i] : 0 }));
 }
 
+/** Detections (frame pixels) from a recorded frame's plain arrays. */
+function recordedDetections(frame) {
+  return {
+    count: frame.count, boxes: Float32Array.from(frame.boxes), scores: Float32Array.from(frame.scores),
+    classIds: new Int32Array(frame.count), keypoints: frame.keypoints ? Float32Array.from(frame.keypoints) : null,
+    keypointCount: frame.keypointCount || 0,
+  };
+}
+
 async function main() {
   const args = options();
   const { recorded, video, modules } = openRecording(args);
@@ -50,17 +59,13 @@ async function main() {
   const events = [];
   let differing = 0;
   for (const frame of recorded.frames) {
-    const detections = {
-      count: frame.count, boxes: Float32Array.from(frame.boxes), scores: Float32Array.from(frame.scores),
-      classIds: new Int32Array(frame.count), keypoints: frame.keypoints ? Float32Array.from(frame.keypoints) : null,
-      keypointCount: frame.keypointCount || 0,
-    };
+    const detections = recordedDetections(frame);
     detections.embeddings = appearanceEmbeddings(pixels[frame.frameIndex - 1], detections);
     const at = { frameIndex: frame.frameIndex, timestamp: (frame.frameIndex - 1) / fps, width, height };
     const plan = pipeline.planDetection({ ...at, inputSize: Number(args['input-size']) });
-    // A survey run on the same frame after a whole-frame run (FramePipeline.lookCloser): the recording
-    // holds only the survey's detections, which stand in for the whole-frame run's here.
-    if (!plan.regions && /survey/.test(frame.regionReason || '')) pipeline.lookCloser(detections, { ...at, inputSize: Number(args['input-size']) });
+    // A survey run on the same frame after a whole-frame run (FramePipeline.lookCloser): the whole
+    // frame's detections are recorded beside the frame's (the survey's).
+    if (!plan.regions && frame.surveyAfter) pipeline.lookCloser(recordedDetections(frame.surveyAfter), { ...at, inputSize: Number(args['input-size']) });
     if (JSON.stringify(pipeline.looking.observed) !== JSON.stringify(frame.observed || null)) differing += 1;
     const output = pipeline.process(detections, at);
     const { tracked } = output;

@@ -3,7 +3,7 @@
 // runs) on frames it decoded, every frame, and read back detections, tracks, counts, events
 // and per-stage timings. Frames may also come as recorded detections (no detector needed).
 import { createDetector } from '../detector/index.js';
-import { decodePixels } from './plain.js';
+import { decodePixels, plainDetections } from './plain.js';
 import { PipelineLabRun, countTracks } from './pipeline_lab_run.js';
 import { DETECTOR_SCORE_THRESHOLD } from '../pipeline/frame_pipeline.js';
 
@@ -65,6 +65,8 @@ class PipelineLab {
     let regionReason = plan.regionPlan?.reason ?? null;
     // A whole-frame run whose people may be too small for it: the survey runs on this frame.
     const closer = this.run.lookCloser(detections, { width, height, timestamp, inputSize: this.detector.inputSize });
+    // The whole-frame run's detections, recorded for tools/far_view_replay.mjs (the frame's are the survey's).
+    const surveyAfter = closer ? plainDetections(detections, { rounded: true }) : null;
     if (closer) {
       detections = await this.detector.detect(image, { regions: closer.regions });
       regionRuns += closer.regions.length;
@@ -72,7 +74,7 @@ class PipelineLab {
     }
     const detect = clock() - started;
     const answer = this.run.process(detections, { frameIndex, timestamp, width, height }, { detect, detector: this.detector.timings });
-    return this.#shown({ ...answer, cadence: plan.reason, regionRuns, regionReason });
+    return this.#shown({ ...answer, cadence: plan.reason, regionRuns, regionReason, surveyAfter });
   }
 
   /**
