@@ -19,7 +19,8 @@
  *   survey that finds nobody doubles the wait for the next (an empty scene costs little). A run
  *   that found only unsure candidates (scores under minScore: people too small to be sure of),
  *   or a whole-frame run whose people are mostly under minModelHeight at its scale, brings the
- *   survey forward to the next run, while no survey has come back empty since.
+ *   survey forward to the next run, while no survey has come back empty since; a whole-frame
+ *   run that would (wantsSurvey) gets it on the same frame (FramePipeline.lookCloser).
  * - The plan is recomputed as the sizes are learned: after every run while it is the whole
  *   frame alone (so crops start as soon as small people are seen), every `replanRuns` runs
  *   once it has crops (so it does not flap), and at once when the people seen ask for a closer
