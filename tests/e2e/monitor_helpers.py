@@ -60,6 +60,11 @@ def webcam_page(webcam_browser):
     assert_no_csp_violations(violations)  # at teardown: fails the test
 
 
+def page_overflow(page) -> int:
+    """How many pixels the page is wider than the window (0 or less: it fits)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
 def frame_point(page, x: float, y: float) -> tuple[float, float]:
     """Viewport coordinates of a source-frame pixel on the overlay canvas."""
     page.locator("#overlay-canvas").scroll_into_view_if_needed()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.e2e.monitor_helpers import register_and_login
+from tests.e2e.monitor_helpers import page_overflow, register_and_login
 from tests.e2e.test_dashboard import post_json
 from tools.harness import (LiveServer, assert_no_csp_violations, launch_chromium, make_app,
                            open_page)
@@ -120,7 +120,7 @@ def test_no_page_is_wider_than_the_viewport(site, artifacts, name, size):
         page.wait_for_selector(ready, state="attached")
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(artifacts / f"layout-{name}-{size}.png"), full_page=True)
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page_overflow(page)
         assert overflow <= 0, f"{name} at {width}px is {overflow}px too wide: {page.evaluate(WIDE_ELEMENTS)}"
         if name == "dashboard":
             # The session shown has ended: never a green "Live" beside it (issue 14, item 8).
@@ -162,7 +162,7 @@ def test_the_pages_before_logging_in_fit_a_phone(browser_module, live_server_mod
             page.goto(f"{live_server_module.url}{path}")
             page.wait_for_selector("main form")
             page.screenshot(path=str(artifacts / f"layout-{path.rsplit('/', 1)[-1]}-{size}.png"), full_page=True)
-            overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = page_overflow(page)
             assert overflow <= 0, f"{path} at {width}px is {overflow}px too wide: {page.evaluate(WIDE_ELEMENTS)}"
         violations = list(context.csp_violations)
     finally:

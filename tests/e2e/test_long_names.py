@@ -8,13 +8,22 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.e2e.monitor_helpers import register_and_login
+from tests.e2e.monitor_helpers import page_overflow, register_and_login
 from tests.e2e.test_dashboard import post_json
 from tools.harness import SHARED_DATA
 
 pytestmark = pytest.mark.e2e
 ZONE_NAME = "Kassenbereich_Eingang_Nord_Obergeschoss_Warteschlange_Kundenservice_0123456789"
 LABEL = "Camera " + "eingang_nord_obergeschoss_" * 4
+
+
+def at_sizes(page, url: str, ready: str, sizes: dict):
+    """The page at each window size, once `ready` is on it; yields the size's name."""
+    for name, (width, height) in sizes.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(url)
+        page.wait_for_selector(ready)
+        yield name
 
 
 def test_long_names_wrap_on_the_dashboard(live_server, page, artifacts):
@@ -32,10 +41,8 @@ def test_long_names_wrap_on_the_dashboard(live_server, page, artifacts):
         "batch_id": str(uuid.uuid4()),
         "samples": [{"ts": ts, "zone_key": key, "occupancy": 2, "entries": 2, "exits": 0}],
         "events": [{"ts": ts, "zone_key": key, "kind": "alert_start", "value": 2}]})["status"] == 201
-    for name, (width, height) in {"desktop": (1440, 900), "phone": (390, 844)}.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.goto(f"{live_server.url}/dashboard?run={run['id']}")
-        page.wait_for_selector("body[data-dashboard-ready=yes]")
+    for name in at_sizes(page, f"{live_server.url}/dashboard?run={run['id']}",
+                         "body[data-dashboard-ready=yes]", {"desktop": (1440, 900), "phone": (390, 844)}):
         page.wait_for_selector("#alert-list .alert-entry")
         page.screenshot(path=str(artifacts / f"long-names-dashboard-{name}.png"), full_page=True)
         # The alert names the whole zone, on as many lines as it takes (it was cut off).
@@ -45,7 +52,7 @@ def test_long_names_wrap_on_the_dashboard(live_server, page, artifacts):
                              alerts.element_handle()), name
         # The session's line wraps too (a phone's page was 1,193 px wide).
         assert LABEL in page.inner_text("#run-meta")
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page_overflow(page)
         assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
 
 
@@ -58,13 +65,11 @@ def test_the_monitor_fits_a_phone_with_saved_zones(live_server, page, artifacts)
         assert post_json(page, "/api/zones", {
             "name": name, "kind": "polygon", "camera_key": "shop-entrance", "frame_width": 640,
             "frame_height": 480, "geometry": {"points": [[10, 10], [300, 10], [300, 300]]}})["status"] == 201
-    for name, (width, height) in {"phone": (390, 844), "tablet": (1024, 768)}.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.goto(f"{live_server.url}/monitor")
-        page.wait_for_selector("body[data-monitor-ready=yes]")
+    for name in at_sizes(page, f"{live_server.url}/monitor", "body[data-monitor-ready=yes]",
+                         {"phone": (390, 844), "tablet": (1024, 768)}):
         page.wait_for_function("() => document.querySelector('#saved-camera option[value]')")
         page.screenshot(path=str(artifacts / f"long-names-monitor-{name}.png"), full_page=True)
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page_overflow(page)
         assert overflow <= 0, f"{name}: the monitor is {overflow}px wider than the screen"
 
 
@@ -86,14 +91,13 @@ def test_a_long_file_name_wraps_on_a_phone_while_and_after_uploading(live_server
     page.wait_for_selector("#upload-progress:not([hidden])")
     page.wait_for_function("(name) => document.getElementById('upload-name').textContent"
                            ".includes(name)", arg=name)
-    overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     page.screenshot(path=str(artifacts / "long-names-uploading-phone.png"), full_page=True)
-    assert page.evaluate(overflow) <= 0, "the upload's progress line is wider than the phone"
+    assert page_overflow(page) <= 0, "the upload's progress line is wider than the phone"
     held[0].continue_()
     page.wait_for_function("(name) => document.getElementById('status-area').textContent"
                            ".includes(`Uploaded “${name}”`)", arg=name)
     page.screenshot(path=str(artifacts / "long-names-upload-phone.png"), full_page=True)
-    assert page.evaluate(overflow) <= 0, "the status line is wider than the phone"
+    assert page_overflow(page) <= 0, "the status line is wider than the phone"
 
 
 def test_a_long_token_name_wraps_on_a_phone(live_server, page):
@@ -106,12 +110,11 @@ def test_a_long_token_name_wraps_on_a_phone(live_server, page):
     page.fill("[data-testid=token-form] input[name=name]", name)
     page.click("[data-testid=token-form] button[type=submit]")
     page.wait_for_selector("[data-testid=new-token]")
-    overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    assert page.evaluate(overflow) <= 0, "the new token's heading is wider than the phone"
+    assert page_overflow(page) <= 0, "the new token's heading is wider than the phone"
     page.click("[data-testid=token-table] button:has-text('Revoke')")
     page.wait_for_selector(".flash-success")
     assert name in page.inner_text(".flashes")
-    assert page.evaluate(overflow) <= 0, "the revoked message is wider than the phone"
+    assert page_overflow(page) <= 0, "the revoked message is wider than the phone"
 
 
 def test_the_monitor_wraps_long_zone_names_on_a_phone(live_server, page, artifacts):
@@ -144,5 +147,5 @@ def test_the_monitor_wraps_long_zone_names_on_a_phone(live_server, page, artifac
     page.click("[data-testid=process-whole]")
     page.wait_for_selector("[data-testid=summary]:not([hidden])")
     page.screenshot(path=str(artifacts / "long-names-monitor-summary-phone.png"), full_page=True)
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page_overflow(page)
     assert overflow <= 0, f"the monitor is {overflow}px wider than the phone after counting"
