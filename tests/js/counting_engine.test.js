@@ -13,12 +13,38 @@ function withAnkles(leftConf, rightConf) {
 }
 
 const footCases = [
-  { name: 'both ankles visible: their midpoint', detections: withAnkles(0.9, 0.8), expected: [50, 182] },
+  { name: 'both ankles visible: between them, on the box\'s bottom edge (the floor, not the ankles\' height)', detections: withAnkles(0.9, 0.8), expected: [50, 200] },
   { name: 'one ankle hidden: bottom-centre of the box', detections: withAnkles(0.9, 0.2), expected: [55, 200] },
   { name: 'no keypoints: bottom-centre of the box', detections: detectionsFromRows([{ box: [20, 10, 90, 200] }]), expected: [55, 200] },
 ];
 for (const { name, detections, expected } of footCases) {
   test(`foot point — ${name}`, () => assert.deepEqual(Array.from(footPoints(detections)), expected));
+}
+
+/** A person walking down the picture, 200 px tall, ankles seen 18 px above the box's bottom edge. */
+function walkerWithAnkles(id, bottoms) {
+  return bottoms.map((bottom) => {
+    const keypoints = new Float32Array(17 * 3);
+    keypoints.set([95, bottom - 18, 0.9], 15 * 3);
+    keypoints.set([105, bottom - 18, 0.9], 16 * 3);
+    return detectionsFromRows([{ id, box: [70, bottom - 200, 130, bottom], score: 0.9, keypoints }], { keypointCount: 17 });
+  });
+}
+
+// Lines are drawn on the floor: what crosses them is where the person stands (the soles, the
+// box's bottom edge), not the ankles, which stay ~9% of the height above it.
+const floorCases = [
+  { name: 'the soles step over a line the ankles never reach: counted', bottoms: [300, 305, 310, 315, 320, 325, 330, 335, 340, 340, 340], line: 325, expected: { in: 1, out: 0 } },
+  { name: 'walking up the picture, the soles stop short of a line the ankles pass: nothing counted', bottoms: [340, 335, 330, 325, 320, 315, 315, 315, 315, 315, 315], line: 310, expected: { in: 0, out: 0 } },
+  { name: 'walking along the line, soles on the far side all the time: nothing counted', bottoms: [331, 332, 331, 333, 332, 331, 332, 333, 331, 332, 331], line: 325, expected: { in: 0, out: 0 } },
+];
+for (const { name, bottoms, line, expected } of floorCases) {
+  test(`foot point on the floor — ${name}`, () => {
+    const engine = new CountingEngine({ lines: [{ id: 'floor', a: [0, line], b: [400, line], confirmFrames: 3 }] });
+    walkerWithAnkles(1, bottoms).forEach((tracked, f) => engine.update(tracked, { frameIndex: f, timestamp: f / 25 }));
+    engine.flush();
+    assert.deepEqual(engine.snapshot().lines.floor, expected);
+  });
 }
 
 test('the engine reports lines, bands and zones together, and reset clears them', () => {
