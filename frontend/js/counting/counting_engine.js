@@ -15,7 +15,7 @@ export const ENGINE_DEFAULTS = Object.freeze({
   lines: [],
   bands: [],
   zones: [],
-  /** both ankles at or above this confidence give the foot point; else the box bottom-centre */
+  /** both ankles at or above this confidence place the foot point across (at their midpoint; its height is the box's bottom edge); else the box's centre */
   keypointConfidence: 0.5,
   /** a track unseen for more than this many frames has ended (pending crossings become final) */
   staleFrames: 30,
