@@ -239,7 +239,9 @@ export class FramePipeline {
     if (observed) detections = this.regionRotation.dropFragments(detections, { width, height });
     const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height, observed, unseenBelow });
     if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(detections, { height, partial: Boolean(observed) });
-    this.lastDetected = this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
+    // The counting engine tells the cadence's skipped frames from a detector too slow for the frames.
+    const plannedSeconds = this.cadence ? this.cadence.longestPlannedSeconds : 0;
+    this.lastDetected = this.#count(tracked, { frameIndex, timestamp, plannedSeconds }, started, this.#now());
     this.lastDetected.detections = detections;
     this.lastDetected.observed = observed;
     return this.lastDetected;
