@@ -4,7 +4,8 @@
 // purpose (issue 18): with the cadence's runs 3 frames (0.12 s) apart, one person walking over a
 // line and back, missed at one run, still nets to nothing, as when the detector runs on every
 // frame; when the detector runs later than the cadence plans (busy, or capped by minRunSeconds),
-// or every 3rd frame is all there is (no cadence), the rule applies as before.
+// or the source's frames themselves come 0.1 s apart or more (every 3rd frame, no cadence; a
+// 10 frames/s camera, with one), the rule applies as before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectionsFromRows } from '../../frontend/js/core/detections.js';
@@ -31,11 +32,11 @@ const rowsAt = (t) => [{ box: [footX(t) - 40, 100, footX(t) + 40, 300], score: 0
  * detector runs on that frame (plan: the cadence's answer, or null without one); `missed(t)`:
  * the detector does not see the person at a run at time t. Returns the final counts of the line.
  */
-function countWalk({ cadence, runs, missed }) {
+function countWalk({ cadence, runs, missed, fps = FPS }) {
   const pipeline = new FramePipeline({ cadence, counting: { lines: [LINE] } });
-  const frames = Math.round(3.4 * FPS);
+  const frames = Math.round(3.4 * fps);
   for (let frameIndex = 0; frameIndex < frames; frameIndex += 1) {
-    const frame = { frameIndex, timestamp: frameIndex / FPS, ...SIZE };
+    const frame = { frameIndex, timestamp: frameIndex / fps, ...SIZE };
     const plan = cadence ? pipeline.planDetection({ ...frame, final: frameIndex === frames - 1 }) : null;
     if (!runs(frameIndex, plan)) {
       if (pipeline.lastDetected) pipeline.skip(frame);
@@ -72,11 +73,13 @@ const cases = [
     cadence: CADENCE, runs: busyDetector(), missed: (t) => t > 1.75 && t < 1.95, want: { both: true } },
   { name: 'cadence capped at 2 runs a second (minRunSeconds 0.5), missed at one run: both crossings count',
     cadence: { ...CADENCE, minRunSeconds: 0.5 }, runs: cadenceRuns, missed: (t) => t > 1.7 && t < 2.1, want: { both: true } },
+  { name: 'a 10 frames/s camera, the cadence in its frames (frameSeconds 0.1: runs 0.3 s apart), missed at one run: a low rate, both count',
+    cadence: { ...CADENCE, frameSeconds: 0.1 }, fps: 10, runs: cadenceRuns, missed: (t) => t > 1.75 && t < 1.85, want: { both: true } },
 ];
 
-for (const { name, cadence, runs, missed, want } of cases) {
+for (const { name, cadence, runs, missed, fps, want } of cases) {
   test(`found again with a cadence — ${name}`, () => {
-    const counts = countWalk({ cadence, runs, missed });
+    const counts = countWalk({ cadence, runs, missed, fps });
     // Left to right is "out" for this line (A top, B bottom); the walk back is "in".
     assert.deepEqual(counts, want.both ? { in: 1, out: 1 } : { in: 0, out: 0 });
   });

@@ -103,9 +103,9 @@ export class CountingEngine {
    * @param {object} tracked  Detections with trackIds (the tracker's output)
    * @param {{frameIndex: number, timestamp: number, plannedSeconds?: number}} frame
    *   plannedSeconds: the longest time between two detector runs the caller plans (FramePipeline:
-   *   its detector cadence's longestPlannedSeconds; 0, the default: the detector runs on every
-   *   frame it can), so that the found-again rule tells a detector too slow for the frames from
-   *   frames skipped on purpose
+   *   its detector cadence's longestPlannedSeconds, on a source whose frames come faster than
+   *   regainSeconds; 0, the default: the detector runs on every frame it can), so that the
+   *   found-again rule tells a detector too slow for the frames from frames skipped on purpose
    */
   update(tracked, { frameIndex, timestamp, plannedSeconds = 0 } = {}) {
     requireNumber('CountingEngine.update', 'frameIndex', frameIndex, { integer: true });
