@@ -31,7 +31,9 @@ export const ENGINE_DEFAULTS = Object.freeze({
   /**
    * at detector runs at least this many seconds apart, a track missing at the previous run and
    * found again may be someone else: its count so far stands and what it does next counts as a
-   * new person's (a return crossing does not cancel); 0 disables
+   * new person's (a return crossing does not cancel); 0 disables. Runs no further apart than the
+   * caller plans (update's `plannedSeconds`: a detector cadence skipping frames on purpose) are
+   * not a low rate: the rule applies only to runs later than that
    */
   regainSeconds: 0.1,
   /**
@@ -99,11 +101,16 @@ export class CountingEngine {
 
   /**
    * @param {object} tracked  Detections with trackIds (the tracker's output)
-   * @param {{frameIndex: number, timestamp: number}} frame
+   * @param {{frameIndex: number, timestamp: number, plannedSeconds?: number}} frame
+   *   plannedSeconds: the longest time between two detector runs the caller plans (FramePipeline:
+   *   its detector cadence's longestPlannedSeconds, on a source whose frames come faster than
+   *   regainSeconds; 0, the default: the detector runs on every frame it can), so that the
+   *   found-again rule tells a detector too slow for the frames from frames skipped on purpose
    */
-  update(tracked, { frameIndex, timestamp } = {}) {
+  update(tracked, { frameIndex, timestamp, plannedSeconds = 0 } = {}) {
     requireNumber('CountingEngine.update', 'frameIndex', frameIndex, { integer: true });
     requireNumber('CountingEngine.update', 'timestamp', timestamp);
+    requireNumber('CountingEngine.update', 'plannedSeconds', plannedSeconds, { min: 0 });
     if (tracked.count > 0 && !tracked.trackIds) {
       throw new TypeError('CountingEngine.update: detections need trackIds (run the tracker first)');
     }
@@ -139,7 +146,7 @@ export class CountingEngine {
       const seen = this.lastSeen.get(trackId);
       if (seen && this.#jumped(seen, [x, y], height, timestamp)) {
         for (const counter of this.counters) events.push(...counter.finish(trackId));
-      } else if (seen && this.#foundAgain(seen, interval)) {
+      } else if (seen && this.#foundAgain(seen, interval, plannedSeconds)) {
         for (const counter of this.counters) events.push(...counter.restart(trackId));
       }
       this.lastSeen.set(trackId, { frameIndex, timestamp, point: [x, y], height });
@@ -181,11 +188,15 @@ export class CountingEngine {
 
   /**
    * Was the track missing at the previous detector run, at a low rate (runs at least
-   * `regainSeconds` apart)? Then the tracker found it again across a gap, by position and looks,
-   * and it may be someone else (two people crossing paths, or the same place in a looped clip).
+   * `regainSeconds` apart, and further apart than the caller plans)? Then the tracker found it
+   * again across a gap the detector could not look into, by position and looks, and it may be
+   * someone else (two people crossing paths, or the same place in a looped clip). A gap a
+   * detector cadence leaves on purpose is not one: it could have looked, and runs again within
+   * its plan wherever it must (docs/counting.md, "found again").
    */
-  #foundAgain(seen, interval) {
-    return this.regainSeconds > 0 && interval >= this.regainSeconds && seen.timestamp < this.previousTimestamp - 1e-9;
+  #foundAgain(seen, interval, plannedSeconds) {
+    return this.regainSeconds > 0 && interval >= this.regainSeconds && interval > plannedSeconds
+      && seen.timestamp < this.previousTimestamp - 1e-9;
   }
 
   /** Keeps the boxes seen (not predicted) at this update, for RUN_HISTORY_SECONDS (a new array: sightings keep theirs). */

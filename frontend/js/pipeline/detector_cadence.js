@@ -113,6 +113,17 @@ export class DetectorCadence {
     this.reset();
   }
 
+  /**
+   * The latest a run this cadence plans comes after the run before it, in seconds: its time bound,
+   * `maxSkippedFrames + 1` frames of `frameSeconds` (the 'interval' rule), plus half a frame for
+   * the frames' timing. Runs further apart are not the cadence's choice but a detector that fell
+   * behind the frames (busy with an earlier one, or held back by `minRunSeconds`, a cap on its
+   * rate): a low rate, as without a cadence (the counting engine's found-again rule, issue 18).
+   */
+  get longestPlannedSeconds() {
+    return (this.maxSkippedFrames + 1.5) * this.frameSeconds;
+  }
+
   reset() {
     this.skippedInARow = 0;
     this.previousTimestamp = null;  // time of the frame decided before this one

@@ -109,6 +109,8 @@ export class FramePipeline {
     this.looking = null;
     /** the largest scale (model input / frame pixels) the detector has looked at so far at this frame and model size */
     this.finest = { key: null, scale: null };
+    /** the time of the newest frame given to skip() or process(), and the time between the last two (the source's frame interval) */
+    this.newestFrame = { timestamp: null, seconds: null };
   }
 
   /**
@@ -211,6 +213,7 @@ export class FramePipeline {
    */
   skip({ frameIndex, timestamp }) {
     if (!this.lastDetected) throw new Error('FramePipeline.skip: the first frame needs the detector');
+    this.#noteFrame(timestamp);
     const started = this.#now();
     const seconds = timestamp - this.lastDetected.timestamp;
     const { tracked, feet } = predictTracked(this.lastDetected.tracked, trackMeans(this.tracker), seconds,
@@ -239,7 +242,8 @@ export class FramePipeline {
     if (observed) detections = this.regionRotation.dropFragments(detections, { width, height });
     const tracked = this.tracker.update(detections, { frameIndex, timestamp, width, height, observed, unseenBelow });
     if (this.regionPlanner && Number.isFinite(height)) this.regionPlanner.observe(detections, { height, partial: Boolean(observed) });
-    this.lastDetected = this.#count(tracked, { frameIndex, timestamp }, started, this.#now());
+    this.#noteFrame(timestamp);
+    this.lastDetected = this.#count(tracked, { frameIndex, timestamp, plannedSeconds: this.#plannedSeconds() }, started, this.#now());
     this.lastDetected.detections = detections;
     this.lastDetected.observed = observed;
     return this.lastDetected;
@@ -305,6 +309,25 @@ export class FramePipeline {
       timings: this.options.clock ? { track: trackedAt - started, count: counted - trackedAt } : null,
     };
     return this.lastFrame;
+  }
+
+  /**
+   * For the counting engine's found-again rule: the longest time between detector runs this
+   * pipeline's cadence plans (frames it skips on purpose are not a low rate), or 0: no cadence, or
+   * a source whose frames come as far apart as the rule's low rate (regainSeconds) by themselves,
+   * where the detector could not have looked more often whatever the cadence skips.
+   */
+  #plannedSeconds() {
+    const { seconds } = this.newestFrame;
+    if (!this.cadence || seconds === null || seconds >= this.engine.regainSeconds) return 0;
+    return this.cadence.longestPlannedSeconds;
+  }
+
+  /** A frame's time (skip or process; a live run's detections may enter after later frames were shown). */
+  #noteFrame(timestamp) {
+    const newest = this.newestFrame.timestamp;
+    if (newest !== null && !(timestamp > newest)) return;
+    this.newestFrame = { timestamp, seconds: newest === null ? null : timestamp - newest };
   }
 
   #fading(create) {

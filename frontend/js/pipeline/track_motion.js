@@ -9,6 +9,7 @@
 import { createDetections } from '../core/detections.js';
 import { footPoints } from '../counting/foot_points.js';
 import { meanToBox } from '../tracker/kalman.js';
+import { walked } from '../tracker/output.js';
 
 /** trackId -> Kalman mean (Float64Array(8)) of the tracker's tracked and lost tracks. */
 export function trackMeans(tracker) {
@@ -35,8 +36,13 @@ export function footVelocities(tracked, means) {
 }
 
 /**
- * The tracks of the last detector run moved `seconds` ahead along their Kalman velocity (the
- * filter's own prediction, as the tracker makes it; a lost track keeps its height still).
+ * The tracks of the last detector run moved `seconds` ahead along their Kalman velocity, as the
+ * tracker itself shows people it does not see: a tracked person's box of the run is walked along
+ * the filter's centre velocity (output.js `walked`, the box the tracker reports for a tracked
+ * person the detector did not look at), keeping the shape the detector saw; a lost (coasting)
+ * track's box is the filter's prediction with its height held still. (The filter's own box lags
+ * behind a box whose shape changes: someone stepping into the picture at its edge widens 2-3x in
+ * half a second, and was drawn half as wide on the skipped frames.)
  * Keypoints move with the box centre. Ids, scores and `predicted` flags are those of the run.
  * @returns {{ tracked: Detections, feet: Float32Array }}
  */
@@ -51,12 +57,9 @@ export function predictTracked(tracked, means, seconds, { keypointConfidence = 0
   for (let index = 0; index < tracked.count; index += 1) {
     const entry = means.get(tracked.trackIds[index]);
     if (!entry || !(seconds > 0)) continue;
-    const mean = Float64Array.from(entry.mean);
-    if (!entry.tracked) mean[7] = 0;
-    for (let k = 0; k < 4; k += 1) mean[k] += seconds * mean[k + 4];
-    if (!(mean[3] > 0)) continue;
-    const box = meanToBox(mean);
     const old = tracked.boxes.subarray(4 * index, 4 * index + 4);
+    const box = entry.tracked ? walked(old, entry.mean, seconds) : lostBox(entry.mean, seconds);
+    if (!box) continue;
     const dx = (box[0] + box[2] - old[0] - old[2]) / 2;
     const dy = (box[1] + box[3] - old[1] - old[3]) / 2;
     predicted.boxes.set(box, 4 * index);
@@ -66,4 +69,12 @@ export function predictTracked(tracked, means, seconds, { keypointConfidence = 0
     }
   }
   return { tracked: predicted, feet: footPoints(predicted, { keypointConfidence }) };
+}
+
+/** A lost track's Kalman box `seconds` ahead, its height held still (null: no box). */
+function lostBox(kalmanMean, seconds) {
+  const mean = Float64Array.from(kalmanMean);
+  mean[7] = 0;
+  for (let k = 0; k < 4; k += 1) mean[k] += seconds * mean[k + 4];
+  return mean[3] > 0 ? meanToBox(mean) : null;
 }
