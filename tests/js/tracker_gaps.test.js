@@ -361,3 +361,52 @@ for (const { name, facing, options, kept } of backwardsCases) {
     assert.equal(a.length === 1 && !idsOf(ids.slice(3), 1).includes(a[0]), kept, JSON.stringify(ids));
   });
 }
+
+// Less than half a person at the picture's edge (output.js's uncutShift and mostlyOutside). At a
+// few runs a second a box the edge cuts to under half a person's width (0.4 of the height) says
+// little about where the person is: leaving, they are gone at the next run; entering, well inside.
+// Frame 640 x 480, runs 0.48 s apart, look-alikes 200 px tall. B walks right at 100 px/s (box
+// centres 435, 483, 531, 583); A, leaving, is seen at run 2 only, as a box at the right edge
+// (`sliver`); at run 3 C, who walks left, stands at centre 530. Row 0 is B, row 1 A or C.
+const centred = (x, width = 80, height = 200) => [x - width / 2, 100, x + width / 2, 100 + height];
+const sliverRows = (sliver) => [
+  [{ box: centred(435) }],
+  [{ box: centred(483) }],
+  [{ box: centred(531) }, { box: sliver, score: 0.74 }],
+  [{ box: centred(583) }, { box: centred(530, 76, 180) }],
+];
+const sliverScene = (sliver) => (s) => sliverRows(sliver)[Math.round(s * FPS / 12)].map((row) => ({ score: 0.9, ...row }));
+const sliverCases = [
+  { name: 'A seen as a sliver (20 of 80 px in the picture) starts no track: C gets an id of their own', sliver: [620, 100, 640, 300], handed: false },
+  { name: 'A seen as half a person or more (44 of 80 px) starts a track as before, which C takes', sliver: [596, 100, 640, 300], handed: true },
+];
+for (const { name, sliver, handed } of sliverCases) {
+  test(`mostly outside at 2 runs/s — ${name}`, () => {
+    const ids = run([0, 12, 24, 36], sliverScene(sliver), {}, { width: 640, height: 480 });
+    assert.deepEqual(ids.map((row) => row[0]), [1, 1, 1, 1], JSON.stringify(ids));
+    const before = new Set(ids.slice(0, 3).flat());
+    assert.equal(before.has(ids[3][1]), handed, JSON.stringify(ids));
+  });
+}
+
+// A track whose whole person is predicted outside the picture has left (leftThePicture at a few
+// runs a second: the centre of the last box as if the edge did not cut it, moved on by the walk).
+// A walks right (box centres 480, 528, 576), then the right edge cuts the box (x 580-640, then
+// 600-640: half the person, whole centred at 640) and its filtered speed falls; at the next run
+// B, a look-alike, stands at x 550-630: within a walk of A's prediction by the cut box's centre
+// (still inside the picture), and not more than a quarter height back inside from where A was
+// (so the leaving rule above does not act).
+const edgeRows = [[440, 100, 520, 300], [488, 100, 568, 300], [536, 100, 616, 300], [580, 100, 640, 300],
+  [600, 100, 640, 300], [550, 100, 630, 300]];
+const edgeScene = (s) => [{ box: edgeRows[Math.round(s * FPS / 12)], score: 0.9 }];
+const edgeCases = [
+  { name: 'A has left: B gets a new id', size: { width: 640, height: 480 }, handed: false },
+  { name: 'without the frame size (edges unknown) A\'s id is handed to B', size: {}, handed: true },
+];
+for (const { name, size, handed } of edgeCases) {
+  test(`mostly outside at 2 runs/s, a walker leaving at the edge — ${name}`, () => {
+    const ids = run(edgeRows.map((_, i) => 12 * i), edgeScene, {}, size);
+    assert.deepEqual(ids.slice(0, -1).map((row) => row[0]), [1, 1, 1, 1, 1], JSON.stringify(ids));
+    assert.equal(ids[ids.length - 1][0] === 1, handed, JSON.stringify(ids));
+  });
+}

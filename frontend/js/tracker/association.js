@@ -3,7 +3,7 @@ import { iouDistanceMatrix } from '../geometry/boxes.js';
 import { appearanceSimilarity } from './appearance.js';
 import { TrackState } from './track.js';
 import { faceApart } from '../core/facing.js';
-import { exitEdge } from './output.js';
+import { exitEdge, PERSON_ASPECT } from './output.js';
 
 function flatBoxes(items) {
   const flat = new Float64Array(items.length * 4);
@@ -226,9 +226,6 @@ export function duplicates(tracked, lost, distance) {
   }
   return { dropTracked, dropLost };
 }
-
-/** A person's box is at least this wide for its height: a narrower box at the picture's edge is cut by it. */
-const PERSON_ASPECT = 0.4;
 
 /**
  * Where a track last seen at an edge of the picture, walking out through it (output.js's

@@ -17,7 +17,7 @@ import { Track, TrackState } from './track.js';
 import { trackableRows } from './detections.js';
 import { recoveryCostMatrix } from './recovery.js';
 import { FACING_MIN_SHIFT, facingOf } from '../core/facing.js';
-import { buildOutput, centreInside, coveredFraction, leftThePicture, touchesEdge, walked } from './output.js';
+import { buildOutput, centreInside, coveredFraction, leftThePicture, mostlyOutside, touchesEdge, walked } from './output.js';
 import { addUnlookedTime, firstSighting, isObserved, lookedSecondsLost, requireObserved } from './observed.js';
 import { dropLostTracks, isSceneCut, restartTracks } from './scene_cut.js';
 
@@ -223,7 +223,8 @@ export class ByteTracker {
     if (motionSpeed === 0 || (step.seconds < motionMinSeconds && step.observed === null)) return cost;
     // A track predicted out of the picture, or lost at its edge, has left: someone appearing
     // there is someone else.
-    const gone = tracks.map((track) => leftThePicture(track, step));
+    const whole = step.seconds >= this.options.confirmAtOnceSeconds;
+    const gone = tracks.map((track) => leftThePicture(track, step, { whole }));
     cost = yieldToOverlap(addMotion(cost, tracks, detections, step.timestamp, {
       speed: motionSpeed, floor: 0.5, limit, similarity, minSimilarity: motionMinSimilarity, skip: gone,
     }), cost, tracks, detections.length, limit);
@@ -318,8 +319,10 @@ export class ByteTracker {
 
   /** 4. New (unconfirmed) tracks from the confident detections left over. */
   #startTracks(step, candidates) {
+    const runsApart = step.seconds >= this.options.confirmAtOnceSeconds;
     for (const candidate of candidates) {
       if (candidate.score < this.options.newTrackThreshold) continue;
+      if (runsApart && mostlyOutside(candidate.detectionBox, step)) continue;
       candidate.activate(this.filter, this.nextTrackId, step.frame, step.timestamp);
       if (this.#confirmsAtOnce(step, candidate) || firstSighting(candidate.detectionBox, step.unseenBelow)) candidate.isActivated = true;
       this.nextTrackId += 1;

@@ -56,13 +56,51 @@ export function buildOutput(detections, shown, frame, predictedBox = (track) => 
   return output;
 }
 
-/** Has the track left the picture (predicted centre outside it, or lost at its edge)? */
-export function leftThePicture(track, { width, height }) {
+/** A person's box is at least this wide for its height: a narrower box at the picture's edge is cut by it. */
+export const PERSON_ASPECT = 0.4;
+
+/**
+ * How far the centre of a box cut by the picture's edge lies from the centre of the person's
+ * whole box (as if the edge did not cut it: at least PERSON_ASPECT wide for its height, and as
+ * tall as that width needs): [dx, dy], [0, 0] for a box that does not touch an edge.
+ */
+export function uncutShift([x1, y1, x2, y2], width, height) {
+  if (!touchesEdge([x1, y1, x2, y2], width, height)) return [0, 0];
+  const tall = Math.max(y2 - y1, (x2 - x1) / PERSON_ASPECT);
+  const wide = Math.max(x2 - x1, PERSON_ASPECT * tall);
+  const left = x1 <= width * 0.01;
+  const right = x2 >= width * 0.99;
+  const top = y1 <= height * 0.01;
+  const bottom = y2 >= height * 0.99;
+  const dx = left === right ? 0 : (left ? x2 - wide / 2 : x1 + wide / 2) - (x1 + x2) / 2;
+  const dy = top === bottom ? 0 : (top ? y2 - tall / 2 : y1 + tall / 2) - (y1 + y2) / 2;
+  return [dx, dy];
+}
+
+/**
+ * Has the track left the picture (predicted centre outside it, or lost at its edge)? With
+ * `whole`, the centre is the whole person's: a last box cut by the edge is moved to where the
+ * person's whole box would be (uncutShift), so a person less than half in the picture at the last
+ * sighting, and not walking in, has left (at a few detector runs a second they are gone by the next).
+ */
+export function leftThePicture(track, { width, height }, { whole = false } = {}) {
   const [x1, y1, x2, y2] = track.box;
-  const cx = (x1 + x2) / 2;
-  const cy = (y1 + y2) / 2;
+  const [dx, dy] = whole ? uncutShift(track.detectionBox, width, height) : [0, 0];
+  const cx = (x1 + x2) / 2 + dx;
+  const cy = (y1 + y2) / 2 + dy;
   if (cx < 0 || cy < 0 || cx > width || cy > height) return true;
   return track.state === TrackState.LOST && touchesEdge(track.detectionBox, width, height);
+}
+
+/**
+ * Is less than half of the person in the picture? A box cut by the picture's edge, moved to where
+ * the person's whole box would be (uncutShift), has its centre outside the picture.
+ */
+export function mostlyOutside(box, { width, height }) {
+  const [dx, dy] = uncutShift(box, width, height);
+  const cx = (box[0] + box[2]) / 2 + dx;
+  const cy = (box[1] + box[3]) / 2 + dy;
+  return cx < 0 || cy < 0 || cx > width || cy > height;
 }
 
 /**
