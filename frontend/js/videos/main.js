@@ -2,6 +2,7 @@
 import { openPage } from '../ui/page.js';
 import { byId, formatBytes } from '../ui/dom.js';
 import { renderVideoList } from './video_list_view.js';
+import { countOf } from '../ui/words.js';
 
 function main() {
   const { config, status, api } = openPage();
@@ -11,7 +12,7 @@ function main() {
   async function refresh() {
     try {
       const page = await api.listAllVideos();
-      byId('video-count').textContent = `${page.total} video${page.total === 1 ? '' : 's'}`;
+      byId('video-count').textContent = countOf(page.total, 'video');
       renderVideoList(list, page.items, { onPlay: play, onDelete: remove, monitorUrl: '/monitor' });
     } catch (error) {
       status.error(error);
