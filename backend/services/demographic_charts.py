@@ -14,7 +14,7 @@ from ..protocol import AGE_BANDS, GENDERS  # noqa: E402
 from . import charts  # noqa: E402,F401  (its matplotlib settings: names are never TeX)
 
 GENDER_COLOURS = {"female": "#c026d3", "male": "#2563eb", "unknown": "#cbd5e1"}
-GENDER_LABELS = {"female": "women", "male": "men", "unknown": "no estimate"}
+GENDER_LABELS = {"female": "Women", "male": "Men", "unknown": "No estimate"}
 BAND_COLOURS = ["#fde68a", "#fbbf24", "#f59e0b", "#d97706", "#b45309", "#92400e", "#78350f",
                 "#cbd5e1"]
 KIND_WORDS = {"in": "in", "out": "out", "enter": "entered"}
@@ -22,7 +22,7 @@ MAX_BARS = 12
 
 
 def _band_label(band: str) -> str:
-    return "no estimate" if band == "unknown" else band.replace("-", "–")
+    return "No estimate" if band == "unknown" else band.replace("-", "–")
 
 
 def _stacked(axes, labels, parts, colours, legend) -> None:

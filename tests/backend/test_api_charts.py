@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backend.conftest import post_demo_counts
+from tests.backend.conftest import post_demo_counts, sample
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -64,3 +64,40 @@ def test_people_axes_step_in_whole_people(alice, monkeypatch, chart):
     figure.canvas.draw()
     ticks = figure.axes[0].get_yticks()
     assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), list(ticks)
+
+
+@pytest.mark.parametrize("chart", ["cumulative", "occupancy", "hourly"])
+def test_chart_words_are_in_sentence_case(alice, monkeypatch, chart):
+    """The rest of the UI writes "Line in", "People in view"; the images' legends and axes
+    said "line in", "people in view (average)", "hour of day", "people"."""
+    from backend.services import charts
+
+    drawn = []
+    real_png = charts.png
+    monkeypatch.setattr(charts, "png", lambda figure: drawn.append(figure) or real_png(figure))
+    run = alice.create_run()
+    line = alice.create_zone(name="door", kind="line",
+                             geometry={"points": [[10, 10], [100, 10]]})
+    line_key = f"line-{line['id']}"
+    assert alice.post_batch(run["id"], [
+        sample("2026-03-01T10:00:00Z", "frame", occupancy=2),
+        sample("2026-03-01T10:00:00Z", "zone-a", occupancy=1, entries=1),
+        sample("2026-03-01T10:00:00Z", line_key, entries=1, exits=1),
+        sample("2026-03-01T10:00:30Z", "frame", occupancy=1),
+    ]).status_code == 201
+    assert alice.get(f"/api/runs/{run['id']}/charts/{chart}.png").status_code == 200
+    [figure] = drawn
+    axes = figure.axes[0]
+    words = [text.get_text() for text in axes.get_legend().get_texts()]
+    # A zone's own name (or key) is the user's text, written as they wrote it.
+    words = [word for word in words if not word.startswith(("door", "line-", "zone-"))]
+    words += [axes.get_xlabel(), axes.get_ylabel()]
+    words = [word for word in words if word]
+    assert words and all(word[0].isupper() for word in words), words
+
+
+def test_demographic_chart_legends_are_in_sentence_case():
+    from backend.services import demographic_charts
+
+    words = [*demographic_charts.GENDER_LABELS.values(), demographic_charts._band_label("unknown")]
+    assert words == ["Women", "Men", "No estimate", "No estimate"]

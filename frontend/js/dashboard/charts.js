@@ -23,14 +23,23 @@ export function secondsLabel(seconds) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** The x range of a chart over stream seconds: the data's span in whole seconds (a 3 s clip
+ * gets 0:00-0:03, not a minute), at least one second; 0-1 s before there is any data. */
+export function secondsRange(pointLists) {
+  const times = pointLists.flat().map((point) => point.t).filter(Number.isFinite);
+  if (!times.length) return { min: 0, max: 1 };
+  const min = Math.max(0, Math.floor(Math.min(...times)));
+  return { min, max: Math.max(min + 1, Math.ceil(Math.max(...times))) };
+}
+
 /** Occupancy of each zone over time. */
 export class OccupancyChart {
   constructor(canvas) {
     const Chart = chartLibrary();
-    const options = baseOptions({ yTitle: 'people in zone' });
+    const options = baseOptions({ yTitle: 'People in zone' });
     options.scales.x.ticks.callback = (value) => secondsLabel(value);
-    options.scales.x.suggestedMin = 0;
-    options.scales.x.suggestedMax = 60;
+    options.scales.x.ticks.precision = 0;   // whole seconds: no "0:01, 0:01, 0:02" labels
+    Object.assign(options.scales.x, secondsRange([]));
     this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options });
   }
 
@@ -44,6 +53,7 @@ export class OccupancyChart {
         borderWidth: 2, pointRadius: 0, stepped: true,
       };
     });
+    Object.assign(this.chart.options.scales.x, secondsRange([...series.occupancy.values()]));
     this.chart.update('none');
   }
 
@@ -54,7 +64,7 @@ export class OccupancyChart {
 export class FlowChart {
   constructor(canvas, { intervalSeconds }) {
     const Chart = chartLibrary();
-    const options = baseOptions({ yTitle: `people per ${intervalSeconds} s` });
+    const options = baseOptions({ yTitle: `People per ${intervalSeconds} s` });
     options.scales.x = { type: 'category', ticks: { font: FONT, maxTicksLimit: 10 }, grid: { display: false } };
     options.parsing = true;
     this.chart = new Chart(canvas, {

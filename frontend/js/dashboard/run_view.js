@@ -72,9 +72,9 @@ export class RunView {
     const labels = starts.map((start) => bucketLabel(start, stats.bucket, stats.tz));
     const names = new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)]));
     this.charts = [
-      bucketChart(byId('flow-chart'), { type: 'bar', labels, yTitle: 'people', datasets: present.map(({ key, label }) => (
+      bucketChart(byId('flow-chart'), { type: 'bar', labels, yTitle: 'People', datasets: present.map(({ key, label }) => (
         { label, data: series[key], backgroundColor: FLOW_COLOURS[key], borderRadius: 3 })) }),
-      bucketChart(byId('occupancy-chart'), { type: 'line', labels, yTitle: 'people', datasets: [...occupancy].map(([key, data], i) => ({
+      bucketChart(byId('occupancy-chart'), { type: 'line', labels, yTitle: 'People', datasets: [...occupancy].map(([key, data], i) => ({
         label: names.get(key) || key, data, borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], stepped: true, pointRadius: 2, spanGaps: true })) }),
     ];
   }

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FlowChart, OccupancyChart, bucketChart, secondsLabel, secondsRange } from '../../frontend/js/dashboard/charts.js';
+import { DemographicCharts } from '../../frontend/js/demographics/demographic_chart.js';
+import { LiveSeries } from '../../frontend/js/dashboard/live_series.js';
+import { FIGURES } from '../../frontend/js/dashboard/figures.js';
+
+// Chart.js stands in as a recorder of what the app asks it to draw.
+class FakeChart {
+  constructor(canvas, config) { Object.assign(this, config); this.updates = 0; }
+  update() { this.updates += 1; }
+  destroy() {}
+}
+
+function withFakeChart(body) {
+  const previous = globalThis.Chart;
+  globalThis.Chart = FakeChart;
+  try { return body(); } finally { globalThis.Chart = previous; }
+}
+
+test('the live occupancy chart of a 3 s clip spans 0:00-0:03, not a minute', () => withFakeChart(() => {
+  const chart = new OccupancyChart({});
+  const series = new LiveSeries({ windowSeconds: 300, intervalSeconds: 5 });
+  for (const t of [0, 0.5, 1, 1.5, 2, 2.5, 3]) series.observe({ zones: { 'zone-1': { occupancy: 1 } }, lines: {} }, t);
+  chart.update(series, new Map([['zone-1', { name: 'Queue', color: '#0f766e' }]]));
+  const x = chart.chart.options.scales.x;
+  assert.deepEqual([x.min, x.max], [0, 3]);
+  assert.equal(x.suggestedMax, undefined);
+  assert.equal(x.ticks.precision, 0);
+  assert.deepEqual([x.min, x.max].map((value) => x.ticks.callback(value)), ['0:00', '0:03']);
+}));
+
+test('the x range follows the data: a rolling window, a single instant, nothing yet', () => {
+  assert.deepEqual(secondsRange([]), { min: 0, max: 1 });
+  assert.deepEqual(secondsRange([[{ t: 0, value: 1 }]]), { min: 0, max: 1 });
+  assert.deepEqual(secondsRange([[{ t: 120.4, value: 1 }, { t: 419.2, value: 2 }], [{ t: 200, value: 0 }]]), { min: 120, max: 420 });
+  assert.equal(secondsLabel(419.6), '7:00');
+});
+
+test('chart titles and legends are in sentence case, like the rest of the page', () => withFakeChart(() => {
+  const occupancy = new OccupancyChart({});
+  const flow = new FlowChart({}, { intervalSeconds: 5 });
+  const bucket = bucketChart({}, { type: 'bar', labels: [], yTitle: 'People', datasets: FIGURES.map(({ label }) => ({ label, data: [] })) });
+  const demographics = new DemographicCharts({ genderCanvas: {}, bandCanvas: {} });
+  demographics.update([{ label: 'Door in', byGender: { female: 1 }, byBand: { '25-34': 1 } }]);
+  const words = [];
+  for (const chart of [occupancy.chart, flow.chart, bucket, demographics.genderChart, demographics.bandChart]) {
+    for (const axis of Object.values(chart.options.scales)) if (axis.title && axis.title.display) words.push(axis.title.text);
+    for (const dataset of chart.data.datasets) words.push(dataset.label);
+  }
+  assert.ok(words.length > 10);
+  assert.deepEqual(words.filter((word) => word[0] !== word[0].toUpperCase()), []);
+}));
