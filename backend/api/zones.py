@@ -25,6 +25,24 @@ KINDS = ("polygon", "line", "band")
 COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 
 
+# A zone's webhook address: the same rules here and on /api/zones/<id>/webhook.
+WEBHOOK_URL_RULES = [
+    ma.validate.Length(max=500, error="Use an address of at most 500 characters."),
+    ma.validate.URL(schemes={"http", "https"}, require_tld=False,
+                    error="Use a whole http:// or https:// address, e.g. "
+                          "https://hooks.example.com/alerts.")]
+
+
+def webhook_url_problem(url: str) -> str | None:
+    """Why the server will not post to this address (the checks that need no DNS; the
+    send-time check resolves the name as well), or None."""
+    try:
+        webhook_targets.check_url(url, bool(current_app.config["WEBHOOK_ALLOW_PRIVATE"]))
+    except webhook_targets.TargetRefused as exc:
+        return f"This address is not allowed: {exc}."
+    return None
+
+
 class ZoneInSchema(ma.Schema):
     name = Text(required=True, validate=ma.validate.Length(1, 80))
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
@@ -46,10 +64,9 @@ class ZoneInSchema(ma.Schema):
         load_default=0.0, validate=ma.validate.Range(0, MAX_HOLD_SECONDS),
         metadata={"description": "Seconds occupancy must stay at or below the threshold "
                   "before an alert ends (hysteresis: no flapping)"})
-    webhook_url = Text(load_default=None, allow_none=True, validate=[
-        ma.validate.Length(max=500),
-        ma.validate.URL(schemes={"http", "https"}, require_tld=False,
-                        error="Use an http:// or https:// address.")])
+    # Left out of a PUT: the zone keeps its webhook (the monitor saves shapes and limits, the
+    # Webhooks page addresses; neither undoes the other). null: no webhook.
+    webhook_url = Text(allow_none=True, validate=WEBHOOK_URL_RULES)
 
     @ma.validates_schema
     def _check(self, data, **kwargs):
@@ -62,12 +79,9 @@ class ZoneInSchema(ma.Schema):
                                          data["frame_height"])
             if problems:
                 errors["geometry"] = problems
-        if data.get("webhook_url"):
-            try:
-                webhook_targets.check_url(data["webhook_url"],
-                                          bool(current_app.config["WEBHOOK_ALLOW_PRIVATE"]))
-            except webhook_targets.TargetRefused as exc:
-                errors["webhook_url"] = [f"This address is not allowed: {exc}."]
+        problem = data.get("webhook_url") and webhook_url_problem(data["webhook_url"])
+        if problem:
+            errors["webhook_url"] = [problem]
         if errors:
             raise ma.ValidationError(errors)
 
@@ -164,6 +178,8 @@ def replace_zone(values, zone_id: int):
         if previous is None:
             raise not_found("zone")
         _check_video(conn, user_id, values)
+        if "webhook_url" not in values:
+            values = {**values, "webhook_url": previous["webhook_url"]}
         zone_repo.update(conn, user_id, zone_id, _with_secret(values, previous))
         return zone_repo.get(conn, user_id, zone_id)
 

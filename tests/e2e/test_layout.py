@@ -22,6 +22,7 @@ PAGES = {
     "videos": ("/videos", "[data-testid=video-row]"),
     "profile": ("/profile", "main form"),
     "tokens": ("/tokens", "main form"),
+    "webhooks": ("/webhooks", "[data-testid=webhook-count]:not(:empty)"),
     "api-docs": ("/api/docs", "details.api-doc-op"),
 }
 # What sticks out of the viewport, for the failure message.

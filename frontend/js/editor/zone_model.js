@@ -66,7 +66,9 @@ export function zoneToApi(zone, { frameWidth, frameHeight, videoId = null, camer
     name: zone.name, kind: zone.kind, video_id: videoId, camera_key: cameraKey,
     frame_width: frameWidth, frame_height: frameHeight, geometry, color: zone.color,
     threshold: zone.threshold, hold_seconds: zone.holdSeconds,
-    end_hold_seconds: zone.endHoldSeconds ?? 0, webhook_url: zone.webhookUrl ?? null,
+    end_hold_seconds: zone.endHoldSeconds ?? 0,
+    // No webhook_url: the server keeps the zone's (set on the Webhooks page, maybe after
+    // this page loaded its zones; sending the loaded one back would undo that).
   };
 }
 
