@@ -34,7 +34,7 @@ export function makeZone({ localId, serverId = null, kind, name, points, color, 
     threshold: kind === 'polygon' ? threshold : null,
     holdSeconds: Number(holdSeconds), endHoldSeconds: Number(endHoldSeconds), width: kind === 'band' ? Number(width) : null,
     flipped: kind === 'polygon' ? false : Boolean(flipped),
-    // Set through the API only (no field on the page), and kept when the page saves the zone.
+    // Set on the Webhooks page; read here only: zoneToApi never sends it (the server keeps it).
     webhookUrl: webhookUrl || null,
   };
 }
