@@ -181,6 +181,10 @@ def test_the_webhooks_page_is_in_the_navigation(client, signed_in):
     text = page.get_data(as_text=True)
     assert "<h1>Webhooks</h1>" in text and 'id="webhook-form"' in text
     assert '<a href="/webhooks" class="active">Webhooks</a>' in text
+    # Where a zone's alert limit is set (the monitor's zone panel), and on the home page.
+    assert '<a href="/webhooks" data-testid="webhooks-link">webhook</a>' in \
+        client.get("/monitor").get_data(as_text=True)
+    assert 'by <a href="/webhooks">webhooks</a>' in home
 
 
 def test_the_webhooks_page_needs_a_login(client):
