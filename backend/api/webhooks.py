@@ -15,13 +15,14 @@ from ..db import transaction
 from ..errors import ApiError
 from ..protocol import iso_utc, saved_zone_key
 from ..repositories import cameras as camera_repo
+from ..repositories import outbox as outbox_repo
 from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
 from ..schema import utcnow
 from ..services.outbox import SenderSettings
 from ..services.webhooks import describe_status, send_test
 from .cameras import KEY_PREFIX as IP_CAMERA_PREFIX
-from .common import ID_CONVERTER, Text, current_user_id, not_found, require_user
+from .common import ID_CONVERTER, Text, UtcTime, current_user_id, not_found, require_user
 from .zones import WEBHOOK_URL_RULES, webhook_url_problem
 
 blp = Blueprint("api_webhooks", __name__, url_prefix="/api",
@@ -41,6 +42,18 @@ class WebhookInSchema(ma.Schema):
             raise ma.ValidationError({"url": [problem]})
 
 
+class LastDeliverySchema(ma.Schema):
+    event = ma.fields.String(metadata={"description": "alert_start or alert_end"})
+    status = ma.fields.String(metadata={"description": "pending (being sent or retried), "
+                                        "delivered or failed"})
+    attempts = ma.fields.Integer()
+    result = ma.fields.String(allow_none=True, metadata={
+        "description": "The last attempt's outcome, e.g. failed: HTTP 500"})
+    message = ma.fields.String(allow_none=True, metadata={"description": "It in words"})
+    created_at = UtcTime()
+    sent_at = UtcTime(allow_none=True)
+
+
 class WebhookZoneSchema(ma.Schema):
     zone_id = ma.fields.Integer()
     zone_key = ma.fields.String()
@@ -52,6 +65,8 @@ class WebhookZoneSchema(ma.Schema):
     url = ma.fields.String(allow_none=True)
     secret = ma.fields.String(allow_none=True, metadata={
         "description": "HMAC-SHA256 key of the X-PeopleCounter-Signature header"})
+    last_delivery = ma.fields.Nested(LastDeliverySchema, allow_none=True, metadata={
+        "description": "The newest alert delivery for this zone (null: none yet)"})
 
 
 class WebhookListSchema(ma.Schema):
@@ -79,11 +94,23 @@ def _place(zone: dict, video_names: dict[int, str], camera_names: dict[int, str]
     return f"Camera “{key}”"
 
 
-def _described(zone: dict, video_names: dict, camera_names: dict) -> dict:
-    return {"zone_id": zone["id"], "zone_key": saved_zone_key(zone["id"]),
+def _last_delivery(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    result = row["last_result"]
+    return {"event": row["event"], "status": row["status"], "attempts": row["attempts"],
+            "result": result, "message": describe_status(result) if result else None,
+            "created_at": row["created_at"], "sent_at": row["sent_at"]}
+
+
+def _described(zone: dict, video_names: dict, camera_names: dict,
+               deliveries: dict | None = None) -> dict:
+    key = saved_zone_key(zone["id"])
+    return {"zone_id": zone["id"], "zone_key": key,
             "zone_name": zone["name"], "kind": zone["kind"], "threshold": zone["threshold"],
             "place": _place(zone, video_names, camera_names), "url": zone["webhook_url"],
-            "secret": zone["webhook_secret"]}
+            "secret": zone["webhook_secret"],
+            "last_delivery": _last_delivery((deliveries or {}).get(key))}
 
 
 def _owned_zone(conn, user_id: int, zone_id: int) -> dict:
@@ -108,7 +135,9 @@ def list_webhooks():
         zones = zone_repo.list_for(conn, user_id)
         videos = video_repo.names_of(conn, user_id)
         cameras = camera_repo.names_of(conn, user_id)
-    described = [_described(zone, videos, cameras) for zone in zones
+        deliveries = outbox_repo.latest_by_zone_key(
+            conn, user_id, {saved_zone_key(zone["id"]) for zone in zones if zone["webhook_url"]})
+    described = [_described(zone, videos, cameras, deliveries) for zone in zones
                  if zone["kind"] == "polygon" or zone["webhook_url"]]
     return {"items": [zone for zone in described if zone["url"]],
             "zones": [zone for zone in described if zone["kind"] == "polygon"]}

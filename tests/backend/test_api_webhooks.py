@@ -9,6 +9,7 @@ import socket
 import pytest
 
 from backend.services.webhooks import describe_status, sign
+from tests.backend.conftest import sample
 from tests.backend.test_api_alerts import Hook
 
 PUBLIC = "https://hooks.example.com/people-counter"
@@ -191,3 +192,36 @@ def test_the_webhooks_page_needs_a_login(client):
     answer = client.get("/webhooks")
     assert answer.status_code == 302 and "/auth/login" in answer.headers["Location"]
     assert "/webhooks" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_list_shows_each_webhooks_last_alert_delivery(app, alice, bob):
+    from tests.backend.test_api_alerts import wait_for
+
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True   # the receiver is on 127.0.0.1
+    app.config["WEBHOOK_BACKOFF_SECONDS"] = 0.01
+    receiver = Hook(failures=1)
+    try:
+        zone = alice.create_zone(name="Queue", threshold=3)
+        quiet = alice.create_zone(name="Hall", threshold=3)
+        for hooked in (zone, quiet):
+            assert webhook(alice, hooked["id"], receiver.url).status_code == 200
+        key = f"zone-{zone['id']}"
+        run = alice.create_run()
+        assert alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", key, occupancy=4)],
+                                [{"ts": "2026-03-01T10:00:02Z", "zone_key": key,
+                                  "kind": "alert_start", "value": 4}]).status_code == 201
+
+        def last():
+            items = {item["zone_name"]: item for item in alice.get("/api/webhooks").get_json()["items"]}
+            return items["Queue"]["last_delivery"], items["Hall"]["last_delivery"]
+
+        assert wait_for(lambda: (last()[0] or {}).get("status") == "delivered")
+        delivery, none_yet = last()
+        assert none_yet is None
+        assert (delivery["event"], delivery["attempts"], delivery["result"]) == (
+            "alert_start", 2, "delivered")
+        assert delivery["message"].startswith("Delivered") and delivery["sent_at"]
+        # Another user's deliveries are not theirs to see, even for the same zone key.
+        assert bob.get("/api/webhooks").get_json()["items"] == []
+    finally:
+        receiver.close()

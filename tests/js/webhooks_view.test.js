@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withFakeDom, FakeNode } from './fake_dom.js';
-import { limitText, renderWebhookList, renderZonePicker, zonesByPlace } from '../../frontend/js/webhooks/webhook_list_view.js';
+import { lastDeliveryText, limitText, renderWebhookList, renderZonePicker, zonesByPlace } from '../../frontend/js/webhooks/webhook_list_view.js';
 import { ApiError } from '../../frontend/js/api/http.js';
 
 const ZONES = [
@@ -64,4 +64,19 @@ test('an API error names the problem of one field', () => {
   assert.equal(error.problemWith('url'), 'This address is not allowed: the loopback address 127.0.0.1 is not allowed.');
   assert.equal(error.problemWith('zone'), null);
   assert.equal(new ApiError(404, { error: 'not_found', message: 'No such zone.' }).problemWith('url'), null);
+});
+
+test('the last alert sent says when, which and how it went', () => {
+  const base = { event: 'alert_start', created_at: '2026-03-01T10:00:02.000Z', sent_at: null };
+  const timeZone = 'UTC';
+  assert.equal(lastDeliveryText(null, { timeZone }), null);
+  const delivered = lastDeliveryText({ ...base, status: 'delivered', attempts: 1, result: 'delivered', message: 'Delivered: the receiver answered with a 2xx status.' }, { timeZone });
+  assert.equal(delivered.kind, 'success');
+  assert.match(delivered.text, /^Last alert sent: alert started, .*2026.*: delivered\.$/);
+  const retrying = lastDeliveryText({ ...base, event: 'alert_end', status: 'pending', attempts: 2, result: 'failed: HTTP 503', message: 'Not delivered: the receiver answered HTTP 503.' }, { timeZone });
+  assert.equal(retrying.kind, 'warning');
+  assert.match(retrying.text, /alert ended, .*: being sent \(2 attempts so far; Not delivered: the receiver answered HTTP 503\.\)\.$/);
+  const failed = lastDeliveryText({ ...base, status: 'failed', attempts: 1, result: 'failed: refused target: x', message: 'Not sent: x. Webhooks go only to public internet addresses.' }, { timeZone });
+  assert.equal(failed.kind, 'danger');
+  assert.match(failed.text, /: failed after 1 attempt\. Not sent: x\. Webhooks go only to public internet addresses\.$/);
 });

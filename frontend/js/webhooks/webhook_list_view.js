@@ -1,7 +1,8 @@
 // The webhooks page's views: the zone picker (grouped by video or camera) and the list of
 // webhooks, one card each with Test, Change, Show secret and Remove. Only DOM; the page's
 // main.js decides what the buttons do.
-import { h } from '../ui/dom.js';
+import { h, formatDateTime, profileTimeZone } from '../ui/dom.js';
+import { countOf } from '../ui/words.js';
 
 /** "limit 8" / "no alert limit": whether the zone can call its webhook at all. */
 export function limitText(zone) {
@@ -29,6 +30,21 @@ export function renderZonePicker(select, zones, selectedId = '') {
     members.map((zone) => h('option', { value: zone.zone_id, selected: String(zone.zone_id) === String(selectedId) },
       `${zone.zone_name} (${limitText(zone)})${zone.url ? ' · has a webhook' : ''}`))));
   select.replaceChildren(h('option', { value: '', selected: !selectedId }, 'Choose a zone…'), ...groups);
+}
+
+const EVENT_WORDS = { alert_start: 'alert started', alert_end: 'alert ended' };
+
+/** The newest alert delivery of a webhook in words ({ text, kind }), or null when none yet. */
+export function lastDeliveryText(delivery, { timeZone = profileTimeZone() } = {}) {
+  if (!delivery) return null;
+  const when = formatDateTime(delivery.created_at, { timeZone });
+  const what = `Last alert sent: ${EVENT_WORDS[delivery.event] || delivery.event}, ${when}`;
+  if (delivery.status === 'delivered') return { text: `${what}: delivered.`, kind: 'success' };
+  if (delivery.status === 'pending') {
+    const tried = delivery.attempts ? ` (${countOf(delivery.attempts, 'attempt')} so far; ${delivery.message || delivery.result})` : '';
+    return { text: `${what}: being sent${tried}.`, kind: 'warning' };
+  }
+  return { text: `${what}: failed after ${countOf(delivery.attempts, 'attempt')}. ${delivery.message || delivery.result || ''}`.trim(), kind: 'danger' };
 }
 
 export function renderWebhookList(container, { items, zones }, { onTest, onChange, onRemove, monitorUrl }) {
@@ -65,12 +81,19 @@ function webhookCard(item, { onTest, onChange, onRemove }) {
       h('span', { class: 'muted small webhook-place' }, item.place),
       kind || limit),
     h('code', { class: 'webhook-url', 'data-testid': 'webhook-item-url' }, item.url),
+    lastDelivery(item.last_delivery),
     h('div', { class: 'webhook-actions' },
       h('button', { type: 'button', class: 'button button-small', 'data-testid': 'webhook-test', onclick: (event) => onTest(item, event.currentTarget) }, 'Send a test'),
       h('button', { type: 'button', class: 'button button-secondary button-small', onclick: () => onChange(item) }, 'Change'),
       showSecret,
       h('button', { type: 'button', class: 'button button-danger button-small', 'data-testid': 'webhook-remove', onclick: (event) => onRemove(item, event.currentTarget) }, 'Remove')),
     secretRow);
+}
+
+function lastDelivery(delivery) {
+  const said = lastDeliveryText(delivery);
+  if (!said) return h('p', { class: 'muted small webhook-last', 'data-testid': 'webhook-last' }, 'No alert sent yet.');
+  return h('p', { class: `small webhook-last is-${said.kind}`, 'data-testid': 'webhook-last' }, said.text);
 }
 
 async function copySecret(input, button) {
