@@ -154,6 +154,34 @@ def test_no_page_is_wider_than_the_viewport(site, artifacts, name, size):
         page.close()
 
 
+def test_the_menu_is_one_row_or_a_menu_button_at_every_width(browser_module, live_server_module,
+                                                              artifacts):
+    """Between a phone and a wide laptop the menu wrapped into two ragged rows and the brand
+    broke into "People / Counter" (from 761 px to about 950 px, and up to 1,200 px with a long
+    user name). Now it is one row, or a menu button that a keyboard can open too."""
+    context, page = open_page(browser_module)
+    try:
+        register_and_login(page, live_server_module.url, "a_very_long_user_name_of_32_char")
+        page.goto(f"{live_server_module.url}/webhooks")
+        for width in (390, 761, 900, 1000, 1001, 1100, 1280, 1281, 1440, 1920):
+            page.set_viewport_size({"width": width, "height": 800})
+            header = page.evaluate("""() => ({
+                height: document.querySelector('.topbar').getBoundingClientRect().height,
+                brand: document.querySelector('.brand').getBoundingClientRect().height,
+                button: getComputedStyle(document.querySelector('.nav-toggle-label')).display !== 'none',
+                nav: getComputedStyle(document.querySelector('.nav')).display !== 'none'})""")
+            assert header["height"] < 70 and header["brand"] < 40, (width, header)
+            assert header["button"] != header["nav"], (width, header)
+            assert page_overflow(page) <= 0, width
+        page.set_viewport_size({"width": 900, "height": 800})
+        page.focus("#nav-toggle")
+        page.keyboard.press("Space")
+        assert page.is_visible("nav >> text=Webhooks")
+        page.screenshot(path=str(artifacts / "layout-menu-open-900.png"))
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", ["/auth/login", "/auth/register"])
 def test_the_pages_before_logging_in_fit_a_phone(browser_module, live_server_module, artifacts, path):
     context, page = open_page(browser_module)
