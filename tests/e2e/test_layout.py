@@ -154,6 +154,28 @@ def test_no_page_is_wider_than_the_viewport(site, artifacts, name, size):
         page.close()
 
 
+def test_the_zone_panel_labels_fit_on_one_line(site, artifacts):
+    """The monitor's zone panel put "ends after (s)" into the colour's 64 px column, where it
+    broke into three lines (desktop and phone)."""
+    context, base_url = site
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/monitor")
+        page.wait_for_selector("body[data-monitor-ready=yes]", state="attached")
+        page.evaluate("() => { const form = document.getElementById('zone-inspector');"
+                      " form.hidden = false; form.dataset.kind = 'polygon'; }")
+        for width, height in SIZES.values():
+            page.set_viewport_size({"width": width, "height": height})
+            lines = page.evaluate("""() => [...document.querySelectorAll('#zone-inspector label')]
+                .filter((label) => label.offsetParent)
+                .map((label) => [label.textContent, Math.round(label.getBoundingClientRect().height
+                    / parseFloat(getComputedStyle(label).lineHeight))])""")
+            assert lines and all(count == 1 for _, count in lines), (width, lines)
+        page.locator("#zone-inspector").screenshot(path=str(artifacts / "layout-zone-panel-phone.png"))
+    finally:
+        page.close()
+
+
 def test_the_menu_is_one_row_or_a_menu_button_at_every_width(browser_module, live_server_module,
                                                               artifacts):
     """Between a phone and a wide laptop the menu wrapped into two ragged rows and the brand
