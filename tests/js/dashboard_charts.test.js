@@ -51,3 +51,11 @@ test('chart titles and legends are in sentence case, like the rest of the page',
   assert.ok(words.length > 10);
   assert.deepEqual(words.filter((word) => word[0] !== word[0].toUpperCase()), []);
 }));
+
+test('a session of one interval shows its point in the middle, big enough to see', () => withFakeChart(() => {
+  const chart = bucketChart({}, { type: 'line', labels: ['6:29 PM'], yTitle: 'People', datasets: [{ label: 'Pavement', data: [6], pointRadius: 2 }] });
+  assert.equal(chart.options.scales.x.offset, true);
+  assert.equal(chart.data.datasets[0].pointRadius, 4);
+  const many = bucketChart({}, { type: 'line', labels: ['1', '2', '3', '4'], yTitle: 'People', datasets: [{ label: 'Pavement', data: [1, 2, 3, 4], pointRadius: 2 }] });
+  assert.equal(many.data.datasets[0].pointRadius, 2);
+}));

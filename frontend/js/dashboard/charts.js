@@ -92,6 +92,11 @@ export function bucketChart(canvas, { type, labels, datasets, yTitle, stacked = 
   const Chart = chartLibrary();
   const options = baseOptions({ yTitle, stacked });
   options.parsing = true;
-  options.scales.x = { type: 'category', stacked, ticks: { font: FONT, maxTicksLimit: 12 }, grid: { display: false } };
-  return new Chart(canvas, { type, data: { labels, datasets }, options });
+  // offset: every interval has a slot of its own, its point in the middle (a line's one
+  // point sat on the y axis, half hidden, for a session of one interval).
+  options.scales.x = { type: 'category', stacked, offset: true, ticks: { font: FONT, maxTicksLimit: 12 }, grid: { display: false } };
+  // Few intervals: points big enough to see (no line joins a single one).
+  const few = labels.length <= 3;
+  const shown = type === 'line' && few ? datasets.map((dataset) => ({ ...dataset, pointRadius: Math.max(dataset.pointRadius ?? 0, 4) })) : datasets;
+  return new Chart(canvas, { type, data: { labels, datasets: shown }, options });
 }
