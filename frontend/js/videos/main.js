@@ -1,7 +1,7 @@
 // My videos: upload with progress, list, play, delete.
 import { openPage } from '../ui/page.js';
 import { byId, formatBytes } from '../ui/dom.js';
-import { renderVideoList } from './video_list_view.js';
+import { renderVideoList, uploadTooBig } from './video_list_view.js';
 import { countOf } from '../ui/words.js';
 
 function main() {
@@ -46,6 +46,14 @@ function main() {
   }
 
   async function upload(file) {
+    const input = byId('upload-file');
+    const tooBig = uploadTooBig(file, Number(input.dataset.maxBytes), input.dataset.maxMb);
+    if (tooBig) {
+      // Said before a byte is sent (the server would refuse it only after the whole upload).
+      status.show(tooBig, 'error');
+      input.value = '';
+      return;
+    }
     const progress = byId('upload-progress');
     progress.hidden = false;
     byId('upload-name').textContent = file.name;
