@@ -101,3 +101,31 @@ def test_demographic_chart_legends_are_in_sentence_case():
 
     words = [*demographic_charts.GENDER_LABELS.values(), demographic_charts._band_label("unknown")]
     assert words == ["Women", "Men", "No estimate", "No estimate"]
+
+
+@pytest.mark.parametrize("chart", ["cumulative", "occupancy"])
+def test_a_long_zone_name_leaves_room_for_the_plot(alice, monkeypatch, chart):
+    """An 80-character zone name made the cumulative chart's legend wider than the image:
+    the plot was squeezed to a sliver (matplotlib: "axes sizes collapsed to zero")."""
+    import warnings
+
+    from backend.services import charts
+
+    drawn = []
+    real_png = charts.png
+    monkeypatch.setattr(charts, "png", lambda figure: drawn.append(figure) or real_png(figure))
+    name = "Kassenbereich_Eingang_Nord_Obergeschoss_Warteschlange_Kundenservice_0123456789"
+    zone = alice.create_zone(name=name)
+    key = f"zone-{zone['id']}"
+    run = alice.create_run()
+    assert alice.post_batch(run["id"], [
+        sample("2026-03-01T10:00:00Z", key, occupancy=2, entries=2),
+        sample("2026-03-01T10:00:30Z", key, occupancy=1, entries=1, exits=1)]).status_code == 201
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # "constrained_layout not applied ..." fails the test
+        assert alice.get(f"/api/runs/{run['id']}/charts/{chart}.png").status_code == 200
+    [figure] = drawn
+    box = figure.axes[0].get_position()
+    assert box.width > 0.6, box
+    labels = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert labels and all(label.startswith(name[:31] + "…") for label in labels), labels
