@@ -129,3 +129,25 @@ def test_a_long_zone_name_leaves_room_for_the_plot(alice, monkeypatch, chart):
     assert box.width > 0.6, box
     labels = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
     assert labels and all(label.startswith(name[:31] + "…") for label in labels), labels
+
+
+def test_a_long_zone_name_leaves_room_for_the_demographic_bars(monkeypatch):
+    """The bars' labels carried the whole 80-character name: rotated, they took most of the
+    image and squeezed both bar charts to a few pixels."""
+    from backend.services import demographic_charts
+
+    drawn = []
+    real = demographic_charts.FigureCanvasAgg
+    monkeypatch.setattr(demographic_charts, "FigureCanvasAgg",
+                        lambda figure: drawn.append(figure) or real(figure))
+    name = "Kassenbereich_Eingang_Nord_Obergeschoss_Warteschlange_Kundenservice_0123456789"
+    rows = [{"name": name, "kind": kind, "no_estimate": 0, "total": 3,
+             "by_gender": {"female": 1, "male": 2, "unknown": 0},
+             "by_age_band": {band: 1 for band in demographic_charts.AGE_BANDS}}
+            for kind in ("in", "out", "enter")]
+    demographic_charts.stacked_bars(rows)
+    [figure] = drawn
+    heights = [axes.get_position().height for axes in figure.axes]
+    assert all(height > 0.2 for height in heights), heights
+    labels = [tick.get_text() for tick in figure.axes[0].get_xticklabels()]
+    assert labels == [name[:31] + "… in", name[:31] + "… out", name[:31] + "… entered"]
