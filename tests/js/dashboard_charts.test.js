@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FlowChart, OccupancyChart, bucketChart, secondsLabel, secondsRange } from '../../frontend/js/dashboard/charts.js';
+import { FlowChart, OccupancyChart, bucketChart, legendName, secondsLabel, secondsRange } from '../../frontend/js/dashboard/charts.js';
 import { DemographicCharts } from '../../frontend/js/demographics/demographic_chart.js';
 import { LiveSeries } from '../../frontend/js/dashboard/live_series.js';
 import { FIGURES } from '../../frontend/js/dashboard/figures.js';
@@ -59,3 +59,33 @@ test('a session of one interval shows its point in the middle, big enough to see
   const many = bucketChart({}, { type: 'line', labels: ['1', '2', '3', '4'], yTitle: 'People', datasets: [{ label: 'Pavement', data: [1, 2, 3, 4], pointRadius: 2 }] });
   assert.equal(many.data.datasets[0].pointRadius, 2);
 }));
+
+test('a long zone name is cut in the legend (it ran off a phone\'s chart), whole in the tooltip', () => {
+  const name = 'Kassenbereich_Eingang_Nord_Obergeschoss_Warteschlange_Kundenservice_0123456789';
+  assert.equal(legendName('Queue'), 'Queue');
+  assert.equal(legendName(name), `${name.slice(0, 31)}…`);
+  assert.equal(legendName(name).length, 32);
+  const previous = globalThis.Chart;
+  globalThis.Chart = class extends FakeChart {};
+  globalThis.Chart.defaults = { plugins: { legend: { labels: { generateLabels: (chart) => chart.data.datasets.map((dataset) => ({ text: dataset.label })) } } } };
+  try {
+    const chart = new OccupancyChart({});
+    chart.update({ occupancy: new Map([['zone-1', [{ t: 0, value: 1 }]]]) }, new Map([['zone-1', { name, color: '#0f766e' }]]));
+    assert.equal(chart.chart.data.datasets[0].label, name);
+    const items = chart.chart.options.plugins.legend.labels.generateLabels(chart.chart);
+    assert.deepEqual(items.map((item) => item.text), [`${name.slice(0, 31)}…`]);
+  } finally {
+    globalThis.Chart = previous;
+  }
+});
+
+test('the age and gender bars name a long zone as the legends do (cut, with its direction kept)', async () => {
+  const { barsFromTotals } = await import('../../frontend/js/demographics/dashboard_demographics.js');
+  const { barsFor } = await import('../../frontend/js/demographics/demographics_panel.js');
+  const name = 'Kassenbereich_Eingang_Nord_Obergeschoss_Warteschlange_Kundenservice_0123456789';
+  const cut = `${name.slice(0, 31)}…`;
+  assert.deepEqual(barsFromTotals([{ name, kind: 'in', by_gender: {}, by_age_band: {} }, { name: 'Door', kind: 'enter', by_gender: {}, by_age_band: {} }])
+    .map((bar) => bar.label), [`${cut} in`, 'Door entered']);
+  const tally = { totalsOf: () => ({ byGender: {}, byBand: {} }) };
+  assert.deepEqual(barsFor([{ localId: 1, serverId: 4, kind: 'line', name }], tally).map((bar) => bar.label), [`${cut} in`, `${cut} out`]);
+});

@@ -6,11 +6,27 @@ function chartLibrary() {
   return globalThis.Chart;
 }
 
+// A zone's name in a legend: at most this many characters (an 80-character name ran off both
+// sides of a phone's chart). The tooltip keeps the whole name. The chart images cut names
+// the same way (backend/services/charts.py LEGEND_NAME_MAX).
+export const LEGEND_NAME_MAX = 32;
+
+export function legendName(name) {
+  const text = String(name);
+  return text.length <= LEGEND_NAME_MAX ? text : `${text.slice(0, LEGEND_NAME_MAX - 1)}…`;
+}
+
+/** Chart.js legend items with their names cut to LEGEND_NAME_MAX. */
+export function shortLegendLabels(chart) {
+  const Chart = chartLibrary();
+  return Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => ({ ...item, text: legendName(item.text) }));
+}
+
 function baseOptions({ xTitle, yTitle, stacked = false }) {
   return {
     animation: false, responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
     interaction: { mode: 'nearest', intersect: false },
-    plugins: { legend: { position: 'bottom', labels: { boxWidth: 10, font: FONT } }, tooltip: { bodyFont: FONT, titleFont: FONT } },
+    plugins: { legend: { position: 'bottom', labels: { boxWidth: 10, font: FONT, generateLabels: shortLegendLabels } }, tooltip: { bodyFont: FONT, titleFont: FONT } },
     scales: {
       x: { type: 'linear', stacked, title: { display: Boolean(xTitle), text: xTitle, font: FONT }, ticks: { font: FONT, maxTicksLimit: 8 }, grid: { color: '#eef2f6' } },
       y: { beginAtZero: true, stacked, title: { display: Boolean(yTitle), text: yTitle, font: FONT }, ticks: { font: FONT, precision: 0 }, grid: { color: '#eef2f6' } },
