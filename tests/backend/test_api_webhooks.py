@@ -225,3 +225,20 @@ def test_the_list_shows_each_webhooks_last_alert_delivery(app, alice, bob):
         assert bob.get("/api/webhooks").get_json()["items"] == []
     finally:
         receiver.close()
+
+
+def test_a_browser_session_needs_the_csrf_header_to_change_or_test_a_webhook(app, alice):
+    """Another site cannot make a logged-in browser point a zone's alerts elsewhere, remove
+    them or fire tests."""
+    zone = alice.create_zone(name="Queue", threshold=5)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["user_id"] = alice.id
+        session["csrf_token"] = "t"
+    path = f"/api/zones/{zone['id']}/webhook"
+    for method, url, body in [("put", path, {"url": PUBLIC}), ("delete", path, None),
+                              ("post", path + "/test", None)]:
+        refused = getattr(client, method)(url, json=body)
+        assert refused.status_code == 403 and refused.get_json()["error"] == "csrf_failed"
+    assert client.get("/api/webhooks").status_code == 200
+    assert client.put(path, json={"url": PUBLIC}, headers={"X-CSRF-Token": "t"}).status_code == 200

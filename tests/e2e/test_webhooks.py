@@ -49,7 +49,7 @@ def test_add_refuse_test_and_remove_a_webhook(live_server, page, artifacts):
     page.click("nav >> text=Webhooks")
     page.wait_for_url(f"{base}/webhooks")
     page.wait_for_selector("[data-testid=webhooks-empty]")
-    assert "First draw a zone on the monitor and save it" in page.inner_text(
+    assert "First draw a zone on the monitor (Polygon or Rectangle" in page.inner_text(
         "[data-testid=webhook-list]")
     assert page.is_disabled("[data-testid=webhook-save]")
     assert page_overflow(page) <= 0

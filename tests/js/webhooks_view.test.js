@@ -35,7 +35,7 @@ test('with no zones the picker is off and the list says where zones come from', 
   assert.equal(select.textContent, 'No zones yet');
   const list = new FakeNode('div');
   renderWebhookList(list, { items: [], zones: [] }, NOOP);
-  assert.match(list.textContent, /No webhooks yet\.First draw a zone on the monitor and save it/);
+  assert.match(list.textContent, /No webhooks yet\.First draw a zone on the monitor \(Polygon or Rectangle; lines and bands raise no alerts\), give it an alert limit and save it/);
   assert.equal(list.findAll('a')[0].attributes.href, '/monitor');
   renderWebhookList(list, { items: [], zones: ZONES }, NOOP);
   assert.match(list.textContent, /Choose a zone and give the address/);

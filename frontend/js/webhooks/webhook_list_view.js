@@ -54,7 +54,7 @@ export function renderWebhookList(container, { items, zones }, { onTest, onChang
       zones.length
         ? h('span', { class: 'muted' }, 'Choose a zone and give the address that should hear about its alerts.')
         : h('span', { class: 'muted' }, 'First draw a zone on the ', h('a', { href: monitorUrl }, 'monitor'),
-          ' and save it; then add its webhook here.')));
+          ' (Polygon or Rectangle; lines and bands raise no alerts), give it an alert limit and save it; then add its webhook here.')));
     return;
   }
   container.replaceChildren(...items.map((item) => webhookCard(item, { onTest, onChange, onRemove })));
