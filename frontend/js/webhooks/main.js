@@ -1,7 +1,7 @@
 // Webhooks: list the zones' webhooks, add or change one, send a test, remove one. The
 // server checks every address (public http(s) only); its answer is shown at the field.
 import { openPage } from '../ui/page.js';
-import { byId } from '../ui/dom.js';
+import { byId, h } from '../ui/dom.js';
 import { countOf } from '../ui/words.js';
 import { renderWebhookList, renderZonePicker } from './webhook_list_view.js';
 
@@ -46,6 +46,7 @@ function main() {
       listed = await api.listWebhooks();
     } catch (error) {
       status.error(error);
+      if (!listed.items.length) byId('webhook-list').replaceChildren(h('p', { class: 'muted' }, 'Your webhooks could not be loaded: see the message above, then reload the page.'));
       return;
     }
     renderZonePicker(zoneSelect, listed.zones, selectedId);
