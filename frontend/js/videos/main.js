@@ -1,6 +1,6 @@
 // My videos: upload with progress, list, play, delete.
 import { openPage } from '../ui/page.js';
-import { byId, formatBytes } from '../ui/dom.js';
+import { byId, formatBytes, h } from '../ui/dom.js';
 import { renderVideoList, uploadTooBig } from './video_list_view.js';
 import { countOf } from '../ui/words.js';
 
@@ -16,6 +16,7 @@ function main() {
       renderVideoList(list, page.items, { onPlay: play, onDelete: remove, monitorUrl: '/monitor' });
     } catch (error) {
       status.error(error);
+      if (!list.querySelector('[data-testid=video-row]')) list.replaceChildren(h('p', { class: 'muted' }, 'Your videos could not be loaded: see the message above, then reload the page.'));
     }
   }
 
