@@ -9,6 +9,7 @@ import http.client
 import hmac
 import json
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -98,11 +99,33 @@ def deliver(delivery: Delivery, policy: RetryPolicy,
 TEST_EVENT = "test"
 
 
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+def alert_text(event: str, zone_name: str | None, occupancy: int | None,
+               threshold: int | None, time_text: str) -> str:
+    """The payload's `text`: one sentence a chat shows as it is (Slack, Mattermost and
+    Rocket.Chat incoming webhooks need a `text`; without one they answer 400)."""
+    name = zone_name or "A zone"
+    when = re.sub(r"(\.\d+)?Z$", "", time_text).replace("T", " ") + " UTC"
+    limit = f" (limit {threshold})" if threshold is not None else ""
+    if event == "alert_start":
+        now = f"{_people(occupancy)} now" if occupancy is not None else "too many people"
+        return f"{name}: {now}{limit}. Alert started {when}."
+    if event == "alert_end":
+        now = f"down to {_people(occupancy)}" if occupancy is not None else "back under the limit"
+        return f"{name}: {now}{limit}. Alert ended {when}."
+    return (f"Test from People Counter: alerts of {name}{limit} will arrive here. "
+            f"Sent {when}.")
+
+
 def test_payload(zone: dict, zone_key: str, time_text: str) -> dict:
     """The body of a test delivery: an alert's fields, event "test", no alert or run."""
     return {"event": TEST_EVENT, "alert_id": None, "run_id": None,
             "zone": {"id": zone["id"], "key": zone_key, "name": zone["name"]},
-            "threshold": zone["threshold"], "occupancy": None, "time": time_text}
+            "threshold": zone["threshold"], "occupancy": None, "time": time_text,
+            "text": alert_text(TEST_EVENT, zone["name"], None, zone["threshold"], time_text)}
 
 
 def send_test(zone: dict, zone_key: str, time_text: str, policy: RetryPolicy) -> str:

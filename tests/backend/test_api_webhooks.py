@@ -133,6 +133,8 @@ def test_a_test_is_delivered_signed(app, alice):
         body = json.loads(call["body"])
         assert body["event"] == "test" and body["time"] == result["sent_at"]
         assert body["zone"] == {"id": zone["id"], "key": f"zone-{zone['id']}", "name": "Queue"}
+        assert body["text"] == ("Test from People Counter: alerts of Queue (limit 5) will arrive "
+                                f"here. Sent {result['sent_at'].replace('T', ' ')[:19]} UTC.")
     finally:
         receiver.close()
 
@@ -154,6 +156,20 @@ def test_a_zone_without_a_webhook_has_nothing_to_test(alice):
     zone = alice.create_zone(name="Queue", threshold=5)
     answer = alice.post(f"/api/zones/{zone['id']}/webhook/test")
     assert answer.status_code == 409 and "has no webhook" in answer.get_json()["message"]
+
+
+@pytest.mark.parametrize("args, text", [
+    (("alert_start", "Till", 1, None, "2026-03-01T10:00:02.000Z"),
+     "Till: 1 person now. Alert started 2026-03-01 10:00:02 UTC."),
+    (("alert_end", "Till", 2, 5, "2026-03-01T10:05:00.000Z"),
+     "Till: down to 2 people (limit 5). Alert ended 2026-03-01 10:05:00 UTC."),
+    (("alert_end", None, None, None, "2026-03-01T10:05:00.000Z"),
+     "A zone: back under the limit. Alert ended 2026-03-01 10:05:00 UTC."),
+])
+def test_the_text_of_a_delivery(args, text):
+    from backend.services.webhooks import alert_text
+
+    assert alert_text(*args) == text
 
 
 @pytest.mark.parametrize("status, words", [
@@ -221,6 +237,10 @@ def test_the_list_shows_each_webhooks_last_alert_delivery(app, alice, bob):
         assert (delivery["event"], delivery["attempts"], delivery["result"]) == (
             "alert_start", 2, "delivered")
         assert delivery["message"].startswith("Delivered") and delivery["sent_at"]
+        # A sentence a chat channel shows as it is (Slack's and Mattermost's incoming
+        # webhooks answer 400 to a body without `text`).
+        body = json.loads(receiver.calls[-1]["body"])
+        assert body["text"] == "Queue: 4 people now (limit 3). Alert started 2026-03-01 10:00:02 UTC."
         # Another user's deliveries are not theirs to see, even for the same zone key.
         assert bob.get("/api/webhooks").get_json()["items"] == []
     finally:
