@@ -228,7 +228,8 @@ def test_the_list_shows_each_webhooks_last_alert_delivery(app, alice, bob):
                                   "kind": "alert_start", "value": 4}]).status_code == 201
 
         def last():
-            items = {item["zone_name"]: item for item in alice.get("/api/webhooks").get_json()["items"]}
+            listed = alice.get("/api/webhooks").get_json()["items"]
+            items = {item["zone_name"]: item for item in listed}
             return items["Queue"]["last_delivery"], items["Hall"]["last_delivery"]
 
         assert wait_for(lambda: (last()[0] or {}).get("status") == "delivered")
@@ -240,7 +241,8 @@ def test_the_list_shows_each_webhooks_last_alert_delivery(app, alice, bob):
         # A sentence a chat channel shows as it is (Slack's and Mattermost's incoming
         # webhooks answer 400 to a body without `text`).
         body = json.loads(receiver.calls[-1]["body"])
-        assert body["text"] == "Queue: 4 people now (limit 3). Alert started 2026-03-01 10:00:02 UTC."
+        assert body["text"] == ("Queue: 4 people now (limit 3). Alert started 2026-03-01 "
+                                "10:00:02 UTC.")
         # Another user's deliveries are not theirs to see, even for the same zone key.
         assert bob.get("/api/webhooks").get_json()["items"] == []
     finally:
