@@ -164,11 +164,13 @@ def set_webhook(values, zone_id: int):
 @blp.route(f"/zones/<{ID_CONVERTER}:zone_id>/webhook", methods=["DELETE"])
 @blp.response(204)
 def remove_webhook(zone_id: int):
-    """Remove a zone's webhook (deliveries already queued are still sent)."""
+    """Remove a zone's webhook; its deliveries still waiting (or waiting for a retry) are not
+    sent any more."""
     user_id = current_user_id()
     with transaction() as conn:
         _owned_zone(conn, user_id, zone_id)
         zone_repo.set_webhook(conn, user_id, zone_id, None, None)
+        outbox_repo.cancel_pending(conn, user_id, saved_zone_key(zone_id))
     return None
 
 

@@ -9,7 +9,8 @@ from flask import current_app, url_for
 from flask_smorest import Blueprint
 
 from ..db import transaction
-from ..protocol import MAX_ALERT_THRESHOLD, MAX_HOLD_SECONDS
+from ..protocol import MAX_ALERT_THRESHOLD, MAX_HOLD_SECONDS, saved_zone_key
+from ..repositories import outbox as outbox_repo
 from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
 from ..services import webhook_targets
@@ -180,6 +181,8 @@ def replace_zone(values, zone_id: int):
         _check_video(conn, user_id, values)
         if "webhook_url" not in values:
             values = {**values, "webhook_url": previous["webhook_url"]}
+        elif previous["webhook_url"] and not values["webhook_url"]:
+            outbox_repo.cancel_pending(conn, user_id, saved_zone_key(zone_id))
         zone_repo.update(conn, user_id, zone_id, _with_secret(values, previous))
         return zone_repo.get(conn, user_id, zone_id)
 
@@ -188,7 +191,10 @@ def replace_zone(values, zone_id: int):
 @blp.response(204)
 def delete_zone(zone_id: int):
     """Delete a zone (its counts stay, without the link)."""
+    user_id = current_user_id()
     with transaction() as conn:
-        if not zone_repo.delete(conn, current_user_id(), zone_id):
+        if not zone_repo.delete(conn, user_id, zone_id):
             raise not_found("zone")
+        # Its webhook's deliveries still waiting are not sent after it is gone.
+        outbox_repo.cancel_pending(conn, user_id, saved_zone_key(zone_id))
     return None

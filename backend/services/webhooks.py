@@ -154,6 +154,8 @@ def describe_status(status: str) -> str:
     """A delivery status in words for people ("delivered", "failed: HTTP 500", ...)."""
     if status == "delivered":
         return "Delivered: the receiver answered with a 2xx status."
+    if status.startswith("cancelled"):
+        return "Not sent: the webhook was removed before this delivery went out."
     reason = status.removeprefix("failed: ")
     if reason.startswith("refused target: "):
         why = reason.removeprefix("refused target: ")

@@ -264,3 +264,46 @@ def test_a_browser_session_needs_the_csrf_header_to_change_or_test_a_webhook(app
         assert refused.status_code == 403 and refused.get_json()["error"] == "csrf_failed"
     assert client.get("/api/webhooks").status_code == 200
     assert client.put(path, json={"url": PUBLIC}, headers={"X-CSRF-Token": "t"}).status_code == 200
+
+
+@pytest.mark.parametrize("remove", ["webhook", "zone"])
+def test_removing_a_webhook_stops_its_waiting_deliveries(app, alice, remove):
+    """A delivery waiting for a retry was still sent to the removed address afterwards (the
+    webhook removed, or its zone deleted)."""
+    from tests.backend.test_api_alerts import wait_for
+
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True   # the receiver is on 127.0.0.1
+    app.config["WEBHOOK_BACKOFF_SECONDS"] = 600   # the retry waits: it is still pending
+    receiver = Hook(failures=100)
+    try:
+        zone = alice.create_zone(name="Queue", threshold=3)
+        assert webhook(alice, zone["id"], receiver.url).status_code == 200
+        key = f"zone-{zone['id']}"
+        run = alice.create_run()
+        assert alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", key, occupancy=4)],
+                                [{"ts": "2026-03-01T10:00:02Z", "zone_key": key,
+                                  "kind": "alert_start", "value": 4}]).status_code == 201
+
+        def last():
+            items = alice.get("/api/webhooks").get_json()["items"]
+            return items[0]["last_delivery"] if items else None
+
+        assert wait_for(lambda: (last() or {}).get("attempts") == 1)
+        assert last()["status"] == "pending"
+        if remove == "zone":
+            assert alice.delete(f"/api/zones/{zone['id']}").status_code == 204
+            [alert] = alice.get("/api/alerts").get_json()["items"]
+            assert alert["webhook_status"] == "cancelled: webhook removed"
+            return
+        assert alice.delete(f"/api/zones/{zone['id']}/webhook").status_code == 204
+        [alert] = alice.get("/api/alerts").get_json()["items"]
+        assert alert["webhook_status"] == "cancelled: webhook removed"
+        assert webhook(alice, zone["id"], receiver.url).status_code == 200
+        delivery = last()
+        assert (delivery["status"], delivery["result"]) == ("failed",
+                                                            "cancelled: webhook removed")
+        assert delivery["message"] == ("Not sent: the webhook was removed before this delivery "
+                                       "went out.")
+        assert len(receiver.calls) == 1
+    finally:
+        receiver.close()

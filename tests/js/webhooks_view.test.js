@@ -80,3 +80,8 @@ test('the last alert sent says when, which and how it went', () => {
   assert.equal(failed.kind, 'danger');
   assert.match(failed.text, /: failed after 1 attempt\. Not sent: x\. Webhooks go only to public internet addresses\.$/);
 });
+
+test('a delivery cancelled before its first attempt says "not sent"', () => {
+  const said = lastDeliveryText({ event: 'alert_end', created_at: '2026-03-01T10:00:02.000Z', status: 'failed', attempts: 0, result: 'cancelled: webhook removed', message: 'Not sent: the webhook was removed before this delivery went out.' }, { timeZone: 'UTC' });
+  assert.match(said.text, /alert ended, .*: not sent\. Not sent: the webhook was removed before this delivery went out\.$/);
+});

@@ -44,7 +44,8 @@ export function lastDeliveryText(delivery, { timeZone = profileTimeZone() } = {}
     const tried = delivery.attempts ? ` (${countOf(delivery.attempts, 'attempt')} so far; ${delivery.message || delivery.result})` : '';
     return { text: `${what}: being sent${tried}.`, kind: 'warning' };
   }
-  return { text: `${what}: failed after ${countOf(delivery.attempts, 'attempt')}. ${delivery.message || delivery.result || ''}`.trim(), kind: 'danger' };
+  const outcome = delivery.attempts ? `failed after ${countOf(delivery.attempts, 'attempt')}` : 'not sent';
+  return { text: `${what}: ${outcome}. ${delivery.message || delivery.result || ''}`.trim(), kind: 'danger' };
 }
 
 export function renderWebhookList(container, { items, zones }, { onTest, onChange, onRemove, monitorUrl }) {
