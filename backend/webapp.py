@@ -1,6 +1,7 @@
-"""The web app's pages: Monitor (live counting), Dashboard (past and running sessions) and
-My videos. Each page is a template plus one ES module composition root; data comes from /api.
-Endpoint names (used by the nav): monitor.page, dashboard.page, videos.page."""
+"""The web app's pages: Monitor (live counting), Dashboard (past and running sessions),
+My videos and Webhooks (zone alerts sent to other systems). Each page is a template plus one
+ES module composition root; data comes from /api. Endpoint names (used by the nav):
+monitor.page, dashboard.page, videos.page, webhooks.page."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -25,4 +26,5 @@ def blueprints() -> tuple[Blueprint, ...]:
         _page_blueprint("monitor", "/monitor", "monitor.html"),
         _page_blueprint("dashboard", "/dashboard", "dashboard.html"),
         _page_blueprint("videos", "/videos", "videos.html"),
+        _page_blueprint("webhooks", "/webhooks", "webhooks.html"),
     )

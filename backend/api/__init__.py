@@ -41,14 +41,14 @@ def _configure(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     from . import (alerts, cameras, charts, demographics, docs, exports, live, me, profile,
-                   runs, stats, tokens, videos, zones)
+                   runs, stats, tokens, videos, webhooks, zones)
 
     _configure(app)
     api = PeopleCounterApi(app)
     # The ingest route reads its body with a fast parser; the schema is documented here.
     api.spec.components.schema("Batch", schema=runs.BatchSchema)
-    for module in (me, profile, tokens, videos, zones, runs, stats, exports, charts, alerts,
-                   live, cameras, demographics):
+    for module in (me, profile, tokens, videos, zones, webhooks, runs, stats, exports, charts,
+                   alerts, live, cameras, demographics):
         api.register_blueprint(module.blp)
     cameras.init_app(app)
     app.register_blueprint(docs.bp)

@@ -10,7 +10,7 @@ TAG_TITLES = {
     "api_me": "Your account", "api_profile": "Profile", "api_tokens": "API tokens",
     "api_videos": "Videos", "api_zones": "Zones, lines and bands", "api_runs": "Counting sessions",
     "api_stats": "Statistics", "api_exports": "CSV downloads", "api_charts": "Chart images",
-    "api_alerts": "Alerts", "api_live": "Live stream",
+    "api_alerts": "Alerts", "api_live": "Live stream", "api_webhooks": "Webhooks",
 }
 METHOD_WORDS = {"get": "Read", "post": "Create or send", "put": "Replace", "patch": "Change",
                 "delete": "Delete"}

@@ -9,6 +9,7 @@ from pathlib import Path
 import marshmallow as ma
 from flask import current_app, request, send_file, url_for
 from flask_smorest import Blueprint
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..db import transaction
 from ..errors import ApiError
@@ -95,6 +96,12 @@ def upload_video():
         received = receive_file(request.environ, folder, "file", _max_upload_bytes())
     except UploadError as exc:
         raise field_error(exc.field, exc.message) from None
+    except RequestEntityTooLarge:
+        # werkzeug's own words ("The data value transmitted exceeds the capacity limit.")
+        # reached the page as they were.
+        limit = current_app.config["MAX_UPLOAD_MB"]
+        raise ApiError(413, f"The file is larger than the upload limit of {limit} MB.",
+                       "request_entity_too_large") from None
     try:
         with open(received.path, "rb") as handle:
             container = media.sniff_container(handle.read(media.SNIFF_BYTES))

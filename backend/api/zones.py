@@ -9,7 +9,8 @@ from flask import current_app, url_for
 from flask_smorest import Blueprint
 
 from ..db import transaction
-from ..protocol import MAX_ALERT_THRESHOLD, MAX_HOLD_SECONDS
+from ..protocol import MAX_ALERT_THRESHOLD, MAX_HOLD_SECONDS, saved_zone_key
+from ..repositories import outbox as outbox_repo
 from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
 from ..services import webhook_targets
@@ -23,6 +24,24 @@ blp.before_request(require_user)
 MAX_FRAME = 16384
 KINDS = ("polygon", "line", "band")
 COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+# A zone's webhook address: the same rules here and on /api/zones/<id>/webhook.
+WEBHOOK_URL_RULES = [
+    ma.validate.Length(max=500, error="Use an address of at most 500 characters."),
+    ma.validate.URL(schemes={"http", "https"}, require_tld=False,
+                    error="Use a whole http:// or https:// address, e.g. "
+                          "https://hooks.example.com/alerts.")]
+
+
+def webhook_url_problem(url: str) -> str | None:
+    """Why the server will not post to this address (the checks that need no DNS; the
+    send-time check resolves the name as well), or None."""
+    try:
+        webhook_targets.check_url(url, bool(current_app.config["WEBHOOK_ALLOW_PRIVATE"]))
+    except webhook_targets.TargetRefused as exc:
+        return f"This address is not allowed: {exc}."
+    return None
 
 
 class ZoneInSchema(ma.Schema):
@@ -46,10 +65,9 @@ class ZoneInSchema(ma.Schema):
         load_default=0.0, validate=ma.validate.Range(0, MAX_HOLD_SECONDS),
         metadata={"description": "Seconds occupancy must stay at or below the threshold "
                   "before an alert ends (hysteresis: no flapping)"})
-    webhook_url = Text(load_default=None, allow_none=True, validate=[
-        ma.validate.Length(max=500),
-        ma.validate.URL(schemes={"http", "https"}, require_tld=False,
-                        error="Use an http:// or https:// address.")])
+    # Left out of a PUT: the zone keeps its webhook (the monitor saves shapes and limits, the
+    # Webhooks page addresses; neither undoes the other). null: no webhook.
+    webhook_url = Text(allow_none=True, validate=WEBHOOK_URL_RULES)
 
     @ma.validates_schema
     def _check(self, data, **kwargs):
@@ -62,12 +80,9 @@ class ZoneInSchema(ma.Schema):
                                          data["frame_height"])
             if problems:
                 errors["geometry"] = problems
-        if data.get("webhook_url"):
-            try:
-                webhook_targets.check_url(data["webhook_url"],
-                                          bool(current_app.config["WEBHOOK_ALLOW_PRIVATE"]))
-            except webhook_targets.TargetRefused as exc:
-                errors["webhook_url"] = [f"This address is not allowed: {exc}."]
+        problem = data.get("webhook_url") and webhook_url_problem(data["webhook_url"])
+        if problem:
+            errors["webhook_url"] = [problem]
         if errors:
             raise ma.ValidationError(errors)
 
@@ -164,6 +179,10 @@ def replace_zone(values, zone_id: int):
         if previous is None:
             raise not_found("zone")
         _check_video(conn, user_id, values)
+        if "webhook_url" not in values:
+            values = {**values, "webhook_url": previous["webhook_url"]}
+        elif previous["webhook_url"] and not values["webhook_url"]:
+            outbox_repo.cancel_pending(conn, user_id, saved_zone_key(zone_id))
         zone_repo.update(conn, user_id, zone_id, _with_secret(values, previous))
         return zone_repo.get(conn, user_id, zone_id)
 
@@ -172,7 +191,10 @@ def replace_zone(values, zone_id: int):
 @blp.response(204)
 def delete_zone(zone_id: int):
     """Delete a zone (its counts stay, without the link)."""
+    user_id = current_user_id()
     with transaction() as conn:
-        if not zone_repo.delete(conn, current_user_id(), zone_id):
+        if not zone_repo.delete(conn, user_id, zone_id):
             raise not_found("zone")
+        # Its webhook's deliveries still waiting are not sent after it is gone.
+        outbox_repo.cancel_pending(conn, user_id, saved_zone_key(zone_id))
     return None

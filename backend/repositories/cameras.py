@@ -50,6 +50,12 @@ def list_for(conn: sa.Connection, user_id: int) -> list[dict]:
     return result
 
 
+def names_of(conn: sa.Connection, user_id: int) -> dict[int, str]:
+    """id -> name of each of the user's IP cameras."""
+    return dict(conn.execute(sa.select(cameras.c.id, cameras.c.name)
+                             .where(cameras.c.user_id == user_id)).all())
+
+
 def url_of(conn: sa.Connection, user_id: int, camera_id: int) -> str | None:
     """The camera's URL, for the relay only (never for an answer)."""
     return conn.execute(sa.select(cameras.c.url).where(

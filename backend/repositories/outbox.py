@@ -13,9 +13,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from ..schema import alerts, utcnow, webhook_outbox
+from ..schema import alerts, runs, utcnow, webhook_outbox
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+# The result of a delivery still waiting when its webhook was removed (never sent after that).
+CANCELLED = "cancelled: webhook removed"
 
 
 def add(conn: sa.Connection, *, alert_id: int, run_id: int, zone_key: str, event: str,
@@ -74,3 +76,38 @@ def record_attempt(conn: sa.Connection, row: dict, result: str, final_status: st
 def pending_count(conn: sa.Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(webhook_outbox)
                         .where(webhook_outbox.c.status == PENDING)).scalar_one()
+
+
+def latest_by_zone_key(conn: sa.Connection, user_id: int, zone_keys: set[str]) -> dict[str, dict]:
+    """zone key -> the newest delivery of the user's runs for it (event, status, attempts,
+    last_result, created_at, sent_at): what the Webhooks page shows as the last alert sent."""
+    if not zone_keys:
+        return {}
+    newest = (sa.select(sa.func.max(webhook_outbox.c.id))
+              .select_from(webhook_outbox.join(runs, runs.c.id == webhook_outbox.c.run_id))
+              .where(runs.c.user_id == user_id,
+                     webhook_outbox.c.zone_key.in_(sorted(zone_keys)))
+              .group_by(webhook_outbox.c.zone_key))
+    rows = conn.execute(sa.select(
+        webhook_outbox.c.zone_key, webhook_outbox.c.event, webhook_outbox.c.status,
+        webhook_outbox.c.attempts, webhook_outbox.c.last_result, webhook_outbox.c.created_at,
+        webhook_outbox.c.sent_at).where(webhook_outbox.c.id.in_(newest))).mappings().all()
+    return {row["zone_key"]: dict(row) for row in rows}
+
+
+def cancel_pending(conn: sa.Connection, user_id: int, zone_key: str) -> int:
+    """The user's deliveries for this zone that still wait (or wait for a retry) are not
+    sent: failed with CANCELLED, and so are their alerts' webhook statuses. How many."""
+    rows = conn.execute(
+        sa.select(webhook_outbox.c.id, webhook_outbox.c.alert_id)
+        .select_from(webhook_outbox.join(runs, runs.c.id == webhook_outbox.c.run_id))
+        .where(runs.c.user_id == user_id, webhook_outbox.c.zone_key == zone_key,
+               webhook_outbox.c.status == PENDING)).all()
+    if not rows:
+        return 0
+    conn.execute(sa.update(webhook_outbox).where(
+        webhook_outbox.c.id.in_([row.id for row in rows]), webhook_outbox.c.status == PENDING)
+        .values(status=FAILED, last_result=CANCELLED))
+    conn.execute(sa.update(alerts).where(alerts.c.id.in_({row.alert_id for row in rows}))
+                 .values(webhook_status=CANCELLED[:32]))
+    return len(rows)

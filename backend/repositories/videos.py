@@ -31,6 +31,12 @@ def exists(conn: sa.Connection, user_id: int, video_id: int) -> bool:
     return get(conn, user_id, video_id) is not None
 
 
+def names_of(conn: sa.Connection, user_id: int) -> dict[int, str]:
+    """id -> original file name of each of the user's videos."""
+    return dict(conn.execute(sa.select(videos.c.id, videos.c.original_name)
+                             .where(videos.c.user_id == user_id)).all())
+
+
 def list_page(conn: sa.Connection, user_id: int, page: int, per_page: int) -> tuple[list, int]:
     total = conn.execute(sa.select(sa.func.count()).select_from(videos)
                          .where(videos.c.user_id == user_id)).scalar_one()

@@ -64,6 +64,15 @@ def update(conn: sa.Connection, user_id: int, zone_id: int, values: dict) -> boo
     return result.rowcount > 0
 
 
+def set_webhook(conn: sa.Connection, user_id: int, zone_id: int, url: str | None,
+                secret: str | None) -> bool:
+    """Only the zone's webhook address and signing secret change (None, None: no webhook)."""
+    result = conn.execute(sa.update(zones).where(
+        zones.c.id == zone_id, zones.c.user_id == user_id).values(
+        webhook_url=url, webhook_secret=secret, updated_at=utcnow()))
+    return result.rowcount > 0
+
+
 def delete(conn: sa.Connection, user_id: int, zone_id: int) -> bool:
     keep_names_in_runs(conn, user_id, {zone_id})
     result = conn.execute(sa.delete(zones).where(

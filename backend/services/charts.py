@@ -30,6 +30,16 @@ NO_FLOW = "No line crossings and no zone visits in this session"
 NO_OCCUPANCY = "No occupancy: this session has no zone and no people-in-view figures"
 
 
+LEGEND_NAME_MAX = 32
+
+
+def legend_name(name: str) -> str:
+    """A zone's name as a legend shows it: at most LEGEND_NAME_MAX characters (an 80-character
+    name made the legend wider than the image and squeezed the plot to nothing)."""
+    text = str(name)
+    return text if len(text) <= LEGEND_NAME_MAX else text[:LEGEND_NAME_MAX - 1] + "…"
+
+
 def _figure(title: str) -> tuple[Figure, object]:
     figure = Figure(figsize=(8, 3.6), dpi=100, layout="constrained")
     axes = figure.add_subplot()
@@ -99,9 +109,9 @@ def cumulative_figure(frame: pd.DataFrame, keys: dict[str, dict], tz: ZoneInfo,
         for column, style, word in (("entries", "-", counted), ("exits", "--", back)):
             values = [0, *part[column].cumsum().tolist()]
             axes.step(steps, [*values, values[-1]], where="post", color=colour,
-                      linestyle=style, label=f"{info['name']} {word}")
+                      linestyle=style, label=f"{legend_name(info['name'])} {word}")
     _time_axis(axes, tz, pd.Series([first, last]))
-    axes.set_ylabel("people")
+    axes.set_ylabel("People")
     axes.set_ylim(bottom=0)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # people come whole
     axes.legend(fontsize=8, frameon=False, ncols=2)
@@ -115,13 +125,13 @@ def occupancy_figure(frame: pd.DataFrame, keys: dict[str, dict], tz: ZoneInfo) -
     if frame.empty:
         return _no_data(figure, axes, NO_OCCUPANCY)
     for info, colour, part, times in _series(frame, keys, tz, ("zone", "frame")):
-        name = "people in view" if info["figure"] == "frame" else info["name"]
+        name = "People in view" if info["figure"] == "frame" else legend_name(info["name"])
         axes.plot(times, part["avg_occupancy"], color=colour, marker=".",
                   label=f"{name} (average)")
         axes.fill_between(times, 0, part["max_occupancy"].astype(float), color=colour,
                           alpha=0.12, step="post", label=f"{name} (maximum)")
     _time_axis(axes, tz, frame["start"].dt.tz_convert(tz))
-    axes.set_ylabel("people present")
+    axes.set_ylabel("People present")
     axes.set_ylim(bottom=0)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # averages, but people come whole
     axes.legend(fontsize=8, frameon=False)
@@ -143,8 +153,8 @@ def hourly_figure(frame: pd.DataFrame, keys: dict[str, dict], tz: ZoneInfo) -> F
         totals = part.assign(hour=hours).groupby("hour")[["entries", "exits"]].sum() \
             .reindex(range(24), fill_value=0)
         counted, back = FIGURE_LABELS[figure_name]
-        bars += [(f"{figure_name} {counted}", totals["entries"]),
-                 (f"{figure_name} {back}", totals["exits"])]
+        bars += [(f"{figure_name.capitalize()} {counted}", totals["entries"]),
+                 (f"{figure_name.capitalize()} {back}", totals["exits"])]
     if not bars:
         return _no_data(figure, axes, NO_FLOW)
     width = 0.8 / len(bars)
@@ -153,8 +163,8 @@ def hourly_figure(frame: pd.DataFrame, keys: dict[str, dict], tz: ZoneInfo) -> F
         axes.bar(values.index.to_numpy() + offset, values, width=width,
                  color=PALETTE[index], label=label)
     axes.set_xticks(range(0, 24, 2))
-    axes.set_xlabel("hour of day")
-    axes.set_ylabel("people")
+    axes.set_xlabel("Hour of day")
+    axes.set_ylabel("People")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(fontsize=8, frameon=False)
     return figure

@@ -11,10 +11,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from ..protocol import AGE_BANDS, GENDERS  # noqa: E402
-from . import charts  # noqa: E402,F401  (its matplotlib settings: names are never TeX)
+from . import charts  # noqa: E402  (its matplotlib settings: names are never TeX)
+from .charts import legend_name  # noqa: E402
 
 GENDER_COLOURS = {"female": "#c026d3", "male": "#2563eb", "unknown": "#cbd5e1"}
-GENDER_LABELS = {"female": "women", "male": "men", "unknown": "no estimate"}
+GENDER_LABELS = {"female": "Women", "male": "Men", "unknown": "No estimate"}
 BAND_COLOURS = ["#fde68a", "#fbbf24", "#f59e0b", "#d97706", "#b45309", "#92400e", "#78350f",
                 "#cbd5e1"]
 KIND_WORDS = {"in": "in", "out": "out", "enter": "entered"}
@@ -22,7 +23,7 @@ MAX_BARS = 12
 
 
 def _band_label(band: str) -> str:
-    return "no estimate" if band == "unknown" else band.replace("-", "–")
+    return "No estimate" if band == "unknown" else band.replace("-", "–")
 
 
 def _stacked(axes, labels, parts, colours, legend) -> None:
@@ -51,7 +52,8 @@ def stacked_bars(totals: list[dict]) -> bytes:
             axes.set_xticks([])
             axes.set_yticks([])
     else:
-        labels = [f"{row['name']} {KIND_WORDS.get(row['kind'], row['kind'])}" for row in rows]
+        labels = [f"{legend_name(row['name'])} {KIND_WORDS.get(row['kind'], row['kind'])}"
+                  for row in rows]
         _stacked(gender_axes, labels,
                  [(g, [row["by_gender"][g] for row in rows]) for g in GENDERS],
                  [GENDER_COLOURS[g] for g in GENDERS], GENDER_LABELS.get)

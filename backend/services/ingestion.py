@@ -13,7 +13,7 @@ from ..repositories import outbox as outbox_repo
 from ..repositories import stats as stats_repo
 from ..protocol import ALERT_KINDS, iso_utc, zone_id_from_key
 from ..repositories import zones as zone_repo
-from .webhooks import Delivery, body_of
+from .webhooks import Delivery, alert_text, body_of
 
 
 @dataclass
@@ -112,11 +112,12 @@ def _webhook(zone: dict | None, event: str, alert_id: int, payload: dict) -> lis
 
 def _payload(event: str, alert_id: int, run_id: int, row: dict, zone: dict | None,
              time_text: str) -> dict:
+    name = zone["name"] if zone else None
+    threshold = zone["threshold"] if zone else None
     return {"event": event, "alert_id": alert_id, "run_id": run_id,
-            "zone": {"id": row.get("zone_id"), "key": row["zone_key"],
-                     "name": zone["name"] if zone else None},
-            "threshold": zone["threshold"] if zone else None,
-            "occupancy": row.get("value"), "time": time_text}
+            "zone": {"id": row.get("zone_id"), "key": row["zone_key"], "name": name},
+            "threshold": threshold, "occupancy": row.get("value"), "time": time_text,
+            "text": alert_text(event, name, row.get("value"), threshold, time_text)}
 
 
 def write_batch(conn: sa.Connection, *, user_id: int, run_id: int, batch_key: str,

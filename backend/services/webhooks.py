@@ -9,7 +9,9 @@ import http.client
 import hmac
 import json
 import logging
+import re
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Callable
 
@@ -92,3 +94,79 @@ def deliver(delivery: Delivery, policy: RetryPolicy,
         if not retry:
             break
     return status
+
+
+TEST_EVENT = "test"
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+def alert_text(event: str, zone_name: str | None, occupancy: int | None,
+               threshold: int | None, time_text: str) -> str:
+    """The payload's `text`: one sentence a chat shows as it is (Slack, Mattermost and
+    Rocket.Chat incoming webhooks need a `text`; without one they answer 400)."""
+    name = zone_name or "A zone"
+    when = re.sub(r"(\.\d+)?Z$", "", time_text).replace("T", " ") + " UTC"
+    limit = f" (limit {threshold})" if threshold is not None else ""
+    if event == "alert_start":
+        now = f"{_people(occupancy)} now" if occupancy is not None else "too many people"
+        return f"{name}: {now}{limit}. Alert started {when}."
+    if event == "alert_end":
+        now = f"down to {_people(occupancy)}" if occupancy is not None else "back under the limit"
+        return f"{name}: {now}{limit}. Alert ended {when}."
+    return (f"Test from People Counter: alerts of {name}{limit} will arrive here. "
+            f"Sent {when}.")
+
+
+def test_payload(zone: dict, zone_key: str, time_text: str) -> dict:
+    """The body of a test delivery: an alert's fields, event "test", no alert or run."""
+    return {"event": TEST_EVENT, "alert_id": None, "run_id": None,
+            "zone": {"id": zone["id"], "key": zone_key, "name": zone["name"]},
+            "threshold": zone["threshold"], "occupancy": None, "time": time_text,
+            "text": alert_text(TEST_EVENT, zone["name"], None, zone["threshold"], time_text)}
+
+
+def send_test(zone: dict, zone_key: str, time_text: str, policy: RetryPolicy) -> str:
+    """One signed test POST to the zone's webhook, now (vetted like every delivery, never
+    retried): the status of send_one."""
+    body = body_of(test_payload(zone, zone_key, time_text))
+    headers = headers_for(TEST_EVENT, zone["webhook_secret"], body, uuid.uuid4().hex)
+    status, _retry = send_one(zone["webhook_url"], body, headers, policy.timeout_seconds,
+                              policy.allow_private)
+    return status
+
+
+_ERROR_WORDS = {
+    "TimeoutError": "the receiver did not answer in time",
+    "timeout": "the receiver did not answer in time",
+    "ConnectionRefusedError": "the receiver refused the connection (nothing listens there)",
+    "ConnectionResetError": "the receiver closed the connection",
+    "SSLCertVerificationError": "the receiver's TLS certificate is not valid for its name",
+    "SSLError": "the TLS connection failed",
+    "RemoteDisconnected": "the receiver closed the connection without an answer",
+    "OSError": "the receiver cannot be reached",
+}
+
+
+def describe_status(status: str) -> str:
+    """A delivery status in words for people ("delivered", "failed: HTTP 500", ...)."""
+    if status == "delivered":
+        return "Delivered: the receiver answered with a 2xx status."
+    if status.startswith("cancelled"):
+        return "Not sent: the webhook was removed before this delivery went out."
+    reason = status.removeprefix("failed: ")
+    if reason.startswith("refused target: "):
+        why = reason.removeprefix("refused target: ")
+        if why.startswith("cannot resolve") or why.endswith("has no address"):
+            return f"Not sent: {why}. Check the host name."
+        return f"Not sent: {why}. Webhooks go only to public internet addresses."
+    if reason.startswith("redirect"):
+        code = reason[reason.find("(") + 1:reason.find(")")]
+        return (f"Not delivered: the receiver answered with a redirect ({code}); redirects "
+                "are not followed, so give the final address.")
+    if reason.startswith("HTTP "):
+        return f"Not delivered: the receiver answered {reason}."
+    words = _ERROR_WORDS.get(reason) or f"the request failed ({reason})"
+    return f"Not delivered: {words}."

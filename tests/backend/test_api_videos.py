@@ -86,7 +86,12 @@ def test_too_large_upload_answers_413_json(app, alice):
     data = b"\x00\x00\x00\x18ftypisom" + b"\x00" * (1024 * 1024 + 10)
     response = upload(alice, data)
     assert response.status_code == 413
-    assert response.get_json()["error"] == "request_entity_too_large"
+    body = response.get_json()
+    assert body["error"] == "request_entity_too_large"
+    # Words that say what happened and what the limit is (the page shows them as they are;
+    # they were werkzeug's "The data value transmitted exceeds the capacity limit.").
+    assert body["message"] == "The file is larger than the upload limit of 1 MB."
+    assert "fields" not in body
     assert table_count(app, videos) == 0 and stored_files(app) == []
 
 

@@ -76,6 +76,26 @@ def test_update_replaces_the_zone(alice):
     assert alice.get(f"/api/zones/{zone['id']}").get_json() == again
 
 
+def test_a_put_without_webhook_url_keeps_the_zones_webhook(alice):
+    """The monitor saves every zone (a PUT) with the shapes it loaded; a webhook added on the
+    Webhooks page in the meantime was undone by it. Left out, the webhook stays; null
+    removes it."""
+    zone = alice.create_zone(threshold=4)
+    hooked = alice.put(f"/api/zones/{zone['id']}/webhook",
+                       json={"url": "https://hooks.example.com/a"}).get_json()
+    body = {key: value for key, value in zone.items()
+            if key in POLYGON or key in ("camera_key", "threshold")}
+    body.pop("webhook_url", None)
+    moved = alice.put(f"/api/zones/{zone['id']}", json={**body, "name": "Moved"}).get_json()
+    assert moved["name"] == "Moved"
+    assert (moved["webhook_url"], moved["webhook_secret"]) == ("https://hooks.example.com/a",
+                                                               hooked["secret"])
+    cleared = alice.put(f"/api/zones/{zone['id']}", json={**body, "webhook_url": None}).get_json()
+    assert (cleared["webhook_url"], cleared["webhook_secret"]) == (None, None)
+    created = alice.create_zone(name="New")
+    assert (created["webhook_url"], created["webhook_secret"]) == (None, None)
+
+
 def test_delete(app, alice):
     zone = alice.create_zone()
     assert alice.delete(f"/api/zones/{zone['id']}").status_code == 204

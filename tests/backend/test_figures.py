@@ -86,7 +86,7 @@ def test_every_screen_reads_the_same_figures_of_one_session(app, alice, recorded
     hourly, keys = chart_frame_and_keys(app, run["id"], tz, "1h")
     bars = {container.get_label(): sum(p.get_height() for p in container.patches)
             for container in charts.hourly_figure(hourly, keys, tz).axes[0].containers}
-    assert bars == {"line in": 1, "line out": 1, "zone entered": 2, "zone left": 2}
+    assert bars == {"Line in": 1, "Line out": 1, "Zone entered": 2, "Zone left": 2}
 
 
 def test_a_line_has_no_occupancy_on_any_screen(alice, recorded):

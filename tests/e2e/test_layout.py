@@ -22,6 +22,7 @@ PAGES = {
     "videos": ("/videos", "[data-testid=video-row]"),
     "profile": ("/profile", "main form"),
     "tokens": ("/tokens", "main form"),
+    "webhooks": ("/webhooks", "[data-testid=webhook-count]:not(:empty)"),
     "api-docs": ("/api/docs", "details.api-doc-op"),
 }
 # What sticks out of the viewport, for the failure message.
@@ -151,6 +152,56 @@ def test_no_page_is_wider_than_the_viewport(site, artifacts, name, size):
                 assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, button.inner_text()
     finally:
         page.close()
+
+
+def test_the_zone_panel_labels_fit_on_one_line(site, artifacts):
+    """The monitor's zone panel put "ends after (s)" into the colour's 64 px column, where it
+    broke into three lines (desktop and phone)."""
+    context, base_url = site
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/monitor")
+        page.wait_for_selector("body[data-monitor-ready=yes]", state="attached")
+        page.evaluate("() => { const form = document.getElementById('zone-inspector');"
+                      " form.hidden = false; form.dataset.kind = 'polygon'; }")
+        for width, height in SIZES.values():
+            page.set_viewport_size({"width": width, "height": height})
+            lines = page.evaluate("""() => [...document.querySelectorAll('#zone-inspector label')]
+                .filter((label) => label.offsetParent)
+                .map((label) => [label.textContent, Math.round(label.getBoundingClientRect().height
+                    / parseFloat(getComputedStyle(label).lineHeight))])""")
+            assert lines and all(count == 1 for _, count in lines), (width, lines)
+        page.locator("#zone-inspector").screenshot(path=str(artifacts / "layout-zone-panel-phone.png"))
+    finally:
+        page.close()
+
+
+def test_the_menu_is_one_row_or_a_menu_button_at_every_width(browser_module, live_server_module,
+                                                              artifacts):
+    """Between a phone and a wide laptop the menu wrapped into two ragged rows and the brand
+    broke into "People / Counter" (from 761 px to about 950 px, and up to 1,200 px with a long
+    user name). Now it is one row, or a menu button that a keyboard can open too."""
+    context, page = open_page(browser_module)
+    try:
+        register_and_login(page, live_server_module.url, "a_very_long_user_name_of_32_char")
+        page.goto(f"{live_server_module.url}/webhooks")
+        for width in (390, 761, 900, 1000, 1001, 1100, 1280, 1281, 1440, 1920):
+            page.set_viewport_size({"width": width, "height": 800})
+            header = page.evaluate("""() => ({
+                height: document.querySelector('.topbar').getBoundingClientRect().height,
+                brand: document.querySelector('.brand').getBoundingClientRect().height,
+                button: getComputedStyle(document.querySelector('.nav-toggle-label')).display !== 'none',
+                nav: getComputedStyle(document.querySelector('.nav')).display !== 'none'})""")
+            assert header["height"] < 70 and header["brand"] < 40, (width, header)
+            assert header["button"] != header["nav"], (width, header)
+            assert page_overflow(page) <= 0, width
+        page.set_viewport_size({"width": 900, "height": 800})
+        page.focus("#nav-toggle")
+        page.keyboard.press("Space")
+        assert page.is_visible("nav >> text=Webhooks")
+        page.screenshot(path=str(artifacts / "layout-menu-open-900.png"))
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("path", ["/auth/login", "/auth/register"])

@@ -52,6 +52,14 @@ def test_long_names_wrap_on_the_dashboard(live_server, page, artifacts):
                              alerts.element_handle()), name
         # The session's line wraps too (a phone's page was 1,193 px wide).
         assert LABEL in page.inner_text("#run-meta")
+        # ... below the card's heading, which keeps its width: one line, or the whole card's
+        # width when it is longer (it was squeezed into "Lines / and / zones" beside it).
+        headings = page.evaluate("""() => [...document.querySelectorAll('#run-view .card-header h2')]
+            .filter((h2) => h2.offsetParent).map((h2) => [h2.textContent.trim(), Math.round(
+                h2.getBoundingClientRect().height / parseFloat(getComputedStyle(h2).lineHeight)),
+                h2.getBoundingClientRect().width / h2.parentElement.clientWidth])""")
+        assert headings and all(lines == 1 or share > 0.85 for _, lines, share in headings), \
+            (name, headings)
         overflow = page_overflow(page)
         assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
 

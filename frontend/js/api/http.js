@@ -9,6 +9,12 @@ export class ApiError extends Error {
     this.fields = (body && body.fields) || null;
   }
 
+  /** The server's words about one field (e.g. 'url'), or null when it named none for it. */
+  problemWith(field) {
+    const problem = this.fields && this.fields[field];
+    return problem === undefined || problem === null ? null : formatProblem(problem);
+  }
+
   /** A message that lists the bad fields, if the server named any. */
   describe() {
     if (!this.fields) return this.message;

@@ -55,6 +55,14 @@ export class ApiResources {
   updateZone(id, zone) { return this.http.put(`/api/zones/${id}`, zone); }
   deleteZone(id) { return this.http.delete(`/api/zones/${id}`); }
 
+  // ----- webhooks (one per zone) -----
+  /** { items: zones with a webhook, zones: every zone that can have one }. */
+  listWebhooks() { return this.http.get('/api/webhooks'); }
+  setWebhook(zoneId, url) { return this.http.put(`/api/zones/${encodeURIComponent(zoneId)}/webhook`, { url }); }
+  removeWebhook(zoneId) { return this.http.delete(`/api/zones/${encodeURIComponent(zoneId)}/webhook`); }
+  /** { delivered, status, message, sent_at }: one signed test POST, sent now. */
+  testWebhook(zoneId) { return this.http.post(`/api/zones/${encodeURIComponent(zoneId)}/webhook/test`).then((r) => r.body); }
+
   // ----- runs, ingest, stats -----
   createRun(run) { return this.http.post('/api/runs', run).then((r) => r.body); }
   endRun(id, { keepalive = false } = {}) { return this.http.request('PATCH', `/api/runs/${id}`, { json: { ended: true }, keepalive }).then((r) => r.body); }

@@ -1,6 +1,8 @@
 // The dashboard's decisions: which session is shown (picked by hand, or following the one
 // active now), when its stats are read again (one refresh at a time; new counts from the live
 // stream schedule one), and what the views show.
+import { countOf } from '../ui/words.js';
+
 const REFRESH_DELAY_MS = 1000;
 const RELOAD_WHEN_EMPTY_MS = 15000;
 const ALERTS_SHOWN = 100;   // the most recent alerts listed (the API's largest page)
@@ -50,7 +52,7 @@ export class DashboardController {
       this.live.follow(this.api.liveUrl());
     }
     const missing = requestedRunId !== null && !requested ? `Session #${requestedRunId} was not found. ` : '';
-    this.status.show(`${missing}${this.runs.length} session${this.runs.length === 1 ? '' : 's'}.${this.followLatest ? ' Following the most recently active one.' : ''}`);
+    this.status.show(`${missing}${countOf(this.runs.length, 'session')}.${this.followLatest ? ' Following the most recently active one.' : ''}`);
   }
 
   /** A session by id: from the list, else (older than the list's page) from the server. */

@@ -5,6 +5,7 @@ import { FIGURES, bucketSeries, serverFigures } from './figures.js';
 import { byId, h, formatDate, formatDateTime, formatTime } from '../ui/dom.js';
 import { FRAME_KEY } from '../api/protocol.js';
 import { PALETTE } from '../editor/zone_model.js';
+import { nounFor } from '../ui/words.js';
 
 const KIND_LABELS = { polygon: 'Zone', line: 'Line', band: 'Band', frame: 'Whole picture' };
 const FIGURE_KIND_LABELS = { line: 'Line (not saved)', zone: 'Zone (not saved)', frame: 'Whole picture' };
@@ -44,7 +45,7 @@ export class RunView {
     byId('kpi-in-view').textContent = stats.totals.peak_in_view ?? '–';
     byId('kpi-alerts').textContent = stats.totals.alerts ?? alerts.length;
     byId('kpi-samples').textContent = stats.totals.samples;
-    byId('kpi-samples-noun').textContent = stats.totals.samples === 1 ? 'sample' : 'samples';
+    byId('kpi-samples-noun').textContent = nounFor(stats.totals.samples, 'sample');
     const run = stats.run;
     const timeZone = stats.tz;
     byId('run-meta').textContent = `${run.label || run.source_kind} · started ${formatDateTime(run.started_at, { timeZone })}${run.ended_at ? ` · ended ${formatDateTime(run.ended_at, { timeZone })}` : ' · running'}`;
@@ -71,9 +72,9 @@ export class RunView {
     const labels = starts.map((start) => bucketLabel(start, stats.bucket, stats.tz));
     const names = new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)]));
     this.charts = [
-      bucketChart(byId('flow-chart'), { type: 'bar', labels, yTitle: 'people', datasets: present.map(({ key, label }) => (
+      bucketChart(byId('flow-chart'), { type: 'bar', labels, yTitle: 'People', datasets: present.map(({ key, label }) => (
         { label, data: series[key], backgroundColor: FLOW_COLOURS[key], borderRadius: 3 })) }),
-      bucketChart(byId('occupancy-chart'), { type: 'line', labels, yTitle: 'people', datasets: [...occupancy].map(([key, data], i) => ({
+      bucketChart(byId('occupancy-chart'), { type: 'line', labels, yTitle: 'People', datasets: [...occupancy].map(([key, data], i) => ({
         label: names.get(key) || key, data, borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], stepped: true, pointRadius: 2, spanGaps: true })) }),
     ];
   }

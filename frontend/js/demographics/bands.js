@@ -18,11 +18,11 @@ export function ageBand(age) {
   return AGE_BANDS[index];
 }
 
-/** How a band or gender is shown ("0–17", "65+", "women", "no estimate"). */
+/** How a band or gender is shown in a legend ("0–17", "65+", "Women", "No estimate"). */
 export function bandLabel(band) {
-  return band === UNKNOWN ? 'no estimate' : band.replace('-', '–');
+  return band === UNKNOWN ? 'No estimate' : band.replace('-', '–');
 }
 
 export function genderLabel(gender) {
-  return { female: 'women', male: 'men', unknown: 'no estimate' }[gender] || gender;
+  return { female: 'Women', male: 'Men', unknown: 'No estimate' }[gender] || gender;
 }

@@ -4,12 +4,13 @@
 // counted with the switch off.
 import { byId, h } from '../ui/dom.js';
 import { DemographicCharts, unknownSentence } from './demographic_chart.js';
+import { legendName } from '../dashboard/charts.js';
 
 const KIND_WORDS = { in: 'in', out: 'out', enter: 'entered' };
 
 /** Pure: the API's totals as chart bars. */
 export function barsFromTotals(totals) {
-  return totals.map((row) => ({ label: `${row.name} ${KIND_WORDS[row.kind] || row.kind}`, byGender: row.by_gender, byBand: row.by_age_band }));
+  return totals.map((row) => ({ label: `${legendName(row.name)} ${KIND_WORDS[row.kind] || row.kind}`, byGender: row.by_gender, byBand: row.by_age_band }));
 }
 
 export function demographicsUrl(runId, { bucket, tz }, suffix = '') {

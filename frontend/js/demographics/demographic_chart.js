@@ -24,8 +24,8 @@ function stackedOptions(yTitle) {
 export class DemographicCharts {
   constructor({ genderCanvas, bandCanvas }) {
     if (!globalThis.Chart) throw new Error('Chart.js did not load (/vendor/chart.js/chart.umd.js).');
-    this.genderChart = new globalThis.Chart(genderCanvas, { type: 'bar', data: { labels: [], datasets: [] }, options: stackedOptions('by gender') });
-    this.bandChart = new globalThis.Chart(bandCanvas, { type: 'bar', data: { labels: [], datasets: [] }, options: stackedOptions('by age band') });
+    this.genderChart = new globalThis.Chart(genderCanvas, { type: 'bar', data: { labels: [], datasets: [] }, options: stackedOptions('By gender') });
+    this.bandChart = new globalThis.Chart(bandCanvas, { type: 'bar', data: { labels: [], datasets: [] }, options: stackedOptions('By age band') });
   }
 
   update(bars) {

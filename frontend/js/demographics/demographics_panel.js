@@ -3,6 +3,7 @@
 import { byId } from '../ui/dom.js';
 import { zoneKey } from '../editor/zone_model.js';
 import { DemographicCharts, unknownSentence } from './demographic_chart.js';
+import { legendName } from '../dashboard/charts.js';
 
 const REFRESH_SECONDS = 0.5;
 
@@ -12,7 +13,7 @@ export function barsFor(zones, tally) {
   for (const zone of zones) {
     const key = zoneKey(zone);
     const kinds = zone.kind === 'polygon' ? [['enter', 'entered']] : [['in', 'in'], ['out', 'out']];
-    for (const [kind, word] of kinds) bars.push({ label: `${zone.name} ${word}`, ...tally.totalsOf(key, kind) });
+    for (const [kind, word] of kinds) bars.push({ label: `${legendName(zone.name)} ${word}`, ...tally.totalsOf(key, kind) });
   }
   return bars;
 }

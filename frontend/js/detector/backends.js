@@ -1,5 +1,6 @@
 // Execution providers of onnxruntime-web: which the browser offers, the session options
 // each needs, and the label reported to the user. Runs inside the detector worker.
+import { countOf } from '../ui/words.js';
 
 // 'webnn' alone lets onnxruntime-web pick the WebNN device.
 export const KNOWN_BACKENDS = ['webnn', 'webnn-npu', 'webnn-gpu', 'webnn-cpu', 'webgpu', 'wasm'];
@@ -41,7 +42,7 @@ export function executionProvider(backend) {
 }
 
 export function backendLabel(backend, threads) {
-  if (backend === 'wasm') return `wasm (${threads} thread${threads === 1 ? '' : 's'})`;
+  if (backend === 'wasm') return `wasm (${countOf(threads, 'thread')})`;
   if (backend === 'webnn') return 'webnn';
   if (backend.startsWith('webnn')) return `webnn (${backend.slice('webnn-'.length)})`;
   return backend;

@@ -7,6 +7,7 @@
 // So the script is loaded first as a module through its AMD export (no eval: it works under a
 // CSP with only 'wasm-unsafe-eval'), importScripts becomes a no-op for the loader, and
 // self.Module tells the runtime where its .wasm is and which script its pthread workers load.
+import { countOf } from '../ui/words.js';
 
 const THREADED_SCRIPT = 'litert_wasm_threaded_internal.js';   // relaxed SIMD + threads
 const SINGLE_SCRIPT = 'litert_wasm_internal.js';               // relaxed SIMD
@@ -57,7 +58,7 @@ export async function createLiteRtRuntime(options, modelBytes, scope, status) {
   if (!options.backends.includes('wasm')) throw new Error('LiteRT.js runs here on its WASM (XNNPACK) backend only: add "wasm" to backends');
   status('creating-session', 'Starting LiteRT.js wasm');
   const { litert, threads } = await loadRuntime(options, scope, scope.crossOriginIsolated ? options.threads : 1);
-  const label = `LiteRT.js wasm (${threads} thread${threads === 1 ? '' : 's'})`;
+  const label = `LiteRT.js wasm (${countOf(threads, 'thread')})`;
   const model = await litert.loadAndCompile(modelBytes, { accelerator: 'wasm', cpuOptions: { numThreads: threads } });
   const size = options.manifest.inputSize;
   const channels = options.manifest.outputShape[1];

@@ -34,7 +34,7 @@ export function makeZone({ localId, serverId = null, kind, name, points, color, 
     threshold: kind === 'polygon' ? threshold : null,
     holdSeconds: Number(holdSeconds), endHoldSeconds: Number(endHoldSeconds), width: kind === 'band' ? Number(width) : null,
     flipped: kind === 'polygon' ? false : Boolean(flipped),
-    // Set through the API only (no field on the page), and kept when the page saves the zone.
+    // Set on the Webhooks page; read here only: zoneToApi never sends it (the server keeps it).
     webhookUrl: webhookUrl || null,
   };
 }
@@ -66,7 +66,9 @@ export function zoneToApi(zone, { frameWidth, frameHeight, videoId = null, camer
     name: zone.name, kind: zone.kind, video_id: videoId, camera_key: cameraKey,
     frame_width: frameWidth, frame_height: frameHeight, geometry, color: zone.color,
     threshold: zone.threshold, hold_seconds: zone.holdSeconds,
-    end_hold_seconds: zone.endHoldSeconds ?? 0, webhook_url: zone.webhookUrl ?? null,
+    end_hold_seconds: zone.endHoldSeconds ?? 0,
+    // No webhook_url: the server keeps the zone's (set on the Webhooks page, maybe after
+    // this page loaded its zones; sending the loaded one back would undo that).
   };
 }
 

@@ -1,6 +1,8 @@
 // Pure: the user's cameras as the source picker offers them, from their saved zones (each
 // zone remembers the camera key it was drawn for). Newest first. Other kinds of camera (e.g.
 // IP cameras) can join the same list as entries of their own `kind`.
+import { countOf } from '../ui/words.js';
+
 export function savedCameras(zones) {
   const cameras = new Map();
   for (const zone of zones) {
@@ -17,5 +19,5 @@ export function savedCameras(zones) {
 export function cameraOptionText(camera) {
   const count = camera.zoneNames.length;
   const names = camera.zoneNames.slice(0, 3).join(', ') + (count > 3 ? ', …' : '');
-  return `${camera.cameraKey} · ${count} zone${count === 1 ? '' : 's'}: ${names}`;
+  return `${camera.cameraKey} · ${countOf(count, 'zone')}: ${names}`;
 }

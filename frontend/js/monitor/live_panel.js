@@ -12,6 +12,20 @@ const REFRESH_SECONDS = 0.25;
 // time on a laptop core: once a second is enough for them.
 const CHART_REFRESH_SECONDS = 1;
 
+/** Which live charts have something to show for these zones: occupancy needs a zone
+ * (polygon), line in / out a line or band. The others show a note instead of empty axes. */
+export function chartsFor(zones) {
+  return { occupancy: zones.some((zone) => zone.kind === 'polygon'), flow: zones.some((zone) => zone.kind !== 'polygon') };
+}
+
+function showCharts(zones) {
+  const shown = chartsFor(zones);
+  for (const name of ['occupancy', 'flow']) {
+    byId(`${name}-chart-box`).hidden = !shown[name];
+    byId(`${name}-chart-empty`).hidden = shown[name];
+  }
+}
+
 export class LivePanel {
   constructor({ config }) {
     this.series = new LiveSeries({ windowSeconds: config.chartWindowSeconds, intervalSeconds: config.chartIntervalSeconds });
@@ -36,6 +50,7 @@ export class LivePanel {
     this.lastRefresh = -Infinity;
     this.lastChartRefresh = -Infinity;
     this.lastOutput = null;
+    showCharts(zones);
     this.render(null, new Map());
   }
 
@@ -44,6 +59,7 @@ export class LivePanel {
     this.zones = zones;
     this.zonesByKey = new Map(zones.map((zone) => [zoneKey(zone), zone]));
     renderTotals(byId('totals-body'), { zones, result: null, peaks: new Map(), dwell: this.dwell });
+    showCharts(zones);
   }
 
   /**

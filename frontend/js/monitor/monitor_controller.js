@@ -18,6 +18,7 @@ import { endMessage, renderSummary } from './summary_view.js';
 import { byId, formatTime } from '../ui/dom.js';
 import { runEpochAtZeroMs } from './run_clock.js';
 import { detectorLabel } from './detector_slot.js';
+import { countOf } from '../ui/words.js';
 
 export class MonitorController {
   constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls, demographics = null }) {
@@ -75,7 +76,7 @@ export class MonitorController {
     this.controls.showUnsaved(false);
     this.controls.setState('preview', this.source);
     const saved = this.editor.zones.length;
-    this.status.show(`${this.source.label}: ${video.videoWidth}×${video.videoHeight}. ${saved ? `${saved} saved zone${saved === 1 ? '' : 's'} loaded.` : 'Draw a line or a zone, then start counting.'}`, 'success');
+    this.status.show(`${this.source.label}: ${video.videoWidth}×${video.videoHeight}. ${saved ? `${countOf(saved, 'saved zone')} loaded.` : 'Draw a line or a zone, then start counting.'}`, 'success');
     this.startPreview();
     this.detectors.get().catch(() => {});
   }
@@ -256,7 +257,7 @@ export class MonitorController {
     this.controls.setSaving(true);
     try {
       const count = await this.saveZones();
-      this.status.show(`Saved ${count} zone${count === 1 ? '' : 's'}.`, 'success');
+      this.status.show(`Saved ${countOf(count, 'zone')}.`, 'success');
     } catch (error) {
       this.status.error(error);
     } finally {

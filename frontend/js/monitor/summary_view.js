@@ -1,6 +1,7 @@
 // The end of a session: its summary card and its status line.
 import { h, byId, formatDuration } from '../ui/dom.js';
 import { zoneKey } from '../editor/zone_model.js';
+import { countOf } from '../ui/words.js';
 
 /** seconds: the time spent counting, pauses left out (pausedSeconds), so Speed is the machine's. */
 export function renderSummary({ zones, finalResult, peaks, frames, seconds, pausedSeconds = 0, completed, wholeVideo, samples, runId }) {
@@ -28,7 +29,7 @@ export function renderSummary({ zones, finalResult, peaks, frames, seconds, paus
 
 /** The status line at the end of a run: finished (the video is done) or stopped (by the user). */
 export function endMessage({ completed, frames, seconds, wholeVideo, queued }) {
-  const saved = queued ? ` ${queued} batch${queued === 1 ? '' : 'es'} still waiting for the server; they are kept in this browser.` : ' Every count is saved.';
+  const saved = queued ? ` ${countOf(queued, 'batch', 'batches')} still waiting for the server; they are kept in this browser.` : ' Every count is saved.';
   if (completed) return `Finished: ${wholeVideo ? 'every one of the' : 'the video ended after'} ${frames} frames${wholeVideo ? ' counted' : ''}${seconds > 0 ? ` in ${formatDuration(seconds)}` : ''}.${saved}`;
   return `Stopped after ${frames} frames.${saved}`;
 }

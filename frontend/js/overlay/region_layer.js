@@ -1,6 +1,7 @@
 // The detector-regions debug layer: where the detector looked at full resolution this frame
 // (the crops of pipeline/region_plan.js, dashed) and why, drawn over the picture.
 import { drawLabel } from './overlay_renderer.js';
+import { countOf } from '../ui/words.js';
 
 const CROP_COLOUR = '#f59e0b';
 
@@ -18,7 +19,7 @@ export function drawRegionPlan(context, plan, scale = 1) {
     drawLabel(context, `crop ${index + 1}`, region.x + 4 * scale, region.y + 18 * scale, { background: 'rgba(146, 64, 14, .85)', scale });
   });
   context.restore();
-  const runs = `${plan.runs} detector run${plan.runs === 1 ? '' : 's'}`;
-  const where = crops.length ? `${crops.length} full-resolution crop${crops.length === 1 ? '' : 's'}${plan.wholeFrame ? ' + whole frame' : ''}` : 'whole frame';
+  const runs = countOf(plan.runs, 'detector run');
+  const where = crops.length ? `${countOf(crops.length, 'full-resolution crop')}${plan.wholeFrame ? ' + whole frame' : ''}` : 'whole frame';
   drawLabel(context, `Detector: ${where} (${runs}) — ${plan.reason}`, 6 * scale, height - 10 * scale, { scale });
 }

@@ -1,4 +1,6 @@
 // The page's one status area: a message line plus the connection/queue state. Never alert().
+import { countOf } from './words.js';
+
 export class StatusArea {
   constructor(element) {
     if (!element) throw new Error('StatusArea needs its element.');
@@ -31,16 +33,12 @@ export class StatusArea {
     this.connection.hidden = false;
     this.connection.classList.toggle('is-offline', !online);
     this.connection.classList.toggle('is-pending', online && queuedBatches > 0);
-    const queued = queuedBatches ? ` · ${samples(queuedSamples)} in ${queuedBatches} batch${queuedBatches === 1 ? '' : 'es'} waiting` : '';
+    const queued = queuedBatches ? ` · ${countOf(queuedSamples, 'sample')} in ${countOf(queuedBatches, 'batch', 'batches')} waiting` : '';
     this.connection.textContent = online
-      ? (sentSamples || queuedBatches ? `Saved ${samples(sentSamples)}${queued}` : 'Connected')
+      ? (sentSamples || queuedBatches ? `Saved ${countOf(sentSamples, 'sample')}${queued}` : 'Connected')
       : `Offline: the server cannot be reached${queued}. They will be sent when it is back.`;
     this.connection.dataset.online = String(online);
     this.connection.dataset.queuedBatches = String(queuedBatches);
     this.connection.dataset.sentSamples = String(sentSamples);
   }
-}
-
-function samples(count) {
-  return `${count} sample${count === 1 ? '' : 's'}`;
 }

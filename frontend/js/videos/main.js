@@ -1,7 +1,8 @@
 // My videos: upload with progress, list, play, delete.
 import { openPage } from '../ui/page.js';
-import { byId, formatBytes } from '../ui/dom.js';
-import { renderVideoList } from './video_list_view.js';
+import { byId, formatBytes, h } from '../ui/dom.js';
+import { renderVideoList, uploadTooBig } from './video_list_view.js';
+import { countOf } from '../ui/words.js';
 
 function main() {
   const { config, status, api } = openPage();
@@ -11,10 +12,11 @@ function main() {
   async function refresh() {
     try {
       const page = await api.listAllVideos();
-      byId('video-count').textContent = `${page.total} video${page.total === 1 ? '' : 's'}`;
+      byId('video-count').textContent = countOf(page.total, 'video');
       renderVideoList(list, page.items, { onPlay: play, onDelete: remove, monitorUrl: '/monitor' });
     } catch (error) {
       status.error(error);
+      if (!list.querySelector('[data-testid=video-row]')) list.replaceChildren(h('p', { class: 'muted' }, 'Your videos could not be loaded: see the message above, then reload the page.'));
     }
   }
 
@@ -45,6 +47,14 @@ function main() {
   }
 
   async function upload(file) {
+    const input = byId('upload-file');
+    const tooBig = uploadTooBig(file, Number(input.dataset.maxBytes), input.dataset.maxMb);
+    if (tooBig) {
+      // Said before a byte is sent (the server would refuse it only after the whole upload).
+      status.show(tooBig, 'error');
+      input.value = '';
+      return;
+    }
     const progress = byId('upload-progress');
     progress.hidden = false;
     byId('upload-name').textContent = file.name;

@@ -25,3 +25,10 @@ export function renderVideoList(container, videos, { onPlay, onDelete, monitorUr
     h('thead', {}, h('tr', {}, ["Name", "Resolution", "Length", "Rate", "File", "Uploaded", ""].map((label) => h('th', {}, label)))),
     h('tbody', {}, rows)));
 }
+
+/** Why a file cannot be uploaded under the server's limit (maxBytes; maxMb as the page says
+ * it), or null when it can. */
+export function uploadTooBig(file, maxBytes, maxMb) {
+  if (!(maxBytes > 0) || file.size <= maxBytes) return null;
+  return `“${file.name}” is ${formatBytes(file.size)}, more than the upload limit of ${maxMb} MB: nothing was uploaded. Files you only count once can be opened on the monitor without uploading.`;
+}
