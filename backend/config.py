@@ -82,6 +82,10 @@ class Config:
         self.FRONTEND_DIR = str(REPO_ROOT / "frontend")
         self.WEBHOOK_TIMEOUT_SECONDS = _int("WEBHOOK_TIMEOUT_SECONDS", 5)
         self.WEBHOOK_RETRIES = _int("WEBHOOK_RETRIES", 3)
+        # "Send a test" on the Webhooks page: at most this many per user in the window (each holds a
+        # worker for up to WEBHOOK_TIMEOUT_SECONDS and reports how the receiver answered).
+        self.WEBHOOK_TEST_MAX = _int("WEBHOOK_TEST_MAX", 5)
+        self.WEBHOOK_TEST_WINDOW_SECONDS = _int("WEBHOOK_TEST_WINDOW_SECONDS", 60)
         self.WEBHOOK_BACKOFF_SECONDS = _float("WEBHOOK_BACKOFF_SECONDS", 1.0)
         # The outbox sender: how often it looks for due deliveries (it is also woken by each
         # alert written in its process) and how long it stays with nothing pending.

@@ -10,12 +10,13 @@ class ApiError(Exception):
     """Raise from any view to answer with a JSON error (fields: {name: [messages]})."""
 
     def __init__(self, status: int, message: str, error: str | None = None,
-                 fields: dict | None = None) -> None:
+                 fields: dict | None = None, headers: dict | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.error = error or _slug(status)
         self.fields = fields
+        self.headers = headers or {}
 
 
 def _slug(status: int) -> str:
@@ -44,7 +45,9 @@ def error_response(status: int, message: str | None = None, error: str | None = 
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.message, exc.error, exc.fields)
+        response = error_response(exc.status, exc.message, exc.error, exc.fields)
+        response.headers.update(exc.headers)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

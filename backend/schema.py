@@ -107,6 +107,17 @@ login_attempts = sa.Table(
     **MYSQL_OPTIONS,
 )
 
+# Test sends of a webhook ("Send a test"): each holds a worker for up to the webhook timeout and
+# answers how the receiver reacted, so they are counted per user and limited (api/webhooks.py).
+webhook_tests = sa.Table(
+    "webhook_tests", metadata,
+    _id(),
+    _fk("user_id", "users.id"),
+    sa.Column("sent_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_webhook_tests_user_time", "user_id", "sent_at"),
+    **MYSQL_OPTIONS,
+)
+
 videos = sa.Table(
     "videos", metadata,
     _id(),

@@ -270,3 +270,13 @@ CREATE TABLE webhook_outbox (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 CREATE INDEX ix_webhook_outbox_status_due ON webhook_outbox (status, next_attempt_at);
 CREATE INDEX ix_webhook_outbox_order ON webhook_outbox (run_id, zone_key, status);
+
+CREATE TABLE webhook_tests (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  user_id BIGINT NOT NULL,
+  sent_at DATETIME(3) NOT NULL,
+  PRIMARY KEY (id),
+  FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+CREATE INDEX ix_webhook_tests_user_time ON webhook_tests (user_id, sent_at);
+

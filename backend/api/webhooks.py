@@ -5,7 +5,9 @@ the zones' (api/zones.py webhook_url_problem; the send-time check resolves the n
 Another user's zone is a 404."""
 from __future__ import annotations
 
+import math
 import secrets
+from datetime import timedelta
 
 import marshmallow as ma
 from flask import current_app
@@ -16,6 +18,7 @@ from ..errors import ApiError
 from ..protocol import iso_utc, saved_zone_key
 from ..repositories import cameras as camera_repo
 from ..repositories import outbox as outbox_repo
+from ..repositories import webhook_tests as test_repo
 from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
 from ..schema import utcnow
@@ -183,8 +186,38 @@ def test_webhook(zone_id: int):
         zone = _owned_zone(conn, current_user_id(), zone_id)
     if not zone["webhook_url"]:
         raise ApiError(409, f"“{zone['name']}” has no webhook to test.", "no_webhook")
+    _count_test_send(current_user_id())
     policy = SenderSettings.from_config(current_app.config).policy
     sent_at = iso_utc(utcnow())
     status = send_test(zone, saved_zone_key(zone["id"]), sent_at, policy)
     return {"delivered": status == "delivered", "status": status,
             "message": describe_status(status), "sent_at": sent_at}
+
+
+def _count_test_send(user_id: int) -> None:
+    """At most WEBHOOK_TEST_MAX test sends per user in WEBHOOK_TEST_WINDOW_SECONDS, on every
+    instance: each holds a worker for up to the webhook timeout, and its answer ("refused the
+    connection", "did not answer in time") would otherwise let a user probe the ports of public
+    hosts through the server as fast as they like. The send is stored (and committed) before it
+    is counted, so concurrent requests count each other; a refused one is removed again, so
+    waiting is enough."""
+    config = current_app.config
+    limit, window = int(config["WEBHOOK_TEST_MAX"]), timedelta(seconds=int(config["WEBHOOK_TEST_WINDOW_SECONDS"]))
+    if limit <= 0:
+        return
+    now = utcnow()
+    with transaction() as conn:
+        test_repo.delete_older_than(conn, user_id, now - window)
+        test_id = test_repo.record(conn, user_id, now)
+    with transaction() as conn:
+        times = test_repo.times_since(conn, user_id, now - window)
+        if len(times) <= limit:
+            return
+        test_repo.delete(conn, test_id)
+    # the earliest moment at which fewer than `limit` sends remain in the window
+    wait = max(1, math.ceil((times[len(times) - 1 - limit] + window - now).total_seconds()))
+    raise ApiError(429, f"At most {limit} test sends a minute: try again in {wait} s."
+                   if window == timedelta(minutes=1) else
+                   f"At most {limit} test sends in {int(window.total_seconds())} s: try again in {wait} s.",
+                   "too_many_tests", headers={"Retry-After": str(wait)})
+

@@ -152,6 +152,43 @@ def test_a_test_to_a_name_inside_the_network_is_not_sent(alice, monkeypatch):
                                  "10.1.2.3. Webhooks go only to public internet addresses.")
 
 
+def test_test_sends_are_limited_per_user_and_a_refused_one_does_not_count(app, alice, bob, monkeypatch):
+    """Each test holds a worker for up to the webhook timeout and says how the receiver
+    answered: at most WEBHOOK_TEST_MAX a window per user (429 with Retry-After); another user
+    has their own; a refused send is not stored, so waiting is enough."""
+    from datetime import timedelta
+
+    from backend.api import webhooks as webhooks_api
+
+    app.config.update(WEBHOOK_TEST_MAX=3, WEBHOOK_TEST_WINDOW_SECONDS=60)
+    sent = []
+    monkeypatch.setattr(webhooks_api, "send_test", lambda zone, key, at, policy: sent.append(key) or "delivered")
+    clock = {"now": webhooks_api.utcnow()}
+    monkeypatch.setattr(webhooks_api, "utcnow", lambda: clock["now"])
+    zone = alice.create_zone(name="Queue", threshold=5)
+    assert webhook(alice, zone["id"], PUBLIC).status_code == 200
+    answers = []
+    for _ in range(3):
+        answers.append(alice.post(f"/api/zones/{zone['id']}/webhook/test"))
+        clock["now"] += timedelta(seconds=10)
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    refused = alice.post(f"/api/zones/{zone['id']}/webhook/test")
+    assert refused.status_code == 429
+    assert refused.get_json()["message"] == "At most 3 test sends a minute: try again in 30 s."
+    assert refused.headers["Retry-After"] == "30"
+    assert len(sent) == 3, "the refused test was not sent"
+    # Bob's own zone is not held back by Alice's tests.
+    bobs = bob.create_zone(name="Door", threshold=2)
+    assert webhook(bob, bobs["id"], PUBLIC).status_code == 200
+    assert bob.post(f"/api/zones/{bobs['id']}/webhook/test").status_code == 200
+    # Refused sends are not kept: once the first leaves the window one more may go.
+    for _ in range(3):
+        assert alice.post(f"/api/zones/{zone['id']}/webhook/test").status_code == 429
+    clock["now"] += timedelta(seconds=30)
+    assert alice.post(f"/api/zones/{zone['id']}/webhook/test").status_code == 200
+    assert alice.post(f"/api/zones/{zone['id']}/webhook/test").status_code == 429
+
+
 def test_a_zone_without_a_webhook_has_nothing_to_test(alice):
     zone = alice.create_zone(name="Queue", threshold=5)
     answer = alice.post(f"/api/zones/{zone['id']}/webhook/test")
