@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..schema import videos, utcnow
+from ..protocol import saved_zone_key
+from . import outbox as outbox_repo
 from . import zones as zone_repo
 
 _COLUMNS = [videos.c.id, videos.c.original_name, videos.c.stored_name, videos.c.content_type,
@@ -47,10 +49,14 @@ def list_page(conn: sa.Connection, user_id: int, page: int, per_page: int) -> tu
 
 
 def delete(conn: sa.Connection, user_id: int, video_id: int) -> str | None:
-    """Deletes the row (zones of the video go with it); returns the stored file name."""
+    """Deletes the row (zones of the video go with it, and their webhooks' deliveries still
+    waiting are not sent, as when a zone is deleted); returns the stored file name."""
     video = get(conn, user_id, video_id)
     if video is None:
         return None
-    zone_repo.keep_names_in_runs(conn, user_id, zone_repo.ids_of_video(conn, user_id, video_id))
+    zone_ids = zone_repo.ids_of_video(conn, user_id, video_id)
+    zone_repo.keep_names_in_runs(conn, user_id, zone_ids)
+    for zone_id in sorted(zone_ids):
+        outbox_repo.cancel_pending(conn, user_id, saved_zone_key(zone_id))
     conn.execute(sa.delete(videos).where(videos.c.id == video_id))
     return video["stored_name"]

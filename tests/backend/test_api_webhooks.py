@@ -7,6 +7,7 @@ import json
 import socket
 
 import pytest
+import sqlalchemy as sa
 
 from backend.services.webhooks import describe_status, sign
 from tests.backend.conftest import sample
@@ -342,5 +343,61 @@ def test_removing_a_webhook_stops_its_waiting_deliveries(app, alice, remove):
         assert delivery["message"] == ("Not sent: the webhook was removed before this delivery "
                                        "went out.")
         assert len(receiver.calls) == 1
+    finally:
+        receiver.close()
+
+
+def test_deleting_a_video_stops_its_zones_waiting_deliveries(app, alice):
+    """Deleting a video deleted its zones but their deliveries still waiting (a retry, and the
+    alert's end queued behind it for its first try) were still posted afterwards."""
+    from backend.db import transaction
+    from backend.repositories import videos as video_repo
+    from backend.schema import alerts, webhook_outbox
+    from tests.backend.test_api_alerts import wait_for
+
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True   # the receiver is on 127.0.0.1
+    app.config["WEBHOOK_BACKOFF_SECONDS"] = 600   # the retry waits: it is still pending
+    receiver = Hook(failures=100)
+    try:
+        with app.app_context(), transaction() as conn:
+            video_id = video_repo.create(conn, alice.id, original_name="till.mp4",
+                                         stored_name="till.mp4", content_type="video/mp4",
+                                         size_bytes=1, metadata={})
+        zone = alice.create_zone(name="Till", threshold=3, camera_key=None, video_id=video_id)
+        kept = alice.create_zone(name="Door", threshold=3)   # another source's zone
+        for hooked in (zone, kept):
+            assert webhook(alice, hooked["id"], receiver.url).status_code == 200
+        run = alice.create_run(source_kind="video", camera_key=None, video_id=video_id)
+        key = f"zone-{zone['id']}"
+        assert alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", key, occupancy=4)],
+                                [{"ts": "2026-03-01T10:00:02Z", "zone_key": key,
+                                  "kind": "alert_start", "value": 4}]).status_code == 201
+
+        def rows():
+            with app.app_context(), transaction() as conn:
+                return [dict(row) for row in conn.execute(
+                    sa.select(webhook_outbox.c.zone_key, webhook_outbox.c.event,
+                              webhook_outbox.c.status, webhook_outbox.c.attempts,
+                              webhook_outbox.c.last_result)
+                    .order_by(webhook_outbox.c.id)).mappings()]
+
+        assert wait_for(lambda: rows()[0]["attempts"] == 1)
+        # The end waits behind the start's retry: its first try is still to come.
+        assert alice.post_batch(run["id"], [], [{"ts": "2026-03-01T10:00:09Z", "zone_key": key,
+                                                 "kind": "alert_end", "value": 2}]
+                                ).status_code == 201
+        assert [(r["event"], r["status"], r["attempts"]) for r in rows()] == [
+            ("alert_start", "pending", 1), ("alert_end", "pending", 0)]
+
+        assert alice.delete(f"/api/videos/{video_id}").status_code == 204
+        assert [(r["event"], r["status"], r["last_result"]) for r in rows()] == [
+            ("alert_start", "failed", "cancelled: webhook removed"),
+            ("alert_end", "failed", "cancelled: webhook removed")]
+        with app.app_context(), transaction() as conn:
+            assert conn.execute(sa.select(alerts.c.webhook_status)).scalars().all() == [
+                "cancelled: webhook removed"]
+        assert len(receiver.calls) == 1
+        # The other zone's webhook is untouched.
+        assert alice.get(f"/api/zones/{kept['id']}").get_json()["webhook_url"] == receiver.url
     finally:
         receiver.close()
