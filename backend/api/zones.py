@@ -26,12 +26,30 @@ KINDS = ("polygon", "line", "band")
 COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 
 
+_WHOLE_URL = ma.validate.URL(schemes={"http", "https"}, require_tld=False,
+                             error="Use a whole http:// or https:// address, e.g. "
+                                   "https://hooks.example.com/alerts.")
+
+
+def _whole_url(url: str) -> None:
+    """A whole http(s) URL; one the URL check turns down whose host is nevertheless an
+    address inside the network (short IPv4 forms the C library accepts, http://127.1/,
+    http://10.1/, http://0x7f.1/, or an IPv4-mapped IPv6 address) is refused for what it is,
+    not as a malformed address."""
+    try:
+        _WHOLE_URL(url)
+    except ma.ValidationError:
+        try:
+            webhook_targets.parse_target(url)
+        except webhook_targets.TargetRefused:
+            raise ma.ValidationError(_WHOLE_URL.error) from None
+        raise ma.ValidationError(webhook_url_problem(url) or _WHOLE_URL.error) from None
+
+
 # A zone's webhook address: the same rules here and on /api/zones/<id>/webhook.
 WEBHOOK_URL_RULES = [
     ma.validate.Length(max=500, error="Use an address of at most 500 characters."),
-    ma.validate.URL(schemes={"http", "https"}, require_tld=False,
-                    error="Use a whole http:// or https:// address, e.g. "
-                          "https://hooks.example.com/alerts.")]
+    _whole_url]
 
 
 def webhook_url_problem(url: str) -> str | None:

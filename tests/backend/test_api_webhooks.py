@@ -73,7 +73,15 @@ def test_a_video_zone_is_named_by_its_video(alice, app):
     ("http://192.168.1.20/", "private address 192.168.1.20"),
     ("http://169.254.169.254/latest/meta-data/", "link-local address 169.254.169.254"),
     ("http://[::1]:8080/", "loopback address ::1"),
-    ("http://[::ffff:127.0.0.1]/", "whole http:// or https:// address"),
+    ("http://[::ffff:127.0.0.1]/", "loopback address 127.0.0.1"),
+    # Short IPv4 forms the URL check turns down were refused as "not a whole address".
+    ("http://127.1/", "loopback address 127.0.0.1"),
+    ("http://10.1/hook", "private address 10.0.0.1"),
+    ("http://0x7f.1/", "loopback address 127.0.0.1"),
+    ("http://0177.0.0.1/", "loopback address 127.0.0.1"),
+    ("http://192.168.1/", "private address 192.168.0.1"),
+    ("http://8.8/", "whole http:// or https:// address"),   # public, but still not whole
+    ("http://exa mple.com/", "whole http:// or https:// address"),
     ("http://2130706433/", "loopback address 127.0.0.1"),
     ("http://0x7f000001/", "loopback address 127.0.0.1"),
     ("http://0/", "unspecified address 0.0.0.0"),
@@ -89,6 +97,9 @@ def test_addresses_inside_the_network_are_refused_with_the_reason(alice, url, re
     assert answer.status_code == 422
     body = answer.get_json()
     assert reason in " ".join(body["fields"]["url"]), body
+    if "address " in reason:   # said for what it is, not also as a malformed address
+        assert body["fields"]["url"] == [f"This address is not allowed: the {reason} is not "
+                                         "allowed."], body
     assert alice.get(f"/api/zones/{zone['id']}").get_json()["webhook_url"] is None
 
 

@@ -136,6 +136,7 @@ BAD = [
     ({"end_hold_seconds": "NaN"}, "end_hold_seconds", ""),
     ({"webhook_url": "ftp://example.com/x"}, "webhook_url", "http"),
     ({"webhook_url": "javascript:alert(1)"}, "webhook_url", "http"),
+    ({"webhook_url": "http://127.1/"}, "webhook_url", "loopback address 127.0.0.1"),
     ({"frame_width": 0}, "frame_width", "greater than or equal to 1"),
     ({"camera_key": None}, "video_id", "exactly one"),
     ({"video_id": 5}, "video_id", "exactly one"),
