@@ -5,6 +5,7 @@ is recorded, the server's totals are the page's), and the camera's address never
 the page or the log."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import datetime, timezone
@@ -150,3 +151,32 @@ def _naive(value):
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=None)
+
+
+def test_the_add_form_says_what_is_missing_instead_of_keeping_the_last_error(live_server, page):
+    """When the browser's own "required" check stopped an add (no submit), the status line
+    still showed the previous add's error from the server."""
+    message = "() => document.querySelector('#status-area [data-status-message]').textContent"
+    register_and_login(page, live_server.url)
+    page.goto(f"{live_server.url}/monitor")
+    page.wait_for_selector("body[data-monitor-ready=yes]")
+    page.click("[data-testid=tab-ipcam]")
+    page.fill("[data-testid=ipcam-name]", "Front door")
+    page.fill("[data-testid=ipcam-url]", "ftp://camera.example.com/stream")
+    page.click("[data-testid=ipcam-add]")
+    page.wait_for_function("() => document.getElementById('status-area').dataset.kind === 'error'")
+    server_error = page.evaluate(message)
+    assert server_error
+
+    page.fill("[data-testid=ipcam-name]", "")
+    page.click("[data-testid=ipcam-add]")
+    page.wait_for_function(f"() => ({message})() !== {json.dumps(server_error)}", timeout=5_000)
+    assert page.evaluate(message) == "Give the camera a name, e.g. Front door."
+    assert page.evaluate("() => document.getElementById('status-area').dataset.kind") == "warning"
+
+    page.fill("[data-testid=ipcam-name]", "Front door")
+    page.fill("[data-testid=ipcam-url]", "")
+    page.click("[data-testid=ipcam-add]")
+    page.wait_for_function(f"() => ({message})().startsWith('Give the camera\\'s address')",
+                           timeout=5_000)
+    assert page.evaluate("() => document.querySelector('#ipcam-select').value") == ""

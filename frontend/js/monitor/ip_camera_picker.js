@@ -28,6 +28,18 @@ export class IpCameraPicker {
     byId('ipcam-always-on').addEventListener('change', (event) => this.setAlwaysOn(event.target.checked));
     byId('ipcam-delete').addEventListener('click', () => this.removeSelected());
     byId('ipcam-form').addEventListener('submit', (event) => { event.preventDefault(); this.add(); });
+    // The browser's own "required" check stops the submit (no submit event): the status line
+    // says what is missing instead of keeping the last add's error. `invalid` does not bubble.
+    byId('ipcam-form').addEventListener('invalid', () => this.showMissing(), true);
+  }
+
+  /** What the form still lacks, in the status line (the first empty field, in form order). */
+  showMissing() {
+    const first = byId('ipcam-form').querySelector(':invalid');
+    if (!first) return;
+    this.status.show(first.id === 'ipcam-name'
+      ? 'Give the camera a name, e.g. Front door.'
+      : 'Give the camera\'s address (rtsp://…, an http:// MJPEG stream or an HLS .m3u8).', 'warning');
   }
 
   get selected() {
