@@ -20,7 +20,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 SCHEMES = {"http": 80, "https": 443}
 LOCAL_NAMES = ("localhost", "localhost.", "localhost.localdomain")
@@ -60,7 +60,14 @@ def parse_target(url: str) -> Target:
     if not parts.hostname:
         raise TargetRefused("the URL has no host")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Target(scheme, parts.hostname, port or SCHEMES[scheme], path)
+    return Target(scheme, parts.hostname, port or SCHEMES[scheme], ascii_path(path))
+
+
+def ascii_path(path: str) -> str:
+    """The path and query as a browser sends them: characters beyond printable ASCII
+    (Tür, Köln) percent-encoded as UTF-8 (http.client sends ASCII only); "%C3%A9" and the
+    rest stay as written."""
+    return "".join(char if "!" <= char <= "~" else quote(char, safe="") for char in path)
 
 
 def address_problem(address: str) -> str | None:

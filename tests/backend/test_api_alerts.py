@@ -27,7 +27,7 @@ class Hook:
             def do_POST(self):  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                hook.calls.append({"body": body, "headers": headers})
+                hook.calls.append({"body": body, "headers": headers, "path": self.path})
                 status = 500 if len(hook.calls) <= hook.failures else 204
                 self.send_response(status)
                 self.end_headers()

@@ -99,6 +99,21 @@ def test_a_loopback_receiver_is_reached_only_when_private_targets_are_allowed():
         hook.close()
 
 
+def test_an_address_with_letters_beyond_ascii_in_its_path_is_delivered():
+    """The form and the API accept https://ntfy.example/Tür?ort=Köln, but every delivery
+    failed ("failed: UnicodeEncodeError", retried in vain): the path is sent as a browser
+    sends it, percent-encoded UTF-8; what was already percent-encoded stays as it was."""
+    hook = Hook()
+    try:
+        delivery = Delivery(url=hook.url + "/Tür%20A?ort=Köln&x=%C3%A9", secret="k",
+                            event="alert_start", payload={}, alert_id=1)
+        assert deliver(delivery, RetryPolicy(attempts=1, allow_private=True)) == "delivered"
+        assert [call["path"] for call in hook.calls] == [
+            "/hook/T%C3%BCr%20A?ort=K%C3%B6ln&x=%C3%A9"]
+    finally:
+        hook.close()
+
+
 class Redirector:
     """Answers every POST with 302 to another address."""
 
