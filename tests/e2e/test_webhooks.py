@@ -175,3 +175,19 @@ def test_a_test_message_arrives_signed_with_the_secret_the_page_shows(lan_server
     listed = page.evaluate("async () => (await fetch('/api/webhooks')).json()")
     assert listed["items"][0]["secret"] == secret
 
+
+
+def test_a_zone_name_with_a_right_to_left_override_does_not_turn_the_status_around(live_server, page):
+    """A zone named "Till \u202eevil" (U+202E, right-to-left override) turned the rest of
+    "Saved the webhook of “…”. Send a test…" around: the name is fenced in by isolates."""
+    register_and_login(page, live_server.url, "bidi")
+    page.goto(f"{live_server.url}/webhooks")
+    page.wait_for_selector("[data-testid=webhooks-empty]")
+    assert page.evaluate(CREATE_ZONE, ["Till \u202eevil", 5]) == 201
+    page.reload()
+    page.wait_for_selector("[data-testid=webhook-zone] option[value='1']", state="attached")
+    page.select_option("[data-testid=webhook-zone]", "1")
+    save(page, "https://hooks.example.com/till")
+    page.wait_for_selector("[data-testid=webhook-item]")
+    assert status_text(page).startswith(
+        "Saved the webhook of “\u2068Till \u202eevil\u2069”. Send a test")

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countOf, nounFor } from '../../frontend/js/ui/words.js';
+import { countOf, isolated, nounFor } from '../../frontend/js/ui/words.js';
 
 test('countOf puts the number with the noun that fits it', () => {
   for (const [n, singular, plural, expected] of [
@@ -34,4 +34,13 @@ test('no page builds a plural by hand any more (one rule, in ui/words.js)', asyn
     if (handMade.test(text)) offenders.push(name);
   }
   assert.deepEqual(offenders, []);
+});
+
+test('isolated leaves plain names alone and fences in a name with bidi controls', () => {
+  assert.equal(isolated('Checkout queue'), 'Checkout queue');
+  assert.equal(isolated('קופה 2'), 'קופה 2');   // right-to-left letters need no fence
+  assert.equal(isolated('<b>Till</b>'), '<b>Till</b>');
+  assert.equal(isolated('Till \u202eevil'), '\u2068Till \u202eevil\u2069');
+  assert.equal(isolated('a\u2067b'), '\u2068a\u2067b\u2069');
+  assert.equal(isolated(7), '7');
 });

@@ -28,6 +28,12 @@ test('the zone picker groups zones by video or camera and says which can alert',
   assert.equal(limitText(ZONES[1]), 'no alert limit');
 }));
 
+test('a zone name with a right-to-left override cannot turn its option around', () => withFakeDom(() => {
+  const select = new FakeNode('select');
+  renderZonePicker(select, [{ ...ZONES[2], zone_name: 'Hall \u202eevil' }], '');
+  assert.equal(select.findAll('option')[1].textContent, '\u2068Hall \u202eevil\u2069 (alerts above 3)');
+}));
+
 test('with no zones the picker is off and the list says where zones come from', () => withFakeDom(() => {
   const select = new FakeNode('select');
   renderZonePicker(select, [], '');

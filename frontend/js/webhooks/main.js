@@ -2,7 +2,7 @@
 // server checks every address (public http(s) only); its answer is shown at the field.
 import { openPage } from '../ui/page.js';
 import { byId, h } from '../ui/dom.js';
-import { countOf } from '../ui/words.js';
+import { countOf, isolated } from '../ui/words.js';
 import { renderWebhookList, renderZonePicker } from './webhook_list_view.js';
 
 const CONFIRM_MS = 4000;
@@ -74,7 +74,7 @@ function main() {
     try {
       await api.setWebhook(zone.zone_id, url);
       urlInput.value = '';
-      status.show(`Saved the webhook of “${zone.zone_name}”. Send a test to check that the receiver gets it.`, 'success');
+      status.show(`Saved the webhook of “${isolated(zone.zone_name)}”. Send a test to check that the receiver gets it.`, 'success');
       await refresh('');
     } catch (error) {
       const problem = error.problemWith ? error.problemWith('url') : null;
@@ -94,10 +94,10 @@ function main() {
   async function test(item, button) {
     button.disabled = true;
     button.textContent = 'Sending…';
-    status.show(`Sending a test to the webhook of “${item.zone_name}”…`, 'info', { sticky: true });
+    status.show(`Sending a test to the webhook of “${isolated(item.zone_name)}”…`, 'info', { sticky: true });
     try {
       const result = await api.testWebhook(item.zone_id);
-      status.show(`“${item.zone_name}”: ${result.message}`, result.delivered ? 'success' : 'error');
+      status.show(`“${isolated(item.zone_name)}”: ${result.message}`, result.delivered ? 'success' : 'error');
     } catch (error) {
       status.error(error);
       if (error.status === 404 || error.status === 409) await refresh();
@@ -127,7 +127,7 @@ function main() {
     button.disabled = true;
     try {
       await api.removeWebhook(item.zone_id);
-      status.show(`Removed the webhook of “${item.zone_name}”; its alerts are no longer sent.`, 'success');
+      status.show(`Removed the webhook of “${isolated(item.zone_name)}”; its alerts are no longer sent.`, 'success');
     } catch (error) {
       status.error(error);
     }

@@ -2,7 +2,7 @@
 // webhooks, one card each with Test, Change, Show secret and Remove. Only DOM; the page's
 // main.js decides what the buttons do.
 import { h, formatDateTime, profileTimeZone } from '../ui/dom.js';
-import { countOf } from '../ui/words.js';
+import { countOf, isolated } from '../ui/words.js';
 
 /** "limit 8" / "no alert limit": whether the zone can call its webhook at all. */
 export function limitText(zone) {
@@ -28,7 +28,7 @@ export function renderZonePicker(select, zones, selectedId = '') {
   select.disabled = false;
   const groups = [...zonesByPlace(zones)].map(([place, members]) => h('optgroup', { label: place },
     members.map((zone) => h('option', { value: zone.zone_id, selected: String(zone.zone_id) === String(selectedId) },
-      `${zone.zone_name} (${limitText(zone)})${zone.url ? ' · has a webhook' : ''}`))));
+      `${isolated(zone.zone_name)} (${limitText(zone)})${zone.url ? ' · has a webhook' : ''}`))));
   select.replaceChildren(h('option', { value: '', selected: !selectedId }, 'Choose a zone…'), ...groups);
 }
 
