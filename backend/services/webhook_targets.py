@@ -59,6 +59,8 @@ def parse_target(url: str) -> Target:
         raise TargetRefused("a user name or password in the URL is not allowed")
     if not parts.hostname:
         raise TargetRefused("the URL has no host")
+    if port == 0:
+        raise TargetRefused("port 0 is not a port a receiver can listen on")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(scheme, parts.hostname, port or SCHEMES[scheme], ascii_path(path))
 

@@ -82,6 +82,8 @@ def test_a_video_zone_is_named_by_its_video(alice, app):
     ("http://192.168.1/", "private address 192.168.0.1"),
     ("http://8.8/", "whole http:// or https:// address"),   # public, but still not whole
     ("http://exa mple.com/", "whole http:// or https:// address"),
+    # Saved, then every delivery failed (and was retried) connecting to port 0.
+    ("https://hooks.example.com:0/alerts", "port 0 is not a port a receiver can listen on"),
     ("http://2130706433/", "loopback address 127.0.0.1"),
     ("http://0x7f000001/", "loopback address 127.0.0.1"),
     ("http://0/", "unspecified address 0.0.0.0"),
