@@ -191,3 +191,23 @@ def test_a_zone_name_with_a_right_to_left_override_does_not_turn_the_status_arou
     page.wait_for_selector("[data-testid=webhook-item]")
     assert status_text(page).startswith(
         "Saved the webhook of “\u2068Till \u202eevil\u2069”. Send a test")
+
+
+def test_a_pasted_address_longer_than_500_characters_is_refused_not_cut_short(live_server, page):
+    """The field's maxlength=500 cut a longer pasted address silently, and the cut address
+    (pointing somewhere else) was saved: now it stays whole and the server's limit is said at
+    the field."""
+    register_and_login(page, live_server.url, "longurl")
+    page.goto(f"{live_server.url}/webhooks")
+    page.wait_for_selector("[data-testid=webhooks-empty]")
+    assert page.evaluate(CREATE_ZONE, ["Till", 5]) == 201
+    page.reload()
+    page.wait_for_selector("[data-testid=webhook-zone] option[value='1']", state="attached")
+    page.select_option("[data-testid=webhook-zone]", "1")
+    url = "https://hooks.example.com/" + "x" * 480 + "?sig=abc"
+    save(page, url)
+    assert "at most 500 characters" in url_error(page)
+    assert page.input_value("[data-testid=webhook-url]") == url
+    assert page.locator("[data-testid=webhook-item]").count() == 0
+    listed = page.evaluate("async () => (await fetch('/api/webhooks')).json()")
+    assert listed["items"] == []
