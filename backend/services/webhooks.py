@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass
 from typing import Callable
@@ -76,6 +77,21 @@ def send_one(url: str, body: bytes, headers: dict, timeout: float,
     return f"failed: HTTP {code}", True
 
 
+def url_for_log(url: str) -> str:
+    """A webhook address as the logs show it: scheme, host and port only. The path and query
+    are the receiver's secret for many services (a Slack or Teams incoming webhook is a token
+    in the path), and user:password in the address never reaches a log either."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or "?"
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(an address that cannot be read)"
+    host = f"[{host}]" if ":" in host else host
+    hidden = "/…" if (parts.path not in ("", "/") or parts.query or parts.fragment) else "/"
+    return f"{parts.scheme}://{host}{port}{hidden}"
+
+
 def deliver(delivery: Delivery, policy: RetryPolicy,
             sleep: Callable[[float], None] = time.sleep) -> str:
     """Posts until a 2xx answer or the attempts run out (a refused target or a redirect is
@@ -90,7 +106,7 @@ def deliver(delivery: Delivery, policy: RetryPolicy,
                                  policy.allow_private)
         if status == "delivered":
             return status
-        log.warning("Webhook %s attempt %d: %s", delivery.url, attempt + 1, status)
+        log.warning("Webhook %s attempt %d: %s", url_for_log(delivery.url), attempt + 1, status)
         if not retry:
             break
     return status

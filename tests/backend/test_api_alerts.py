@@ -90,6 +90,31 @@ def test_deliver_gives_up_after_the_attempts():
         failing.close()
 
 
+@pytest.mark.parametrize("url, logged", [
+    ("https://hooks.slack.com/services/T000/B000/XXXXSECRET", "https://hooks.slack.com/…"),
+    ("https://user:pa55@example.com:8443/hook?token=abc#x", "https://example.com:8443/…"),
+    ("http://[2001:db8::1]/", "http://[2001:db8::1]/"),
+    ("http://example.com", "http://example.com/"),
+])
+def test_the_log_of_a_failed_delivery_shows_no_path_query_or_credentials(url, logged, caplog):
+    """Many receivers' addresses are their secret (a Slack incoming webhook is a token in the
+    path): a failed delivery's warning names scheme, host and port only."""
+    from backend.services.webhooks import url_for_log
+
+    assert url_for_log(url) == logged
+    failing = Hook(failures=10)
+    try:
+        secret_url = failing.url + "/T000/B000/XXXXSECRET?token=abc"
+        delivery = Delivery(url=secret_url, secret="k", event="alert_end", payload={}, alert_id=1)
+        with caplog.at_level("WARNING"):
+            deliver(delivery, RetryPolicy(attempts=1, allow_private=True), sleep=lambda s: None)
+        text = caplog.text
+        assert "failed: HTTP 500" in text and f"127.0.0.1:{failing.server.server_port}" in text
+        assert "XXXXSECRET" not in text and "token=abc" not in text
+    finally:
+        failing.close()
+
+
 def test_alert_events_open_and_close_alerts_and_call_the_webhook(app, alice, hook):
     app.config["WEBHOOK_BACKOFF_SECONDS"] = 0.01
     app.config["WEBHOOK_ALLOW_PRIVATE"] = True  # the receiver is on 127.0.0.1
