@@ -20,6 +20,17 @@ def webhook(user, zone_id, url):
     return user.put(f"/api/zones/{zone_id}/webhook", json={"url": url})
 
 
+def start_alert(user, zone_id, **run_options) -> tuple[str, dict]:
+    """A run whose zone goes over its limit: one sample of 4 people and an alert_start; returns
+    the zone's key and the run."""
+    key = f"zone-{zone_id}"
+    run = user.create_run(**run_options)
+    assert user.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", key, occupancy=4)],
+                           [{"ts": "2026-03-01T10:00:02Z", "zone_key": key,
+                             "kind": "alert_start", "value": 4}]).status_code == 201
+    return key, run
+
+
 def test_list_set_replace_and_remove(alice):
     video_less = alice.create_zone(name="Queue", threshold=5)
     plain = alice.create_zone(name="Hall")
@@ -272,11 +283,7 @@ def test_the_list_shows_each_webhooks_last_alert_delivery(app, alice, bob):
         quiet = alice.create_zone(name="Hall", threshold=3)
         for hooked in (zone, quiet):
             assert webhook(alice, hooked["id"], receiver.url).status_code == 200
-        key = f"zone-{zone['id']}"
-        run = alice.create_run()
-        assert alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", key, occupancy=4)],
-                                [{"ts": "2026-03-01T10:00:02Z", "zone_key": key,
-                                  "kind": "alert_start", "value": 4}]).status_code == 201
+        key, _ = start_alert(alice, zone["id"])
 
         def last():
             listed = alice.get("/api/webhooks").get_json()["items"]
@@ -329,11 +336,7 @@ def test_removing_a_webhook_stops_its_waiting_deliveries(app, alice, remove):
     try:
         zone = alice.create_zone(name="Queue", threshold=3)
         assert webhook(alice, zone["id"], receiver.url).status_code == 200
-        key = f"zone-{zone['id']}"
-        run = alice.create_run()
-        assert alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", key, occupancy=4)],
-                                [{"ts": "2026-03-01T10:00:02Z", "zone_key": key,
-                                  "kind": "alert_start", "value": 4}]).status_code == 201
+        key, _ = start_alert(alice, zone["id"])
 
         def last():
             items = alice.get("/api/webhooks").get_json()["items"]
@@ -380,11 +383,7 @@ def test_deleting_a_video_stops_its_zones_waiting_deliveries(app, alice):
         kept = alice.create_zone(name="Door", threshold=3)   # another source's zone
         for hooked in (zone, kept):
             assert webhook(alice, hooked["id"], receiver.url).status_code == 200
-        run = alice.create_run(source_kind="video", camera_key=None, video_id=video_id)
-        key = f"zone-{zone['id']}"
-        assert alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", key, occupancy=4)],
-                                [{"ts": "2026-03-01T10:00:02Z", "zone_key": key,
-                                  "kind": "alert_start", "value": 4}]).status_code == 201
+        key, run = start_alert(alice, zone["id"], source_kind="video", camera_key=None, video_id=video_id)
 
         def rows():
             with app.app_context(), transaction() as conn:
