@@ -180,3 +180,40 @@ def test_the_add_form_says_what_is_missing_instead_of_keeping_the_last_error(liv
     page.wait_for_function(f"() => ({message})().startsWith('Give the camera\\'s address')",
                            timeout=5_000)
     assert page.evaluate("() => document.querySelector('#ipcam-select').value") == ""
+
+
+def test_open_camera_waits_for_the_list_instead_of_opening_nothing(live_server, page):
+    """The "Open camera" button was enabled before the camera list had loaded: a quick click
+    opened nothing and said "Pick one of your IP cameras first", though the camera existed
+    (an intermittent failure of the monitor's broken-camera test)."""
+    register_and_login(page, live_server.url)
+    page.goto(f"{live_server.url}/monitor")
+    page.wait_for_selector("body[data-monitor-ready=yes]")
+    added = page.evaluate("""async () => {
+        const csrf = document.querySelector('meta[name=csrf-token]').content;
+        const response = await fetch('/api/cameras', { method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+            body: JSON.stringify({ name: 'Broken cam', url: 'http://camera.invalid/video.mjpg' }) });
+        return response.status;
+    }""")
+    assert added == 201
+    held = []
+    page.route("**/api/cameras", lambda route: held.append(route))  # the list, held back
+    page.click("[data-testid=tab-ipcam]")
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held, "the tab did not ask for the camera list"
+    controls = "() => ['open-ipcam', 'ipcam-delete', 'ipcam-always-on'].map((id) => document.getElementById(id).disabled)"
+    assert page.evaluate(controls) == [True, True, True]
+    page.click("[data-testid=open-ipcam]", force=True)  # a click on the disabled button opens nothing
+    assert "Pick one of your IP cameras" not in page.inner_text("#status-area")
+    for route in held:
+        route.continue_()
+    page.unroute("**/api/cameras")
+    page.wait_for_function("() => document.getElementById('open-ipcam').disabled === false")
+    assert page.evaluate(controls) == [False, False, False]
+    assert "Broken cam" in page.inner_text("[data-testid=ipcam-select]")
+    page.click("[data-testid=open-ipcam]")
+    page.wait_for_function("() => /could not be resolved/.test(document.getElementById('status-area').innerText)",
+                           timeout=WAIT_MS)

@@ -19,6 +19,7 @@ export class IpCameraPicker {
     this.onOpen = onOpen;
     this.status = status;
     this.items = [];
+    this.loading = 0; // camera lists being fetched
     byId('source-tabs').addEventListener('click', (event) => {
       const tab = event.target.closest('[data-source-tab]');
       if (tab && tab.dataset.sourceTab === 'ipcam') this.refresh();
@@ -50,12 +51,18 @@ export class IpCameraPicker {
   async refresh(selectId = null) {
     const select = byId('ipcam-select');
     const keep = selectId ?? select.value;
+    // Until the list arrives, nothing can be opened, switched or deleted: a click on the
+    // page's first "Open camera" (before any list) used to open no camera at all.
+    this.loading += 1;
+    this.setControls(null);
     try {
       this.items = await this.cameras.list();
     } catch (error) {
       select.replaceChildren(h('option', { value: '' }, 'Could not load your cameras'));
       this.status.error(error);
       return;
+    } finally {
+      this.loading -= 1;
     }
     select.replaceChildren(...(this.items.length
       ? this.items.map((camera) => h('option', { value: camera.id }, `${camera.name} (${camera.kind.toUpperCase()}${camera.always_on ? ', always on' : ''})`))
@@ -66,7 +73,10 @@ export class IpCameraPicker {
   }
 
   showSelected() {
-    const camera = this.selected;
+    this.setControls(this.loading ? null : this.selected);
+  }
+
+  setControls(camera) {
     byId('ipcam-always-on').checked = Boolean(camera && camera.always_on);
     byId('ipcam-always-on').disabled = !camera;
     byId('ipcam-delete').disabled = !camera;
