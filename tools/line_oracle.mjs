@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadMot } from './replay_io.mjs';
+import { loadMot, trackedFromRows } from './replay_io.mjs';
 import { seededRandom } from './seeded_random.mjs';
 import { pathToFileURL } from 'node:url';
 
@@ -39,26 +39,12 @@ function iou(a, b) {
   return union > 0 ? inter / union : 0;
 }
 
-function tracked(rows) {
-  const boxes = new Float32Array(4 * rows.length);
-  const trackIds = new Int32Array(rows.length);
-  const withKeypoints = rows.length > 0 && rows.every((row) => row.keypoints);
-  const keypoints = withKeypoints ? new Float32Array(17 * 3 * rows.length) : null;
-  rows.forEach((row, i) => {
-    boxes.set(row.box, 4 * i);
-    trackIds[i] = row.id;
-    if (withKeypoints) keypoints.set(row.keypoints, 17 * 3 * i);
-  });
-  return { count: rows.length, boxes, scores: new Float32Array(rows.length).fill(1),
-    classIds: new Int32Array(rows.length), keypoints, keypointCount: withKeypoints ? 17 : 0, trackIds };
-}
-
 /** Every frame's rows through one engine: its events (flush included). */
 function count(framesOfRows, lines, fps, frameCount) {
   const engine = new CountingEngine({ lines, zones: [] });
   const events = [];
   for (let frame = 1; frame <= frameCount; frame += 1) {
-    events.push(...engine.update(tracked(framesOfRows.get(frame) || []), { frameIndex: frame, timestamp: (frame - 1) / fps }).events);
+    events.push(...engine.update(trackedFromRows(framesOfRows.get(frame) || []), { frameIndex: frame, timestamp: (frame - 1) / fps }).events);
   }
   events.push(...engine.flush().events);
   return events;

@@ -41,3 +41,21 @@ export function openRecording({ detections, video, modules }) {
   const recorded = JSON.parse(readFileSync(detections, 'utf8'));
   return { recorded, video: video || recorded.video, modules: pathToFileURL(path.resolve(modules) + '/').href };
 }
+
+/**
+ * Tracked people as the counting engine takes them, from rows { id, box, keypoints? }: scores 1,
+ * keypoints only when every row has them (17 a person, as the pose model's).
+ */
+export function trackedFromRows(rows) {
+  const boxes = new Float32Array(4 * rows.length);
+  const trackIds = new Int32Array(rows.length);
+  const withKeypoints = rows.length > 0 && rows.every((row) => row.keypoints);
+  const keypoints = withKeypoints ? new Float32Array(17 * 3 * rows.length) : null;
+  rows.forEach((row, i) => {
+    boxes.set(row.box, 4 * i);
+    trackIds[i] = row.id;
+    if (withKeypoints) keypoints.set(row.keypoints, 17 * 3 * i);
+  });
+  return { count: rows.length, boxes, scores: new Float32Array(rows.length).fill(1),
+    classIds: new Int32Array(rows.length), keypoints, keypointCount: withKeypoints ? 17 : 0, trackIds };
+}

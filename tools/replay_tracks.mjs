@@ -16,7 +16,7 @@
 //        [--out OUT.json]
 import { seededRandom } from './seeded_random.mjs';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { decodeFrames, loadMot } from './replay_io.mjs';
+import { decodeFrames, loadMot, trackedFromRows } from './replay_io.mjs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -69,15 +69,6 @@ function detectionsOf(frame, embed, pixels) {
   if (pixels) detections.embeddings = embed(pixels, detections);
   return detections;
 }
-
-function trackedFromRows(rows) {
-  const n = rows.length;
-  const boxes = new Float32Array(4 * n);
-  const trackIds = new Int32Array(n);
-  rows.forEach((row, i) => { boxes.set(row.box, i * 4); trackIds[i] = row.id; });
-  return { count: n, boxes, scores: new Float32Array(n).fill(1), classIds: new Int32Array(n), keypoints: null, keypointCount: 0, trackIds };
-}
-
 
 /**
  * The schedule of detector runs: [{ source (1-based video frame), frameIndex, timestamp, pass }].
