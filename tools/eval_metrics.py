@@ -46,14 +46,17 @@ def detection_precision_recall_where(detections: dict[int, list], gt: dict[int, 
     counts[frame] = (gt_mask, detection_mask), which ground-truth boxes and detections were looked
     at (frames not in counts: all). Boxes are matched on the whole frame (one-to-one, IoU >= 0.5);
     recall is over the ground truth looked at; a detection matched to a person not looked at is
-    left out of precision (neither right nor wrong), one not looked at too."""
+    left out of precision (neither right nor wrong), one not looked at too. A third element of
+    counts[frame], when given, weighs each ground-truth box in `recall_weighted` (default 1)."""
     import motmetrics as mm
 
     true_positives = predicted = actual = 0
+    weighted_found = weighted_actual = 0.0
     for frame in frames:
         boxes = detections.get(frame, [])
         gt_boxes = [box for _, box in gt.get(frame, [])]
-        gt_mask, box_mask = counts.get(frame, ([True] * len(gt_boxes), [True] * len(boxes)))
+        gt_mask, box_mask, *rest = counts.get(frame, ([True] * len(gt_boxes), [True] * len(boxes)))
+        weights = rest[0] if rest else [1.0] * len(gt_boxes)
         matched_gt, matched_box = {}, {}
         if boxes and gt_boxes:
             cost = _iou_distance(gt_boxes, boxes)
@@ -63,9 +66,12 @@ def detection_precision_recall_where(detections: dict[int, list], gt: dict[int, 
                     matched_gt[r], matched_box[c] = c, r
         actual += sum(gt_mask)
         true_positives += sum(1 for r in matched_gt if gt_mask[r])
+        weighted_actual += sum(w for w, looked in zip(weights, gt_mask) if looked)
+        weighted_found += sum(weights[r] for r in matched_gt if gt_mask[r])
         predicted += sum(1 for c in range(len(boxes)) if box_mask[c] and (c not in matched_box or gt_mask[matched_box[c]]))
     return {"precision": true_positives / predicted if predicted else 0.0,
             "recall": true_positives / actual if actual else 0.0,
+            "recall_weighted": weighted_found / weighted_actual if weighted_actual else 0.0,
             "true_positives": true_positives, "detections": predicted, "gt_boxes": actual}
 
 

@@ -40,6 +40,9 @@ def table_rows(report: dict) -> list[tuple[str, object, object]]:
     rows = [("detection precision (IoU 0.5, score >= %.2f)" % report["detection"]["score_threshold"],
              report["detection"]["precision"], None),
             ("detection recall", report["detection"]["recall"], None)]
+    if report["detection"].get("frames_partly_looked_at"):  # crops in turn (eval_scoring.plan_weight)
+        rows.append(("detection recall, weighted as at full size (1 / plan crops holding)",
+                     report["detection"].get("recall_weighted"), None))
     for key, label in (("mota", "MOTA"), ("idf1", "IDF1"), ("id_switches", "ID switches"),
                        ("recall", "track recall"), ("precision", "track precision")):
         rows.append((label, ours["mot"][key], peer["mot"][key] if peer else None))

@@ -37,6 +37,28 @@ def looked_at(box, observed: list[dict] | None, width: float, height: float, mar
                for region in observed)
 
 
+def _covers_frame(region: dict, width: float, height: float) -> bool:
+    return (region["x"] <= 1 and region["y"] <= 1 and region["x"] + region["width"] >= width - 1
+            and region["y"] + region["height"] >= height - 1)
+
+
+def plan_weight(box, planned: list[dict] | None, observed: list[dict] | None, width: float, height: float) -> float:
+    """The weight of a person looked at in the recall weighted as at full size: 1 / the crops of the
+    frame's plan that hold them whole (1 without a plan, or when the plan's whole-frame run, which
+    runs every frame, looked at them: `observed` holds it with its minHeight). With crops in turn
+    every crop runs equally often, so a person two crops hold is looked at twice as often as one a
+    single crop holds: the plain recall where looked at counts them twice, full size counts everyone
+    once a frame."""
+    if not planned:
+        return 1.0
+    if any(_covers_frame(region, width, height) for region in observed or []) \
+            and looked_at(box, [r for r in observed if _covers_frame(r, width, height)], width, height):
+        return 1.0
+    holding = sum(1 for region in planned
+                  if not _covers_frame(region, width, height) and _held_whole(region, box, width, height, LOOKED_AT_MARGIN))
+    return 1.0 / holding if holding else 1.0
+
+
 def _line_figures(line_id, counted: dict, events: list[dict], reference_final: dict, reference_events: list[dict], fps):
     reference_counted = reference_final["lines"][line_id]
     ours = [{"frameIndex": e["frameIndex"], "direction": e["type"]} for e in net_events(events, line_id)]
@@ -87,9 +109,13 @@ def score_run(video: Path, info, gt, lines, zones, results, flushed, reference, 
                                     if r["detections"]["scores"][i] >= DETECTION_SCORE] for r in results}
     # Crops in turn: on a frame where only some crops ran, the detector is scored on the people
     # it looked at (held whole by a region run), the rest of the frame waiting for its turn.
+    # recall_weighted counts each person looked at 1 / (the plan's crops that hold them) times, as
+    # often as at full size (plan_weight).
     looked = {r["frameIndex"]: r.get("observed") for r in results if r.get("observed") is not None}
+    planned = {r["frameIndex"]: r.get("planned") for r in results}
     looked_counts = {f: ([looked_at(box, observed, info.width, info.height) for _, box in gt.get(f, [])],
-                         [looked_at(box, observed, info.width, info.height, margin=0) for box in detections.get(f, [])])
+                         [looked_at(box, observed, info.width, info.height, margin=0) for box in detections.get(f, [])],
+                         [plan_weight(box, planned.get(f), observed, info.width, info.height) for _, box in gt.get(f, [])])
                      for f, observed in looked.items()}
     tracks = {r["frameIndex"]: r["tracks"] for r in results}
     events = [e for r in results for e in r["events"]] + flushed["events"]

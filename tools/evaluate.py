@@ -235,7 +235,7 @@ def run_once(args, session, options, info, gt, lines, zones, suffix: str = "") -
                                           "height": info.height, "frames": [
                                               {"frameIndex": r["frameIndex"], **r["detections"], "regionRuns": r.get("regionRuns"),
                                                "regionReason": r.get("regionReason"), "observed": r.get("observed"),
-                                               "surveyAfter": r.get("surveyAfter")}
+                                               "surveyAfter": r.get("surveyAfter"), "planned": r.get("planned")}
                                               for r in results]}))
     report = score_run(args.video, info, gt, lines, zones, results, flushed, reference, peer)
     report["backend"] = loaded["backend"]

@@ -12,7 +12,8 @@ tracks reported cover (boxes matched greedily, best IoU first: within a few thou
 evaluator's figures); then the identities missed most where looked at; then the occupancy
 error per zone and frame, split into people missing and extra (a person counts in the zone that
 holds the bottom centre of their box; the app's counting may use the ankles) and the share of
-it on the first frames; last, what the false positives are: the sure boxes looked at that match
+it on the first frames; then the people looked at by how much of their box another person's
+ground-truth box covers (people partly hidden), with the share detected; last, what the false positives are: the sure boxes looked at that match
 nobody, matched as tools/evaluate.py matches them (one to one, IoU >= 0.5, the best total), by
 kind: a near miss (IoU 0.3-0.5 with a person left unmatched: a miss too), a second box (IoU >= 0.3
 with a person another box matched), at a panel's edge (within 3 px of a zone's border or across
@@ -34,6 +35,7 @@ from tools.eval_data import load_mot, reference_zones  # noqa: E402
 from tools.eval_scoring import DETECTION_SCORE, looked_at  # noqa: E402
 
 HEIGHT_BINS = (0, 56, 64, 72, 80, 100, 10_000)
+COVER_BINS = (0.0, 0.2, 0.4, 0.6, 0.8)  # share of a person's box another person's box covers
 EDGE_MARGIN = 3  # px: a box this near a zone's (panel's) border is "at a panel's edge"
 NEAR_MISS_IOU = 0.3
 FALSE_POSITIVE_KINDS = ("near miss", "second box", "panel edge", "other")
@@ -94,6 +96,36 @@ def by_height(frames: list[dict], gt: dict, tracks: dict, width: int, height: in
             identities[identity % 100_000][0] += 1
             identities[identity % 100_000][1] += i in detected
     return {"heights": dict(rows), "identities": dict(identities)}
+
+
+def covered_share(box, others) -> float:
+    """The largest share of `box`'s area that one of the `others` boxes covers."""
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    best = 0.0
+    for other in others:
+        width = min(box[2], other[2]) - max(box[0], other[0])
+        height = min(box[3], other[3]) - max(box[1], other[1])
+        if width > 0 and height > 0 and area > 0:
+            best = max(best, width * height / area)
+    return best
+
+
+def by_cover(frames: list[dict], gt: dict, width: int, height: int) -> dict:
+    """The people looked at by covered_share() (lower bound of COVER_BINS) -> [looked, detected]."""
+    rows = {low: [0, 0] for low in COVER_BINS}
+    for frame in frames:
+        count = frame["count"]
+        sure = [frame["boxes"][4 * i:4 * i + 4] for i in range(count) if frame["scores"][i] >= DETECTION_SCORE]
+        truth = [box for _, box in gt.get(frame["frameIndex"], [])]
+        detected = greedy_match(truth, sure)
+        for i, box in enumerate(truth):
+            if not looked_at(box, frame.get("observed"), width, height):
+                continue
+            share = covered_share(box, truth[:i] + truth[i + 1:])
+            low = max(bound for bound in COVER_BINS if share >= bound)
+            rows[low][0] += 1
+            rows[low][1] += i in detected
+    return rows
 
 
 def inside(point, polygon) -> bool:
@@ -214,6 +246,10 @@ def main(argv=None) -> int:
         print(f"occupancy per zone and frame (bottom centres): MAE {occupancy['mae']:.3f} = missing "
               f"{occupancy['missing']:.3f} + extra {occupancy['extra']:.3f}; first {occupancy['first_frames']} "
               f"frames: {occupancy['first_frames_share']:.0%} of the error")
+    cover = by_cover(recorded["frames"], gt, recorded["width"], recorded["height"])
+    print("people looked at by the share of their box another person covers: "
+          + ", ".join(f"{low:.1f}-{low + 0.2:.1f} {looked} (detected {found / max(1, looked):.3f})"
+                      for low, (looked, found) in cover.items()))
     wrong = false_positives(recorded["frames"], gt, recorded["width"], recorded["height"], zones or [])
     print(f"false positives (sure boxes looked at matching nobody): {wrong['false']} of {wrong['counted']} "
           f"(precision {1 - wrong['false'] / max(1, wrong['counted']):.3f}): "

@@ -54,3 +54,32 @@ def test_detection_scored_where_looked_at():
     # frame 1: a found, b missed, c a false positive; frame 2: person 1 missed, the box of person 2 left out
     assert (scores["true_positives"], scores["gt_boxes"], scores["detections"]) == (1, 3, 2)
     assert scores["recall"] == 1 / 3 and scores["precision"] == 1 / 2
+
+
+def test_recall_weighted_as_at_full_size_counts_each_person_once_per_plan():
+    from tools.eval_metrics import detection_precision_recall_where
+    from tools.eval_scoring import plan_weight
+
+    # Two crops in a 768x576 frame overlapping at x 334-434; crops in turn run one a frame.
+    left = {"x": 0, "y": 0, "width": 434, "height": 576}
+    right = {"x": 334, "y": 0, "width": 434, "height": 576}
+    alone, shared = [100, 200, 124, 260], [370, 200, 394, 260]
+    assert plan_weight(alone, [left, right], [left], 768, 576) == 1.0
+    assert plan_weight(shared, [left, right], [left], 768, 576) == 0.5  # held whole by both crops
+    assert plan_weight(shared, None, None, 768, 576) == 1.0  # the whole frame: no plan
+    # A plan with a whole-frame run (every frame) for the big people: someone it looked at counts once.
+    whole = {"x": 0, "y": 0, "width": 768, "height": 576}
+    big = [360, 100, 420, 260]
+    assert plan_weight(big, [whole, left, right], [{**whole, "minHeight": 120}, left], 768, 576) == 1.0
+    assert plan_weight(shared, [whole, left, right], [{**whole, "minHeight": 120}, left], 768, 576) == 0.5
+    # Frame 1 runs the left crop, frame 2 the right: the person alone (found both times they are
+    # looked at) is looked at once, the shared person (never found) twice.
+    gt = {1: [(1, alone), (2, shared)], 2: [(1, alone), (2, shared)]}
+    detections = {1: [alone], 2: []}
+    counts = {1: ([True, True], [True], [1.0, 0.5]), 2: ([False, True], [], [1.0, 0.5])}
+    scores = detection_precision_recall_where(detections, gt, [1, 2], counts)
+    assert scores["recall"] == 1 / 3  # the shared person counted twice
+    assert scores["recall_weighted"] == 1 / 2  # each person once, as with both crops every frame
+    # Without weights the weighted recall is the recall.
+    plain = detection_precision_recall_where(detections, gt, [1, 2], {k: v[:2] for k, v in counts.items()})
+    assert plain["recall_weighted"] == plain["recall"] == 1 / 3

@@ -1,7 +1,7 @@
 """tools/far_view_errors.py: the far-view error analysis (pure parts)."""
 from __future__ import annotations
 
-from tools.far_view_errors import by_height, false_positives, greedy_match, height_bin, occupancy_errors, optimal_match
+from tools.far_view_errors import by_cover, by_height, covered_share, false_positives, greedy_match, height_bin, occupancy_errors, optimal_match
 
 
 def frame(index, boxes, scores, observed=None):
@@ -68,3 +68,14 @@ def test_optimal_match_takes_the_best_total_not_the_best_pair():
     assert greedy_match(truth, boxes) == {1: 0}
     assert optimal_match(truth, boxes) == {0: 0, 1: 1}
     assert optimal_match(truth, []) == {}
+
+
+def test_people_looked_at_by_how_much_another_person_covers_them():
+    gt = {1: [(1, (0.0, 0.0, 20.0, 60.0)), (2, (10.0, 0.0, 30.0, 60.0)), (3, (100.0, 0.0, 120.0, 60.0)),
+              (4, (300.0, 0.0, 320.0, 60.0))]}
+    assert covered_share((0, 0, 20, 60), [(10, 0, 30, 60), (100, 0, 120, 60)]) == 0.5
+    assert covered_share((0, 0, 20, 60), []) == 0.0
+    # person 1 found, person 2 (half behind person 1) missed, person 3 alone found, person 4 not looked at
+    crop = [{"x": 0, "y": 0, "width": 200, "height": 200}]
+    rows = by_cover([frame(1, [(0, 0, 20, 60), (100, 0, 120, 60), (300, 0, 320, 60)], [0.9, 0.9, 0.9], crop)], gt, 768, 576)
+    assert rows[0.0] == [1, 1] and rows[0.4] == [2, 1] and rows[0.2] == [0, 0] and rows[0.8] == [0, 0]

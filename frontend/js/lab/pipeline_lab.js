@@ -63,6 +63,8 @@ class PipelineLab {
     let detections = await this.detector.detect(image, { regions: plan.regions });
     let regionRuns = plan.regions ? plan.regions.length : 1;
     let regionReason = plan.regionPlan?.reason ?? null;
+    // Every crop of the frame's plan (crops in turn run some of them), for tools/evaluate.py's recall weighted as at full size.
+    let planned = plan.regions ? plan.regionPlan?.regions ?? null : null;
     // A whole-frame run whose people may be too small for it: the survey runs on this frame.
     const closer = this.run.lookCloser(detections, { width, height, timestamp, inputSize: this.detector.inputSize });
     // The whole-frame run's detections, recorded for tools/far_view_replay.mjs (the frame's are the survey's).
@@ -71,10 +73,11 @@ class PipelineLab {
       detections = await this.detector.detect(image, { regions: closer.regions });
       regionRuns += closer.regions.length;
       regionReason = closer.regionPlan.reason;
+      planned = closer.regionPlan.regions ?? closer.regions;
     }
     const detect = clock() - started;
     const answer = this.run.process(detections, { frameIndex, timestamp, width, height }, { detect, detector: this.detector.timings });
-    return this.#shown({ ...answer, cadence: plan.reason, regionRuns, regionReason, surveyAfter });
+    return this.#shown({ ...answer, cadence: plan.reason, regionRuns, regionReason, surveyAfter, planned });
   }
 
   /**
