@@ -94,6 +94,17 @@ def open_webcam(page, base_url: str, camera_name: str) -> None:
     page.wait_for_function("() => document.getElementById('stage-placeholder')?.hidden === true")
 
 
+def add_ip_camera(page, name: str, url: str) -> int:
+    """Adds an IP camera through the API from the signed-in page; returns the HTTP status."""
+    return page.evaluate("""async ([name, url]) => {
+        const csrf = document.querySelector('meta[name=csrf-token]').content;
+        const response = await fetch('/api/cameras', { method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+            body: JSON.stringify({ name, url }) });
+        return response.status;
+    }""", [name, url])
+
+
 def draw_zone_and_line(page) -> None:
     page.click("[data-testid=tool-rectangle]")
     drag(page, (40, 220), (600, 470))

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from tests.e2e.monitor_helpers import WAIT_MS, register_and_login
+from tests.e2e.monitor_helpers import WAIT_MS, add_ip_camera, register_and_login
 from tools.camera_streams import RtspServer, extract_frames
 
 USER = "doorcam"
@@ -189,14 +189,7 @@ def test_open_camera_waits_for_the_list_instead_of_opening_nothing(live_server, 
     register_and_login(page, live_server.url)
     page.goto(f"{live_server.url}/monitor")
     page.wait_for_selector("body[data-monitor-ready=yes]")
-    added = page.evaluate("""async () => {
-        const csrf = document.querySelector('meta[name=csrf-token]').content;
-        const response = await fetch('/api/cameras', { method: 'POST',
-            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
-            body: JSON.stringify({ name: 'Broken cam', url: 'http://camera.invalid/video.mjpg' }) });
-        return response.status;
-    }""")
-    assert added == 201
+    assert add_ip_camera(page, "Broken cam", "http://camera.invalid/video.mjpg") == 201
     held = []
     page.route("**/api/cameras", lambda route: held.append(route))  # the list, held back
     page.click("[data-testid=tab-ipcam]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.monitor_helpers import (WAIT_MS, database_rows, drag, frame_point, open_webcam,  # noqa: F401
+from tests.e2e.monitor_helpers import (WAIT_MS, add_ip_camera, database_rows, drag, frame_point, open_webcam,  # noqa: F401
                                        register_and_login, set_field, webcam_browser, webcam_clip, webcam_page)
 
 pytestmark = pytest.mark.e2e
@@ -140,14 +140,7 @@ def test_a_camera_that_cannot_be_opened_leaves_no_picture_or_zones_behind(live_s
     drag(page, (100, 100), (300, 400))
     set_field(page, "zone-name", "Hall door")
     assert "Hall door" in page.inner_text("[data-testid=totals]")
-    added = page.evaluate("""async () => {
-        const csrf = document.querySelector('meta[name=csrf-token]').content;
-        const response = await fetch('/api/cameras', { method: 'POST',
-            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
-            body: JSON.stringify({ name: 'Broken cam', url: 'http://camera.invalid/video.mjpg' }) });
-        return response.status;
-    }""")
-    assert added == 201
+    assert add_ip_camera(page, "Broken cam", "http://camera.invalid/video.mjpg") == 201
     page.click("[data-testid=tab-ipcam]")
     page.wait_for_function("() => document.getElementById('open-ipcam').disabled === false")
     page.click("#open-ipcam")
