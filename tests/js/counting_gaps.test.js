@@ -353,3 +353,56 @@ for (const { name, paths, line = {}, expect } of hiddenCases) {
     assert.deepEqual(inferred.map((e) => e.trackId), expect.in ? [9] : []);
   });
 }
+
+// The entry rule needs a walk (ninth round of issue 12): a new track whose first two sightings, at
+// least 0.1 s apart, lie closer than the foot point's wobble (5% of the box height; the helpers'
+// boxes are 60 px tall: 3 px) and slower than a quarter height a second (15 px/s) shows no walk: the
+// rule waits for the third sighting, and infers nothing if that one too is within the wobble of the
+// first (someone standing). A floor line at y = 100 ("in" is downwards); track 2 is first seen at
+// run 4, 2 px above the line. Before, a standing person's wobble walked back made up an "out", and
+// their real crossing later cancelled it: the person counted nothing.
+const FLOOR = { id: 'floor', a: [0, 100], b: [200, 100] };
+const far = [[20, 30], [20, 30], [20, 30], [20, 30], [20, 30], [20, 30], [20, 30], [20, 30], [20, 30], [20, 30], [20, 30]];
+const standCases = [
+  {
+    name: 'standing just past the line (1.5 px in 0.48 s), then walking over it: one in, nothing inferred',
+    paths: { 1: far, 2: [null, null, null, null, [150, 98], [150, 96.5], [150, 97.5], [150, 97], [150, 110], [150, 125], [150, 140]] },
+    expect: { in: 1, out: 0 }, inferred: [],
+  },
+  {
+    name: 'standing just past the line, never crossing: nothing',
+    paths: { 1: far, 2: [null, null, null, null, [150, 98], [150, 96.5], [150, 97.5], [150, 97], [150, 98]] },
+    expect: { in: 0, out: 0 }, inferred: [],
+  },
+  {
+    name: 'walking slowly away (2 px a run: within the wobble twice, 4 px by the third sighting): inferred "out" as before',
+    paths: { 1: far, 2: [null, null, null, null, [150, 98], [150, 96], [150, 94], [150, 92]] },
+    expect: { in: 0, out: 1 }, inferred: [2],
+  },
+  {
+    name: 'walking slowly away from the line (4 px a run, beyond the wobble): inferred "out" as before',
+    paths: { 1: far, 2: [null, null, null, null, [150, 98], [150, 94], [150, 90], [150, 86]] },
+    expect: { in: 0, out: 1 }, inferred: [2],
+  },
+  {
+    name: 'walking away at 31 px/s: inferred "out" as before',
+    paths: { 1: far, 2: [null, null, null, null, [150, 95], [150, 80], [150, 65]] },
+    expect: { in: 0, out: 1 }, inferred: [2],
+  },
+];
+for (const { name, paths, expect, inferred } of standCases) {
+  test(`gaps — the entry rule needs a walk: ${name}`, () => {
+    const engine = new CountingEngine({ lines: [FLOOR] });
+    const { events, final } = runPaths(engine, paths, { fps: RUNS_PER_SECOND });
+    assert.deepEqual(final.lines.floor, expect, JSON.stringify(events));
+    assert.deepEqual(events.filter((e) => e.type === 'cross_raw' && e.inferred).map((e) => e.trackId), inferred);
+  });
+}
+
+test('gaps — the entry rule needs a walk: sightings a frame apart are not judged (a walker moves a few pixels a frame)', () => {
+  // Counting began 1 s before the first update; track 2, seen then 2 px above the line, moves 1.5 px
+  // up in the next frame (37 px/s: a walk at 25 frames/s): inferred "out" as before this rule.
+  const engine = new CountingEngine({ lines: [FLOOR], startTimestamp: -1 });
+  const { events, final } = runPaths(engine, { 2: [[150, 98], [150, 96.5], [150, 95], [150, 93.5], [150, 92], [150, 90.5]] }, { fps: 25 });
+  assert.deepEqual(final.lines.floor, { in: 0, out: 1 }, JSON.stringify(events));
+});

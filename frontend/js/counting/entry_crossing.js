@@ -24,6 +24,24 @@ const ENTRY_MIN_INTERVAL = 0.1;
 const GUARD_HEIGHTS = 2;
 /** A person is hidden behind someone seen at a run when that person's box covers at least this share of theirs. */
 const HIDDEN_SHARE = 0.5;
+/**
+ * A new track's first two sightings, at least ENTRY_MIN_INTERVAL apart, show no walk to follow back
+ * over a line when their foot points lie closer than WOBBLE_HEIGHTS of the box height (a box's
+ * bottom and its ankles wobble by a few pixels, 2-3% of the height, from one run to the next while
+ * someone stands; docs/counting.md) and the track moved slower than WALKING_HEIGHTS heights a
+ * second (the tracker's "walking, not standing", tracker/association.js). Sightings closer in time
+ * (a frame apart) are not judged: there a walker's few pixels are within the wobble.
+ */
+const WOBBLE_HEIGHTS = 0.05;
+const WALKING_HEIGHTS = 0.25;
+
+/** Do two sightings (at least ENTRY_MIN_INTERVAL apart) show someone standing, not walking (see above)? */
+export function showsNoWalk(first, second, height) {
+  const elapsed = second.timestamp - first.timestamp;
+  if (!(height > 0) || elapsed < ENTRY_MIN_INTERVAL) return false;
+  const moved = Math.hypot(second.point[0] - first.point[0], second.point[1] - first.point[1]);
+  return moved < WOBBLE_HEIGHTS * height && moved < WALKING_HEIGHTS * height * elapsed;
+}
 
 /** Linear interpolation of two sightings ({ point, frameIndex, timestamp }) at fraction s. */
 function between(from, to, s) {
@@ -89,6 +107,7 @@ export function entryCrossing(line, first, second, { height = 0, lookbackSeconds
   const lookback = Math.min(lookbackSeconds, unseen, counting);
   if (first.interval < ENTRY_MIN_INTERVAL) return null;
   if (!(elapsed > 0) || !(lookback > 0) || second.side !== first.side) return null;
+  if (showsNoWalk(first, second, height)) return null;
   // The walk is inferred from two sightings; a person facing against it was not walking it
   // (an id handed from one person to another, or a box that wobbles).
   const dx = second.point[0] - first.point[0];

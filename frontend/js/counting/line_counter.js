@@ -11,7 +11,7 @@ import { requireNumber } from '../geometry/options.js';
 import { distance } from '../geometry/points.js';
 import { movementCrossesSegment, sideOf } from '../geometry/segments.js';
 import { CrossingCounter } from './crossing_counter.js';
-import { crossingFrame, entryCrossing } from './entry_crossing.js';
+import { crossingFrame, entryCrossing, showsNoWalk } from './entry_crossing.js';
 
 /** crossings remembered for the entry rule's guard against counting one person twice */
 const RECENT_SECONDS = 5;
@@ -75,7 +75,10 @@ export class LineCounter extends CrossingCounter {
     }
     const events = [];
     const first = this.firstSightings.get(trackId);
-    if (first) {
+    if (first && !first.waited && sighting.side === first.side && showsNoWalk(first, sighting, height)) {
+      // Two sightings within the foot point's wobble: the third tells a slow walker from someone standing.
+      first.waited = true;
+    } else if (first) {
       this.firstSightings.delete(trackId);
       const entry = entryCrossing(this, first, sighting, { height, lookbackSeconds: this.entryLookbackSeconds });
       if (entry) events.push(...this.#cross(trackId, entry.point, -first.side, first.side, entry.frame, true, first.timestamp));

@@ -3,17 +3,36 @@ import { iouDistanceMatrix } from '../geometry/boxes.js';
 import { appearanceSimilarity } from './appearance.js';
 import { TrackState } from './track.js';
 import { faceApart } from '../core/facing.js';
-import { exitEdge, PERSON_ASPECT } from './output.js';
+import { exitEdge, PERSON_ASPECT, touchesEdge } from './output.js';
 
-function flatBoxes(items) {
+function flatBoxes(items, { width = Infinity, height = Infinity } = {}) {
   const flat = new Float64Array(items.length * 4);
-  items.forEach((item, index) => flat.set(item.box, index * 4));
+  items.forEach((item, index) => flat.set(clipToPicture(item.box, width, height), index * 4));
   return flat;
 }
 
-/** 1 - IoU between the tracks' current boxes and the detections' boxes. */
-export function iouDistance(tracks, detections) {
-  return iouDistanceMatrix(flatBoxes(tracks), tracks.length, flatBoxes(detections), detections.length);
+/**
+ * The part of a box inside the picture (width x height; unknown size: the box as it is). The
+ * detector reports only what the picture shows, so a track predicted partly past the picture's
+ * edge is compared with a detection by its part inside.
+ */
+export function clipToPicture([x1, y1, x2, y2], width = Infinity, height = Infinity) {
+  if (!Number.isFinite(width) || !Number.isFinite(height)) return [x1, y1, x2, y2];
+  return [Math.max(0, x1), Math.max(0, y1), Math.min(width, x2), Math.min(height, y2)];
+}
+
+/**
+ * 1 - IoU between the tracks' current boxes and the detections' boxes. With `picture` ({ width,
+ * height }), a detection cut by the picture's edge (touchesEdge) is compared with the part of each
+ * track's box inside the picture (clipToPicture): the detector reports only what the picture shows.
+ */
+export function iouDistance(tracks, detections, picture = undefined) {
+  const whole = iouDistanceMatrix(flatBoxes(tracks), tracks.length, flatBoxes(detections), detections.length);
+  if (!picture || !Number.isFinite(picture.width) || !Number.isFinite(picture.height)) return whole;
+  const cut = detections.map((detection) => touchesEdge(detection.box, picture.width, picture.height));
+  if (!cut.some(Boolean)) return whole;
+  const clipped = iouDistanceMatrix(flatBoxes(tracks, picture), tracks.length, flatBoxes(detections), detections.length);
+  return whole.map((value, k) => (cut[k % detections.length] ? clipped[k] : value));
 }
 
 /** ByteTrack's score fusion: cost = 1 - IoU * score(detection). */

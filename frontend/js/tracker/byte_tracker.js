@@ -107,6 +107,15 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    * lost at once while as many new people appear) drops lost tracks, restarts matched ones; 0: never
    */
   sceneCutTracks: 3,
+  /**
+   * when the detector runs at least confirmAtOnceSeconds apart, a detection cut by the picture's
+   * edge is compared (IoU, first association) with the part of each track's predicted box inside
+   * the picture: someone leaving is predicted past the edge, and the detector sees only what is
+   * left of them. Off by default: it keeps the leaver's last sighting (a line crossed just before
+   * the edge counts), and the box it reports is one the shared ground truth does not label
+   * (docs/evaluation.md, "Ninth round of issue 12")
+   */
+  clipAtEdge: false,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
@@ -134,6 +143,7 @@ export class ByteTracker {
     for (const key of ['unobservedFrames', 'sceneCutTracks']) requireNumber('ByteTracker', key, resolved[key], { min: 0, integer: true });
     requireNumber('ByteTracker', 'observedMargin', resolved.observedMargin, { min: 0 });
     requireBoolean('ByteTracker', 'fuseScore', resolved.fuseScore);
+    requireBoolean('ByteTracker', 'clipAtEdge', resolved.clipAtEdge);
     if (resolved.lowThreshold > resolved.highThreshold) {
       throw new RangeError('ByteTracker: lowThreshold must not exceed highThreshold');
     }
@@ -217,7 +227,9 @@ export class ByteTracker {
 
   /** IoU cost (fused with score), lowered by motion where the boxes overlap too little (low rates only). */
   #overlapOrMotionCost(step, tracks, detections, { limit, similarity }) {
-    const distance = iouDistance(tracks, detections);
+    // clipAtEdge: a detection cut by the picture's edge against the part of a track's box inside it
+    const clip = this.options.clipAtEdge && step.seconds >= this.options.confirmAtOnceSeconds;
+    const distance = iouDistance(tracks, detections, clip ? step : undefined);
     let cost = this.options.fuseScore ? fuseScore(distance, tracks.length, detections) : distance;
     const { motionSpeed, motionMinSeconds, motionMinSimilarity } = this.options;
     if (motionSpeed === 0 || (step.seconds < motionMinSeconds && step.observed === null)) return cost;
