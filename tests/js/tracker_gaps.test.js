@@ -412,7 +412,7 @@ for (const { name, size, handed } of edgeCases) {
   });
 }
 
-// clipAtEdge (off by default; docs/evaluation.md, "Ninth round of issue 12"): at a few runs a second a
+// clipAtEdge (on by default; docs/evaluation.md, "Ninth round of issue 12"): at a few runs a second a
 // walker leaving through the picture's edge is predicted past it, while the detector sees only what
 // is left of them, a box cut by the edge. A walks right at 200 px/s (box 80 x 200, seen whole at
 // two runs 0.48 s apart), then only x 620-640 or 610-640 of them is in the picture: their predicted
@@ -422,8 +422,8 @@ for (const { name, size, handed } of edgeCases) {
 // one (foot x 615-630) counts A only with that sighting (a prediction never counts a crossing).
 const leaverRows = (cut) => [[440, 100, 520, 300], [536, 100, 616, 300], cut];
 const leaverCases = [
-  { name: 'a 20 px sliver, off (the default): not matched, the line does not count A', cut: [620, 100, 640, 300], options: {}, kept: false },
-  { name: 'a 20 px sliver, clipAtEdge: A keeps the id and the line counts A', cut: [620, 100, 640, 300], options: { clipAtEdge: true }, kept: true },
+  { name: 'a 20 px sliver, clipAtEdge off: not matched, the line does not count A', cut: [620, 100, 640, 300], options: { clipAtEdge: false }, kept: false },
+  { name: 'a 20 px sliver, clipAtEdge (the default): A keeps the id and the line counts A', cut: [620, 100, 640, 300], options: {}, kept: true },
   { name: 'a 30 px sliver, clipAtEdge: A keeps the id and the line counts A', cut: [610, 100, 640, 300], options: { clipAtEdge: true }, kept: true },
 ];
 for (const { name, cut, options, kept } of leaverCases) {

@@ -111,11 +111,11 @@ export const BYTE_TRACKER_DEFAULTS = Object.freeze({
    * when the detector runs at least confirmAtOnceSeconds apart, a detection cut by the picture's
    * edge is compared (IoU, first association) with the part of each track's predicted box inside
    * the picture: someone leaving is predicted past the edge, and the detector sees only what is
-   * left of them. Off by default: it keeps the leaver's last sighting (a line crossed just before
-   * the edge counts), and the box it reports is one the shared ground truth does not label
-   * (docs/evaluation.md, "Ninth round of issue 12")
+   * left of them. It keeps the leaver's last sighting, so a line crossed just before the edge
+   * counts; the box it reports (someone mostly out of the picture) is one the shared ground truth
+   * does not label, which costs IDF1 at K = 6 and 12 (docs/evaluation.md, "Ninth round of issue 12")
    */
-  clipAtEdge: false,
+  clipAtEdge: true,
   /** weight of appearance dissimilarity added to the IoU cost (needs detections.embeddings) */
   appearanceWeight: 0.3,
   /** share of a track's appearance signature kept at each update */
