@@ -49,6 +49,22 @@ def zone_id_from_key(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# An IP camera's zones and runs are saved under the camera key "ipcam:<id>" (a webcam's key,
+# a slug of its name, never has a colon).
+IP_CAMERA_KEY_PREFIX = "ipcam:"
+_IP_CAMERA_KEY = re.compile(r"ipcam:([0-9]{1,18})")
+
+
+def ip_camera_key(camera_id: int) -> str:
+    return f"{IP_CAMERA_KEY_PREFIX}{camera_id}"
+
+
+def ip_camera_id_from_key(key: str | None) -> int | None:
+    """The IP camera id an "ipcam:<id>" camera key names, else None."""
+    match = _IP_CAMERA_KEY.fullmatch(key or "")
+    return int(match.group(1)) if match else None
+
+
 def iso_utc(moment: datetime | None) -> str | None:
     """ISO 8601 in UTC with a Z, millisecond precision (None stays None). Every time the
     server writes (JSON, CSV, webhooks, the live stream) has this form; the CSV export

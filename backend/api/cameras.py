@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from ..db import transaction
 from ..errors import ApiError
+from ..protocol import IP_CAMERA_KEY_PREFIX, ip_camera_key
 from ..repositories import cameras as camera_repo
 from ..services import camera_urls
 from ..services.camera_relay import CameraRelay, OutageLog, RelaySettings, TooManyReaders
@@ -21,12 +22,9 @@ blp = Blueprint("api_cameras", __name__, url_prefix="/api/cameras",
 blp.before_request(require_user)
 RELAY_KEY = "people_counter_camera_relay"
 BOUNDARY = "pcframe"
-KEY_PREFIX = "ipcam:"
-
-
-def camera_key(camera_id: int) -> str:
-    """The key its zones and runs are saved under (a webcam's slug never has a colon)."""
-    return f"{KEY_PREFIX}{camera_id}"
+KEY_PREFIX = IP_CAMERA_KEY_PREFIX
+# The key its zones and runs are saved under (a webcam's slug never has a colon).
+camera_key = ip_camera_key
 
 
 class UrlField(ma.fields.String):
@@ -176,9 +174,11 @@ def update_camera(values, camera_id: int):
 @blp.route(f"/<{ID_CONVERTER}:camera_id>", methods=["DELETE"])
 @blp.response(204)
 def delete_camera(camera_id: int):
-    """Delete a camera (its runs and counts stay)."""
+    """Delete a camera and its zones, as a video's go with it: their webhooks go too
+    (deliveries still waiting are not sent) and the sessions that counted them keep their
+    names. Its sessions, counts and alerts stay."""
     with transaction() as conn:
-        if not camera_repo.delete(conn, current_user_id(), camera_id):
+        if camera_repo.delete(conn, current_user_id(), camera_id) is None:
             raise not_found("camera")
     relay().restart(camera_id)
     return None
