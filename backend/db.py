@@ -88,7 +88,36 @@ def transaction() -> Iterator[sa.Connection]:
 def create_schema(engine: sa.Engine) -> None:
     metadata.create_all(engine)
     add_missing_columns(engine)
+    widen_columns(engine)
     remove_zones_of_deleted_cameras(engine)
+
+
+def widen_columns(engine: sa.Engine) -> list[str]:
+    """Text columns the schema has made longer since a table was created (alerts.webhook_status
+    32 -> 500, webhook_outbox.last_result 64 -> 500): ALTER TABLE ... MODIFY COLUMN with the
+    column's new definition on MySQL/MariaDB, so a database made by an older version stops
+    cutting what they hold. Never narrows one. SQLite needs nothing: it keeps text of any
+    length whatever VARCHAR(n) says. Returns "table.column" of each widened."""
+    if engine.dialect.name != "mysql":
+        return []
+    inspector = sa.inspect(engine)
+    widened = []
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            lengths = {column["name"]: getattr(column["type"], "length", None)
+                       for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                wanted = getattr(column.type, "length", None)
+                have = lengths.get(column.name)
+                if not isinstance(column.type, sa.String) or wanted is None or have is None \
+                        or have >= wanted:
+                    continue
+                definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
+                conn.execute(sa.text(f"ALTER TABLE {table.name} MODIFY COLUMN {definition}"))
+                widened.append(f"{table.name}.{column.name}")
+    return widened
 
 
 def remove_zones_of_deleted_cameras(engine: sa.Engine) -> int:
