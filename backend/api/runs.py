@@ -183,8 +183,11 @@ def owned_video_run_ids(conn, video_id: int) -> list[int]:
 @blp.arguments(RunFilterArgs, location="query")
 @blp.response(200, RunPageSchema)
 def list_runs(args):
-    """The user's runs, newest first."""
+    """The user's runs, newest first. Another user's (or no) video in the filter is a 404."""
     with transaction() as conn:
+        if args["video_id"] is not None and not video_repo.exists(conn, current_user_id(),
+                                                                  args["video_id"]):
+            raise not_found("video")
         items, total = run_repo.list_page(conn, current_user_id(), args["page"],
                                           args["per_page"], args["video_id"],
                                           args["camera_key"])
