@@ -73,3 +73,51 @@ def test_scrub_removes_the_url_and_its_parts_in_every_spelling():
     cleaned = camera_urls.scrub(text, camera)
     for secret in ("p:ss/w0rd", "p%3Ass%2Fw0rd", "adm@in", "10.1.2.3", "other.example", "token=abc"):
         assert secret not in cleaned
+
+
+def test_ffmpeg_follows_no_redirect_past_the_address_checks(tmp_path):
+    """A camera at a public address answering 302 to http://169.254.169.254/ (the cloud
+    metadata service, refused when saved and when resolved) made ffmpeg fetch that address:
+    ffmpeg follows http redirects unless told not to. Here: a real ffmpeg, a camera address
+    that redirects, and the host it redirects to, which must never be asked."""
+    import http.server
+    import shutil
+    import subprocess
+    import threading
+
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        pytest.skip("ffmpeg is not installed")
+    asked: list[str] = []
+
+    class Target(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    target = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Target)
+
+    class Redirect(Target):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{target.server_port}/latest/meta-data")
+            self.end_headers()
+
+    camera = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    for server in (target, camera):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for path in ("/video.mjpg", "/live/index.m3u8"):
+            command = camera_urls.ffmpeg_command(
+                camera_urls.parse(f"http://127.0.0.1:{camera.server_port}{path}"), ffmpeg=ffmpeg,
+                timeout_seconds=3)
+            subprocess.run(command, capture_output=True, timeout=30)
+        assert asked == []
+    finally:
+        for server in (target, camera):
+            server.shutdown()
+            server.server_close()
