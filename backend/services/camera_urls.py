@@ -52,10 +52,22 @@ class CameraUrl:
     password: str | None
 
 
+# Cloud metadata services outside link-local: Alibaba Cloud's (in 100.64.0.0/10, whose other
+# addresses, e.g. a Tailscale network's, may well be cameras) and AWS's IPv6 one (in fd00::/8,
+# private like a LAN's).
+METADATA_ADDRESSES = frozenset(map(ipaddress.ip_address, ("100.100.100.200", "fd00:ec2::254")))
+
+
 def _refused_address(address: ipaddress._BaseAddress) -> str | None:
     """Why an IP address may not be a camera (None when it may)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # an IPv4 address inside IPv6 (::ffff:a.b.c.d, 6to4, Teredo) is judged as itself
+        embedded = address.ipv4_mapped or address.sixtofour or (
+            address.teredo[1] if address.teredo else None)
+        if embedded is not None:
+            address = embedded
+    if address in METADATA_ADDRESSES:
+        return "a cloud metadata service address"
     if address.is_loopback or (address.is_private and not address.is_link_local
                                and not address.is_unspecified and not address.is_reserved):
         return None  # cameras live on the LAN; the owner's own machine is allowed too
@@ -185,7 +197,8 @@ ERRORS = {
                    "Check the host, the port and that the camera is on.",
     "unknown_host": "The camera's host name could not be resolved.",
     "refused_address": "The camera's host name resolves to an address a camera may not "
-                       "have (link-local, multicast, unspecified or reserved).",
+                       "have (link-local, multicast, unspecified, reserved or a cloud "
+                       "metadata service).",
     "unsupported": "The camera answered, but not with a video stream this server can read "
                    "(unsupported format or codec).",
     "no_video": "The stream has no video track.",

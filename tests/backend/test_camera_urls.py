@@ -18,16 +18,32 @@ def test_parse_reads_credentials_and_kind():
 
 
 @pytest.mark.parametrize("host", ["127.1", "0x7f000001", "2130706433", "[::1]", "localhost",
-                                  "192.168.0.10", "[::ffff:10.0.0.1]"])
+                                  "192.168.0.10", "[::ffff:10.0.0.1]",
+                                  "100.101.102.103",   # a Tailscale network's (100.64.0.0/10)
+                                  "[fd00::5]"])
 def test_loopback_and_private_spellings_are_allowed_for_cameras(host):
     assert camera_urls.parse(f"rtsp://{host}/x").kind == "rtsp"
 
 
 @pytest.mark.parametrize("host", ["169.254.169.254", "0xa9fea9fe", "[fe80::1]",
-                                  "[::ffff:169.254.169.254]", "239.1.1.1", "0.0.0.0", "[::]"])
+                                  "[::ffff:169.254.169.254]", "239.1.1.1", "0.0.0.0", "[::]",
+                                  # were allowed: metadata services outside link-local (Alibaba
+                                  # Cloud, AWS over IPv6) and 169.254.169.254 inside 6to4 and
+                                  # Teredo addresses
+                                  "100.100.100.200", "[fd00:ec2::254]", "[2002:a9fe:a9fe::]",
+                                  "[2001:0:4136:e378:8000:63bf:5601:5601]"])
 def test_metadata_multicast_and_unspecified_spellings_are_refused(host):
     with pytest.raises(camera_urls.CameraUrlError):
         camera_urls.parse(f"http://{host}/x")
+
+
+def test_a_name_that_resolves_to_a_metadata_service_is_refused_when_read():
+    camera = camera_urls.parse("http://cam.example/x")
+    for address in ("100.100.100.200", "fd00:ec2::254"):
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        answer = lambda *args, _a=address, _f=family, **kwargs: [(_f, 1, 6, "", (_a, 80))]  # noqa: E731
+        with pytest.raises(camera_urls.CameraUrlError):
+            camera_urls.check_resolved(camera, resolver=answer)
 
 
 def test_a_name_that_resolves_to_a_refused_address_is_refused_when_read():
