@@ -15,7 +15,8 @@ from ..protocol import IP_CAMERA_KEY_PREFIX, ip_camera_key
 from ..repositories import cameras as camera_repo
 from ..services import camera_urls
 from ..services.camera_relay import CameraRelay, OutageLog, RelaySettings, TooManyReaders
-from .common import ID_CONVERTER, Text, UtcTime, current_user_id, not_found, require_user
+from .common import (ID_CONVERTER, Text, UtcTime, Visible, current_user_id, not_found,
+                     require_user)
 
 blp = Blueprint("api_cameras", __name__, url_prefix="/api/cameras",
                 description="IP cameras (RTSP, HTTP MJPEG, HLS) and their same-origin relay")
@@ -45,7 +46,7 @@ NAME_LENGTH = ma.validate.Length(1, 80, error=CAMERA_NAME_RULE)
 
 
 class CameraInSchema(ma.Schema):
-    name = Text(required=True, validate=NAME_LENGTH)
+    name = Text(required=True, validate=[NAME_LENGTH, Visible(CAMERA_NAME_RULE)])
     url = UrlField(required=True, load_only=True, metadata={
         "description": "rtsp://user:pass@host/path, http(s)://host/mjpeg or .../index.m3u8; "
                        "write-only"})
@@ -63,7 +64,7 @@ class CameraInSchema(ma.Schema):
 
 
 class CameraPatchSchema(CameraInSchema):
-    name = Text(validate=NAME_LENGTH)
+    name = Text(validate=[NAME_LENGTH, Visible(CAMERA_NAME_RULE)])
     url = UrlField(load_only=True)
     kind = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(camera_urls.KINDS))
     always_on = ma.fields.Boolean()

@@ -16,8 +16,8 @@ from ..repositories import outbox as outbox_repo
 from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
 from ..services import webhook_targets
-from .common import (ID_CONVERTER, FullMatch, Id, QueryId, Text, UtcTime, current_user_id,
-                     field_error, not_found, require_user)
+from .common import (ID_CONVERTER, FullMatch, Id, QueryId, Text, UtcTime, Visible,
+                     current_user_id, field_error, not_found, require_user)
 from .geometry import GeometryField, validate_geometry
 
 blp = Blueprint("api_zones", __name__, url_prefix="/api/zones",
@@ -65,7 +65,7 @@ def webhook_url_problem(url: str) -> str | None:
 
 
 class ZoneInSchema(ma.Schema):
-    name = Text(required=True, validate=ma.validate.Length(1, 80))
+    name = Text(required=True, validate=[ma.validate.Length(1, 80), Visible()])
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
     video_id = Id(load_default=None, allow_none=True)
     camera_key = Text(load_default=None, allow_none=True, validate=ma.validate.Length(1, 120))
