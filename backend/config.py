@@ -97,6 +97,9 @@ class Config:
         self.LIVE_POLL_SECONDS = _float("LIVE_POLL_SECONDS", 1.0)
         self.LIVE_HEARTBEAT_SECONDS = _float("LIVE_HEARTBEAT_SECONDS", 15.0)
         self.LIVE_MAX_SECONDS = _float("LIVE_MAX_SECONDS", 300.0)
+        # Live streams one user may hold open in one worker process at once: each holds a
+        # worker thread for up to LIVE_MAX_SECONDS (gthread: 8 per process by default).
+        self.LIVE_MAX_STREAMS_PER_USER = _int("LIVE_MAX_STREAMS_PER_USER", 4)
         # How a live stream learns of a batch stored by another instance: "redis" (pub/sub,
         # at once; the default with SESSION_BACKEND=redis) or "poll" (every LIVE_POLL_SECONDS).
         self.LIVE_NOTIFY = os.environ.get("LIVE_NOTIFY") or (
