@@ -71,6 +71,11 @@ export class RunView {
     const { starts, series, present, occupancy } = bucketSeries(stats.buckets);
     const labels = starts.map((start) => bucketLabel(start, stats.bucket, stats.tz));
     const names = new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)]));
+    // Only the whole picture was counted: empty axes said nothing about why.
+    byId('flow-chart-box').hidden = present.length === 0;
+    byId('flow-chart-empty').hidden = present.length > 0;
+    byId('occupancy-chart-box').hidden = occupancy.size === 0;
+    byId('occupancy-chart-empty').hidden = occupancy.size > 0;
     this.charts = [
       bucketChart(byId('flow-chart'), { type: 'bar', labels, yTitle: 'People', datasets: present.map(({ key, label }) => (
         { label, data: series[key], backgroundColor: FLOW_COLOURS[key], borderRadius: 3 })) }),
