@@ -48,7 +48,8 @@ def revoke(token_id: int):
         if token is None:
             abort(404, "There is no such token.")
         token_repo.revoke(conn, g.user["id"], token_id, utcnow())
-    flash(f"The token “{isolated(token['name'])}” is revoked; scripts using it get 401 now.", "success")
+    flash(f"The token “{isolated(token['name'])}” is revoked; scripts using it get 401 now.",
+          "success")
     return redirect(url_for("tokens.page"))
 
 

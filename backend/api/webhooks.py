@@ -124,8 +124,9 @@ def _owned_zone(conn, user_id: int, zone_id: int) -> dict:
 
 
 def _no_alerts(zone: dict) -> ApiError:
-    return ApiError(409, f"“{isolated(zone['name'])}” is a {zone['kind']}: only zones (polygons) raise "
-                    "occupancy alerts, so a webhook on it would never be called.",
+    return ApiError(409, f"“{isolated(zone['name'])}” is a {zone['kind']}: only zones "
+                    "(polygons) raise occupancy alerts, so a webhook on it would never be "
+                    "called.",
                     "not_a_zone")
 
 

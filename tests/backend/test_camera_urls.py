@@ -41,7 +41,9 @@ def test_a_name_that_resolves_to_a_metadata_service_is_refused_when_read():
     camera = camera_urls.parse("http://cam.example/x")
     for address in ("100.100.100.200", "fd00:ec2::254"):
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
-        answer = lambda *args, _a=address, _f=family, **kwargs: [(_f, 1, 6, "", (_a, 80))]  # noqa: E731
+        def answer(*args, _address=address, _family=family, **kwargs):
+            return [(_family, 1, 6, "", (_address, 80))]
+
         with pytest.raises(camera_urls.CameraUrlError):
             camera_urls.check_resolved(camera, resolver=answer)
 
