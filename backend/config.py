@@ -60,6 +60,10 @@ class Config:
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
         self.MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 2048)
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_MB * 1024 * 1024
+        # A JSON request body (a count batch of 10,000 rows is about 2 MB): larger ones are a
+        # 413 before they are read. MAX_CONTENT_LENGTH (the upload limit) let any client,
+        # logged in or not, make the server hold a 2 GB JSON body in memory.
+        self.MAX_JSON_MB = _int("MAX_JSON_MB", 16)
         # Server-side sessions: "filesystem" (default) or "redis" for several workers.
         self.SESSION_BACKEND = os.environ.get("SESSION_BACKEND", "filesystem")
         self.SESSION_DIR = os.environ.get("SESSION_DIR", str(INSTANCE_DIR / "sessions"))
@@ -97,6 +101,9 @@ class Config:
         self.LIVE_POLL_SECONDS = _float("LIVE_POLL_SECONDS", 1.0)
         self.LIVE_HEARTBEAT_SECONDS = _float("LIVE_HEARTBEAT_SECONDS", 15.0)
         self.LIVE_MAX_SECONDS = _float("LIVE_MAX_SECONDS", 300.0)
+        # Live streams one user may hold open in one worker process at once: each holds a
+        # worker thread for up to LIVE_MAX_SECONDS (gthread: 8 per process by default).
+        self.LIVE_MAX_STREAMS_PER_USER = _int("LIVE_MAX_STREAMS_PER_USER", 4)
         # How a live stream learns of a batch stored by another instance: "redis" (pub/sub,
         # at once; the default with SESSION_BACKEND=redis) or "poll" (every LIVE_POLL_SECONDS).
         self.LIVE_NOTIFY = os.environ.get("LIVE_NOTIFY") or (

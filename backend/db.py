@@ -88,6 +88,67 @@ def transaction() -> Iterator[sa.Connection]:
 def create_schema(engine: sa.Engine) -> None:
     metadata.create_all(engine)
     add_missing_columns(engine)
+    widen_columns(engine)
+    remove_zones_of_deleted_cameras(engine)
+
+
+def widen_columns(engine: sa.Engine) -> list[str]:
+    """Text columns the schema has made longer since a table was created (alerts.webhook_status
+    32 -> 500, webhook_outbox.last_result 64 -> 500): ALTER TABLE ... MODIFY COLUMN with the
+    column's new definition on MySQL/MariaDB, so a database made by an older version stops
+    cutting what they hold. Never narrows one. SQLite needs nothing: it keeps text of any
+    length whatever VARCHAR(n) says. Returns "table.column" of each widened."""
+    if engine.dialect.name != "mysql":
+        return []
+    inspector = sa.inspect(engine)
+    widened = []
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            lengths = {column["name"]: getattr(column["type"], "length", None)
+                       for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                wanted = getattr(column.type, "length", None)
+                have = lengths.get(column.name)
+                if not isinstance(column.type, sa.String) or wanted is None or have is None \
+                        or have >= wanted:
+                    continue
+                definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
+                conn.execute(sa.text(f"ALTER TABLE {table.name} MODIFY COLUMN {definition}"))
+                widened.append(f"{table.name}.{column.name}")
+    return widened
+
+
+def remove_zones_of_deleted_cameras(engine: sa.Engine) -> int:
+    """Zones of IP cameras deleted by an older version (which left them, as "ipcam:<id>",
+    with working webhooks) go the way a camera's zones go now (repositories/cameras.delete):
+    their names stay in the runs that counted them, their waiting deliveries are not sent.
+    Returns how many were removed."""
+    from .protocol import IP_CAMERA_KEY_PREFIX, ip_camera_id_from_key, saved_zone_key
+    from .repositories import outbox as outbox_repo
+    from .repositories import zones as zone_repo
+    from .schema import cameras, zones
+
+    removed = 0
+    with engine.begin() as conn:
+        rows = conn.execute(sa.select(zones.c.id, zones.c.user_id, zones.c.camera_key).where(
+            zones.c.camera_key.like(f"{IP_CAMERA_KEY_PREFIX}%"))).all()
+        if not rows:
+            return 0
+        owned = {tuple(row) for row in conn.execute(sa.select(cameras.c.user_id, cameras.c.id))}
+        orphans: dict[int, set[int]] = {}
+        for zone_id, user_id, key in rows:
+            camera_id = ip_camera_id_from_key(key)
+            if camera_id is not None and (user_id, camera_id) not in owned:
+                orphans.setdefault(user_id, set()).add(zone_id)
+        for user_id, zone_ids in orphans.items():
+            zone_repo.keep_names_in_runs(conn, user_id, zone_ids)
+            for zone_id in sorted(zone_ids):
+                outbox_repo.cancel_pending(conn, user_id, saved_zone_key(zone_id))
+            zone_repo.delete_many(conn, user_id, zone_ids)
+            removed += len(zone_ids)
+    return removed
 
 
 def add_missing_columns(engine: sa.Engine) -> list[str]:

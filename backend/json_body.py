@@ -3,6 +3,8 @@ into something storable are answered with a 400 JSON error before any view runs.
 
 - Nesting too deep for the parser (100,000 `[`): `json.loads` raises RecursionError, which
   no view expects (a 500 otherwise). Answered 400 `invalid_json`.
+- Larger than MAX_JSON_MB: 413 `body_too_large`, before the body is read (the app's
+  MAX_CONTENT_LENGTH is the video upload limit, gigabytes).
 - Lone surrogates (`"\\ud800"`): valid JSON, but not text that UTF-8 (and so either database)
   can store. Answered 400 `invalid_text`, naming each field that holds one.
 
@@ -12,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, request
+from flask import Flask, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .errors import ApiError
 from .validation import has_lone_surrogate
@@ -50,7 +53,15 @@ def check_json_body() -> None:
     """before_request: refuse JSON bodies that would crash a view or the database."""
     if request.method not in WRITE_METHODS or not request.is_json:
         return
-    raw = request.get_data(cache=True)
+    limit = int(current_app.config["MAX_JSON_MB"])
+    request.max_content_length = limit_bytes = limit * 1024 * 1024
+    if request.content_length is not None and request.content_length > limit_bytes:
+        raise ApiError(413, f"The JSON body is larger than {limit} MB.", "body_too_large")
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:   # no Content-Length: cut off at the limit while read
+        raise ApiError(413, f"The JSON body is larger than {limit} MB.",
+                       "body_too_large") from None
     if not raw:
         return
     try:

@@ -49,6 +49,49 @@ def zone_id_from_key(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# An IP camera's zones and runs are saved under the camera key "ipcam:<id>" (a webcam's key,
+# a slug of its name, never has a colon).
+IP_CAMERA_KEY_PREFIX = "ipcam:"
+_IP_CAMERA_KEY = re.compile(r"ipcam:([0-9]{1,18})")
+
+
+def ip_camera_key(camera_id: int) -> str:
+    return f"{IP_CAMERA_KEY_PREFIX}{camera_id}"
+
+
+def ip_camera_id_from_key(key: str | None) -> int | None:
+    """The IP camera id an "ipcam:<id>" camera key names, else None."""
+    match = _IP_CAMERA_KEY.fullmatch(key or "")
+    return int(match.group(1)) if match else None
+
+
+# Bidirectional formatting characters (frontend/js/ui/words.js has the same rule).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_ISOLATE_OPENERS = "\u2066\u2067\u2068"
+_POP_ISOLATE = "\u2069"
+
+
+def isolated(name: object) -> str:
+    """A user-given name to put inside a sentence the server writes (an error message the
+    page shows, a webhook's chat text): as it is, unless it holds bidi formatting characters
+    (a right-to-left override would turn the rest of the sentence around); then fenced in
+    U+2068 ... U+2069, with any U+2069 of its own that closes nothing left out and any
+    isolate it opens closed, so nothing in it reaches past the fence."""
+    text = str(name)
+    if not _BIDI_CONTROLS.search(text):
+        return text
+    open_count, inside = 0, []
+    for char in text:
+        if char in _ISOLATE_OPENERS:
+            open_count += 1
+        elif char == _POP_ISOLATE:
+            if open_count == 0:
+                continue
+            open_count -= 1
+        inside.append(char)
+    return "\u2068" + "".join(inside) + _POP_ISOLATE * (open_count + 1)
+
+
 def iso_utc(moment: datetime | None) -> str | None:
     """ISO 8601 in UTC with a Z, millisecond precision (None stays None). Every time the
     server writes (JSON, CSV, webhooks, the live stream) has this form; the CSV export

@@ -39,6 +39,17 @@ class UtcDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
+# A webhook delivery's outcome as stored (alerts.webhook_status, webhook_outbox.last_result):
+# long enough for a refused target's reason with a whole host name ("failed: refused target:
+# cannot resolve <253 characters> (...)"); 32 and 64 cut such reasons short.
+WEBHOOK_RESULT_LENGTH = 500
+
+
+def fit_result(text: str) -> str:
+    """A delivery outcome cut to its column, with … where it was cut."""
+    return text if len(text) <= WEBHOOK_RESULT_LENGTH else text[:WEBHOOK_RESULT_LENGTH - 1] + "…"
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -254,7 +265,7 @@ alerts = sa.Table(
     sa.Column("ended_at", UtcDateTime(), nullable=True),
     sa.Column("threshold", sa.Integer(), nullable=True),
     sa.Column("peak_occupancy", sa.Integer(), nullable=True),
-    sa.Column("webhook_status", sa.String(32), nullable=True),
+    sa.Column("webhook_status", sa.String(WEBHOOK_RESULT_LENGTH), nullable=True),
     sa.Index("ix_alerts_user_started", "user_id", "started_at"),
     sa.Index("ix_alerts_run_zone", "run_id", "zone_key"),
     **MYSQL_OPTIONS,
@@ -340,7 +351,7 @@ webhook_outbox = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("attempts", sa.Integer(), nullable=False),
     sa.Column("next_attempt_at", UtcDateTime(), nullable=False),
-    sa.Column("last_result", sa.String(64), nullable=True),
+    sa.Column("last_result", sa.String(WEBHOOK_RESULT_LENGTH), nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("sent_at", UtcDateTime(), nullable=True),
     sa.UniqueConstraint("idempotency_key", name="uq_webhook_outbox_key"),

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from .db import transaction
 from .repositories import tokens as token_repo
+from .protocol import isolated
 from .schema import utcnow
 from .security import login_required
 from .services.tokens import LIFETIME_CHOICES, clean_token_input, create_for_user, \
@@ -47,7 +48,8 @@ def revoke(token_id: int):
         if token is None:
             abort(404, "There is no such token.")
         token_repo.revoke(conn, g.user["id"], token_id, utcnow())
-    flash(f"The token “{token['name']}” is revoked; scripts using it get 401 now.", "success")
+    flash(f"The token “{isolated(token['name'])}” is revoked; scripts using it get 401 now.",
+          "success")
     return redirect(url_for("tokens.page"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -85,6 +86,12 @@ def text_problem(text: str) -> str | None:
     if "\x00" in text:
         return "Must not contain NUL characters."
     return None
+
+
+def has_visible_character(text: str) -> bool:
+    """Whether the text shows anything: a name of zero-width spaces, bidi marks or other
+    format and space characters only was saved and showed as nothing at all."""
+    return any(not unicodedata.category(char).startswith(("C", "Z")) for char in text)
 
 
 # ---------- accounts ----------

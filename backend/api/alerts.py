@@ -6,7 +6,9 @@ from flask_smorest import Blueprint
 
 from ..db import transaction
 from ..repositories import alerts as alert_repo
-from .common import (PageArgs, QueryId, UtcTime, current_user_id, page_envelope,
+from ..repositories import runs as run_repo
+from ..repositories import zones as zone_repo
+from .common import (PageArgs, QueryId, UtcTime, current_user_id, not_found, page_envelope,
                      require_user)
 
 blp = Blueprint("api_alerts", __name__, url_prefix="/api/alerts",
@@ -46,8 +48,14 @@ class AlertPageSchema(ma.Schema):
 @blp.arguments(AlertArgs, location="query")
 @blp.response(200, AlertPageSchema)
 def list_alerts(args):
-    """The user's alerts, newest first; filter by run, zone, open/ended, start time."""
+    """The user's alerts, newest first; filter by run, zone, open/ended, start time. Another
+    user's (or no) run or zone in a filter is a 404, as everywhere."""
+    user_id = current_user_id()
     with transaction() as conn:
+        if args["run_id"] is not None and run_repo.get(conn, user_id, args["run_id"]) is None:
+            raise not_found("run")
+        if args["zone_id"] is not None and zone_repo.get(conn, user_id, args["zone_id"]) is None:
+            raise not_found("zone")
         items, total = alert_repo.list_page(
             conn, current_user_id(), args["page"], args["per_page"], run_id=args["run_id"],
             zone_id=args["zone_id"], active=args["active"], since=args["since"])

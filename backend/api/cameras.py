@@ -11,22 +11,21 @@ from flask_smorest import Blueprint
 
 from ..db import transaction
 from ..errors import ApiError
+from ..protocol import IP_CAMERA_KEY_PREFIX, ip_camera_key
 from ..repositories import cameras as camera_repo
 from ..services import camera_urls
 from ..services.camera_relay import CameraRelay, OutageLog, RelaySettings, TooManyReaders
-from .common import ID_CONVERTER, Text, UtcTime, current_user_id, not_found, require_user
+from .common import (ID_CONVERTER, Text, UtcTime, Visible, current_user_id, not_found,
+                     require_user)
 
 blp = Blueprint("api_cameras", __name__, url_prefix="/api/cameras",
                 description="IP cameras (RTSP, HTTP MJPEG, HLS) and their same-origin relay")
 blp.before_request(require_user)
 RELAY_KEY = "people_counter_camera_relay"
 BOUNDARY = "pcframe"
-KEY_PREFIX = "ipcam:"
-
-
-def camera_key(camera_id: int) -> str:
-    """The key its zones and runs are saved under (a webcam's slug never has a colon)."""
-    return f"{KEY_PREFIX}{camera_id}"
+KEY_PREFIX = IP_CAMERA_KEY_PREFIX
+# The key its zones and runs are saved under (a webcam's slug never has a colon).
+camera_key = ip_camera_key
 
 
 class UrlField(ma.fields.String):
@@ -47,7 +46,7 @@ NAME_LENGTH = ma.validate.Length(1, 80, error=CAMERA_NAME_RULE)
 
 
 class CameraInSchema(ma.Schema):
-    name = Text(required=True, validate=NAME_LENGTH)
+    name = Text(required=True, validate=[NAME_LENGTH, Visible(CAMERA_NAME_RULE)])
     url = UrlField(required=True, load_only=True, metadata={
         "description": "rtsp://user:pass@host/path, http(s)://host/mjpeg or .../index.m3u8; "
                        "write-only"})
@@ -65,7 +64,7 @@ class CameraInSchema(ma.Schema):
 
 
 class CameraPatchSchema(CameraInSchema):
-    name = Text(validate=NAME_LENGTH)
+    name = Text(validate=[NAME_LENGTH, Visible(CAMERA_NAME_RULE)])
     url = UrlField(load_only=True)
     kind = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(camera_urls.KINDS))
     always_on = ma.fields.Boolean()
@@ -176,9 +175,11 @@ def update_camera(values, camera_id: int):
 @blp.route(f"/<{ID_CONVERTER}:camera_id>", methods=["DELETE"])
 @blp.response(204)
 def delete_camera(camera_id: int):
-    """Delete a camera (its runs and counts stay)."""
+    """Delete a camera and its zones, as a video's go with it: their webhooks go too
+    (deliveries still waiting are not sent) and the sessions that counted them keep their
+    names. Its sessions, counts and alerts stay."""
     with transaction() as conn:
-        if not camera_repo.delete(conn, current_user_id(), camera_id):
+        if camera_repo.delete(conn, current_user_id(), camera_id) is None:
             raise not_found("camera")
     relay().restart(camera_id)
     return None

@@ -10,7 +10,7 @@ from flask import g
 
 from ..errors import ApiError
 from ..protocol import iso_utc
-from ..validation import text_problem
+from ..validation import has_visible_character, text_problem
 
 # Ids fit a signed 64-bit column on both databases; larger path ids are plain 404s.
 MAX_ID = 2**63 - 1
@@ -31,6 +31,19 @@ class Text(ma.fields.String):
         if problem:
             raise ma.ValidationError(problem)
         return text.strip()
+
+
+class Visible(ma.validate.Validator):
+    """A name with at least one character that shows (not only zero-width spaces, bidi marks
+    or other format characters): such a name showed as nothing in every list."""
+
+    def __init__(self, error: str = "Give a name with at least one visible character.") -> None:
+        self.error = error
+
+    def __call__(self, value):
+        if isinstance(value, str) and value and not has_visible_character(value):
+            raise ma.ValidationError(self.error)
+        return value
 
 
 class FullMatch(ma.validate.Regexp):

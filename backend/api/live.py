@@ -5,12 +5,14 @@ when new samples arrived, a comment as heartbeat, and ends after LIVE_MAX_SECOND
 browser's EventSource reconnects by itself)."""
 from __future__ import annotations
 
+import threading
 import time
 
 from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from ..db import get_engine, transaction
+from ..errors import ApiError
 from ..repositories import runs as run_repo
 from ..services import live_bus
 from ..services.live import LiveCounts, sse
@@ -69,8 +71,64 @@ def _events(engine, user_id: int, run_id: int | None, follow_latest: bool, confi
         waiter.wait(wait)
 
 
-def _response(stream) -> Response:
+_SLOTS_KEY = "people_counter_live_slots"
+
+
+class StreamSlots:
+    """Open live streams per user in this process: each holds a worker thread for minutes,
+    so one user (or many tabs of one dashboard) could take every thread of a worker and
+    leave nothing to answer anyone else."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[int, int] = {}
+
+    def take(self, user_id: int, limit: int) -> bool:
+        with self._lock:
+            if limit > 0 and self._open.get(user_id, 0) >= limit:
+                return False
+            self._open[user_id] = self._open.get(user_id, 0) + 1
+            return True
+
+    def give_back(self, user_id: int) -> None:
+        with self._lock:
+            left = self._open.get(user_id, 0) - 1
+            if left > 0:
+                self._open[user_id] = left
+            else:
+                self._open.pop(user_id, None)
+
+    def open_for(self, user_id: int) -> int:
+        with self._lock:
+            return self._open.get(user_id, 0)
+
+
+def stream_slots(app) -> StreamSlots:
+    return app.extensions.setdefault(_SLOTS_KEY, StreamSlots())
+
+
+def _take_slot(user_id: int):
+    """A slot for one more stream of the user's, or a 429; returns its release."""
+    slots = stream_slots(current_app)
+    limit = int(current_app.config["LIVE_MAX_STREAMS_PER_USER"])
+    if not slots.take(user_id, limit):
+        raise ApiError(429, f"At most {limit} live views of one account are open at once "
+                            "here: close another dashboard tab or second screen.",
+                       "too_many_live_views")
+    released = threading.Event()
+
+    def release() -> None:
+        if not released.is_set():
+            released.set()
+            slots.give_back(user_id)
+
+    return release
+
+
+def _response(stream, release=None) -> Response:
     response = Response(stream, mimetype="text/event-stream")
+    if release is not None:
+        response.call_on_close(release)   # however the stream ends, even before it starts
     response.headers["Cache-Control"] = "no-cache"
     response.headers["X-Accel-Buffering"] = "no"
     return response
@@ -83,8 +141,14 @@ def run_live(run_id: int):
     batch)."""
     with transaction() as conn:
         owned_run(conn, run_id)
-    return _response(_stream(get_engine(), current_user_id(), run_id, False,
-                             dict(current_app.config), _waiter(current_user_id())))
+    user_id = current_user_id()
+    release = _take_slot(user_id)
+    try:
+        return _response(_stream(get_engine(), user_id, run_id, False,
+                                 dict(current_app.config), _waiter(user_id)), release)
+    except BaseException:
+        release()
+        raise
 
 
 @blp.route("/live")
@@ -95,8 +159,13 @@ def latest_live():
     with transaction() as conn:
         if run_repo.most_recent(conn, user_id) is None:
             raise not_found("run (start counting first)")
-    return _response(_stream(get_engine(), user_id, None, True, dict(current_app.config),
-                             _waiter(user_id)))
+    release = _take_slot(user_id)
+    try:
+        return _response(_stream(get_engine(), user_id, None, True, dict(current_app.config),
+                                 _waiter(user_id)), release)
+    except BaseException:
+        release()
+        raise
 
 
 def _waiter(user_id: int):

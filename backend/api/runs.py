@@ -20,8 +20,8 @@ from ..schema import utcnow
 from ..services import demographics, ingestion, live_bus, outbox
 from .batch_parser import read_batch
 from .common import (ID_CONVERTER, Count, Delta, FullMatch, Id, PageArgs, QueryId, Text,
-                     UtcTime, current_user_id, field_error, not_found, page_envelope,
-                     require_user)
+                     UtcTime, Visible, current_user_id, field_error, not_found,
+                     page_envelope, require_user)
 
 blp = Blueprint("api_runs", __name__, url_prefix="/api/runs",
                 description="Counting runs and idempotent count ingestion")
@@ -34,7 +34,7 @@ MAX_KEY_NAMES = 200
 
 
 class KeyNameSchema(ma.Schema):
-    name = Text(required=True, validate=ma.validate.Length(1, 80))
+    name = Text(required=True, validate=[ma.validate.Length(1, 80), Visible()])
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(("polygon", "line", "band")))
     threshold = ma.fields.Integer(load_default=None, allow_none=True, strict=True,
                                   validate=ma.validate.Range(1, MAX_ALERT_THRESHOLD))
@@ -183,8 +183,11 @@ def owned_video_run_ids(conn, video_id: int) -> list[int]:
 @blp.arguments(RunFilterArgs, location="query")
 @blp.response(200, RunPageSchema)
 def list_runs(args):
-    """The user's runs, newest first."""
+    """The user's runs, newest first. Another user's (or no) video in the filter is a 404."""
     with transaction() as conn:
+        if args["video_id"] is not None and not video_repo.exists(conn, current_user_id(),
+                                                                  args["video_id"]):
+            raise not_found("video")
         items, total = run_repo.list_page(conn, current_user_id(), args["page"],
                                           args["per_page"], args["video_id"],
                                           args["camera_key"])

@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 
 from ..db import transaction
 from ..errors import ApiError
-from ..protocol import iso_utc, saved_zone_key
+from ..protocol import iso_utc, isolated, saved_zone_key
 from ..repositories import cameras as camera_repo
 from ..repositories import outbox as outbox_repo
 from ..repositories import webhook_tests as test_repo
@@ -88,13 +88,13 @@ class WebhookTestSchema(ma.Schema):
 
 def _place(zone: dict, video_names: dict[int, str], camera_names: dict[int, str]) -> str:
     if zone["video_id"] is not None:
-        return f"Video “{video_names.get(zone['video_id'], zone['video_id'])}”"
+        return f"Video “{isolated(video_names.get(zone['video_id'], zone['video_id']))}”"
     key = zone["camera_key"] or ""
     if key.startswith(IP_CAMERA_PREFIX) and key[len(IP_CAMERA_PREFIX):].isdigit():
         name = camera_names.get(int(key[len(IP_CAMERA_PREFIX):]))
         if name:
-            return f"IP camera “{name}”"
-    return f"Camera “{key}”"
+            return f"IP camera “{isolated(name)}”"
+    return f"Camera “{isolated(key)}”"
 
 
 def _last_delivery(row: dict | None) -> dict | None:
@@ -124,8 +124,9 @@ def _owned_zone(conn, user_id: int, zone_id: int) -> dict:
 
 
 def _no_alerts(zone: dict) -> ApiError:
-    return ApiError(409, f"“{zone['name']}” is a {zone['kind']}: only zones (polygons) raise "
-                    "occupancy alerts, so a webhook on it would never be called.",
+    return ApiError(409, f"“{isolated(zone['name'])}” is a {zone['kind']}: only zones "
+                    "(polygons) raise occupancy alerts, so a webhook on it would never be "
+                    "called.",
                     "not_a_zone")
 
 
@@ -185,7 +186,7 @@ def test_webhook(zone_id: int):
     with transaction() as conn:
         zone = _owned_zone(conn, current_user_id(), zone_id)
     if not zone["webhook_url"]:
-        raise ApiError(409, f"“{zone['name']}” has no webhook to test.", "no_webhook")
+        raise ApiError(409, f"“{isolated(zone['name'])}” has no webhook to test.", "no_webhook")
     _count_test_send(current_user_id())
     policy = SenderSettings.from_config(current_app.config).policy
     sent_at = iso_utc(utcnow())

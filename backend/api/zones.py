@@ -9,13 +9,15 @@ from flask import current_app, url_for
 from flask_smorest import Blueprint
 
 from ..db import transaction
-from ..protocol import MAX_ALERT_THRESHOLD, MAX_HOLD_SECONDS, saved_zone_key
+from ..protocol import (MAX_ALERT_THRESHOLD, MAX_HOLD_SECONDS, ip_camera_id_from_key,
+                        saved_zone_key)
+from ..repositories import cameras as camera_repo
 from ..repositories import outbox as outbox_repo
 from ..repositories import videos as video_repo
 from ..repositories import zones as zone_repo
 from ..services import webhook_targets
-from .common import (ID_CONVERTER, FullMatch, Id, QueryId, Text, UtcTime, current_user_id,
-                     field_error, not_found, require_user)
+from .common import (ID_CONVERTER, FullMatch, Id, QueryId, Text, UtcTime, Visible,
+                     current_user_id, field_error, not_found, require_user)
 from .geometry import GeometryField, validate_geometry
 
 blp = Blueprint("api_zones", __name__, url_prefix="/api/zones",
@@ -63,7 +65,7 @@ def webhook_url_problem(url: str) -> str | None:
 
 
 class ZoneInSchema(ma.Schema):
-    name = Text(required=True, validate=ma.validate.Length(1, 80))
+    name = Text(required=True, validate=[ma.validate.Length(1, 80), Visible()])
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
     video_id = Id(load_default=None, allow_none=True)
     camera_key = Text(load_default=None, allow_none=True, validate=ma.validate.Length(1, 120))
@@ -135,9 +137,15 @@ class ZoneFilterArgs(ma.Schema):
 
 
 def _check_video(conn, user_id: int, values: dict) -> None:
+    """The video, or the IP camera an "ipcam:<id>" key names, is one of the user's: a zone
+    saved for a camera deleted meanwhile (a monitor tab left open) would come back as an
+    orphan with a working webhook."""
     video_id = values.get("video_id")
     if video_id is not None and not video_repo.exists(conn, user_id, video_id):
         raise field_error("video_id", "No such video.")
+    camera_id = ip_camera_id_from_key(values.get("camera_key"))
+    if camera_id is not None and camera_repo.get(conn, user_id, camera_id) is None:
+        raise field_error("camera_key", "No such IP camera: it was deleted, or is not yours.")
 
 
 def _with_secret(values: dict, previous: dict | None = None) -> dict:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from ..schema import alerts, zones
+from ..schema import alerts, fit_result, zones
 
 _COLUMNS = [alerts.c.id, alerts.c.run_id, alerts.c.zone_id, alerts.c.zone_key,
             zones.c.name.label("zone_name"), alerts.c.started_at, alerts.c.ended_at,
@@ -52,7 +52,7 @@ def raise_peaks(conn: sa.Connection, run_id: int, peaks: dict[str, int]) -> None
 
 def set_webhook_status(conn: sa.Connection, alert_id: int, status: str) -> None:
     conn.execute(sa.update(alerts).where(alerts.c.id == alert_id)
-                 .values(webhook_status=status[:32]))
+                 .values(webhook_status=fit_result(status)))
 
 
 def get(conn: sa.Connection, alert_id: int) -> dict | None:

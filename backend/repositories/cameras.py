@@ -8,7 +8,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ..protocol import ip_camera_key, saved_zone_key
 from ..schema import camera_outages, cameras, station_tokens, users, utcnow
+from . import outbox as outbox_repo
+from . import zones as zone_repo
 
 _PUBLIC = [cameras.c.id, cameras.c.name, cameras.c.kind, cameras.c.always_on,
            cameras.c.created_at, cameras.c.updated_at]
@@ -70,10 +73,23 @@ def update(conn: sa.Connection, user_id: int, camera_id: int, values: dict) -> b
     return result.rowcount > 0
 
 
-def delete(conn: sa.Connection, user_id: int, camera_id: int) -> bool:
-    result = conn.execute(sa.delete(cameras).where(
-        cameras.c.id == camera_id, cameras.c.user_id == user_id))
-    return result.rowcount > 0
+def delete(conn: sa.Connection, user_id: int, camera_id: int) -> list[str] | None:
+    """Deletes the camera and its zones (saved under its camera key), as a video's go with
+    the video: the runs that counted them keep their names, and their webhooks' deliveries
+    still waiting are not sent. Runs, counts, alerts and outages of the camera stay (runs
+    keep the key). Returns the names of the zones deleted, or None: no such camera."""
+    if conn.execute(sa.select(cameras.c.id).where(
+            cameras.c.id == camera_id, cameras.c.user_id == user_id)).first() is None:
+        return None
+    camera_zones = zone_repo.list_for(conn, user_id, camera_key=ip_camera_key(camera_id))
+    zone_ids = {zone["id"] for zone in camera_zones}
+    zone_repo.keep_names_in_runs(conn, user_id, zone_ids)
+    for zone_id in sorted(zone_ids):
+        outbox_repo.cancel_pending(conn, user_id, saved_zone_key(zone_id))
+    zone_repo.delete_many(conn, user_id, zone_ids)
+    conn.execute(sa.delete(cameras).where(cameras.c.id == camera_id,
+                                          cameras.c.user_id == user_id))
+    return [zone["name"] for zone in camera_zones]
 
 
 def always_on(conn: sa.Connection) -> list[dict]:

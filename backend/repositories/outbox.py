@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from ..schema import alerts, runs, utcnow, webhook_outbox
+from ..schema import alerts, fit_result, runs, utcnow, webhook_outbox
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 # The result of a delivery still waiting when its webhook was removed (never sent after that).
@@ -61,7 +61,7 @@ def record_attempt(conn: sa.Connection, row: dict, result: str, final_status: st
                    retry_at: datetime | None, now: datetime | None = None) -> None:
     """One attempt's outcome; the alert shows the final status (or "pending")."""
     now = now or utcnow()
-    values = {"attempts": row["attempts"] + 1, "last_result": result[:64]}
+    values = {"attempts": row["attempts"] + 1, "last_result": fit_result(result)}
     if final_status is not None:
         values.update(status=final_status, sent_at=now if final_status == DELIVERED else None)
     else:
@@ -70,7 +70,7 @@ def record_attempt(conn: sa.Connection, row: dict, result: str, final_status: st
                  .values(**values))
     if final_status is not None:
         conn.execute(sa.update(alerts).where(alerts.c.id == row["alert_id"])
-                     .values(webhook_status=result[:32]))
+                     .values(webhook_status=fit_result(result)))
 
 
 def pending_count(conn: sa.Connection) -> int:
@@ -109,5 +109,5 @@ def cancel_pending(conn: sa.Connection, user_id: int, zone_key: str) -> int:
         webhook_outbox.c.id.in_([row.id for row in rows]), webhook_outbox.c.status == PENDING)
         .values(status=FAILED, last_result=CANCELLED))
     conn.execute(sa.update(alerts).where(alerts.c.id.in_({row.alert_id for row in rows}))
-                 .values(webhook_status=CANCELLED[:32]))
+                 .values(webhook_status=CANCELLED))
     return len(rows)

@@ -11,7 +11,9 @@ Pure (no Flask, no processes), so the rules are tested directly.
   the cloud metadata service, fe80::/10), multicast, unspecified and reserved addresses are
   refused, when the URL is saved (IP literals) and when each reader starts (resolved names).
 - ffmpeg gets a protocol whitelist of the URL's own scheme family, so a redirect (or an HLS
-  playlist) can never make it open file:, data:, another scheme's server or a subprocess."""
+  playlist) can never make it open file:, data:, another scheme's server or a subprocess;
+  over http(s) it follows no redirect at all (-max_redirects 0), so an address that passed
+  the checks cannot send it on to one that would not."""
 from __future__ import annotations
 
 import ipaddress
@@ -50,10 +52,22 @@ class CameraUrl:
     password: str | None
 
 
+# Cloud metadata services outside link-local: Alibaba Cloud's (in 100.64.0.0/10, whose other
+# addresses, e.g. a Tailscale network's, may well be cameras) and AWS's IPv6 one (in fd00::/8,
+# private like a LAN's).
+METADATA_ADDRESSES = frozenset(map(ipaddress.ip_address, ("100.100.100.200", "fd00:ec2::254")))
+
+
 def _refused_address(address: ipaddress._BaseAddress) -> str | None:
     """Why an IP address may not be a camera (None when it may)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # an IPv4 address inside IPv6 (::ffff:a.b.c.d, 6to4, Teredo) is judged as itself
+        embedded = address.ipv4_mapped or address.sixtofour or (
+            address.teredo[1] if address.teredo else None)
+        if embedded is not None:
+            address = embedded
+    if address in METADATA_ADDRESSES:
+        return "a cloud metadata service address"
     if address.is_loopback or (address.is_private and not address.is_link_local
                                and not address.is_unspecified and not address.is_reserved):
         return None  # cameras live on the LAN; the owner's own machine is allowed too
@@ -142,7 +156,9 @@ def ffmpeg_command(camera: CameraUrl, *, ffmpeg: str = "ffmpeg", timeout_seconds
     if camera.kind == "rtsp":
         args += ["-rtsp_transport", "tcp", "-timeout", micros]
     else:
-        args += ["-rw_timeout", micros, "-reconnect", "0"]
+        # No redirects: a public address answering 302 to http://169.254.169.254/ (or to any
+        # host the checks above would refuse) made ffmpeg fetch it, past every check.
+        args += ["-rw_timeout", micros, "-reconnect", "0", "-max_redirects", "0"]
     args += ["-probesize", "1000000", "-analyzeduration", "2000000", "-fflags", "nobuffer",
              "-i", camera.url, "-map", "0:v:0", "-an", "-sn", "-dn",
              "-vf", f"fps=fps={max_fps}:round=down,scale='min({max_width},iw)':-2",
@@ -181,12 +197,13 @@ ERRORS = {
                    "Check the host, the port and that the camera is on.",
     "unknown_host": "The camera's host name could not be resolved.",
     "refused_address": "The camera's host name resolves to an address a camera may not "
-                       "have (link-local, multicast, unspecified or reserved).",
+                       "have (link-local, multicast, unspecified, reserved or a cloud "
+                       "metadata service).",
     "unsupported": "The camera answered, but not with a video stream this server can read "
                    "(unsupported format or codec).",
     "no_video": "The stream has no video track.",
-    "redirect_refused": "The camera's answer could not be followed (a redirect to another "
-                        "kind of address, which the relay never follows).",
+    "redirect_refused": "The camera's address redirects elsewhere, and the relay follows no "
+                        "redirect: give the address the camera's stream is really at.",
     "server_error": "The camera (or the server in front of it) answered with an error.",
     "stream_ended": "The camera's stream ended.",
     "stalled": "The camera stopped sending pictures.",
@@ -207,7 +224,9 @@ _PATTERNS = (
                                r"protocol not on whitelist|protocol not found|"
                                r"failed to find stream info|could not write header", re.I)),
     ("server_error", re.compile(r"\b5\d\d\b|server error", re.I)),
-    ("redirect_refused", re.compile(r"invalid argument", re.I)),
+    # invalid argument: a redirect to another scheme; input/output error: any redirect over
+    # http(s) (-max_redirects 0 ends it with EIO and no words of its own)
+    ("redirect_refused", re.compile(r"invalid argument|input/output error", re.I)),
 )
 
 

@@ -124,7 +124,10 @@ def occupancy_figure(frame: pd.DataFrame, keys: dict[str, dict], tz: ZoneInfo) -
     frame = frame[frame["avg_occupancy"].notna()] if not frame.empty else frame
     if frame.empty:
         return _no_data(figure, axes, NO_OCCUPANCY)
-    for info, colour, part, times in _series(frame, keys, tz, ("zone", "frame")):
+    series = list(_series(frame, keys, tz, ("zone", "frame")))
+    if not series:   # only lines: empty axes (and a legend of nothing) said nothing of why
+        return _no_data(figure, axes, NO_OCCUPANCY)
+    for info, colour, part, times in series:
         name = "People in view" if info["figure"] == "frame" else legend_name(info["name"])
         axes.plot(times, part["avg_occupancy"], color=colour, marker=".",
                   label=f"{name} (average)")

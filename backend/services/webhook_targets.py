@@ -81,8 +81,11 @@ def address_problem(address: str) -> str | None:
             return address_problem(str(embedded))
     for attribute, what in (("is_unspecified", "unspecified"), ("is_loopback", "loopback"),
                             ("is_link_local", "link-local"), ("is_multicast", "multicast"),
-                            ("is_private", "private"), ("is_reserved", "reserved")):
-        if getattr(ip, attribute):
+                            ("is_private", "private"), ("is_reserved", "reserved"),
+                            # fec0::/10, deprecated but still routed inside some sites; Python
+                            # counts it as global
+                            ("is_site_local", "site-local")):
+        if getattr(ip, attribute, False):
             return f"{what} address {ip}"
     if not ip.is_global:
         return f"non-public address {ip}"
@@ -117,7 +120,8 @@ def check_url(url: str, allow_private: bool) -> None:
     target = parse_target(url)
     if allow_private:
         return
-    host = resolver_host(target.host)
+    # a trailing dot (the root) changes nothing for the resolver: "127.0.0.1." is 127.0.0.1
+    host = resolver_host(target.host).rstrip(".")
     if host in LOCAL_NAMES or host.endswith(".localhost"):
         raise TargetRefused(f"{target.host} is this server itself")
     address = literal_address(host)

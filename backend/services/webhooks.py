@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable
 
+from ..protocol import isolated
 from . import webhook_targets
 
 SIGNATURE_HEADER = "X-PeopleCounter-Signature"
@@ -123,7 +124,7 @@ def alert_text(event: str, zone_name: str | None, occupancy: int | None,
                threshold: int | None, time_text: str) -> str:
     """The payload's `text`: one sentence a chat shows as it is (Slack, Mattermost and
     Rocket.Chat incoming webhooks need a `text`; without one they answer 400)."""
-    name = zone_name or "A zone"
+    name = isolated(zone_name) if zone_name else "A zone"
     when = re.sub(r"(\.\d+)?Z$", "", time_text).replace("T", " ") + " UTC"
     limit = f" (limit {threshold})" if threshold is not None else ""
     if event == "alert_start":

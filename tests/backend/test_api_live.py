@@ -111,3 +111,30 @@ def test_latest_stream_follows_the_newest_run(fast_live, alice, bob):
     finally:
         stream.close()
     assert bob.get("/api/live").status_code == 404
+
+
+def test_one_user_holds_at_most_a_few_live_streams_per_process(fast_live, alice, bob):
+    """Each open stream holds a worker thread for minutes: sixteen dashboard tabs of one
+    user (two gthread workers of eight threads) left no thread to answer anyone else."""
+    from backend.api.live import stream_slots
+
+    fast_live.config["LIVE_MAX_STREAMS_PER_USER"] = 2
+    run = alice.create_run()
+    first = Events(alice.get(f"/api/runs/{run['id']}/live", buffered=False))
+    second = Events(alice.get("/api/live", buffered=False))
+    third = alice.get(f"/api/runs/{run['id']}/live", buffered=False)
+    assert third.status_code == 429
+    assert third.get_json() == {
+        "error": "too_many_live_views",
+        "message": "At most 2 live views of one account are open at once here: close another "
+                   "dashboard tab or second screen."}
+    # Another user is not held back; a stream closed gives its slot back.
+    bob_run = bob.create_run()
+    Events(bob.get(f"/api/runs/{bob_run['id']}/live", buffered=False)).close()
+    first.next("counts")
+    first.close()
+    again = Events(alice.get(f"/api/runs/{run['id']}/live", buffered=False))
+    again.close()
+    second.close()   # never read: its slot comes back all the same
+    assert stream_slots(fast_live).open_for(alice.id) == 0
+    assert stream_slots(fast_live).open_for(bob.id) == 0

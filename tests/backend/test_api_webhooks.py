@@ -103,6 +103,10 @@ def test_a_video_zone_is_named_by_its_video(alice, app):
     ("javascript:alert(1)", "http:// or https://"),
     ("hooks.example.com/no-scheme", "http:// or https://"),
     ("https://hooks.example.com/" + "a" * 500, "at most 500 characters"),
+    # Saved, then refused only when sent: a trailing dot, and the site-local block.
+    ("http://127.0.0.1./", "loopback address 127.0.0.1"),
+    ("http://10.0.0.7.:8080/hook", "private address 10.0.0.7"),
+    ("http://[fec0::1]/", "site-local address fec0::1"),
 ])
 def test_addresses_inside_the_network_are_refused_with_the_reason(alice, url, reason):
     zone = alice.create_zone(name="Queue", threshold=5)

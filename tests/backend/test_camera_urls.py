@@ -18,16 +18,34 @@ def test_parse_reads_credentials_and_kind():
 
 
 @pytest.mark.parametrize("host", ["127.1", "0x7f000001", "2130706433", "[::1]", "localhost",
-                                  "192.168.0.10", "[::ffff:10.0.0.1]"])
+                                  "192.168.0.10", "[::ffff:10.0.0.1]",
+                                  "100.101.102.103",   # a Tailscale network's (100.64.0.0/10)
+                                  "[fd00::5]"])
 def test_loopback_and_private_spellings_are_allowed_for_cameras(host):
     assert camera_urls.parse(f"rtsp://{host}/x").kind == "rtsp"
 
 
 @pytest.mark.parametrize("host", ["169.254.169.254", "0xa9fea9fe", "[fe80::1]",
-                                  "[::ffff:169.254.169.254]", "239.1.1.1", "0.0.0.0", "[::]"])
+                                  "[::ffff:169.254.169.254]", "239.1.1.1", "0.0.0.0", "[::]",
+                                  # were allowed: metadata services outside link-local (Alibaba
+                                  # Cloud, AWS over IPv6) and 169.254.169.254 inside 6to4 and
+                                  # Teredo addresses
+                                  "100.100.100.200", "[fd00:ec2::254]", "[2002:a9fe:a9fe::]",
+                                  "[2001:0:4136:e378:8000:63bf:5601:5601]"])
 def test_metadata_multicast_and_unspecified_spellings_are_refused(host):
     with pytest.raises(camera_urls.CameraUrlError):
         camera_urls.parse(f"http://{host}/x")
+
+
+def test_a_name_that_resolves_to_a_metadata_service_is_refused_when_read():
+    camera = camera_urls.parse("http://cam.example/x")
+    for address in ("100.100.100.200", "fd00:ec2::254"):
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        def answer(*args, _address=address, _family=family, **kwargs):
+            return [(_family, 1, 6, "", (_address, 80))]
+
+        with pytest.raises(camera_urls.CameraUrlError):
+            camera_urls.check_resolved(camera, resolver=answer)
 
 
 def test_a_name_that_resolves_to_a_refused_address_is_refused_when_read():
@@ -73,3 +91,51 @@ def test_scrub_removes_the_url_and_its_parts_in_every_spelling():
     cleaned = camera_urls.scrub(text, camera)
     for secret in ("p:ss/w0rd", "p%3Ass%2Fw0rd", "adm@in", "10.1.2.3", "other.example", "token=abc"):
         assert secret not in cleaned
+
+
+def test_ffmpeg_follows_no_redirect_past_the_address_checks(tmp_path):
+    """A camera at a public address answering 302 to http://169.254.169.254/ (the cloud
+    metadata service, refused when saved and when resolved) made ffmpeg fetch that address:
+    ffmpeg follows http redirects unless told not to. Here: a real ffmpeg, a camera address
+    that redirects, and the host it redirects to, which must never be asked."""
+    import http.server
+    import shutil
+    import subprocess
+    import threading
+
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        pytest.skip("ffmpeg is not installed")
+    asked: list[str] = []
+
+    class Target(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    target = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Target)
+
+    class Redirect(Target):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{target.server_port}/latest/meta-data")
+            self.end_headers()
+
+    camera = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    for server in (target, camera):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for path in ("/video.mjpg", "/live/index.m3u8"):
+            command = camera_urls.ffmpeg_command(
+                camera_urls.parse(f"http://127.0.0.1:{camera.server_port}{path}"), ffmpeg=ffmpeg,
+                timeout_seconds=3)
+            subprocess.run(command, capture_output=True, timeout=30)
+        assert asked == []
+    finally:
+        for server in (target, camera):
+            server.shutdown()
+            server.server_close()

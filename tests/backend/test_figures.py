@@ -154,6 +154,21 @@ def test_an_empty_chart_says_why(app, alice):
     assert not charts.occupancy_figure(frame, keys, tz).axes[0].texts
 
 
+def test_an_occupancy_chart_of_lines_only_says_why_it_is_empty(app, alice):
+    """A session of lines only drew empty occupancy axes (and warned of a legend of
+    nothing)."""
+    import warnings
+
+    run = alice.create_run()
+    alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", "line-1", entries=3, exits=1)])
+    tz = ZoneInfo("UTC")
+    frame, keys = chart_frame_and_keys(app, run["id"], tz)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = charts.occupancy_figure(frame, keys, tz)
+    assert [t.get_text() for t in figure.axes[0].texts] == [charts.NO_OCCUPANCY]
+
+
 def test_the_cumulative_chart_of_an_ended_run_reaches_its_last_count(alice):
     run = alice.create_run()
     alice.post_batch(run["id"], [sample("2026-03-01T10:00:00Z", "zone-line", entries=1)],

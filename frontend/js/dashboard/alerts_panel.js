@@ -1,5 +1,6 @@
 // Alerts: a banner while any zone is over its threshold, a log, and an optional beep (WebAudio).
 import { h } from '../ui/dom.js';
+import { isolated } from '../ui/words.js';
 
 export class AlertsPanel {
   constructor({ banner, log, soundToggle, emptyText = 'No alerts yet.' }) {
@@ -17,7 +18,7 @@ export class AlertsPanel {
   handle(events, { names, timeLabel }) {
     for (const event of events) {
       if (event.type !== 'alert_start' && event.type !== 'alert_end') continue;
-      const name = names.get(event.zoneId) || event.zoneId;
+      const name = isolated(names.get(event.zoneId) || event.zoneId);
       if (event.type === 'alert_start') {
         this.active.set(event.zoneId, { name, occupancy: event.occupancy, threshold: event.threshold });
         this.append(`${name}: ${event.occupancy} people, above the limit of ${event.threshold}`, 'start', timeLabel);

@@ -1,4 +1,5 @@
 // Chart.js charts (the UMD build served from /vendor/chart.js, as window.Chart).
+import { isolated } from '../ui/words.js';
 const FONT = { family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', size: 11 };
 
 function chartLibrary() {
@@ -13,7 +14,7 @@ export const LEGEND_NAME_MAX = 32;
 
 export function legendName(name) {
   const text = String(name);
-  return text.length <= LEGEND_NAME_MAX ? text : `${text.slice(0, LEGEND_NAME_MAX - 1)}…`;
+  return isolated(text.length <= LEGEND_NAME_MAX ? text : `${text.slice(0, LEGEND_NAME_MAX - 1)}…`);
 }
 
 /** Chart.js legend items with their names cut to LEGEND_NAME_MAX. */
@@ -64,7 +65,7 @@ export class OccupancyChart {
     this.chart.data.datasets = [...series.occupancy.entries()].map(([key, points]) => {
       const zone = zonesByKey.get(key);
       return {
-        label: zone ? zone.name : key, data: points.map(({ t, value }) => ({ x: t, y: value })),
+        label: zone ? isolated(zone.name) : key, data: points.map(({ t, value }) => ({ x: t, y: value })),
         borderColor: zone ? zone.color : '#64748b', backgroundColor: zone ? zone.color : '#64748b',
         borderWidth: 2, pointRadius: 0, stepped: true,
       };

@@ -2,11 +2,12 @@
 // Raises intents ({ onPickRun(runId), onBucketChange() }); knows nothing of the controller.
 import { byId, h, formatDateTime } from '../ui/dom.js';
 import { liveStateLabel } from './figures.js';
+import { isolated } from '../ui/words.js';
 
 /** A session's name in the list: its start in `timeZone` (the profile's, as the rest of the
  * dashboard), so the list and the session's own line below it say the same time. */
 export function runOptionLabel(run, timeZone) {
-  return `#${run.id} · ${run.label || run.source_kind} · ${formatDateTime(run.started_at, { timeZone })}${run.ended_at ? '' : ' (running)'}`;
+  return `#${run.id} · ${isolated(run.label || run.source_kind)} · ${formatDateTime(run.started_at, { timeZone })}${run.ended_at ? '' : ' (running)'}`;
 }
 
 export class RunPickerView {

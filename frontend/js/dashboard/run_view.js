@@ -5,7 +5,7 @@ import { FIGURES, bucketSeries, serverFigures } from './figures.js';
 import { byId, h, formatDate, formatDateTime, formatTime } from '../ui/dom.js';
 import { FRAME_KEY } from '../api/protocol.js';
 import { PALETTE } from '../editor/zone_model.js';
-import { nounFor } from '../ui/words.js';
+import { isolated, nounFor } from '../ui/words.js';
 
 const KIND_LABELS = { polygon: 'Zone', line: 'Line', band: 'Band', frame: 'Whole picture' };
 const FIGURE_KIND_LABELS = { line: 'Line (not saved)', zone: 'Zone (not saved)', frame: 'Whole picture' };
@@ -48,7 +48,7 @@ export class RunView {
     byId('kpi-samples-noun').textContent = nounFor(stats.totals.samples, 'sample');
     const run = stats.run;
     const timeZone = stats.tz;
-    byId('run-meta').textContent = `${run.label || run.source_kind} · started ${formatDateTime(run.started_at, { timeZone })}${run.ended_at ? ` · ended ${formatDateTime(run.ended_at, { timeZone })}` : ' · running'}`;
+    byId('run-meta').textContent = `${isolated(run.label || run.source_kind)} · started ${formatDateTime(run.started_at, { timeZone })}${run.ended_at ? ` · ended ${formatDateTime(run.ended_at, { timeZone })}` : ' · running'}`;
     this.renderTable(stats.zones);
     this.renderCharts(stats);
     this.renderAlerts(alerts, new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)])), timeZone, alertsTotal);
@@ -71,6 +71,11 @@ export class RunView {
     const { starts, series, present, occupancy } = bucketSeries(stats.buckets);
     const labels = starts.map((start) => bucketLabel(start, stats.bucket, stats.tz));
     const names = new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)]));
+    // Only the whole picture was counted: empty axes said nothing about why.
+    byId('flow-chart-box').hidden = present.length === 0;
+    byId('flow-chart-empty').hidden = present.length > 0;
+    byId('occupancy-chart-box').hidden = occupancy.size === 0;
+    byId('occupancy-chart-empty').hidden = occupancy.size > 0;
     this.charts = [
       bucketChart(byId('flow-chart'), { type: 'bar', labels, yTitle: 'People', datasets: present.map(({ key, label }) => (
         { label, data: series[key], backgroundColor: FLOW_COLOURS[key], borderRadius: 3 })) }),
@@ -83,7 +88,7 @@ export class RunView {
   renderAlerts(alerts, names = new Map(), timeZone = undefined, total = alerts.length) {
     const items = alerts.map((alert) => h('li', { class: `alert-entry ${alert.ended_at ? 'alert-end' : 'alert-start'}` },
       h('span', { class: 'alert-time mono' }, formatTime(alert.started_at, { seconds: true, timeZone })),
-      h('span', {}, `${alert.zone_name || names.get(alert.zone_key) || alert.zone_key}: up to ${alert.peak_occupancy ?? '?'} people (limit ${alert.threshold ?? '?'})${alert.ended_at ? `, until ${formatTime(alert.ended_at, { seconds: true, timeZone })}` : ', still on'}`)));
+      h('span', {}, `${isolated(alert.zone_name || names.get(alert.zone_key) || alert.zone_key)}: up to ${alert.peak_occupancy ?? '?'} people (limit ${alert.threshold ?? '?'})${alert.ended_at ? `, until ${formatTime(alert.ended_at, { seconds: true, timeZone })}` : ', still on'}`)));
     if (total > alerts.length) items.push(h('li', { class: 'muted small', 'data-testid': 'alerts-left-out' }, `The ${alerts.length} most recent of ${total} alerts; the CSV of events lists them all.`));
     byId('alert-list').replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, 'No alerts in this session.')]));
   }

@@ -2,6 +2,8 @@
 // the server), adding one by URL, "always on" for the counting station, deleting. Opening
 // one raises onOpen({ kind: 'ipcam', camera }); opening is the controller's job.
 import { byId, h } from '../ui/dom.js';
+import { isolated } from '../ui/words.js';
+import { deleteCameraQuestion, deletedCameraText } from './camera_list.js';
 
 /** The camera API (its own module: the shared ApiResources stays as it is). */
 export class CameraApi {
@@ -11,6 +13,7 @@ export class CameraApi {
   create(camera) { return this.http.post('/api/cameras', camera).then((r) => r.body); }
   update(id, changes) { return this.http.patch(`/api/cameras/${encodeURIComponent(id)}`, changes); }
   remove(id) { return this.http.delete(`/api/cameras/${encodeURIComponent(id)}`); }
+  zoneNames(camera) { return this.http.get(`/api/zones?camera_key=${encodeURIComponent(camera.camera_key)}`).then((body) => body.items.map((zone) => zone.name)); }
 }
 
 export class IpCameraPicker {
@@ -65,7 +68,7 @@ export class IpCameraPicker {
       this.loading -= 1;
     }
     select.replaceChildren(...(this.items.length
-      ? this.items.map((camera) => h('option', { value: camera.id }, `${camera.name} (${camera.kind.toUpperCase()}${camera.always_on ? ', always on' : ''})`))
+      ? this.items.map((camera) => h('option', { value: camera.id }, `${isolated(camera.name)} (${camera.kind.toUpperCase()}${camera.always_on ? ', always on' : ''})`))
       : [h('option', { value: '' }, 'No IP cameras yet: add one below')]));
     if (keep && this.items.some((camera) => String(camera.id) === String(keep))) select.value = String(keep);
     byId('ipcam-add').open = this.items.length === 0;
@@ -77,6 +80,7 @@ export class IpCameraPicker {
   }
 
   setControls(camera) {
+    this.resetDelete();
     byId('ipcam-always-on').checked = Boolean(camera && camera.always_on);
     byId('ipcam-always-on').disabled = !camera;
     byId('ipcam-delete').disabled = !camera;
@@ -90,7 +94,7 @@ export class IpCameraPicker {
     try {
       const camera = await this.cameras.create(body);
       form.reset(); // the address leaves the page once the server has it
-      this.status.show(`Added ${camera.name}. Open it to draw zones and count.`, 'success');
+      this.status.show(`Added “${isolated(camera.name)}”. Open it to draw zones and count.`, 'success');
       await this.refresh(camera.id);
     } catch (error) {
       this.status.error(error);
@@ -102,21 +106,41 @@ export class IpCameraPicker {
     if (!camera) return;
     try {
       await this.cameras.update(camera.id, { always_on: alwaysOn });
-      this.status.show(alwaysOn ? `${camera.name} is counted by the station around the clock (flask --app backend station).` : `${camera.name} is no longer counted by the station.`, 'success');
+      this.status.show(alwaysOn ? `“${isolated(camera.name)}” is counted by the station around the clock (flask --app backend station).` : `“${isolated(camera.name)}” is no longer counted by the station.`, 'success');
       await this.refresh(camera.id);
     } catch (error) {
       this.status.error(error);
     }
   }
 
+  /** The Delete button back to its first state ("Really delete?" asks once, for a while). */
+  resetDelete() {
+    const button = byId('ipcam-delete');
+    clearTimeout(this.deleteTimer);
+    delete button.dataset.confirm;
+    button.textContent = 'Delete';
+  }
+
+  /** A camera's zones (and their webhooks) go with it: a camera that has some asks once. */
   async removeSelected() {
     const camera = this.selected;
     if (!camera) return;
+    const button = byId('ipcam-delete');
     try {
+      const zoneNames = await this.cameras.zoneNames(camera);
+      if (zoneNames.length && button.dataset.confirm !== String(camera.id)) {
+        button.dataset.confirm = String(camera.id);
+        button.textContent = 'Really delete?';
+        this.deleteTimer = setTimeout(() => this.resetDelete(), 8000);
+        this.status.show(deleteCameraQuestion(camera.name, zoneNames), 'warning', { sticky: true });
+        return;
+      }
+      this.resetDelete();
       await this.cameras.remove(camera.id);
-      this.status.show(`Deleted ${camera.name}. Its sessions and counts are kept.`, 'success');
+      this.status.show(deletedCameraText(camera.name, zoneNames), 'success');
       await this.refresh();
     } catch (error) {
+      this.resetDelete();
       this.status.error(error);
     }
   }

@@ -18,7 +18,7 @@ import { endMessage, renderSummary } from './summary_view.js';
 import { byId, formatTime } from '../ui/dom.js';
 import { runEpochAtZeroMs } from './run_clock.js';
 import { detectorLabel } from './detector_slot.js';
-import { countOf } from '../ui/words.js';
+import { countOf, isolated } from '../ui/words.js';
 
 export class MonitorController {
   constructor({ config, api, queue, sender, status, stage, editor, editorView, calibrationView, zoneSync, panel, detectors, controls, demographics = null }) {
@@ -76,7 +76,7 @@ export class MonitorController {
     this.controls.showUnsaved(false);
     this.controls.setState('preview', this.source);
     const saved = this.editor.zones.length;
-    this.status.show(`${this.source.label}: ${video.videoWidth}×${video.videoHeight}. ${saved ? `${countOf(saved, 'saved zone')} loaded.` : 'Draw a line or a zone, then start counting.'}`, 'success');
+    this.status.show(`${isolated(this.source.label)}: ${video.videoWidth}×${video.videoHeight}. ${saved ? `${countOf(saved, 'saved zone')} loaded.` : 'Draw a line or a zone, then start counting.'}`, 'success');
     this.startPreview();
     this.detectors.get().catch(() => {});
   }
@@ -100,7 +100,7 @@ export class MonitorController {
     document.body.dataset.cameraState = state;
     const counting = this.runner !== null;
     if (state === 'online') {
-      if (this.source) this.status.show(`${this.source.label}: the picture is back.${counting ? ' Counting continues.' : ''}`, 'success');
+      if (this.source) this.status.show(`${isolated(this.source.label)}: the picture is back.${counting ? ' Counting continues.' : ''}`, 'success');
     } else if (state === 'gone') {
       this.status.error(message);
     } else {

@@ -3,6 +3,7 @@
 import { listCameras, cameraKeyFromLabel } from '../video/sources.js';
 import { byId, h } from '../ui/dom.js';
 import { cameraOptionText, savedCameras } from './camera_list.js';
+import { isolated } from '../ui/words.js';
 
 const NEW_CAMERA = '';
 
@@ -62,7 +63,7 @@ export class SourcePicker {
     const known = this.cameras.some((camera) => camera.cameraKey === key);
     if (this.cameras.some((camera) => camera.cameraKey === key)) byId('saved-camera').value = key;
     byId('camera-key-hint').textContent = known ? `Opens “${key}” with its saved zones.`
-      : `Zones will be saved under “${key}”${typed && typed !== key ? ` (from “${typed}”)` : ''}.`;
+      : `Zones will be saved under “${key}”${typed && typed !== key ? ` (from “${isolated(typed)}”)` : ''}.`;
   }
 
   bindTabs() {
@@ -102,7 +103,7 @@ export class SourcePicker {
       const page = await this.api.listAllVideos();
       this.videos = page.items;
       select.replaceChildren(...(this.videos.length
-        ? this.videos.map((video) => h('option', { value: video.id }, `${video.original_name}${video.duration_s ? ` (${Math.round(video.duration_s)} s)` : ''}`))
+        ? this.videos.map((video) => h('option', { value: video.id }, `${isolated(video.original_name)}${video.duration_s ? ` (${Math.round(video.duration_s)} s)` : ''}`))
         : [h('option', { value: '' }, 'No uploaded videos yet')]));
     } catch (error) {
       select.replaceChildren(h('option', { value: '' }, 'Could not load your videos'));

@@ -1,5 +1,6 @@
 // Pure: what the overlay writes and where, so labels never cover people and need no legend.
 // Labels are rectangles [x, y, width, height] (y: top); person boxes are [x1, y1, x2, y2].
+import { isolated } from '../ui/words.js';
 
 /** Overlap area of a label rectangle and a person box. */
 function overlap([x, y, width, height], [x1, y1, x2, y2]) {
@@ -43,15 +44,16 @@ export function candidatesAround([x, y], size, step = 1) {
 
 /** A zone's label: its name and what the number is ("3 inside"), with the limit when set. */
 export function zoneLabelText(zone, counts) {
-  if (!counts) return zone.threshold !== null && zone.threshold !== undefined ? `${zone.name} · alert above ${zone.threshold}` : zone.name;
+  const name = isolated(zone.name);
+  if (!counts) return zone.threshold !== null && zone.threshold !== undefined ? `${name} · alert above ${zone.threshold}` : name;
   const people = `${counts.occupancy} inside`;
-  if (zone.threshold === null || zone.threshold === undefined) return `${zone.name} · ${people}`;
-  return counts.alertActive ? `${zone.name} · ${people} · over the limit of ${zone.threshold}!` : `${zone.name} · ${people} (limit ${zone.threshold})`;
+  if (zone.threshold === null || zone.threshold === undefined) return `${name} · ${people}`;
+  return counts.alertActive ? `${name} · ${people} · over the limit of ${zone.threshold}!` : `${name} · ${people} (limit ${zone.threshold})`;
 }
 
 /** A line's label: its counts named as everywhere else. */
 export function lineLabelText(zone, counts) {
-  return counts ? `${zone.name} · in ${counts.in} · out ${counts.out}` : zone.name;
+  return counts ? `${isolated(zone.name)} · in ${counts.in} · out ${counts.out}` : isolated(zone.name);
 }
 
 /**

@@ -15,11 +15,28 @@ export function countOf(n, singular, plural = `${singular}s`) {
 // (U+2066..U+2069) and the marks (U+200E, U+200F, U+061C).
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
 
+const ISOLATE_OPENERS = new Set(['\u2066', '\u2067', '\u2068']);
+const POP_ISOLATE = '\u2069';
+
 /** A name to put inside a sentence: as it is, unless it holds bidi formatting characters
  *  (a right-to-left override, U+202E, turns the rest of the line around: "Saved the webhook
  *  of “Till ‮x”. Send a test…" read backwards after the name); then between U+2068 (first
- *  strong isolate) and U+2069 (pop directional isolate), which ends whatever it opened. */
+ *  strong isolate) and U+2069 (pop directional isolate), which ends whatever it opened.
+ *  The name cannot break out of that fence: a U+2069 of its own that closes nothing inside
+ *  it (it would close the fence and let a following override loose on the sentence) is left
+ *  out, and isolates it opens are closed before the fence is. */
 export function isolated(name) {
   const text = String(name);
-  return BIDI_CONTROLS.test(text) ? `\u2068${text}\u2069` : text;
+  if (!BIDI_CONTROLS.test(text)) return text;
+  let open = 0;
+  let inside = '';
+  for (const char of text) {
+    if (ISOLATE_OPENERS.has(char)) open += 1;
+    else if (char === POP_ISOLATE) {
+      if (open === 0) continue;
+      open -= 1;
+    }
+    inside += char;
+  }
+  return `\u2068${inside}${POP_ISOLATE.repeat(open)}${POP_ISOLATE}`;
 }

@@ -2,7 +2,7 @@
 import { openPage } from '../ui/page.js';
 import { byId, formatBytes, h } from '../ui/dom.js';
 import { renderVideoList, uploadTooBig } from './video_list_view.js';
-import { countOf } from '../ui/words.js';
+import { countOf, isolated } from '../ui/words.js';
 
 function main() {
   const { config, status, api } = openPage();
@@ -38,7 +38,7 @@ function main() {
     button.disabled = true;
     try {
       await api.deleteVideo(video.id);
-      status.show(`Deleted “${video.original_name}”.`, 'success');
+      status.show(`Deleted “${isolated(video.original_name)}”.`, 'success');
       await refresh();
     } catch (error) {
       button.disabled = false;
@@ -59,7 +59,7 @@ function main() {
     progress.hidden = false;
     byId('upload-name').textContent = file.name;
     uploadAbort = new AbortController();
-    status.show(`Uploading “${file.name}”…`);
+    status.show(`Uploading “${isolated(file.name)}”…`);
     try {
       const video = await api.uploadVideo(file, {
         signal: uploadAbort.signal,
@@ -69,7 +69,7 @@ function main() {
           byId('upload-bytes').textContent = `${formatBytes(loaded)} of ${formatBytes(total)}`;
         },
       });
-      status.show(`Uploaded “${video.original_name}”.`, 'success');
+      status.show(`Uploaded “${isolated(video.original_name)}”.`, 'success');
       await refresh();
     } catch (error) {
       if (error.name === 'AbortError') status.show('Upload cancelled.', 'warning');

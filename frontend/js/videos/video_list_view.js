@@ -1,5 +1,6 @@
 // The library table: one row per uploaded video with play, count and delete actions.
 import { h, formatBytes, formatDuration, formatDateTime, profileTimeZone } from '../ui/dom.js';
+import { isolated } from '../ui/words.js';
 
 // Upload times in the profile's time zone, like every other time on the signed-in pages.
 export function renderVideoList(container, videos, { onPlay, onDelete, monitorUrl, timeZone = profileTimeZone() }) {
@@ -30,5 +31,5 @@ export function renderVideoList(container, videos, { onPlay, onDelete, monitorUr
  * it), or null when it can. */
 export function uploadTooBig(file, maxBytes, maxMb) {
   if (!(maxBytes > 0) || file.size <= maxBytes) return null;
-  return `“${file.name}” is ${formatBytes(file.size)}, more than the upload limit of ${maxMb} MB: nothing was uploaded. Files you only count once can be opened on the monitor without uploading.`;
+  return `“${isolated(file.name)}” is ${formatBytes(file.size)}, more than the upload limit of ${maxMb} MB: nothing was uploaded. Files you only count once can be opened on the monitor without uploading.`;
 }

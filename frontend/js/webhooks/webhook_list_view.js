@@ -62,7 +62,7 @@ export function renderWebhookList(container, { items, zones }, { onTest, onChang
 }
 
 function webhookCard(item, { onTest, onChange, onRemove }) {
-  const secret = h('input', { type: 'text', readonly: true, class: 'secret', value: item.secret || '', 'aria-label': `Signing secret of ${item.zone_name}`, 'data-testid': 'webhook-secret' });
+  const secret = h('input', { type: 'text', readonly: true, class: 'secret', value: item.secret || '', 'aria-label': `Signing secret of ${isolated(item.zone_name)}`, 'data-testid': 'webhook-secret' });
   const secretRow = h('div', { class: 'secret-row' }, secret,
     h('button', { type: 'button', class: 'button button-secondary button-small', onclick: (event) => copySecret(secret, event.currentTarget) }, 'Copy'));
   secretRow.hidden = true;
