@@ -28,6 +28,9 @@ def test_the_monitor_on_a_first_visit_says_what_to_do(live_server, page):
     page.dispatch_event("[data-testid=camera-name]", "input")
     assert "saved under “front-door” (from “Front door”)" in page.inner_text("[data-testid=camera-key-hint]")
 
+    # "Detector not loaded" under Start counting read like a fault: it loads once a source is open.
+    assert page.inner_text("[data-testid=detector-info]") == "The detector loads when you open a source."
+
     # No uploaded video: "Open video" could only answer "Pick one of your videos first".
     page.click("[data-source-tab=video]")
     assert page.is_disabled("[data-testid=open-video]")
