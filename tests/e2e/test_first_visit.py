@@ -21,6 +21,8 @@ def open_monitor(page, base_url: str) -> None:
 def test_the_monitor_on_a_first_visit_says_what_to_do(live_server, page):
     register_and_login(page, live_server.url, "newcomer")
     open_monitor(page, live_server.url)
+    # Nothing sent yet: no "Connected" badge (it stayed after the server had stopped).
+    assert page.is_hidden("[data-testid=connection-state]")
     # No camera name yet: the hint asked nothing and read "Zones will be saved under “camera”".
     hint = page.inner_text("[data-testid=camera-key-hint]")
     assert hint.startswith("Name the camera") and "camera”" not in hint
