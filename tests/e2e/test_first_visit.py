@@ -45,6 +45,18 @@ def test_the_monitor_on_a_first_visit_says_what_to_do(live_server, page):
     assert page.inner_text("[data-testid=manage-videos]") == "Manage videos"
 
 
+def test_the_monitor_columns_start_level_on_a_laptop(live_server, page):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    register_and_login(page, live_server.url, "newcomer")
+    open_monitor(page, live_server.url)
+    top = "(selector) => document.querySelector(selector).getBoundingClientRect().top"
+    # The hidden zone inspector above Live counts still took the card-after-card margin: the
+    # side column started 15 px below the source card.
+    assert abs(page.evaluate(top, ".live-card") - page.evaluate(top, ".source-card")) < 1
+    # The source tabs sat halfway down the card, beside the camera row's hint.
+    assert abs(page.evaluate(top, "#source-tabs") - page.evaluate(top, "#camera-select")) < 12
+
+
 def test_the_empty_dashboard_says_it_once(live_server, page):
     register_and_login(page, live_server.url, "newcomer")
     page.goto(f"{live_server.url}/dashboard")
