@@ -12,6 +12,19 @@ UPLOAD_A_TINY_VIDEO = """async () => {
     return (await fetch('/api/videos', { method: 'POST', body: form, headers: { 'X-CSRF-Token': token } })).status;
 }"""
 
+# Controls a screen reader cannot name, and canvases (pictures, charts) without a text.
+UNNAMED = """() => {
+    const named = (el) => el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.title
+        || (el.id && document.querySelector(`label[for="${el.id}"]`)?.textContent.trim())
+        || el.closest('label')?.textContent.trim()
+        || (['BUTTON', 'A', 'SUMMARY'].includes(el.tagName) && el.textContent.trim());
+    const controls = [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href], summary')]
+        .filter((el) => !named(el));
+    const canvases = [...document.querySelectorAll('canvas')]
+        .filter((el) => el.getAttribute('aria-hidden') !== 'true' && !el.getAttribute('aria-label'));
+    return [...controls, ...canvases].map((el) => `${el.tagName.toLowerCase()}#${el.id}`);
+}"""
+
 
 def open_monitor(page, base_url: str) -> None:
     page.goto(f"{base_url}/monitor")
@@ -65,3 +78,13 @@ def test_the_empty_dashboard_says_it_once(live_server, page):
     # The status line above the empty card repeated it word for word ("No sessions yet. ...").
     status = page.inner_text("[data-testid=status-area]")
     assert "No sessions yet" not in status and status.startswith("Waiting for a first session")
+
+
+def test_every_control_and_chart_has_a_name(live_server, page):
+    # The monitor's file picker had no label, and no chart or picture had a text.
+    register_and_login(page, live_server.url, "newcomer")
+    open_monitor(page, live_server.url)
+    assert page.evaluate(UNNAMED) == []
+    page.goto(f"{live_server.url}/dashboard")
+    page.wait_for_selector("body[data-dashboard-ready=yes]")
+    assert page.evaluate(UNNAMED) == []
