@@ -63,6 +63,22 @@ def test_stylesheet_is_served_and_templates_are_not(client):
     assert client.get("/static/templates/base.html").status_code == 404
 
 
+def test_home_page_tells_where_ip_cameras_are(client):
+    # IP cameras were only a tab inside the monitor: nothing on the way there mentioned them.
+    page = client.get("/").get_data(as_text=True)
+    assert "IP cameras" in page and "Always on" in page
+
+
+def test_unknown_page_says_so_in_plain_words(client):
+    # It showed Werkzeug's "The requested URL was not found on the server. If you entered
+    # the URL manually please check your spelling and try again."
+    response = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    text = response.get_data(as_text=True)
+    assert "There is no page at this address." in text
+    assert "requested URL" not in text
+
+
 def test_unknown_api_route_answers_json_404(client):
     response = client.get("/api/nothing-here")
     assert response.status_code == 404

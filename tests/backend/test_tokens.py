@@ -114,3 +114,10 @@ def test_an_expired_token_is_refused(app, signed_in, make_token):
 def test_a_token_without_expiry_works(app, signed_in, make_token):
     forever = make_token("alice", lifetime_days=None)
     assert app.test_client().get("/api/profile", headers=bearer(forever)).status_code == 200
+
+
+def test_the_tokens_page_leads_to_the_api_documentation(signed_in):
+    # The API documentation was linked only from the Webhooks page: someone making a token
+    # for a script had no way to find what the script can ask.
+    page = signed_in.get("/tokens").get_data(as_text=True)
+    assert 'href="/api/docs"' in page and "API documentation" in page

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DashboardController, requestedRun } from '../../frontend/js/dashboard/dashboard_controller.js';
+import { DashboardController, requestedRun, WAITING_FOR_FIRST_RUN } from '../../frontend/js/dashboard/dashboard_controller.js';
 import { runOptionLabel } from '../../frontend/js/dashboard/run_picker_view.js';
 
 // A session started at 23:30 UTC: 08:30 the next morning in Tokyo, 18:30 the day before in
@@ -88,4 +88,40 @@ test('an address that cannot name a session is said so in the words it was typed
     assert.equal(controller.runId, 150);
     assert.equal(seen.status.at(-1), `Session #${shown} was not found. 1 session. Following the most recently active one.`);
   }
+});
+
+// With no session yet the dashboard reloaded itself every 15 s: when the server was down by
+// then, the user was left on the browser's "This site can't be reached" page. It now asks the
+// server, says when it does not answer, and reloads only once a session exists.
+test('an empty dashboard waits for a first session and says so when the server does not answer', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const answers = [[], new TypeError('Failed to fetch'), [], [session(1, false)]];
+  const seen = { status: [], errors: [], reloads: 0, asked: 0 };
+  const api = {
+    listRuns: async () => {
+      seen.asked += 1;
+      const answer = answers.shift();
+      if (answer instanceof Error) throw answer;
+      return { items: answer };
+    },
+  };
+  const controller = new DashboardController({
+    api, timeZone: 'UTC', runView: {}, live: {}, reload: () => { seen.reloads += 1; },
+    picker: { showRuns() {}, hide() {} },
+    status: { show: (text) => seen.status.push(text), error: (error) => seen.errors.push(error.message) },
+  });
+  await controller.start(null);
+  assert.deepEqual(seen.status, [WAITING_FOR_FIRST_RUN]);
+  assert.doesNotMatch(WAITING_FOR_FIRST_RUN, /No sessions yet/);  // the card under it says that
+  const later = async () => { t.mock.timers.tick(15000); for (let i = 0; i < 5; i += 1) await Promise.resolve(); };
+  await later();  // the server does not answer: said so, no reload
+  assert.deepEqual(seen.errors, ['Failed to fetch']);
+  assert.equal(seen.reloads, 0);
+  await later();  // it answers again, still no session
+  assert.equal(seen.status.at(-1), WAITING_FOR_FIRST_RUN);
+  assert.equal(seen.reloads, 0);
+  await later();  // a session exists: the page reloads to show it, and stops asking
+  assert.equal(seen.reloads, 1);
+  await later();
+  assert.equal(seen.asked, 4);
 });

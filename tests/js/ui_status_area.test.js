@@ -24,5 +24,20 @@ test('the connection badge counts samples in words that fit the number', () => {
   area.showConnection({ online: false, queuedBatches: 2, queuedSamples: 5, sentSamples: 0 });
   assert.equal(connection.textContent, 'Offline: the server cannot be reached · 5 samples in 2 batches waiting. They will be sent when it is back.');
   area.showConnection({ online: true, queuedBatches: 0, queuedSamples: 0, sentSamples: 0 });
-  assert.equal(connection.textContent, 'Connected');
+  assert.equal(connection.hidden, true);
+});
+
+// Before anything was sent the badge said "Connected": the queue had not asked the server
+// anything, and a monitor left open kept saying it after the server had stopped.
+test('the connection badge claims nothing before anything was sent', () => {
+  const { area, connection } = fakeArea();
+  area.showConnection({ online: true, queuedBatches: 0, queuedSamples: 0, sentSamples: 0 });
+  assert.equal(connection.hidden, true);
+  assert.equal(connection.textContent, '');
+  area.showConnection({ online: false, queuedBatches: 1, queuedSamples: 3, sentSamples: 0 });
+  assert.equal(connection.hidden, false);
+  assert.match(connection.textContent, /^Offline/);
+  area.showConnection({ online: true, queuedBatches: 0, queuedSamples: 0, sentSamples: 3 });
+  assert.equal(connection.hidden, false);
+  assert.equal(connection.textContent, 'Saved 3 samples');
 });

@@ -5,6 +5,7 @@ import { countOf } from '../ui/words.js';
 
 const REFRESH_DELAY_MS = 1000;
 const RELOAD_WHEN_EMPTY_MS = 15000;
+export const WAITING_FOR_FIRST_RUN = 'Waiting for a first session: it shows here as soon as it starts.';
 const ALERTS_SHOWN = 100;   // the most recent alerts listed (the API's largest page)
 
 export class DashboardController {
@@ -39,8 +40,8 @@ export class DashboardController {
     this.runs = await this.loadRuns();
     if (!this.runs.length) {
       this.picker.hide();
-      this.status.show('No sessions yet. This page picks up a session as soon as one starts.');
-      setTimeout(this.reload, RELOAD_WHEN_EMPTY_MS);
+      this.status.show(WAITING_FOR_FIRST_RUN);
+      this.waitForFirstRun();
       return;
     }
     const requested = requestedRunId === null ? null : await this.findRun(requestedRunId);
@@ -65,6 +66,25 @@ export class DashboardController {
     this.runs = [...this.runs, run];
     this.picker.showRuns(this.runs, { timeZone: this.timeZone });
     return run;
+  }
+
+  /** No session yet: ask the server again now and then and reload once one exists. A server
+   * that does not answer is said so in the status line (reloading the page then left the user
+   * on the browser's "This site can't be reached" page) and asked again later. */
+  waitForFirstRun(delayMs = RELOAD_WHEN_EMPTY_MS) {
+    this.firstRunTimer = setTimeout(async () => {
+      try {
+        const page = await this.api.listRuns({ perPage: 1 });
+        if (page.items.length) {
+          this.reload();
+          return;
+        }
+        this.status.show(WAITING_FOR_FIRST_RUN);
+      } catch (error) {
+        this.status.error(error);
+      }
+      this.waitForFirstRun(delayMs);
+    }, delayMs);
   }
 
   async loadRuns() {

@@ -53,7 +53,7 @@ export class DetectorSlot {
     this.onReady(false);
     if (this.inFlight) this.onMessage('Switching the model…');
     else if (loadNow) this.get().catch(() => {});
-    else this.onMessage('Detector not loaded');
+    else this.onMessage('The detector loads when you open a source.');
   }
 }
 

@@ -62,8 +62,11 @@ export class SourcePicker {
     const key = cameraKeyFromLabel(typed || 'camera');
     const known = this.cameras.some((camera) => camera.cameraKey === key);
     if (this.cameras.some((camera) => camera.cameraKey === key)) byId('saved-camera').value = key;
+    // An empty name used to read "Zones will be saved under “camera”", as if "camera" were a
+    // setting: say what the name is for instead.
     byId('camera-key-hint').textContent = known ? `Opens “${key}” with its saved zones.`
-      : `Zones will be saved under “${key}”${typed && typed !== key ? ` (from “${isolated(typed)}”)` : ''}.`;
+      : !typed ? 'Name the camera (e.g. “Front door”) to find its zones again next time.'
+        : `Zones will be saved under “${key}”${typed !== key ? ` (from “${isolated(typed)}”)` : ''}.`;
   }
 
   bindTabs() {
@@ -106,9 +109,14 @@ export class SourcePicker {
         ? this.videos.map((video) => h('option', { value: video.id }, `${isolated(video.original_name)}${video.duration_s ? ` (${Math.round(video.duration_s)} s)` : ''}`))
         : [h('option', { value: '' }, 'No uploaded videos yet')]));
     } catch (error) {
+      this.videos = [];
       select.replaceChildren(h('option', { value: '' }, 'Could not load your videos'));
       this.onError(error);
     }
+    // Nothing to open: the button that could only answer with an error is off, and the link
+    // says where videos come from.
+    byId('open-video').disabled = this.videos.length === 0;
+    byId('manage-videos').textContent = this.videos.length ? 'Manage videos' : 'Upload a video';
   }
 
   openWebcam() {

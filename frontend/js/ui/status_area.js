@@ -30,12 +30,14 @@ export class StatusArea {
   /** The queue's state: online/offline and how much waits to be sent. */
   showConnection({ online, queuedBatches, queuedSamples, sentSamples }) {
     if (!this.connection) return;
-    this.connection.hidden = false;
+    // Nothing sent or waiting yet: the queue has not talked to the server, so the badge has
+    // nothing true to say. It read "Connected" here, also long after the server had stopped.
+    this.connection.hidden = online && !sentSamples && !queuedBatches;
     this.connection.classList.toggle('is-offline', !online);
     this.connection.classList.toggle('is-pending', online && queuedBatches > 0);
     const queued = queuedBatches ? ` · ${countOf(queuedSamples, 'sample')} in ${countOf(queuedBatches, 'batch', 'batches')} waiting` : '';
     this.connection.textContent = online
-      ? (sentSamples || queuedBatches ? `Saved ${countOf(sentSamples, 'sample')}${queued}` : 'Connected')
+      ? (sentSamples || queuedBatches ? `Saved ${countOf(sentSamples, 'sample')}${queued}` : '')
       : `Offline: the server cannot be reached${queued}. They will be sent when it is back.`;
     this.connection.dataset.online = String(online);
     this.connection.dataset.queuedBatches = String(queuedBatches);

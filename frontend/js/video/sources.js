@@ -31,11 +31,12 @@ function describeMediaError(error) {
   return `The video could not be opened: ${reasons[error.code] || 'unknown error'}.`;
 }
 
-function describeCameraError(error) {
+/** Pure: what to tell the user when a camera does not open, with what to do next. */
+export function describeCameraError(error) {
   const reasons = {
     NotAllowedError: 'Camera access was refused. Allow it in the browser’s address bar and try again.',
-    NotFoundError: 'No camera was found.',
-    NotReadableError: 'The camera is busy in another program.',
+    NotFoundError: 'No camera was found on this computer. Plug one in and try again, or count a video file or an IP camera instead (the tabs above).',
+    NotReadableError: 'The camera is busy in another program: close it there and try again.',
     OverconstrainedError: 'That camera is no longer available.',
     SecurityError: 'Cameras only work on https:// or localhost.',
   };
