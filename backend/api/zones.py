@@ -60,7 +60,7 @@ def webhook_url_problem(url: str) -> str | None:
     try:
         webhook_targets.check_url(url, bool(current_app.config["WEBHOOK_ALLOW_PRIVATE"]))
     except webhook_targets.TargetRefused as exc:
-        return f"This address is not allowed: {exc}."
+        return f"The server will not post to this address: {exc}."
     return None
 
 

@@ -115,7 +115,7 @@ def test_addresses_inside_the_network_are_refused_with_the_reason(alice, url, re
     body = answer.get_json()
     assert reason in " ".join(body["fields"]["url"]), body
     if "address " in reason:   # said for what it is, not also as a malformed address
-        assert body["fields"]["url"] == [f"This address is not allowed: the {reason} is not "
+        assert body["fields"]["url"] == [f"The server will not post to this address: the {reason} is not "
                                          "allowed."], body
     assert alice.get(f"/api/zones/{zone['id']}").get_json()["webhook_url"] is None
 

@@ -66,8 +66,8 @@ test('each webhook is a card: zone, place, address, a warning when it can never 
 }));
 
 test('an API error names the problem of one field', () => {
-  const error = new ApiError(422, { error: 'unprocessable_entity', message: 'Some fields are not valid.', fields: { url: ['This address is not allowed: the loopback address 127.0.0.1 is not allowed.'] } });
-  assert.equal(error.problemWith('url'), 'This address is not allowed: the loopback address 127.0.0.1 is not allowed.');
+  const error = new ApiError(422, { error: 'unprocessable_entity', message: 'Some fields are not valid.', fields: { url: ['The server will not post to this address: the loopback address 127.0.0.1 is not allowed.'] } });
+  assert.equal(error.problemWith('url'), 'The server will not post to this address: the loopback address 127.0.0.1 is not allowed.');
   assert.equal(error.problemWith('zone'), null);
   assert.equal(new ApiError(404, { error: 'not_found', message: 'No such zone.' }).problemWith('url'), null);
 });

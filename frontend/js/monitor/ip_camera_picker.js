@@ -69,7 +69,7 @@ export class IpCameraPicker {
     }
     select.replaceChildren(...(this.items.length
       ? this.items.map((camera) => h('option', { value: camera.id }, `${isolated(camera.name)} (${camera.kind.toUpperCase()}${camera.always_on ? ', always on' : ''})`))
-      : [h('option', { value: '' }, 'No IP cameras yet: add one below')]));
+      : [h('option', { value: '' }, 'No IP cameras yet')]));
     if (keep && this.items.some((camera) => String(camera.id) === String(keep))) select.value = String(keep);
     byId('ipcam-add').open = this.items.length === 0;
     this.showSelected();
