@@ -92,6 +92,21 @@ def create_schema(engine: sa.Engine) -> None:
     remove_zones_of_deleted_cameras(engine)
 
 
+def _schema_columns(conn: sa.Connection) -> list[tuple[sa.Table, sa.Column, dict | None]]:
+    """(table, column, the database's reflected column or None when it lacks it) for every
+    column of the schema's tables that exist, all read before anything is altered, on the
+    connection that will alter them (another pooled SQLite connection may not have seen a
+    column dropped since, and ADD COLUMN then fails as a duplicate)."""
+    inspector = sa.inspect(conn)
+    found = []
+    for table in metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        have = {column["name"]: column for column in inspector.get_columns(table.name)}
+        found.extend((table, column, have.get(column.name)) for column in table.columns)
+    return found
+
+
 def widen_columns(engine: sa.Engine) -> list[str]:
     """Text columns the schema has made longer since a table was created (alerts.webhook_status
     32 -> 500, webhook_outbox.last_result 64 -> 500): ALTER TABLE ... MODIFY COLUMN with the
@@ -100,23 +115,17 @@ def widen_columns(engine: sa.Engine) -> list[str]:
     length whatever VARCHAR(n) says. Returns "table.column" of each widened."""
     if engine.dialect.name != "mysql":
         return []
-    inspector = sa.inspect(engine)
     widened = []
     with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            if not inspector.has_table(table.name):
+        for table, column, have in _schema_columns(conn):
+            wanted = getattr(column.type, "length", None)
+            length = getattr(have["type"], "length", None) if have else None
+            if not isinstance(column.type, sa.String) or wanted is None or length is None \
+                    or length >= wanted:
                 continue
-            lengths = {column["name"]: getattr(column["type"], "length", None)
-                       for column in inspector.get_columns(table.name)}
-            for column in table.columns:
-                wanted = getattr(column.type, "length", None)
-                have = lengths.get(column.name)
-                if not isinstance(column.type, sa.String) or wanted is None or have is None \
-                        or have >= wanted:
-                    continue
-                definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
-                conn.execute(sa.text(f"ALTER TABLE {table.name} MODIFY COLUMN {definition}"))
-                widened.append(f"{table.name}.{column.name}")
+            definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
+            conn.execute(sa.text(f"ALTER TABLE {table.name} MODIFY COLUMN {definition}"))
+            widened.append(f"{table.name}.{column.name}")
     return widened
 
 
@@ -155,19 +164,14 @@ def add_missing_columns(engine: sa.Engine) -> list[str]:
     """Columns added to the schema after a table was created (create_all makes only missing
     tables): ALTER TABLE ... ADD COLUMN with the column's type, default and NULL rule, so a
     database made by an older version keeps working. Returns "table.column" of each added."""
-    inspector = sa.inspect(engine)
     added = []
     with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            if not inspector.has_table(table.name):
+        for table, column, have in _schema_columns(conn):
+            if have is not None:
                 continue
-            existing = {column["name"] for column in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in existing:
-                    continue
-                definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
-                conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {definition}"))
-                added.append(f"{table.name}.{column.name}")
+            definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
+            conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {definition}"))
+            added.append(f"{table.name}.{column.name}")
     return added
 
 
