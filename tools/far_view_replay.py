@@ -4,10 +4,11 @@ scores the browser run: tracks' precision / recall, IDF1, ID switches, occupancy
 (mean, worst) and of the whole frame, crossing F1 pooled over the lines and lines >= 0.9.
 
     .venv/bin/python tools/far_view_replay.py --detections test-artifacts/evaluate/V.auto.detections.json
-        --gt test-artifacts/far_view/V/gt.txt [--modules DIR ...] [--tracker-options JSON ...]
+        --gt test-artifacts/far_view/V/gt.txt [--modules DIR ...] [--tracker-options JSON ...] [--account] [--panels]
 
 Each --modules (a frontend/js folder) and each --tracker-options is replayed and printed on one
-line (every combination). Replaying the code that made the recording gives the browser's
+line (every combination). --account: who is missing from the tracks reported and why; --panels: what
+each zone's (panel's) occupancy error is made of, unit by unit (panel_account()). Replaying the code that made the recording gives the browser's
 figures; after a tracker change the crops that ran out of turn are still the recorded ones.
 """
 from __future__ import annotations
