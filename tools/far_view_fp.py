@@ -22,6 +22,8 @@ IoU >= 0.5, the best total), each put in the first class that applies:
     .venv/bin/python tools/far_view_fp.py --detections test-artifacts/evaluate/V.detections.json \\
         --gt test-artifacts/far_view/V/gt.txt [--png-dir test-artifacts/far_view_fp] [--list]
 
+On a full-size sequence (--gt ../shared/data/NAME/gt.txt) the "panel" is the frame itself.
+
 Also prints the precision with the boxes of the "unlabelled at the frame's edge" kind left out
 (neither right nor wrong), beside the evaluator's. With --png-dir, writes each false positive's
 neighbourhood (x4; the box in red, the ground truth in green, people carried on in yellow, people
@@ -159,9 +161,9 @@ def classify(frames: list[dict], gt: dict, full: dict, width: int, height: int, 
         truth_looked = [looked_at(box, observed, width, height) for box in truth]
         matched = optimal_match(truth, boxes)
         box_to_truth = {b: p for p, b in matched.items()}
-        kept = {tuple(np.round(box, 2)) for _, box in gt.get(index, [])}
+        kept = {identity for identity, _ in gt.get(index, [])}
         dropped = [(identity, box, share) for identity, box, share in full.get(index, [])
-                   if share < far_view.MIN_VISIBLE_SHARE and tuple(np.round(box, 2)) not in kept]
+                   if share < far_view.MIN_VISIBLE_SHARE and identity not in kept]
         for j, box in enumerate(boxes):
             if not looked_at(box, observed, width, height, margin=0) or j in box_to_truth:
                 continue
@@ -259,8 +261,12 @@ def main(argv=None) -> int:
     parser.add_argument("--list", action="store_true", help="print every false positive")
     args = parser.parse_args(argv)
     recorded = json.loads(args.detections.read_text())
-    meta = json.loads((args.gt.parent / "reference_counts.json").read_text())
     width, height = recorded["width"], recorded["height"]
+    meta = json.loads((args.gt.parent / "reference_counts.json").read_text())
+    if "panel_offsets" not in meta:  # a full-size sequence: one "panel", the frame itself
+        frames = len(recorded["frames"])
+        meta = {"source": str(args.gt.parent), "grid": 1, "scale": 1.0, "panel_offsets": [0], "frames": frames,
+                "zones": [{"polygon": [[0, 0], [width, 0], [width, height], [0, height]]}]}
     gt = load_mot(args.gt)
     source, source_width, source_height, source_frames = source_of(meta)
     full = to_mosaic(source, meta, source_width, source_height, source_frames)
