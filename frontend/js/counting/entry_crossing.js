@@ -102,16 +102,18 @@ function hiddenFor(first, second, elapsed) {
  */
 export function entryCrossing(line, first, second, { height = 0, lookbackSeconds }) {
   const elapsed = second.timestamp - first.timestamp;
-  const counting = first.since === null || first.since === undefined ? Infinity : first.timestamp - first.since;
-  const unseen = Math.max(ENTRY_RUNS * first.interval, elapsed > 0 ? hiddenFor(first, second, elapsed) : 0);
-  const lookback = Math.min(lookbackSeconds, unseen, counting);
   if (first.interval < ENTRY_MIN_INTERVAL) return null;
-  if (!(elapsed > 0) || !(lookback > 0) || second.side !== first.side) return null;
+  if (!(elapsed > 0) || second.side !== first.side) return null;
   if (showsNoWalk(first, second, height)) return null;
   // The walk is inferred from two sightings; a person facing against it was not walking it
   // (an id handed from one person to another, or a box that wobbles).
   const dx = second.point[0] - first.point[0];
   if ([first.facing, second.facing].some((facing) => facing && facing * dx < 0)) return null;
+  // Only now the walk back over the runs before (hiddenFor), for a track the checks above let through.
+  const counting = first.since === null || first.since === undefined ? Infinity : first.timestamp - first.since;
+  const unseen = Math.max(ENTRY_RUNS * first.interval, hiddenFor(first, second, elapsed));
+  const lookback = Math.min(lookbackSeconds, unseen, counting);
+  if (!(lookback > 0)) return null;
   const scale = lookback / elapsed;
   const back = [
     first.point[0] - scale * (second.point[0] - first.point[0]),

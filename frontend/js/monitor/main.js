@@ -47,8 +47,8 @@ async function main() {
   const controls = new MonitorControls({ api, timeZone: statsTimeZone(me), csvBucket: config.statsBucket });
   const calibrationView = new FloorCalibrationView({
     canvas: byId('overlay-canvas'), onPoints: () => controller.redrawOverlay(),
-    onApply: (calibration) => controller.applyFloorCalibration(calibration),
-    onCancel: () => controller.floorCalibrationCancelled(),
+    onApply: (calibration) => controller.floor.apply(calibration),
+    onCancel: () => controller.floor.cancelled(),
     onError: (message) => status.show(message, 'error'),
   });
   const panel = new LivePanel({ config });

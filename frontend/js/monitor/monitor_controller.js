@@ -10,14 +10,13 @@ import { CountingSession } from './session.js';
 import { CountingRunner } from './counting_runner.js';
 import { FrameLoop } from '../video/frame_loop.js';
 import { FpsMeter } from './fps_meter.js';
-import { detectorCost } from './detector_slot.js';
+import { detectorCost, detectorLabel } from './detector_slot.js';
 import { ProgressEstimate, progressText } from './progress_estimate.js';
 import { RateAdvisor } from '../counting/rate_advice.js';
-import { FloorCalibrationView } from './floor_view.js';
+import { MonitorFloor } from './monitor_floor.js';
 import { endMessage, renderSummary } from './summary_view.js';
 import { byId, formatTime } from '../ui/dom.js';
 import { runEpochAtZeroMs } from './run_clock.js';
-import { detectorLabel } from './detector_slot.js';
 import { countOf, isolated } from '../ui/words.js';
 
 export class MonitorController {
@@ -30,7 +29,9 @@ export class MonitorController {
     /** a counting station's page (station_mode.js): its runs outlive the page */
     this.stationMode = false;
     this.preview = null;
-    this.floorCalibration = null;
+    /** the open source's floor calibration (monitor_floor.js) */
+    this.floor = new MonitorFloor({ view: calibrationView, editorView, controls, stage, status, config,
+      sourceKey: () => this.sourceKey, redraw: () => this.redrawOverlay() });
     this.fps = new FpsMeter();
     this.progress = new ProgressEstimate();
     this.framesCounted = 0;
@@ -67,9 +68,7 @@ export class MonitorController {
       this.editor.load([]);
       this.status.error(error);
     }
-    this.floorCalibration = FloorCalibrationView.recall(this.sourceKey);
-    this.controls.showFloor(this.floorCalibration);
-    this.controls.paintFloor(this.stage, null, this.floorCalibration);
+    this.floor.recall();
     this.demographics?.sourceOpened(this.sourceKey);
     this.editorView.setEnabled(true);
     this.panel.showZones(this.editor.zones);
@@ -183,7 +182,7 @@ export class MonitorController {
       counting: { ...countingOptionsFor(this.editor.zones), startTimestamp: this.source.live || wholeVideo ? 0 : position },
       trailLength: this.config.trailLength,
       heatmap: { width, height, cellSize: this.config.heatmapCellSize }, heatmapDecayPerSecond: this.controls.heatmapDecay(),
-      floorHeatmap: this.floorHeatmapOptions(),
+      floorHeatmap: this.floor.heatmapOptions(),
       cadence: this.controls.cadenceEnabled() ? this.config.detectorCadence : null,
     });
     this.panel.reset(this.editor.zones);
@@ -236,8 +235,8 @@ export class MonitorController {
       onTogglePause: () => this.togglePause(),
       onStop: () => this.stop(),
       onSaveZones: () => this.saveZonesAsked(),
-      onCalibrateFloor: () => this.beginFloorCalibration(),
-      onRemoveFloor: () => this.applyFloorCalibrationRemoved(),
+      onCalibrateFloor: () => this.floor.begin({ allowed: Boolean(this.source) && !this.runner }),
+      onRemoveFloor: () => this.floor.remove(this.pipeline),
       onLayersChange: (layers) => this.setLayers(layers),
       onHeatmapDecay: (perSecond) => this.pipeline?.setHeatmapDecay(perSecond),
       onClearHeatmap: () => this.pipeline?.clearHeatmaps(),
@@ -292,7 +291,7 @@ export class MonitorController {
       this.controls.showRates({ frames: this.runner.frames, detectorRuns: this.runner.detectorRuns, framesPerSecond: this.fps.fps,
         detectorRunsPerSecond: this.detectorRate.fps, cadence: Boolean(this.pipeline.cadence) });
       this.controls.showDetector(`Detector: ${detectorLabel(detector)}${detectorCost(detector, output.regionPlan)}${this.rateWarning()}`);
-      if (this.pipeline.floorHeatmap) this.controls.paintFloor(this.stage, this.pipeline.floorHeatmap.snapshot(), this.floorCalibration);
+      if (this.pipeline.floorHeatmap) this.floor.paint(this.pipeline.floorHeatmap.snapshot());
     }
   }
 
@@ -356,43 +355,6 @@ export class MonitorController {
     if (this.source.live) this.startPreview(); else this.redrawOverlay();
     const queued = this.queue.state.queuedBatches;
     this.status.show(endMessage({ completed, frames, seconds, wholeVideo: this.wholeVideo, queued }), queued ? 'warning' : 'success');
-  }
-
-  // ----- floor calibration -----
-  beginFloorCalibration() {
-    if (!this.source || this.runner) { this.status.show('Open a source and stop counting to calibrate the floor.', 'warning'); return; }
-    this.editorView.setEnabled(false, 'Click the four floor corners, then give the size above the picture.');
-    this.calibrationView.begin();
-    this.redrawOverlay();
-  }
-
-  floorCalibrationCancelled() {
-    this.editorView.setEnabled(true);
-    this.redrawOverlay();
-  }
-
-  applyFloorCalibration(calibration) {
-    this.floorCalibration = calibration;
-    FloorCalibrationView.remember(this.sourceKey, calibration);
-    this.controls.showFloor(calibration);
-    this.controls.paintFloor(this.stage, null, calibration);
-    this.editorView.setEnabled(true);
-    this.redrawOverlay();
-    this.status.show(`Floor plan set: ${calibration.widthMetres} m × ${calibration.depthMetres} m. The floor heatmap fills while counting.`, 'success');
-  }
-
-  /** The pipeline's floor heatmap for the calibration (none without one). */
-  floorHeatmapOptions() {
-    if (!this.floorCalibration) return null;
-    const { imagePoints, floorPoints } = this.floorCalibration;
-    return { imagePoints, floorPoints, cellSize: this.config.floorCellSize };
-  }
-
-  applyFloorCalibrationRemoved() {
-    this.floorCalibration = null;
-    FloorCalibrationView.remember(this.sourceKey, null);
-    this.pipeline?.setFloorCalibration(null);
-    this.controls.showFloor(null);
   }
 
   setLayers(layers) {

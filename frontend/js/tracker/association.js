@@ -120,16 +120,21 @@ const HIDDEN_RUNS = 2;
  */
 export function yieldToOverlap(cost, overlap, tracks, columns, limit) {
   const result = Float64Array.from(cost);
+  // Most runs have no hidden track (nor, at the video's rate, any lost one): nothing to forbid.
+  if (!tracks.some(isHidden)) return result;
   for (let j = 0; j < columns; j += 1) {
     const explained = tracks.some((track, k) => track.state === TrackState.TRACKED && overlap[k * columns + j] <= limit);
     if (!explained) continue;
     tracks.forEach((track, i) => {
-      if (track.state === TrackState.LOST && track.missedLooks >= HIDDEN_RUNS && !(overlap[i * columns + j] <= limit)) {
-        result[i * columns + j] = Infinity;
-      }
+      if (isHidden(track) && !(overlap[i * columns + j] <= limit)) result[i * columns + j] = Infinity;
     });
   }
   return result;
+}
+
+/** A lost track missed at HIDDEN_RUNS detector runs or more in a row (see yieldToOverlap). */
+function isHidden(track) {
+  return track.state === TrackState.LOST && track.missedLooks >= HIDDEN_RUNS;
 }
 
 /** Walking speed (heights a second) above which a track's direction is known. */
