@@ -27,7 +27,8 @@ test('the monitor asks the detector for crops once it has seen small, distant pe
   for (let frameIndex = 0; frameIndex < 3; frameIndex++) await counting.step({ frameIndex, timestamp: frameIndex / 25 });
   assert.equal(asked[0], null, 'nothing is known on the first frame: the whole frame');
   assert.ok(Array.isArray(asked[2]) && asked[2].length > 1, 'crops once small people were seen');
-  assert.equal(shown[2].runs, asked[2].length, 'the views get the plan the detector ran (debug layer)');
+  // frame 0 ran the whole frame and the survey (asked[0], asked[1]); asked[2] is frame 1's run
+  assert.equal(shown[1].runs, asked[2].length, 'the views get the plan the detector ran (debug layer)');
 });
 
 test('big people (TUD-like, 640x480): the monitor keeps the whole frame', async () => {

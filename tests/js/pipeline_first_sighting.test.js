@@ -90,7 +90,8 @@ test('FramePipeline: the people a survey finds for the first time are reported o
 });
 
 test('FramePipeline: another frame size starts the finest scale over (its survey is a first closer look there too)', () => {
-  const pipeline = new FramePipeline({});
+  // 6 runs a plan (the scales below are those of that budget)
+  const pipeline = new FramePipeline({ regionPlan: { maxRuns: 6 } });
   const far = runScene(55, 4, { pipeline });
   assert.ok(far[1].unseenBelow > 117 && far[1].unseenBelow < 119, `the survey at 768x576: ${far[1].unseenBelow}`);
   // The plan after the survey looks a little closer (x1.32 against x1.16: the people seen set the

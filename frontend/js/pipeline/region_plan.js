@@ -33,7 +33,10 @@ import { requireNumber, resolveOptions } from '../geometry/options.js';
 export const REGION_PLAN_DEFAULTS = Object.freeze({
   /** pixels tall a person must be in the model's input to be found reliably */
   minModelHeight: 64,
-  /** most detector runs a frame (crops + the whole frame) */
+  /**
+   * most detector runs of a plan (crops + the whole frame). With crops in turn (turnSeconds) a
+   * frame runs a share of them: at 25 fps and turnSeconds 0.1, 6 crops run 2 a frame
+   */
   maxRuns: 6,
   /** horizontal bands of the picture in which person sizes are learned */
   bands: 8,
@@ -211,7 +214,15 @@ export function planRegions({ width, height, modelSize, sizes, lines = [], zones
   if (seenAtScale && small * seenAtScale < options.minModelHeight * options.unseenMargin) {
     requiredScale = Math.max(requiredScale, seenAtScale * options.unseenMargin);
   }
-  const tiling = tileArea(area, { modelSize, requiredScale, overlap, maxCrops, maxUpscale: options.maxUpscale });
+  let tiling = tileArea(area, { modelSize, requiredScale, overlap, maxCrops, maxUpscale: options.maxUpscale });
+  // Learned under closer crops, the small person may ask for coarser ones; but crops that show
+  // them under minModelHeight x unseenMargin would at once ask for a closer look again (above):
+  // the plan would flap between the two every replanRuns runs (each new plan running all its
+  // crops). So a coarser plan shows them at least that tall (as close as now at most).
+  if (seenAtScale && tiling.scale < seenAtScale - 1e-9 && small * tiling.scale < options.minModelHeight * options.unseenMargin) {
+    tiling = tileArea(area, { modelSize, requiredScale: Math.min(seenAtScale, options.minModelHeight * options.unseenMargin / small),
+      overlap, maxCrops, maxUpscale: options.maxUpscale });
+  }
   if (tiling.scale <= wholeScale * 1.05 && !survey) return { ...whole, reason: 'crops would not be closer than the whole frame' };
   const wholeRun = coversFrame ? [] : [{ x: 0, y: 0, width, height }];
   const regions = [...wholeRun, ...tiling.regions];
