@@ -127,6 +127,10 @@ class Config:
         self.CAMERA_IDLE_SECONDS = _float("CAMERA_IDLE_SECONDS", 5.0)
         self.CAMERA_STALL_SECONDS = _float("CAMERA_STALL_SECONDS", 8.0)
         self.CAMERA_MAX_READERS_PER_USER = _int("CAMERA_MAX_READERS_PER_USER", 16)
+        # Cameras on loopback and private (LAN) addresses: true for a shop's laptop, where
+        # the cameras are on the LAN; false on a hosted server shared by many accounts,
+        # where the relay's answers would let a user map the server's network.
+        self.CAMERA_ALLOW_PRIVATE = _bool("CAMERA_ALLOW_PRIVATE", True)
         self.STATION_SERVER_URL = os.environ.get("STATION_SERVER_URL", "http://127.0.0.1:5000")
         self.STATION_PORT = _int("STATION_PORT", 5051)
         self.EXPORT_CHUNK_ROWS = _int("EXPORT_CHUNK_ROWS", 50_000)

@@ -38,6 +38,7 @@ class RelaySettings:
     max_backoff_seconds: float = 30.0
     max_fps: float = 10.0
     max_width: int = 1280
+    allow_private: bool = True           # CAMERA_ALLOW_PRIVATE: LAN and loopback cameras
 
 
 @dataclass
@@ -223,8 +224,10 @@ class CameraReader:
     def _read_once(self) -> bool:
         """One ffmpeg run; True when it produced pictures."""
         try:
+            # saved under other rules maybe: the resolved check below judges it now
             camera = camera_urls.parse(self.url_source(), self.kind)
-            camera_urls.check_resolved(camera)
+            address = camera_urls.check_resolved(
+                camera, allow_private=self.settings.allow_private)
         except camera_urls.CameraUrlError as exc:
             code = str(exc) if str(exc) in camera_urls.ERRORS else "failed"
             self._fail(code)
@@ -234,7 +237,8 @@ class CameraReader:
             return False
         command = camera_urls.ffmpeg_command(
             camera, ffmpeg=self.settings.ffmpeg, timeout_seconds=self.settings.io_timeout_seconds,
-            max_fps=self.settings.max_fps, max_width=self.settings.max_width)
+            max_fps=self.settings.max_fps, max_width=self.settings.max_width,
+            address=address)
         self.stats.starts += 1
         stderr_tail: deque[str] = deque(maxlen=40)
         started = time.monotonic()

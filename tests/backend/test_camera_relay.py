@@ -234,3 +234,57 @@ def test_one_account_cannot_start_more_readers_than_allowed(tmp_path):
             watching.close()
             with app.app_context():
                 relay().stop_all()
+
+
+def test_a_camera_named_by_host_is_read_at_the_checked_address(owner):
+    """The reader resolves the name, checks the address and pins ffmpeg to it (the Host
+    header keeps the name): a camera added as http://localhost:<port>/ is relayed."""
+    with MjpegServer() as mjpeg:
+        camera_id = add(owner, mjpeg.url.replace("127.0.0.1", "localhost"))
+        response = owner.get(f"/api/cameras/{camera_id}/stream", buffered=False)
+        assert response.status_code == 200, response.get_json()
+        assert len(read_parts(response, 3)) == 3
+
+
+def test_a_hosted_server_never_connects_to_a_lan_camera(tmp_path, caplog):
+    """CAMERA_ALLOW_PRIVATE=false: a camera whose name resolves to a loopback address (one
+    saved before the setting changed, or a name that resolves to 127.0.0.1 or 10.x) is a
+    502 camera_private_address before any connection: the relay's other answers (not found,
+    refused, wrong password) would tell a user what listens on the server's network."""
+    asked: list[str] = []
+
+    class Listener(__import__("http.server").server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    import http.server
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app = make_app(tmp_path, CAMERA_ALLOW_PRIVATE=False, CAMERA_OPEN_TIMEOUT_SECONDS=15)
+    owner = make_user(app, "hosted")
+    from backend.api.cameras import relay
+
+    try:
+        for host in ("localhost", "127.0.0.1"):
+            url = f"http://{host}:{server.server_address[1]}/admin"
+            with app.app_context(), transaction() as conn:   # saved under the laptop's rules
+                camera_id = camera_repo.create(conn, owner.id, name="Old", kind="mjpeg",
+                                               url=url, always_on=False)
+            response = owner.get(f"/api/cameras/{camera_id}/stream")
+            assert response.status_code == 502
+            body = response.get_json()
+            assert body["error"] == "camera_private_address"
+            assert body["message"] == camera_urls.ERRORS["private_address"]
+            assert "/admin" not in response.get_data(as_text=True)
+        assert asked == []
+    finally:
+        server.shutdown()
+        server.server_close()
+        with app.app_context():
+            relay().stop_all()
