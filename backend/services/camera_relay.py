@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import camera_urls
+from .rtsp_guard import RtspGuard
 
 log = logging.getLogger(__name__)
 JPEG_START = b"\xff\xd8"
@@ -235,10 +236,22 @@ class CameraReader:
         except LookupError:  # the camera was deleted
             self.stopping = True
             return False
+        guard = None
+        port = None
+        if camera.scheme == "rtsp":
+            # ffmpeg follows RTSP redirects to any host: it talks to the camera through a
+            # guard that ends the connection at one (rtsp_guard.py)
+            try:
+                guard = RtspGuard(address, camera.port or 554,
+                                  self.settings.io_timeout_seconds).connect()
+            except OSError:
+                self._fail("unreachable")
+                return False
+            address, port = "127.0.0.1", guard.port
         command = camera_urls.ffmpeg_command(
             camera, ffmpeg=self.settings.ffmpeg, timeout_seconds=self.settings.io_timeout_seconds,
             max_fps=self.settings.max_fps, max_width=self.settings.max_width,
-            address=address)
+            address=address, port=port)
         self.stats.starts += 1
         stderr_tail: deque[str] = deque(maxlen=40)
         started = time.monotonic()
@@ -264,11 +277,15 @@ class CameraReader:
         finally:
             self._terminate(process)
             stderr_thread.join(timeout=2)
+            if guard is not None:
+                guard.close()
         self.process = None
         if self.stopping:
             return produced
         code = getattr(process, "stalled", False) and "stalled" or camera_urls.classify(
             "\n".join(stderr_tail), produced_frames=produced)
+        if guard is not None and guard.redirected:
+            code = "redirect_refused"
         if stderr_tail:  # for whoever debugs: ffmpeg's last words, with every URL removed
             log.debug("camera %s: ffmpeg: %s", self.camera_id,
                       camera_urls.scrub(stderr_tail[-1], camera))

@@ -14,10 +14,11 @@ Pure (no Flask, no processes), so the rules are tested directly.
   address that is not a public internet address, with the webhooks' rule
   (webhook_targets.address_kind): otherwise the relay's error codes (unreachable, not found,
   wrong credentials) let a user map the server's own network.
-- ffmpeg is pinned to the address that was checked where the protocol allows (rtsp://,
-  http://: the URL's host is replaced by the address, the Host header keeps the name), so a
-  name that resolves differently a moment later (DNS rebinding) cannot send it elsewhere.
-  https:// and rtsps:// keep the name (TLS needs it for the server name).
+- ffmpeg is pinned to the address that was checked where the protocol allows (http://: the
+  URL's host is replaced by the address, the Host header keeps the name; rtsp://: through
+  the relay's guard, rtsp_guard.py, which also stops RTSP redirects), so a name that
+  resolves differently a moment later (DNS rebinding) cannot send it elsewhere. https://
+  and rtsps:// keep the name (TLS needs it for the server name).
 - ffmpeg gets a protocol whitelist of the URL's own scheme family, so a redirect (or an HLS
   playlist) can never make it open file:, data:, another scheme's server or a subprocess;
   over http(s) it follows no redirect at all (-max_redirects 0), so an address that passed
@@ -185,16 +186,20 @@ def check_resolved(camera: CameraUrl, resolver=socket.getaddrinfo, *,
     return addresses[0]
 
 
-def pinned(camera: CameraUrl, address: str | None) -> tuple[str, list[str]]:
+def pinned(camera: CameraUrl, address: str | None,
+           port_number: int | None = None) -> tuple[str, list[str]]:
     """The URL ffmpeg opens and its extra options: for rtsp:// and http:// the checked
     address in place of the host name (a Host header keeps the name for http), so ffmpeg
-    does not resolve the name again; https:// and rtsps:// unchanged (TLS needs the name)."""
+    does not resolve the name again; https:// and rtsps:// unchanged (TLS needs the name).
+    port_number: another port (rtsp:// goes through the relay's guard, rtsp_guard.py)."""
     if address is None or camera.scheme not in ("rtsp", "http"):
         return camera.url, []
     parts = urlsplit(camera.url)
     userinfo, _, _ = parts.netloc.rpartition("@")
     host = f"[{address}]" if ":" in address else address
-    port = f":{camera.port}" if camera.port is not None else ""
+    if port_number is None:
+        port_number = camera.port
+    port = f":{port_number}" if port_number is not None else ""
     netloc = f"{userinfo}@{host}{port}" if "@" in parts.netloc else f"{host}{port}"
     url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     if camera.scheme != "http":
@@ -204,14 +209,16 @@ def pinned(camera: CameraUrl, address: str | None) -> tuple[str, list[str]]:
     except UnicodeError:
         name = camera.host
     name = f"[{name}]" if ":" in name else name
-    return url, ["-headers", f"Host: {name}{port}\r\n"]
+    named_port = f":{camera.port}" if camera.port is not None else ""
+    return url, ["-headers", f"Host: {name}{named_port}\r\n"]
 
 
 def ffmpeg_command(camera: CameraUrl, *, ffmpeg: str = "ffmpeg", timeout_seconds: float = 5,
                    max_fps: float = 10, max_width: int = 1280, quality: int = 5,
-                   address: str | None = None) -> list[str]:
+                   address: str | None = None, port: int | None = None) -> list[str]:
     """ffmpeg reading the camera and writing JPEG frames (concatenated) to stdout;
-    address: the one check_resolved vetted, which ffmpeg is pinned to (see pinned)."""
+    address (and port): where ffmpeg connects instead of the URL's host, the address
+    check_resolved vetted or the guard in front of it (see pinned)."""
     micros = str(int(timeout_seconds * 1_000_000))
     args = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error"]
     if camera.kind == "hls":
@@ -224,7 +231,7 @@ def ffmpeg_command(camera: CameraUrl, *, ffmpeg: str = "ffmpeg", timeout_seconds
         # No redirects: a public address answering 302 to http://169.254.169.254/ (or to any
         # host the checks above would refuse) made ffmpeg fetch it, past every check.
         args += ["-rw_timeout", micros, "-reconnect", "0", "-max_redirects", "0"]
-    url, options = pinned(camera, address)
+    url, options = pinned(camera, address, port)
     args += options
     args += ["-probesize", "1000000", "-analyzeduration", "2000000", "-fflags", "nobuffer",
              "-i", url, "-map", "0:v:0", "-an", "-sn", "-dn",

@@ -288,3 +288,77 @@ def test_a_hosted_server_never_connects_to_a_lan_camera(tmp_path, caplog):
         server.server_close()
         with app.app_context():
             relay().stop_all()
+
+
+class FakeRtsp:
+    """A minimal RTSP server on 127.0.0.1: OPTIONS is 200; DESCRIBE is a 301 to `redirect`
+    when given, else 404. `asked` lists the methods it was sent."""
+
+    def __init__(self, redirect: str | None = None) -> None:
+        import socket
+
+        self.redirect = redirect
+        self.asked: list[str] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn) -> None:
+        import re
+
+        buffer = b""
+        with conn:
+            while True:
+                try:
+                    data = conn.recv(4096)
+                except OSError:
+                    return
+                if not data:
+                    return
+                buffer += data
+                while b"\r\n\r\n" in buffer:
+                    request, buffer = buffer.split(b"\r\n\r\n", 1)
+                    text = request.decode(errors="replace")
+                    method = text.split(" ", 1)[0]
+                    cseq = re.search(r"CSeq: *(\d+)", text).group(1)
+                    self.asked.append(method)
+                    if method == "OPTIONS":
+                        answer = f"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n"
+                    elif self.redirect:
+                        answer = (f"RTSP/1.0 301 Moved Permanently\r\nCSeq: {cseq}\r\n"
+                                  f"Location: {self.redirect}\r\n\r\n")
+                    else:
+                        answer = f"RTSP/1.0 404 Not Found\r\nCSeq: {cseq}\r\n\r\n"
+                    conn.sendall(answer.encode())
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_an_rtsp_redirect_is_never_followed(owner):
+    """ffmpeg follows an RTSP 301 to any host and port (no option refuses it): a camera at a
+    checked address could send it on to 10.x or 169.254.169.254, and the error it then gave
+    told what listens there. The relay's guard ends the connection at the redirect: the
+    other server is never asked, and the answer says the address redirects."""
+    target = FakeRtsp()
+    camera = FakeRtsp(redirect=f"rtsp://127.0.0.1:{target.port}/internal")
+    try:
+        camera_id = add(owner, f"rtsp://127.0.0.1:{camera.port}/cam")
+        response = owner.get(f"/api/cameras/{camera_id}/stream")
+        assert response.status_code == 502
+        assert response.get_json()["error"] == "camera_redirect_refused"
+        assert camera.asked[:2] == ["OPTIONS", "DESCRIBE"]
+        assert target.asked == []
+    finally:
+        camera.close()
+        target.close()

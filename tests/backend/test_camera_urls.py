@@ -233,3 +233,49 @@ def test_a_pinned_ffmpeg_connects_to_the_checked_address_and_names_the_host():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _passed(reader, stream: bytes, chunk: int) -> bytes | None:
+    out = b""
+    for index in range(0, len(stream), chunk):
+        piece = reader.feed(stream[index:index + chunk])
+        if piece is None:
+            return None
+        out += piece
+    return out
+
+
+def test_the_rtsp_guard_reads_answers_data_frames_and_redirects():
+    """The guard reads the camera's answers as ffmpeg's RTSP client does (rtsp.c), so that
+    no framing trick makes it pass a redirect ffmpeg would follow."""
+    from backend.services.rtsp_guard import AnswerReader
+
+    sdp = b"v=0\r\nm=video 0 RTP/AVP 26\r\n"
+    stream = (b"RTSP/1.0 200 OK\r\nCSeq: 1\r\n\r\n"
+              + b"RTSP/1.0 200 OK\r\nCSeq: 2\r\nContent-Length: " + str(len(sdp)).encode()
+              + b"\r\n\r\n" + sdp
+              + b"$\x00\x00\x08RTSP/1.0"           # an RTP frame that looks like an answer
+              + b"RTSP/1.0 401 Unauthorized\r\nCSeq: 3\r\n\r\n")
+    for chunk in (1, 3, 7, len(stream)):           # any split into chunks
+        assert _passed(AnswerReader(), stream, chunk) == stream
+    redirects = [
+        b"RTSP/1.0 302 Found\r\nCSeq: 4\r\nLocation: rtsp://10.0.0.5/\r\n\r\n",
+        b"RTSP/1.0 301 Moved\nCSeq: 4\nLocation: rtsp://10.0.0.5/\n\n",        # LF only
+        b"RTSP/1.0  +301x\r\nCSeq: 4\r\n\r\n",                                 # atoi's reading
+        b"RTSP/1.0 200 OK\r\nCSeq: 4\r\nlocation:rtsp://10.0.0.5/\r\n\r\n",   # a Location at all
+        b"RTSP/1.0 3\r01 Moved\r\nLocation: rtsp://10.0.0.5/\r\n\r\n",         # CR dropped
+        # a body ffmpeg reads as 0 bytes (the last Content-Length counts; strtol reads +0)
+        b"RTSP/1.0 200 OK\r\nContent-Length: 90\r\nContent-Length: +0\r\n\r\n"
+        b"RTSP/1.0 301 Moved\r\nLocation: rtsp://10.0.0.5/\r\n\r\n" + b"x" * 60,
+        # a '$' line inside a head is a data frame to ffmpeg, not the head's end
+        b"RTSP/1.0 200 OK\r\n$\x00\x00\x02ab\r\n\r\n"
+        b"RTSP/1.0 301 Moved\r\nLocation: rtsp://10.0.0.5/\r\n\r\n",
+    ]
+    for redirect in redirects:
+        for chunk in (1, 5, len(redirect)):
+            reader = AnswerReader()
+            passed = _passed(reader, redirect, chunk)
+            assert passed is None and reader.redirect, (redirect, chunk)
+    assert _passed(AnswerReader(), b"REDIRECT rtsp://x/ RTSP/1.0\r\nCSeq: 9\r\n\r\n", 4) is None
+    garbage = AnswerReader()
+    assert garbage.feed(b"x" * 70_000) is None and garbage.garbled and not garbage.redirect
