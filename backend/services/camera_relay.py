@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import camera_urls
+from .http_guard import HttpGuard
 from .rtsp_guard import RtspGuard
 
 log = logging.getLogger(__name__)
@@ -238,7 +239,13 @@ class CameraReader:
             return False
         guard = None
         port = None
-        if camera.scheme == "rtsp":
+        proxy = None
+        if camera.kind == "hls":
+            # a playlist may name segments on any host: each is checked by the proxy
+            guard = HttpGuard(allow_private=self.settings.allow_private,
+                              timeout=self.settings.io_timeout_seconds)
+            proxy, address = guard.url, None
+        elif camera.scheme == "rtsp":
             # ffmpeg follows RTSP redirects to any host: it talks to the camera through a
             # guard that ends the connection at one (rtsp_guard.py)
             try:
@@ -251,7 +258,7 @@ class CameraReader:
         command = camera_urls.ffmpeg_command(
             camera, ffmpeg=self.settings.ffmpeg, timeout_seconds=self.settings.io_timeout_seconds,
             max_fps=self.settings.max_fps, max_width=self.settings.max_width,
-            address=address, port=port)
+            address=address, port=port, proxy=proxy)
         self.stats.starts += 1
         stderr_tail: deque[str] = deque(maxlen=40)
         started = time.monotonic()
@@ -284,8 +291,10 @@ class CameraReader:
             return produced
         code = getattr(process, "stalled", False) and "stalled" or camera_urls.classify(
             "\n".join(stderr_tail), produced_frames=produced)
-        if guard is not None and guard.redirected:
+        if isinstance(guard, RtspGuard) and guard.redirected:
             code = "redirect_refused"
+        elif isinstance(guard, HttpGuard) and guard.refused:
+            code = guard.refused[0]   # a playlist's host or a segment's was refused
         if stderr_tail:  # for whoever debugs: ffmpeg's last words, with every URL removed
             log.debug("camera %s: ffmpeg: %s", self.camera_id,
                       camera_urls.scrub(stderr_tail[-1], camera))

@@ -18,7 +18,8 @@ Pure (no Flask, no processes), so the rules are tested directly.
   URL's host is replaced by the address, the Host header keeps the name; rtsp://: through
   the relay's guard, rtsp_guard.py, which also stops RTSP redirects), so a name that
   resolves differently a moment later (DNS rebinding) cannot send it elsewhere. https://
-  and rtsps:// keep the name (TLS needs it for the server name).
+  and rtsps:// keep the name (TLS needs it for the server name). HLS goes through a
+  checking proxy (http_guard.py) that judges every host a playlist names.
 - ffmpeg gets a protocol whitelist of the URL's own scheme family, so a redirect (or an HLS
   playlist) can never make it open file:, data:, another scheme's server or a subprocess;
   over http(s) it follows no redirect at all (-max_redirects 0), so an address that passed
@@ -215,14 +216,21 @@ def pinned(camera: CameraUrl, address: str | None,
 
 def ffmpeg_command(camera: CameraUrl, *, ffmpeg: str = "ffmpeg", timeout_seconds: float = 5,
                    max_fps: float = 10, max_width: int = 1280, quality: int = 5,
-                   address: str | None = None, port: int | None = None) -> list[str]:
+                   address: str | None = None, port: int | None = None,
+                   proxy: str | None = None) -> list[str]:
     """ffmpeg reading the camera and writing JPEG frames (concatenated) to stdout;
     address (and port): where ffmpeg connects instead of the URL's host, the address
     check_resolved vetted or the guard in front of it (see pinned)."""
     micros = str(int(timeout_seconds * 1_000_000))
     args = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error"]
     if camera.kind == "hls":
-        args += ["-protocol_whitelist", HLS_PROTOCOLS[camera.scheme]]
+        # proxy: every request (playlist, segments on any host, keys) through the relay's
+        # checking proxy (http_guard.py), one request a connection; https is tunnelled
+        # (CONNECT: ffmpeg's httpproxy protocol), so the TLS name stays the host's
+        args += ["-protocol_whitelist", HLS_PROTOCOLS[camera.scheme]
+                 + (",httpproxy" if proxy and camera.scheme == "https" else "")]
+        if proxy:
+            args += ["-http_proxy", proxy, "-http_persistent", "0"]
     else:
         args += ["-protocol_whitelist", PROTOCOLS[camera.scheme]]
     if camera.kind == "rtsp":

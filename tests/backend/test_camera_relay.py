@@ -5,6 +5,7 @@ the database kind (the API tests run on both)."""
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import threading
 import time
@@ -362,3 +363,108 @@ def test_an_rtsp_redirect_is_never_followed(owner):
     finally:
         camera.close()
         target.close()
+
+
+def _serve_dir(directory, host: str = "127.0.0.1"):
+    import functools
+    import http.server
+
+    asked: list[str] = []
+
+    class Files(_QuietFiles):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            super().do_GET()
+
+    server = http.server.ThreadingHTTPServer((host, 0), functools.partial(Files, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, asked
+
+
+def test_hls_segments_on_a_refused_host_are_never_fetched(owner, tmp_path, monkeypatch):
+    """An HLS playlist at a checked address may name its segments on any host, and ffmpeg's
+    HLS demuxer fetched them with no check (a playlist naming http://169.254.169.254/...).
+    Every request now goes through the relay's checking proxy: here 127.0.0.2 stands for a
+    refused address (as the metadata service is), and the segment server there is never
+    asked."""
+    from tools.camera_streams import CLIP
+
+    monkeypatch.setattr(camera_urls, "METADATA_ADDRESSES",
+                        camera_urls.METADATA_ADDRESSES | {__import__("ipaddress").ip_address("127.0.0.2")})
+    segments = tmp_path / "segments"
+    segments.mkdir()
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(CLIP), "-t", "3", "-an", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-g", "25", "-f", "hls", "-hls_time", "1",
+                    "-hls_list_size", "0", str(segments / "index.m3u8")], check=True)
+    elsewhere, elsewhere_asked = _serve_dir(segments, "127.0.0.2")
+    playlist = tmp_path / "playlist"
+    playlist.mkdir()
+    text = (segments / "index.m3u8").read_text()
+    (playlist / "index.m3u8").write_text(re.sub(
+        r"^(index\d+\.ts)$", rf"http://127.0.0.2:{elsewhere.server_address[1]}/\1", text,
+        flags=re.M))
+    home, home_asked = _serve_dir(playlist)
+    try:
+        camera_id = add(owner, f"http://127.0.0.1:{home.server_address[1]}/index.m3u8")
+        response = owner.get(f"/api/cameras/{camera_id}/stream")
+        assert response.status_code == 502
+        assert response.get_json()["error"] == "camera_refused_address"
+        assert home_asked and home_asked[0] == "/index.m3u8"
+        assert elsewhere_asked == []
+    finally:
+        for server in (home, elsewhere):
+            server.shutdown()
+            server.server_close()
+
+
+def test_the_http_guard_tunnels_checked_hosts_only(monkeypatch):
+    """https:// HLS goes through the guard as CONNECT: a checked host is tunnelled to its
+    checked address, a refused one is a 403 and never connected to, and a request without
+    the guard's password is a 407."""
+    import ipaddress
+    import socket
+
+    from backend.services.http_guard import HttpGuard
+
+    monkeypatch.setattr(camera_urls, "METADATA_ADDRESSES",
+                        camera_urls.METADATA_ADDRESSES | {ipaddress.ip_address("127.0.0.2")})
+    echo = socket.socket()
+    echo.bind(("127.0.0.1", 0))
+    echo.listen()
+    refused = socket.socket()
+    refused.bind(("127.0.0.2", 0))
+    refused.listen()
+    refused.settimeout(0.5)
+
+    def answer():
+        conn, _ = echo.accept()
+        with conn:
+            conn.sendall(conn.recv(100).upper())
+
+    threading.Thread(target=answer, daemon=True).start()
+    guard = HttpGuard(allow_private=True, timeout=5)
+    auth = __import__("base64").b64encode(f"{guard.user}:{guard.password}".encode()).decode()
+
+    def ask(target: str, credentials: str | None = auth) -> bytes:
+        with socket.create_connection(("127.0.0.1", guard.port), timeout=5) as conn:
+            head = f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n"
+            if credentials:
+                head += f"Proxy-Authorization: Basic {credentials}\r\n"
+            conn.sendall((head + "\r\n").encode())
+            reply = conn.recv(200)
+            if reply.startswith(b"HTTP/1.1 200"):
+                conn.sendall(b"hello")
+                reply += conn.recv(100)
+            return reply
+
+    try:
+        assert ask(f"127.0.0.1:{echo.getsockname()[1]}").endswith(b"\r\n\r\nHELLO")
+        assert ask(f"127.0.0.2:{refused.getsockname()[1]}").startswith(b"HTTP/1.1 403")
+        with pytest.raises(OSError):
+            refused.accept()                     # never connected to
+        assert ask(f"127.0.0.1:{echo.getsockname()[1]}", None).startswith(b"HTTP/1.1 407")
+        assert guard.refused == ["refused_address"]
+    finally:
+        guard.close()
+        echo.close()
+        refused.close()
