@@ -262,8 +262,13 @@ class CameraReader:
         self.stats.starts += 1
         stderr_tail: deque[str] = deque(maxlen=40)
         started = time.monotonic()
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, bufsize=0)
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+        except OSError:
+            if guard is not None:
+                guard.close()
+            raise
         self.process = process
         stderr_thread = threading.Thread(target=self._drain_stderr, args=(process, stderr_tail),
                                          daemon=True)

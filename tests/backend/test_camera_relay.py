@@ -468,3 +468,37 @@ def test_the_http_guard_tunnels_checked_hosts_only(monkeypatch):
         guard.close()
         echo.close()
         refused.close()
+
+
+def test_an_https_hls_camera_is_relayed_through_the_checking_proxy(owner, tmp_path):
+    """https:// HLS reaches its server through the proxy's tunnel (CONNECT), TLS with the
+    host's own name (here a self-signed certificate for localhost: ffmpeg does not verify
+    certificates unless told to)."""
+    import functools
+    import http.server
+    import ssl
+
+    from tools.camera_streams import CLIP
+
+    hls = tmp_path / "hls"
+    hls.mkdir()
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(CLIP), "-t", "3", "-an", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-g", "25", "-f", "hls", "-hls_time", "1",
+                    "-hls_list_size", "0", str(hls / "index.m3u8")], check=True)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_QuietFiles, directory=str(hls)))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        camera_id = add(owner, f"https://localhost:{server.server_address[1]}/index.m3u8")
+        response = owner.get(f"/api/cameras/{camera_id}/stream", buffered=False)
+        assert response.status_code == 200, response.get_json()
+        assert len(read_parts(response, 3)) == 3
+    finally:
+        server.shutdown()
+        server.server_close()
