@@ -104,6 +104,16 @@ class Config:
         # Live streams one user may hold open in one worker process at once: each holds a
         # worker thread for up to LIVE_MAX_SECONDS (gthread: 8 per process by default).
         self.LIVE_MAX_STREAMS_PER_USER = _int("LIVE_MAX_STREAMS_PER_USER", 4)
+        # Where those streams are counted: "process" (each worker process on its own) or
+        # "redis" (across every instance; the default with SESSION_BACKEND=redis). On Redis
+        # each stream holds a lease it renews while it runs: a crashed worker's slots end
+        # within LIVE_SLOT_LEASE_SECONDS.
+        self.LIVE_STREAM_SLOTS = os.environ.get("LIVE_STREAM_SLOTS") or (
+            "redis" if self.SESSION_BACKEND == "redis" else "process")
+        if self.LIVE_STREAM_SLOTS not in ("process", "redis"):
+            raise RuntimeError("LIVE_STREAM_SLOTS must be 'process' or 'redis', got "
+                               f"{self.LIVE_STREAM_SLOTS!r}")
+        self.LIVE_SLOT_LEASE_SECONDS = _float("LIVE_SLOT_LEASE_SECONDS", 60.0)
         # How a live stream learns of a batch stored by another instance: "redis" (pub/sub,
         # at once; the default with SESSION_BACKEND=redis) or "poll" (every LIVE_POLL_SECONDS).
         self.LIVE_NOTIFY = os.environ.get("LIVE_NOTIFY") or (
@@ -127,6 +137,10 @@ class Config:
         self.CAMERA_IDLE_SECONDS = _float("CAMERA_IDLE_SECONDS", 5.0)
         self.CAMERA_STALL_SECONDS = _float("CAMERA_STALL_SECONDS", 8.0)
         self.CAMERA_MAX_READERS_PER_USER = _int("CAMERA_MAX_READERS_PER_USER", 16)
+        # Cameras on loopback and private (LAN) addresses: true for a shop's laptop, where
+        # the cameras are on the LAN; false on a hosted server shared by many accounts,
+        # where the relay's answers would let a user map the server's network.
+        self.CAMERA_ALLOW_PRIVATE = _bool("CAMERA_ALLOW_PRIVATE", True)
         self.STATION_SERVER_URL = os.environ.get("STATION_SERVER_URL", "http://127.0.0.1:5000")
         self.STATION_PORT = _int("STATION_PORT", 5051)
         self.EXPORT_CHUNK_ROWS = _int("EXPORT_CHUNK_ROWS", 50_000)

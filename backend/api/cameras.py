@@ -35,10 +35,16 @@ class UrlField(ma.fields.String):
         if not isinstance(value, str):
             raise ma.ValidationError("Give the camera's address as text.")
         try:
-            camera_urls.parse(value.strip())
+            camera_urls.parse(value.strip(), allow_private=_allow_private())
         except camera_urls.CameraUrlError as exc:
             raise ma.ValidationError(str(exc)) from None
         return value.strip()
+
+
+def _allow_private() -> bool:
+    """CAMERA_ALLOW_PRIVATE: LAN and loopback cameras (a laptop install) or public internet
+    addresses only (a hosted server shared by many accounts)."""
+    return bool(current_app.config.get("CAMERA_ALLOW_PRIVATE", True))
 
 
 CAMERA_NAME_RULE = "Give the camera a name of 1 to 80 characters, e.g. Front door."
@@ -130,7 +136,7 @@ def list_cameras():
 def create_camera(values):
     """Add a camera by URL; the kind is found from the URL unless given."""
     user_id = current_user_id()
-    parsed = camera_urls.parse(values["url"], values.get("kind"))
+    parsed = camera_urls.parse(values["url"], values.get("kind"), allow_private=_allow_private())
     with transaction() as conn:
         if camera_repo.count_for(conn, user_id) >= camera_repo.MAX_CAMERAS_PER_USER:
             raise ApiError(409, f"At most {camera_repo.MAX_CAMERAS_PER_USER} cameras per "
@@ -160,7 +166,10 @@ def update_camera(values, camera_id: int):
         if "url" in values or values.get("kind"):
             url = values.get("url") or camera_repo.url_of(conn, user_id, camera_id)
             try:
-                values["kind"] = camera_urls.parse(url, values.get("kind")).kind
+                # a new URL meets today's address rule; a kept one is judged when read
+                values["kind"] = camera_urls.parse(
+                    url, values.get("kind"),
+                    allow_private="url" not in values or _allow_private()).kind
             except camera_urls.CameraUrlError as exc:
                 raise ApiError(422, "Some fields are not valid.", "unprocessable_entity",
                                fields={"kind": [str(exc)]}) from None
@@ -278,7 +287,8 @@ def init_app(app) -> None:
         max_width=app.config["CAMERA_MAX_WIDTH"],
         open_timeout_seconds=app.config["CAMERA_OPEN_TIMEOUT_SECONDS"],
         idle_seconds=app.config["CAMERA_IDLE_SECONDS"],
-        stall_seconds=app.config["CAMERA_STALL_SECONDS"])
+        stall_seconds=app.config["CAMERA_STALL_SECONDS"],
+        allow_private=app.config["CAMERA_ALLOW_PRIVATE"])
     hub = CameraRelay(settings, OutageLog(started, ended))
     app.extensions[RELAY_KEY] = hub
     from ..ops import EXTRA_METRICS_KEY

@@ -5,7 +5,6 @@ when new samples arrived, a comment as heartbeat, and ends after LIVE_MAX_SECOND
 browser's EventSource reconnects by itself)."""
 from __future__ import annotations
 
-import threading
 import time
 
 from flask import Response, current_app
@@ -14,7 +13,7 @@ from flask_smorest import Blueprint
 from ..db import get_engine, transaction
 from ..errors import ApiError
 from ..repositories import runs as run_repo
-from ..services import live_bus
+from ..services import live_bus, live_slots
 from ..services.live import LiveCounts, sse
 from .common import ID_CONVERTER, current_user_id, not_found, require_user
 from .runs import owned_run
@@ -28,17 +27,19 @@ SSE_DOC = {"200": {"description": "Server-sent events: `counts` (JSON {run_id, z
 
 
 def _stream(engine, user_id: int, run_id: int | None, follow_latest: bool, config: dict,
-            waiter):
+            waiter, slot: live_slots.Slot):
     try:
-        yield from _events(engine, user_id, run_id, follow_latest, config, waiter)
+        yield from _events(engine, user_id, run_id, follow_latest, config, waiter, slot)
     finally:
         waiter.close()
 
 
 def _events(engine, user_id: int, run_id: int | None, follow_latest: bool, config: dict,
-            waiter):
+            waiter, slot: live_slots.Slot):
     poll = float(config["LIVE_POLL_SECONDS"])
     heartbeat = float(config["LIVE_HEARTBEAT_SECONDS"])
+    # a slot counted on Redis is renewed every third of its lease: wake at least that often
+    lease_step = float(config.get("LIVE_SLOT_LEASE_SECONDS") or 60) / 3
     deadline = time.monotonic() + float(config["LIVE_MAX_SECONDS"])
     yield f"retry: {int(max(poll, 1) * 2000)}\n\n"
     counts = None
@@ -64,65 +65,32 @@ def _events(engine, user_id: int, run_id: int | None, follow_latest: bool, confi
         elif time.monotonic() - last_beat >= heartbeat:
             yield ": heartbeat\n\n"
             last_beat = time.monotonic()
-        wait = min(poll, heartbeat)
+        wait = min(poll, heartbeat, lease_step)
         if time.monotonic() + wait > deadline:
             yield ": stream lifetime reached; reconnect\n\n"
+            return
+        if not slot.keep():
+            yield ": live view slot expired; reconnect\n\n"
             return
         waiter.wait(wait)
 
 
-_SLOTS_KEY = "people_counter_live_slots"
+def stream_slots(app) -> live_slots.ProcessSlots:
+    """This process's count of open live views (LIVE_STREAM_SLOTS=process)."""
+    return live_slots.process_slots(app)
 
 
-class StreamSlots:
-    """Open live streams per user in this process: each holds a worker thread for minutes,
-    so one user (or many tabs of one dashboard) could take every thread of a worker and
-    leave nothing to answer anyone else."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._open: dict[int, int] = {}
-
-    def take(self, user_id: int, limit: int) -> bool:
-        with self._lock:
-            if limit > 0 and self._open.get(user_id, 0) >= limit:
-                return False
-            self._open[user_id] = self._open.get(user_id, 0) + 1
-            return True
-
-    def give_back(self, user_id: int) -> None:
-        with self._lock:
-            left = self._open.get(user_id, 0) - 1
-            if left > 0:
-                self._open[user_id] = left
-            else:
-                self._open.pop(user_id, None)
-
-    def open_for(self, user_id: int) -> int:
-        with self._lock:
-            return self._open.get(user_id, 0)
-
-
-def stream_slots(app) -> StreamSlots:
-    return app.extensions.setdefault(_SLOTS_KEY, StreamSlots())
-
-
-def _take_slot(user_id: int):
-    """A slot for one more stream of the user's, or a 429; returns its release."""
-    slots = stream_slots(current_app)
+def _take_slot(user_id: int) -> live_slots.Slot:
+    """A slot for one more stream of the user's (in this process, or across instances on
+    Redis), or a 429."""
     limit = int(current_app.config["LIVE_MAX_STREAMS_PER_USER"])
-    if not slots.take(user_id, limit):
-        raise ApiError(429, f"At most {limit} live views of one account are open at once "
-                            "here: close another dashboard tab or second screen.",
+    slot = live_slots.take(current_app._get_current_object(), user_id, limit)
+    if slot is None:
+        where = "" if current_app.config.get("LIVE_STREAM_SLOTS") == "redis" else " here"
+        raise ApiError(429, f"At most {limit} live views of one account are open at "
+                            f"once{where}: close another dashboard tab or second screen.",
                        "too_many_live_views")
-    released = threading.Event()
-
-    def release() -> None:
-        if not released.is_set():
-            released.set()
-            slots.give_back(user_id)
-
-    return release
+    return slot
 
 
 def _response(stream, release=None) -> Response:
@@ -142,12 +110,13 @@ def run_live(run_id: int):
     with transaction() as conn:
         owned_run(conn, run_id)
     user_id = current_user_id()
-    release = _take_slot(user_id)
+    slot = _take_slot(user_id)
     try:
         return _response(_stream(get_engine(), user_id, run_id, False,
-                                 dict(current_app.config), _waiter(user_id)), release)
+                                 dict(current_app.config), _waiter(user_id), slot),
+                         slot.release)
     except BaseException:
-        release()
+        slot.release()
         raise
 
 
@@ -159,12 +128,12 @@ def latest_live():
     with transaction() as conn:
         if run_repo.most_recent(conn, user_id) is None:
             raise not_found("run (start counting first)")
-    release = _take_slot(user_id)
+    slot = _take_slot(user_id)
     try:
         return _response(_stream(get_engine(), user_id, None, True, dict(current_app.config),
-                                 _waiter(user_id)), release)
+                                 _waiter(user_id), slot), slot.release)
     except BaseException:
-        release()
+        slot.release()
         raise
 
 

@@ -11,8 +11,11 @@ from flask_smorest import Blueprint
 from .. import ops
 from ..db import transaction
 from ..errors import ApiError
-from ..protocol import (AGE_BANDS, DEMOGRAPHIC_KINDS, EVENT_KINDS, GENDERS, KEY_PATTERN,
-                        KEY_RULE, MAX_ALERT_THRESHOLD, MAX_BATCH_ROWS, MAX_DWELL_SECONDS, TRACK_ID_MAX, TRACK_ID_MIN)
+from ..protocol import (AGE_BANDS, DEMOGRAPHIC_KINDS, EVENT_KINDS, GENDERS,
+                        IP_CAMERA_KEY_PREFIX, KEY_PATTERN, KEY_RULE, MAX_ALERT_THRESHOLD,
+                        MAX_BATCH_ROWS, MAX_DWELL_SECONDS, TRACK_ID_MAX, TRACK_ID_MIN,
+                        ip_camera_id_from_key, ip_camera_key)
+from ..repositories import cameras as camera_repo
 from ..repositories import ingest as ingest_repo
 from ..repositories import runs as run_repo
 from ..repositories import videos as video_repo
@@ -194,12 +197,29 @@ def list_runs(args):
     return page_envelope(items, args["page"], args["per_page"], total)
 
 
+def own_camera_key(conn, user_id: int, camera_key: str | None) -> str | None:
+    """The camera key a new run is stored under. An IP camera's key ("ipcam:<id>", in any
+    spelling) is kept only when the camera is one of the user's now, written the one way
+    ("ipcam:7"); otherwise (another user's camera, one the user deleted since the run was
+    queued offline, none at all) the run is stored with no camera: its counts are kept, it
+    links to no camera, and the answer is the same whoever owns that id, so it tells
+    nothing about other accounts. Webcam keys (names, never with a colon) are kept."""
+    if camera_key is None or not camera_key.lower().startswith(IP_CAMERA_KEY_PREFIX):
+        return camera_key
+    camera_id = ip_camera_id_from_key(IP_CAMERA_KEY_PREFIX + camera_key[len(IP_CAMERA_KEY_PREFIX):])
+    if camera_id is None or camera_repo.get(conn, user_id, camera_id) is None:
+        return None
+    return ip_camera_key(camera_id)
+
+
 @blp.route("", methods=["POST"])
 @blp.arguments(RunInSchema)
 @blp.response(201, RunSchema)
 @blp.alt_response(200, schema=RunSchema, description="A run with this client_run_id exists")
 def create_run(values):
-    """Start a run; the same client_run_id again answers 200 with the existing run."""
+    """Start a run; the same client_run_id again answers 200 with the existing run. An IP
+    camera's key that is not one of the user's cameras is stored as no camera
+    (camera_key null): the counts are kept, linked to no camera."""
     user_id = current_user_id()
     with transaction() as conn:
         existing = run_repo.get_by_client_id(conn, user_id, values["client_run_id"])
@@ -208,6 +228,7 @@ def create_run(values):
         if values["video_id"] is not None and \
                 not video_repo.exists(conn, user_id, values["video_id"]):
             raise field_error("video_id", "No such video.")
+        values = {**values, "camera_key": own_camera_key(conn, user_id, values["camera_key"])}
     try:
         with transaction() as conn:
             run_id = run_repo.create(conn, user_id, values)

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import camera_urls
+from .http_guard import HttpGuard
+from .rtsp_guard import RtspGuard
 
 log = logging.getLogger(__name__)
 JPEG_START = b"\xff\xd8"
@@ -38,6 +40,7 @@ class RelaySettings:
     max_backoff_seconds: float = 30.0
     max_fps: float = 10.0
     max_width: int = 1280
+    allow_private: bool = True           # CAMERA_ALLOW_PRIVATE: LAN and loopback cameras
 
 
 @dataclass
@@ -223,8 +226,10 @@ class CameraReader:
     def _read_once(self) -> bool:
         """One ffmpeg run; True when it produced pictures."""
         try:
+            # saved under other rules maybe: the resolved check below judges it now
             camera = camera_urls.parse(self.url_source(), self.kind)
-            camera_urls.check_resolved(camera)
+            address = camera_urls.check_resolved(
+                camera, allow_private=self.settings.allow_private)
         except camera_urls.CameraUrlError as exc:
             code = str(exc) if str(exc) in camera_urls.ERRORS else "failed"
             self._fail(code)
@@ -232,14 +237,38 @@ class CameraReader:
         except LookupError:  # the camera was deleted
             self.stopping = True
             return False
+        guard = None
+        port = None
+        proxy = None
+        if camera.kind == "hls":
+            # a playlist may name segments on any host: each is checked by the proxy
+            guard = HttpGuard(allow_private=self.settings.allow_private,
+                              timeout=self.settings.io_timeout_seconds)
+            proxy, address = guard.url, None
+        elif camera.scheme == "rtsp":
+            # ffmpeg follows RTSP redirects to any host: it talks to the camera through a
+            # guard that ends the connection at one (rtsp_guard.py)
+            try:
+                guard = RtspGuard(address, camera.port or 554,
+                                  self.settings.io_timeout_seconds).connect()
+            except OSError:
+                self._fail("unreachable")
+                return False
+            address, port = "127.0.0.1", guard.port
         command = camera_urls.ffmpeg_command(
             camera, ffmpeg=self.settings.ffmpeg, timeout_seconds=self.settings.io_timeout_seconds,
-            max_fps=self.settings.max_fps, max_width=self.settings.max_width)
+            max_fps=self.settings.max_fps, max_width=self.settings.max_width,
+            address=address, port=port, proxy=proxy)
         self.stats.starts += 1
         stderr_tail: deque[str] = deque(maxlen=40)
         started = time.monotonic()
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, bufsize=0)
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+        except OSError:
+            if guard is not None:
+                guard.close()
+            raise
         self.process = process
         stderr_thread = threading.Thread(target=self._drain_stderr, args=(process, stderr_tail),
                                          daemon=True)
@@ -260,11 +289,17 @@ class CameraReader:
         finally:
             self._terminate(process)
             stderr_thread.join(timeout=2)
+            if guard is not None:
+                guard.close()
         self.process = None
         if self.stopping:
             return produced
         code = getattr(process, "stalled", False) and "stalled" or camera_urls.classify(
             "\n".join(stderr_tail), produced_frames=produced)
+        if isinstance(guard, RtspGuard) and guard.redirected:
+            code = "redirect_refused"
+        elif isinstance(guard, HttpGuard) and guard.refused:
+            code = guard.refused[0]   # a playlist's host or a segment's was refused
         if stderr_tail:  # for whoever debugs: ffmpeg's last words, with every URL removed
             log.debug("camera %s: ffmpeg: %s", self.camera_id,
                       camera_urls.scrub(stderr_tail[-1], camera))

@@ -10,6 +10,16 @@ Pure (no Flask, no processes), so the rules are tested directly.
   owner's own cameras: only the owner's viewers start a reader). Link-local (169.254/16 with
   the cloud metadata service, fe80::/10), multicast, unspecified and reserved addresses are
   refused, when the URL is saved (IP literals) and when each reader starts (resolved names).
+- A hosted server shared by many accounts (CAMERA_ALLOW_PRIVATE=false) refuses every
+  address that is not a public internet address, with the webhooks' rule
+  (webhook_targets.address_kind): otherwise the relay's error codes (unreachable, not found,
+  wrong credentials) let a user map the server's own network.
+- ffmpeg is pinned to the address that was checked where the protocol allows (http://: the
+  URL's host is replaced by the address, the Host header keeps the name; rtsp://: through
+  the relay's guard, rtsp_guard.py, which also stops RTSP redirects), so a name that
+  resolves differently a moment later (DNS rebinding) cannot send it elsewhere. https://
+  and rtsps:// keep the name (TLS needs it for the server name). HLS goes through a
+  checking proxy (http_guard.py) that judges every host a playlist names.
 - ffmpeg gets a protocol whitelist of the URL's own scheme family, so a redirect (or an HLS
   playlist) can never make it open file:, data:, another scheme's server or a subprocess;
   over http(s) it follows no redirect at all (-max_redirects 0), so an address that passed
@@ -20,7 +30,9 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from . import webhook_targets
 
 KINDS = ("rtsp", "mjpeg", "hls")
 SCHEME_KINDS = {"rtsp": "rtsp", "rtsps": "rtsp", "http": "mjpeg", "https": "mjpeg"}
@@ -93,8 +105,24 @@ def _ip_literal(host: str) -> ipaddress._BaseAddress | None:
         return None
 
 
-def parse(url: str, kind: str | None = None) -> CameraUrl:
-    """Checks a camera URL as typed; CameraUrlError with a reason that does not quote it."""
+PRIVATE_REFUSED = ("This server accepts cameras on public internet addresses only, and this "
+                   "address is {what}. Give the address the camera is reachable at from the "
+                   "internet.")
+_KIND_WORDS = {"loopback": "this server itself (loopback)",
+               "private": "a private (LAN) address", "link-local": "a link-local address",
+               "multicast": "a multicast address", "unspecified": "an unspecified address",
+               "reserved": "a reserved address", "site-local": "a site-local address",
+               "non-public": "not a public internet address"}
+
+
+def _private_refusal(kind: str) -> str:
+    return PRIVATE_REFUSED.format(what=_KIND_WORDS.get(kind, "not a public internet address"))
+
+
+def parse(url: str, kind: str | None = None, *, allow_private: bool = True) -> CameraUrl:
+    """Checks a camera URL as typed; CameraUrlError with a reason that does not quote it.
+    allow_private=False (CAMERA_ALLOW_PRIVATE): only public internet addresses, as far as
+    can be seen without DNS (localhost's names, IP literals in every spelling)."""
     if not isinstance(url, str) or not url:
         raise CameraUrlError("Give the camera's address.")
     if len(url) > MAX_URL_LENGTH:
@@ -117,6 +145,13 @@ def parse(url: str, kind: str | None = None) -> CameraUrl:
         reason = _refused_address(literal)
         if reason:
             raise CameraUrlError(f"The address points at {reason}.")
+    if not allow_private:
+        try:
+            what = webhook_targets.host_kind(host)
+        except webhook_targets.TargetRefused:
+            raise CameraUrlError("The address's host name is not valid.") from None
+        if what:
+            raise CameraUrlError(_private_refusal(what))
     detected = SCHEME_KINDS[scheme]
     if scheme in ("http", "https") and parts.path.lower().endswith(".m3u8"):
         detected = "hls"
@@ -132,25 +167,70 @@ def parse(url: str, kind: str | None = None) -> CameraUrl:
                      password=unquote(parts.password) if parts.password else None)
 
 
-def check_resolved(camera: CameraUrl, resolver=socket.getaddrinfo) -> None:
-    """Resolves the host now and refuses the addresses a camera may not have."""
+def check_resolved(camera: CameraUrl, resolver=socket.getaddrinfo, *,
+                   allow_private: bool = True) -> str:
+    """Resolves the host now and refuses the addresses a camera may not have (every one the
+    name has); returns the address to connect to. CameraUrlError("refused_address") or,
+    with allow_private=False, CameraUrlError("private_address")."""
     try:
         infos = resolver(camera.host, camera.port or 0, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise CameraUrlError("unknown_host") from None
-    for info in infos:
-        reason = _refused_address(ipaddress.ip_address(info[4][0].split("%")[0]))
-        if reason:
+    addresses = [info[4][0].split("%")[0] for info in infos]
+    if not addresses:
+        raise CameraUrlError("unknown_host")
+    for address in addresses:
+        if _refused_address(ipaddress.ip_address(address)):
             raise CameraUrlError("refused_address")
+        if not allow_private and webhook_targets.address_kind(address):
+            raise CameraUrlError("private_address")
+    return addresses[0]
+
+
+def pinned(camera: CameraUrl, address: str | None,
+           port_number: int | None = None) -> tuple[str, list[str]]:
+    """The URL ffmpeg opens and its extra options: for rtsp:// and http:// the checked
+    address in place of the host name (a Host header keeps the name for http), so ffmpeg
+    does not resolve the name again; https:// and rtsps:// unchanged (TLS needs the name).
+    port_number: another port (rtsp:// goes through the relay's guard, rtsp_guard.py)."""
+    if address is None or camera.scheme not in ("rtsp", "http"):
+        return camera.url, []
+    parts = urlsplit(camera.url)
+    userinfo, _, _ = parts.netloc.rpartition("@")
+    host = f"[{address}]" if ":" in address else address
+    if port_number is None:
+        port_number = camera.port
+    port = f":{port_number}" if port_number is not None else ""
+    netloc = f"{userinfo}@{host}{port}" if "@" in parts.netloc else f"{host}{port}"
+    url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    if camera.scheme != "http":
+        return url, []
+    try:
+        name = camera.host.encode("idna").decode("ascii")
+    except UnicodeError:
+        name = camera.host
+    name = f"[{name}]" if ":" in name else name
+    named_port = f":{camera.port}" if camera.port is not None else ""
+    return url, ["-headers", f"Host: {name}{named_port}\r\n"]
 
 
 def ffmpeg_command(camera: CameraUrl, *, ffmpeg: str = "ffmpeg", timeout_seconds: float = 5,
-                   max_fps: float = 10, max_width: int = 1280, quality: int = 5) -> list[str]:
-    """ffmpeg reading the camera and writing JPEG frames (concatenated) to stdout."""
+                   max_fps: float = 10, max_width: int = 1280, quality: int = 5,
+                   address: str | None = None, port: int | None = None,
+                   proxy: str | None = None) -> list[str]:
+    """ffmpeg reading the camera and writing JPEG frames (concatenated) to stdout;
+    address (and port): where ffmpeg connects instead of the URL's host, the address
+    check_resolved vetted or the guard in front of it (see pinned)."""
     micros = str(int(timeout_seconds * 1_000_000))
     args = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error"]
     if camera.kind == "hls":
-        args += ["-protocol_whitelist", HLS_PROTOCOLS[camera.scheme]]
+        # proxy: every request (playlist, segments on any host, keys) through the relay's
+        # checking proxy (http_guard.py), one request a connection; https is tunnelled
+        # (CONNECT: ffmpeg's httpproxy protocol), so the TLS name stays the host's
+        args += ["-protocol_whitelist", HLS_PROTOCOLS[camera.scheme]
+                 + (",httpproxy" if proxy and camera.scheme == "https" else "")]
+        if proxy:
+            args += ["-http_proxy", proxy, "-http_persistent", "0"]
     else:
         args += ["-protocol_whitelist", PROTOCOLS[camera.scheme]]
     if camera.kind == "rtsp":
@@ -159,8 +239,10 @@ def ffmpeg_command(camera: CameraUrl, *, ffmpeg: str = "ffmpeg", timeout_seconds
         # No redirects: a public address answering 302 to http://169.254.169.254/ (or to any
         # host the checks above would refuse) made ffmpeg fetch it, past every check.
         args += ["-rw_timeout", micros, "-reconnect", "0", "-max_redirects", "0"]
+    url, options = pinned(camera, address, port)
+    args += options
     args += ["-probesize", "1000000", "-analyzeduration", "2000000", "-fflags", "nobuffer",
-             "-i", camera.url, "-map", "0:v:0", "-an", "-sn", "-dn",
+             "-i", url, "-map", "0:v:0", "-an", "-sn", "-dn",
              "-vf", f"fps=fps={max_fps}:round=down,scale='min({max_width},iw)':-2",
              "-c:v", "mjpeg", "-q:v", str(quality), "-f", "mjpeg", "-flush_packets", "1",
              "pipe:1"]
@@ -199,6 +281,9 @@ ERRORS = {
     "refused_address": "The camera's host name resolves to an address a camera may not "
                        "have (link-local, multicast, unspecified, reserved or a cloud "
                        "metadata service).",
+    "private_address": "The camera's host name resolves to a private, loopback or other "
+                       "non-public address, and this server accepts cameras on public "
+                       "internet addresses only.",
     "unsupported": "The camera answered, but not with a video stream this server can read "
                    "(unsupported format or codec).",
     "no_video": "The stream has no video track.",

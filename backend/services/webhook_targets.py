@@ -72,13 +72,15 @@ def ascii_path(path: str) -> str:
     return "".join(char if "!" <= char <= "~" else quote(char, safe="") for char in path)
 
 
-def address_problem(address: str) -> str | None:
-    """Why an IP address is not a public internet address, or None when it is."""
+def address_kind(address: str) -> str | None:
+    """What kind of non-public address an IP address is ("loopback", "private", ...), or
+    None when it is a public internet address. One rule for webhooks and, on servers that
+    refuse private camera addresses (CAMERA_ALLOW_PRIVATE=false), IP cameras."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if ip.version == 6:
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is not None:
-            return address_problem(str(embedded))
+            return address_kind(str(embedded))
     for attribute, what in (("is_unspecified", "unspecified"), ("is_loopback", "loopback"),
                             ("is_link_local", "link-local"), ("is_multicast", "multicast"),
                             ("is_private", "private"), ("is_reserved", "reserved"),
@@ -86,10 +88,19 @@ def address_problem(address: str) -> str | None:
                             # counts it as global
                             ("is_site_local", "site-local")):
         if getattr(ip, attribute, False):
-            return f"{what} address {ip}"
+            return what
     if not ip.is_global:
-        return f"non-public address {ip}"
+        return "non-public"
     return None
+
+
+def address_problem(address: str) -> str | None:
+    """Why an IP address is not a public internet address, or None when it is."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.version == 6:  # an IPv4 address inside IPv6 is named as itself
+        ip = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None) or ip
+    kind = address_kind(str(ip))
+    return f"{kind} address {ip}" if kind else None
 
 
 def literal_address(host: str) -> str | None:
@@ -120,14 +131,30 @@ def check_url(url: str, allow_private: bool) -> None:
     target = parse_target(url)
     if allow_private:
         return
-    # a trailing dot (the root) changes nothing for the resolver: "127.0.0.1." is 127.0.0.1
-    host = resolver_host(target.host).rstrip(".")
-    if host in LOCAL_NAMES or host.endswith(".localhost"):
+    if is_local_name(target.host):
         raise TargetRefused(f"{target.host} is this server itself")
-    address = literal_address(host)
+    address = literal_address(resolver_host(target.host).rstrip("."))
     problem = address and address_problem(address)
     if problem:
         raise TargetRefused(f"the {problem} is not allowed")
+
+
+def is_local_name(host: str) -> bool:
+    """localhost and its spellings (a trailing dot, the root, changes nothing for the
+    resolver; *.localhost is this machine too)."""
+    host = resolver_host(host).rstrip(".")
+    return host in LOCAL_NAMES or host.endswith(".localhost")
+
+
+def host_kind(host: str) -> str | None:
+    """What kind of non-public address a host visibly is without DNS: "loopback" for
+    localhost's names, else address_kind of an IP written in any spelling (127.1,
+    0x7f000001, full-width digits); None for a name (the resolved check decides) or a
+    public address. TargetRefused for a host the resolver could not read."""
+    if is_local_name(host):
+        return "loopback"
+    address = literal_address(resolver_host(host).rstrip("."))
+    return address_kind(address) if address else None
 
 
 def vet(url: str, allow_private: bool, resolver: Resolver | None = None) -> VettedTarget:

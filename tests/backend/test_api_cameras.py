@@ -99,6 +99,32 @@ def test_a_kind_that_does_not_fit_the_url_is_a_422(alice):
     assert response.status_code == 422 and "kind" in response.get_json()["fields"]
 
 
+def test_a_hosted_server_takes_cameras_on_public_addresses_only(alice, app):
+    """CAMERA_ALLOW_PRIVATE=false (deploy/: a server shared by many accounts): a LAN or
+    loopback address is a 422 that says why without repeating it, when added and when a
+    camera is given a new one; a public address and a host name are taken (the name is
+    judged when read)."""
+    app.config["CAMERA_ALLOW_PRIVATE"] = False
+    for url in (SECRET_URL, "rtsp://127.0.0.1:8554/cam", "http://localhost:8080/v.mjpg",
+                "http://[::1]/x", "rtsp://0x7f000001/s", "http://100.101.102.103/x"):
+        response = alice.post("/api/cameras", json={"name": "Cam", "url": url})
+        assert response.status_code == 422, url
+        message = " ".join(response.get_json()["fields"]["url"])
+        assert "public internet addresses only" in message, url
+        assert url not in response.get_data(as_text=True)
+        assert_no_secret(response.get_data(as_text=True))
+    assert alice.get("/api/cameras").get_json()["items"] == []
+    public = add_camera(alice, url="rtsp://user:pw@8.8.8.8/stream")
+    assert add_camera(alice, url="https://cam.example.com/live/index.m3u8")["kind"] == "hls"
+    moved = alice.patch(f"/api/cameras/{public['id']}", json={"url": "http://192.168.1.30/mjpeg"})
+    assert moved.status_code == 422 and "url" in moved.get_json()["fields"]
+    assert_no_secret(moved.get_data(as_text=True))
+    # changing only the kind keeps the saved address: it is judged again when read
+    assert alice.patch(f"/api/cameras/{public['id']}", json={"kind": "rtsp"}).status_code == 200
+    app.config["CAMERA_ALLOW_PRIVATE"] = True   # the default: LAN cameras are what shops have
+    assert add_camera(alice)["kind"] == "rtsp"
+
+
 def test_another_users_camera_is_a_404_everywhere(alice, bob):
     camera = add_camera(alice)
     base = f"/api/cameras/{camera['id']}"

@@ -273,3 +273,59 @@ def test_fast_batch_reader_agrees_with_the_schema(body):
     except ApiError as exc:
         got = exc.fields
     assert got == expected
+
+
+def _camera(user, name: str = "Door") -> dict:
+    response = user.post("/api/cameras", json={"name": name, "url": "rtsp://10.0.0.5/s"})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _shape(run: dict) -> dict:
+    """A run's answer without what differs from run to run anyway."""
+    return {k: v for k, v in run.items()
+            if k not in ("id", "client_run_id", "started_at", "last_seen_at", "stats_url",
+                         "live_url")}
+
+
+def test_a_run_of_another_users_camera_links_to_no_camera_and_tells_nothing(alice, bob):
+    """A run for "ipcam:<id>" of bob's camera is kept (counts queued offline are never
+    dropped) but stored with no camera, exactly as for an id nobody has: alice cannot tell
+    whether bob's camera exists, and nothing of hers is ever filed under his camera."""
+    bobs = _camera(bob)
+    missing_id = bobs["id"] + 1000
+    answers = {}
+    for key in (bobs["camera_key"], f"ipcam:{missing_id}", f"IPCAM:{bobs['id']}",
+                f"ipcam:0{bobs['id']}"):
+        response = alice.post("/api/runs", json={"client_run_id": uuid.uuid4().hex,
+                                                 "source_kind": "ipcam", "camera_key": key,
+                                                 "label": "Door"})
+        assert response.status_code == 201, key
+        assert response.get_json()["camera_key"] is None, key
+        answers[key] = _shape(response.get_json())
+        run_id = response.get_json()["id"]
+        assert alice.post_batch(run_id, [sample(T0, "zone-a", occupancy=1)]).status_code == 201
+    assert len({repr(sorted(answer.items())) for answer in answers.values()}) == 1
+    listed = alice.get(f"/api/runs?camera_key={bobs['camera_key']}").get_json()
+    assert listed["total"] == 0 and listed["items"] == []
+    assert bob.get(f"/api/runs?camera_key={bobs['camera_key']}").get_json()["total"] == 0
+
+
+def test_a_run_of_the_users_own_camera_is_filed_under_it_in_one_spelling(alice):
+    mine = _camera(alice)
+    for key in (mine["camera_key"], f"IPCAM:{mine['id']}", f"ipcam:00{mine['id']}"):
+        run = alice.create_run(source_kind="ipcam", camera_key=key)
+        assert run["camera_key"] == mine["camera_key"], key
+    assert alice.get(f"/api/runs?camera_key={mine['camera_key']}").get_json()["total"] == 3
+    assert alice.create_run(camera_key="front-door")["camera_key"] == "front-door"
+
+
+def test_counts_queued_for_a_camera_deleted_since_are_kept(alice):
+    """The monitor queues a run and its batches offline; the camera may be deleted before
+    they reach the server. The run is created (no camera) and its counts are stored."""
+    mine = _camera(alice)
+    assert alice.delete(f"/api/cameras/{mine['id']}").status_code == 204
+    run = alice.create_run(source_kind="ipcam", camera_key=mine["camera_key"], label="Door")
+    assert run["camera_key"] is None and run["label"] == "Door"
+    posted = alice.post_batch(run["id"], [sample(T0, "zone-a", occupancy=2, entries=2)])
+    assert posted.status_code == 201 and posted.get_json()["samples"] == 1

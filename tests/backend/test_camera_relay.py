@@ -5,6 +5,7 @@ the database kind (the API tests run on both)."""
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import threading
 import time
@@ -234,3 +235,270 @@ def test_one_account_cannot_start_more_readers_than_allowed(tmp_path):
             watching.close()
             with app.app_context():
                 relay().stop_all()
+
+
+def test_a_camera_named_by_host_is_read_at_the_checked_address(owner):
+    """The reader resolves the name, checks the address and pins ffmpeg to it (the Host
+    header keeps the name): a camera added as http://localhost:<port>/ is relayed."""
+    with MjpegServer() as mjpeg:
+        camera_id = add(owner, mjpeg.url.replace("127.0.0.1", "localhost"))
+        response = owner.get(f"/api/cameras/{camera_id}/stream", buffered=False)
+        assert response.status_code == 200, response.get_json()
+        assert len(read_parts(response, 3)) == 3
+
+
+def test_a_hosted_server_never_connects_to_a_lan_camera(tmp_path, caplog):
+    """CAMERA_ALLOW_PRIVATE=false: a camera whose name resolves to a loopback address (one
+    saved before the setting changed, or a name that resolves to 127.0.0.1 or 10.x) is a
+    502 camera_private_address before any connection: the relay's other answers (not found,
+    refused, wrong password) would tell a user what listens on the server's network."""
+    asked: list[str] = []
+
+    class Listener(__import__("http.server").server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    import http.server
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app = make_app(tmp_path, CAMERA_ALLOW_PRIVATE=False, CAMERA_OPEN_TIMEOUT_SECONDS=15)
+    owner = make_user(app, "hosted")
+    from backend.api.cameras import relay
+
+    try:
+        for host in ("localhost", "127.0.0.1"):
+            url = f"http://{host}:{server.server_address[1]}/admin"
+            with app.app_context(), transaction() as conn:   # saved under the laptop's rules
+                camera_id = camera_repo.create(conn, owner.id, name="Old", kind="mjpeg",
+                                               url=url, always_on=False)
+            response = owner.get(f"/api/cameras/{camera_id}/stream")
+            assert response.status_code == 502
+            body = response.get_json()
+            assert body["error"] == "camera_private_address"
+            assert body["message"] == camera_urls.ERRORS["private_address"]
+            assert "/admin" not in response.get_data(as_text=True)
+        assert asked == []
+    finally:
+        server.shutdown()
+        server.server_close()
+        with app.app_context():
+            relay().stop_all()
+
+
+class FakeRtsp:
+    """A minimal RTSP server on 127.0.0.1: OPTIONS is 200; DESCRIBE is a 301 to `redirect`
+    when given, else 404. `asked` lists the methods it was sent."""
+
+    def __init__(self, redirect: str | None = None) -> None:
+        import socket
+
+        self.redirect = redirect
+        self.asked: list[str] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn) -> None:
+        import re
+
+        buffer = b""
+        with conn:
+            while True:
+                try:
+                    data = conn.recv(4096)
+                except OSError:
+                    return
+                if not data:
+                    return
+                buffer += data
+                while b"\r\n\r\n" in buffer:
+                    request, buffer = buffer.split(b"\r\n\r\n", 1)
+                    text = request.decode(errors="replace")
+                    method = text.split(" ", 1)[0]
+                    cseq = re.search(r"CSeq: *(\d+)", text).group(1)
+                    self.asked.append(method)
+                    if method == "OPTIONS":
+                        answer = f"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n"
+                    elif self.redirect:
+                        answer = (f"RTSP/1.0 301 Moved Permanently\r\nCSeq: {cseq}\r\n"
+                                  f"Location: {self.redirect}\r\n\r\n")
+                    else:
+                        answer = f"RTSP/1.0 404 Not Found\r\nCSeq: {cseq}\r\n\r\n"
+                    conn.sendall(answer.encode())
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_an_rtsp_redirect_is_never_followed(owner):
+    """ffmpeg follows an RTSP 301 to any host and port (no option refuses it): a camera at a
+    checked address could send it on to 10.x or 169.254.169.254, and the error it then gave
+    told what listens there. The relay's guard ends the connection at the redirect: the
+    other server is never asked, and the answer says the address redirects."""
+    target = FakeRtsp()
+    camera = FakeRtsp(redirect=f"rtsp://127.0.0.1:{target.port}/internal")
+    try:
+        camera_id = add(owner, f"rtsp://127.0.0.1:{camera.port}/cam")
+        response = owner.get(f"/api/cameras/{camera_id}/stream")
+        assert response.status_code == 502
+        assert response.get_json()["error"] == "camera_redirect_refused"
+        assert camera.asked[:2] == ["OPTIONS", "DESCRIBE"]
+        assert target.asked == []
+    finally:
+        camera.close()
+        target.close()
+
+
+def _serve_dir(directory, host: str = "127.0.0.1"):
+    import functools
+    import http.server
+
+    asked: list[str] = []
+
+    class Files(_QuietFiles):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            super().do_GET()
+
+    server = http.server.ThreadingHTTPServer((host, 0), functools.partial(Files, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, asked
+
+
+def test_hls_segments_on_a_refused_host_are_never_fetched(owner, tmp_path, monkeypatch):
+    """An HLS playlist at a checked address may name its segments on any host, and ffmpeg's
+    HLS demuxer fetched them with no check (a playlist naming http://169.254.169.254/...).
+    Every request now goes through the relay's checking proxy: here 127.0.0.2 stands for a
+    refused address (as the metadata service is), and the segment server there is never
+    asked."""
+    from tools.camera_streams import CLIP
+
+    monkeypatch.setattr(camera_urls, "METADATA_ADDRESSES",
+                        camera_urls.METADATA_ADDRESSES | {__import__("ipaddress").ip_address("127.0.0.2")})
+    segments = tmp_path / "segments"
+    segments.mkdir()
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(CLIP), "-t", "3", "-an", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-g", "25", "-f", "hls", "-hls_time", "1",
+                    "-hls_list_size", "0", str(segments / "index.m3u8")], check=True)
+    elsewhere, elsewhere_asked = _serve_dir(segments, "127.0.0.2")
+    playlist = tmp_path / "playlist"
+    playlist.mkdir()
+    text = (segments / "index.m3u8").read_text()
+    (playlist / "index.m3u8").write_text(re.sub(
+        r"^(index\d+\.ts)$", rf"http://127.0.0.2:{elsewhere.server_address[1]}/\1", text,
+        flags=re.M))
+    home, home_asked = _serve_dir(playlist)
+    try:
+        camera_id = add(owner, f"http://127.0.0.1:{home.server_address[1]}/index.m3u8")
+        response = owner.get(f"/api/cameras/{camera_id}/stream")
+        assert response.status_code == 502
+        assert response.get_json()["error"] == "camera_refused_address"
+        assert home_asked and home_asked[0] == "/index.m3u8"
+        assert elsewhere_asked == []
+    finally:
+        for server in (home, elsewhere):
+            server.shutdown()
+            server.server_close()
+
+
+def test_the_http_guard_tunnels_checked_hosts_only(monkeypatch):
+    """https:// HLS goes through the guard as CONNECT: a checked host is tunnelled to its
+    checked address, a refused one is a 403 and never connected to, and a request without
+    the guard's password is a 407."""
+    import ipaddress
+    import socket
+
+    from backend.services.http_guard import HttpGuard
+
+    monkeypatch.setattr(camera_urls, "METADATA_ADDRESSES",
+                        camera_urls.METADATA_ADDRESSES | {ipaddress.ip_address("127.0.0.2")})
+    echo = socket.socket()
+    echo.bind(("127.0.0.1", 0))
+    echo.listen()
+    refused = socket.socket()
+    refused.bind(("127.0.0.2", 0))
+    refused.listen()
+    refused.settimeout(0.5)
+
+    def answer():
+        conn, _ = echo.accept()
+        with conn:
+            conn.sendall(conn.recv(100).upper())
+
+    threading.Thread(target=answer, daemon=True).start()
+    guard = HttpGuard(allow_private=True, timeout=5)
+    auth = __import__("base64").b64encode(f"{guard.user}:{guard.password}".encode()).decode()
+
+    def ask(target: str, credentials: str | None = auth) -> bytes:
+        with socket.create_connection(("127.0.0.1", guard.port), timeout=5) as conn:
+            head = f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n"
+            if credentials:
+                head += f"Proxy-Authorization: Basic {credentials}\r\n"
+            conn.sendall((head + "\r\n").encode())
+            reply = conn.recv(200)
+            if reply.startswith(b"HTTP/1.1 200"):
+                conn.sendall(b"hello")
+                reply += conn.recv(100)
+            return reply
+
+    try:
+        assert ask(f"127.0.0.1:{echo.getsockname()[1]}").endswith(b"\r\n\r\nHELLO")
+        assert ask(f"127.0.0.2:{refused.getsockname()[1]}").startswith(b"HTTP/1.1 403")
+        with pytest.raises(OSError):
+            refused.accept()                     # never connected to
+        assert ask(f"127.0.0.1:{echo.getsockname()[1]}", None).startswith(b"HTTP/1.1 407")
+        assert guard.refused == ["refused_address"]
+    finally:
+        guard.close()
+        echo.close()
+        refused.close()
+
+
+def test_an_https_hls_camera_is_relayed_through_the_checking_proxy(owner, tmp_path):
+    """https:// HLS reaches its server through the proxy's tunnel (CONNECT), TLS with the
+    host's own name (here a self-signed certificate for localhost: ffmpeg does not verify
+    certificates unless told to)."""
+    import functools
+    import http.server
+    import ssl
+
+    from tools.camera_streams import CLIP
+
+    hls = tmp_path / "hls"
+    hls.mkdir()
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(CLIP), "-t", "3", "-an", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-g", "25", "-f", "hls", "-hls_time", "1",
+                    "-hls_list_size", "0", str(hls / "index.m3u8")], check=True)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_QuietFiles, directory=str(hls)))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        camera_id = add(owner, f"https://localhost:{server.server_address[1]}/index.m3u8")
+        response = owner.get(f"/api/cameras/{camera_id}/stream", buffered=False)
+        assert response.status_code == 200, response.get_json()
+        assert len(read_parts(response, 3)) == 3
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -139,3 +139,143 @@ def test_ffmpeg_follows_no_redirect_past_the_address_checks(tmp_path):
         for server in (target, camera):
             server.shutdown()
             server.server_close()
+
+
+# ----- CAMERA_ALLOW_PRIVATE=false: a hosted server takes public internet addresses only -----
+
+NON_PUBLIC_HOSTS = ["127.0.0.1", "127.1", "0x7f000001", "2130706433", "localhost", "LOCALHOST.",
+                    "cams.localhost", "[::1]", "10.1.2.3", "192.168.0.10", "172.16.4.4",
+                    "[::ffff:10.0.0.1]", "[fd00::5]", "100.101.102.103", "169.254.169.254",
+                    "100.100.100.200", "１２７.０.０.１"]
+
+
+@pytest.mark.parametrize("host", NON_PUBLIC_HOSTS)
+def test_a_hosted_server_refuses_non_public_camera_addresses_when_saved(host):
+    with pytest.raises(camera_urls.CameraUrlError) as refused:
+        camera_urls.parse(f"rtsp://user:pw@{host}:554/stream", allow_private=False)
+    message = str(refused.value)
+    assert host.strip("[]").lower().rstrip(".") not in message.lower()
+    assert "pw" not in message and "stream" not in message
+
+
+@pytest.mark.parametrize("url", ["rtsp://8.8.8.8/stream", "http://cam.example.com/video.mjpg",
+                                 "https://[2606:4700::1111]/live/index.m3u8"])
+def test_a_hosted_server_takes_public_addresses_and_names(url):
+    assert camera_urls.parse(url, allow_private=False).url == url
+
+
+def _answer(*addresses):
+    def resolver(*args, **kwargs):
+        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, 1, 6, "", (a, 554))
+                for a in addresses]
+    return resolver
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_when_read_on_a_hosted_server():
+    camera = camera_urls.parse("rtsp://cam.example.com/stream", allow_private=False)
+    for addresses in (("10.1.2.3",), ("127.0.0.1",), ("8.8.8.8", "192.168.1.9"), ("::1",),
+                      ("::ffff:172.16.0.1",)):
+        with pytest.raises(camera_urls.CameraUrlError, match="^private_address$"):
+            camera_urls.check_resolved(camera, resolver=_answer(*addresses), allow_private=False)
+    assert camera_urls.check_resolved(camera, resolver=_answer("8.8.8.8"),
+                                      allow_private=False) == "8.8.8.8"
+    # the laptop install (the default) keeps LAN cameras
+    assert camera_urls.check_resolved(camera, resolver=_answer("10.1.2.3")) == "10.1.2.3"
+    message = camera_urls.ERRORS["private_address"]
+    assert "public internet addresses only" in message
+
+
+def test_ffmpeg_is_pinned_to_the_checked_address():
+    rtsp = camera_urls.ffmpeg_command(camera_urls.parse("rtsp://u:p%40w@cam.example.com:8554/s?x=1"),
+                                      address="203.0.113.9")
+    assert rtsp[rtsp.index("-i") + 1] == "rtsp://u:p%40w@203.0.113.9:8554/s?x=1"
+    http = camera_urls.ffmpeg_command(camera_urls.parse("http://cam.example.com/v.mjpg"),
+                                      address="2001:db8::7")
+    assert http[http.index("-i") + 1] == "http://[2001:db8::7]/v.mjpg"
+    assert http[http.index("-headers") + 1] == "Host: cam.example.com\r\n"
+    https = camera_urls.ffmpeg_command(camera_urls.parse("https://cam.example.com/i.m3u8"),
+                                       address="203.0.113.9")
+    assert https[https.index("-i") + 1] == "https://cam.example.com/i.m3u8"  # TLS needs the name
+
+
+def test_a_pinned_ffmpeg_connects_to_the_checked_address_and_names_the_host():
+    """A real ffmpeg given a name that does not resolve at all (cam.invalid) and the checked
+    address 127.0.0.1: it reaches the server there (so it did not look the name up again,
+    which DNS rebinding would exploit) and says the name in its Host header."""
+    import http.server
+    import shutil
+    import subprocess
+    import threading
+
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        pytest.skip("ffmpeg is not installed")
+    seen: list[tuple[str, str]] = []
+
+    class Camera(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append((self.path, self.headers.get("Host")))
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Camera)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        camera = camera_urls.parse(f"http://cam.invalid:{server.server_port}/video.mjpg")
+        result = subprocess.run(camera_urls.ffmpeg_command(camera, ffmpeg=ffmpeg, timeout_seconds=3,
+                                                           address="127.0.0.1"),
+                                capture_output=True, text=True, timeout=30)
+        assert seen == [("/video.mjpg", f"cam.invalid:{server.server_port}")]
+        assert camera_urls.classify(result.stderr, produced_frames=False) == "not_found"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _passed(reader, stream: bytes, chunk: int) -> bytes | None:
+    out = b""
+    for index in range(0, len(stream), chunk):
+        piece = reader.feed(stream[index:index + chunk])
+        if piece is None:
+            return None
+        out += piece
+    return out
+
+
+def test_the_rtsp_guard_reads_answers_data_frames_and_redirects():
+    """The guard reads the camera's answers as ffmpeg's RTSP client does (rtsp.c), so that
+    no framing trick makes it pass a redirect ffmpeg would follow."""
+    from backend.services.rtsp_guard import AnswerReader
+
+    sdp = b"v=0\r\nm=video 0 RTP/AVP 26\r\n"
+    stream = (b"RTSP/1.0 200 OK\r\nCSeq: 1\r\n\r\n"
+              + b"RTSP/1.0 200 OK\r\nCSeq: 2\r\nContent-Length: " + str(len(sdp)).encode()
+              + b"\r\n\r\n" + sdp
+              + b"$\x00\x00\x08RTSP/1.0"           # an RTP frame that looks like an answer
+              + b"RTSP/1.0 401 Unauthorized\r\nCSeq: 3\r\n\r\n")
+    for chunk in (1, 3, 7, len(stream)):           # any split into chunks
+        assert _passed(AnswerReader(), stream, chunk) == stream
+    redirects = [
+        b"RTSP/1.0 302 Found\r\nCSeq: 4\r\nLocation: rtsp://10.0.0.5/\r\n\r\n",
+        b"RTSP/1.0 301 Moved\nCSeq: 4\nLocation: rtsp://10.0.0.5/\n\n",        # LF only
+        b"RTSP/1.0  +301x\r\nCSeq: 4\r\n\r\n",                                 # atoi's reading
+        b"RTSP/1.0 200 OK\r\nCSeq: 4\r\nlocation:rtsp://10.0.0.5/\r\n\r\n",   # a Location at all
+        b"RTSP/1.0 3\r01 Moved\r\nLocation: rtsp://10.0.0.5/\r\n\r\n",         # CR dropped
+        # a body ffmpeg reads as 0 bytes (the last Content-Length counts; strtol reads +0)
+        b"RTSP/1.0 200 OK\r\nContent-Length: 90\r\nContent-Length: +0\r\n\r\n"
+        b"RTSP/1.0 301 Moved\r\nLocation: rtsp://10.0.0.5/\r\n\r\n" + b"x" * 60,
+        # a '$' line inside a head is a data frame to ffmpeg, not the head's end
+        b"RTSP/1.0 200 OK\r\n$\x00\x00\x02ab\r\n\r\n"
+        b"RTSP/1.0 301 Moved\r\nLocation: rtsp://10.0.0.5/\r\n\r\n",
+    ]
+    for redirect in redirects:
+        for chunk in (1, 5, len(redirect)):
+            reader = AnswerReader()
+            passed = _passed(reader, redirect, chunk)
+            assert passed is None and reader.redirect, (redirect, chunk)
+    assert _passed(AnswerReader(), b"REDIRECT rtsp://x/ RTSP/1.0\r\nCSeq: 9\r\n\r\n", 4) is None
+    garbage = AnswerReader()
+    assert garbage.feed(b"x" * 70_000) is None and garbage.garbled and not garbage.redirect

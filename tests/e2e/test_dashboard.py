@@ -57,7 +57,7 @@ def test_second_browser_follows_a_running_session_live(live_server, browser, art
     manager.wait_for_selector("body[data-dashboard-ready=yes]")
     manager.wait_for_function("() => document.querySelector('[data-testid=live-state]').textContent.includes('Live')")
     manager.wait_for_function("() => document.getElementById('kpi-samples').textContent === '2'")
-    assert manager.inner_text("#kpi-samples-noun") == "samples"
+    assert manager.inner_text("#kpi-samples-noun") == "count readings"
     assert "(running)" in manager.inner_text("[data-testid=run-select]")
 
     # New counts arrive while the manager watches: the page updates without a reload.

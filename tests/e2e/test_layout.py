@@ -154,6 +154,51 @@ def test_no_page_is_wider_than_the_viewport(site, artifacts, name, size):
         page.close()
 
 
+ZONE_TABLE = """() => {
+    const scroller = document.getElementById('zone-table').closest('.table-scroll');
+    const rows = [...document.querySelectorAll('#zone-table tr')].map((row) => [...row.cells]
+        .filter((cell) => getComputedStyle(cell).display !== 'none')
+        .map((cell) => [getComputedStyle(cell, '::before').content.replace(/^"|"$/g, ''),
+                        cell.innerText.trim(), Math.round(cell.getBoundingClientRect().right)]));
+    return { scrollWidth: scroller.scrollWidth, clientWidth: scroller.clientWidth,
+             header: getComputedStyle(document.getElementById('zone-table').closest('table').tHead).display,
+             hint: document.querySelector('[data-testid=readings-hint]')?.innerText ?? null, rows };
+}"""
+
+
+@pytest.mark.parametrize("size", [("phone", 390, 844), ("laptop", 1280, 800)])
+def test_the_dashboard_zone_table_fits_without_sideways_scrolling(site, artifacts, size):
+    """The dashboard's "Lines and zones" table scrolled sideways on a phone (nine columns in
+    390 px): there each line or zone is a card, every figure beside its heading, and the
+    figures it does not have (dashes on a laptop) are left out. "samples saved" is said as
+    count readings, with what one is."""
+    context, base_url = site
+    name, width, height = size
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    try:
+        page.goto(f"{base_url}/dashboard")
+        page.wait_for_selector("body[data-dashboard-ready=yes]", state="attached")
+        page.wait_for_selector("#zone-table tr[data-zone-key]")
+        page.locator("#zone-table").scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"dashboard-zone-table-{name}.png"), full_page=True)
+        table = page.evaluate(ZONE_TABLE)
+        assert table["scrollWidth"] <= table["clientWidth"], table
+        assert all(right <= width for row in table["rows"] for _, _, right in row), table
+        assert table["hint"] == "(one a second for each line, zone and the whole picture)"
+        assert page.inner_text("#kpi-samples-noun") == "count readings"
+        line = next(row for row in table["rows"] if row[0][1] == "line-door")
+        if name == "phone":
+            assert table["header"] == "none"
+            # each figure says what it is; a line has no zone visits, occupancy or dwell
+            assert [label for label, _, _ in line[2:]] == ["Line in", "Line out"], line
+            assert [value for _, value, _ in line[2:]] == ["8", "6"], line
+        else:
+            assert table["header"] != "none" and len(line) == 9, table
+    finally:
+        page.close()
+
+
 def test_the_zone_panel_labels_fit_on_one_line(site, artifacts):
     """The monitor's zone panel put "ends after (s)" into the colour's 64 px column, where it
     broke into three lines (desktop and phone)."""

@@ -13,16 +13,20 @@ function fakeArea() {
   return { area: new StatusArea(element), connection };
 }
 
-test('the connection badge counts samples in words that fit the number', () => {
+test('the connection badge counts count readings in words that fit the number', () => {
   const { area, connection } = fakeArea();
   // It said "Saved 1 samples" after the first sample of a session, and "1 samples in 1 batch
-  // waiting" while offline.
+  // waiting" while offline; then "Saved 12 samples · 1 sample in 1 batch waiting", which
+  // told an operator nothing: a sample is a count reading, and batches are the app's affair.
   area.showConnection({ online: true, queuedBatches: 0, queuedSamples: 0, sentSamples: 1 });
-  assert.equal(connection.textContent, 'Saved 1 sample');
+  assert.equal(connection.textContent, 'Saved 1 count reading');
   area.showConnection({ online: true, queuedBatches: 1, queuedSamples: 1, sentSamples: 12 });
-  assert.equal(connection.textContent, 'Saved 12 samples · 1 sample in 1 batch waiting');
+  assert.equal(connection.textContent, 'Saved 12 count readings · 1 count reading waiting to be sent');
   area.showConnection({ online: false, queuedBatches: 2, queuedSamples: 5, sentSamples: 0 });
-  assert.equal(connection.textContent, 'Offline: the server cannot be reached · 5 samples in 2 batches waiting. They will be sent when it is back.');
+  assert.equal(connection.textContent, 'Offline: the server cannot be reached · 5 count readings waiting to be sent. They will be sent when it is back.');
+  area.showConnection({ online: true, queuedBatches: 1, queuedSamples: 0, sentSamples: 4 });
+  assert.equal(connection.textContent, 'Saved 4 count readings · counts waiting to be sent');
+  assert.match(connection.title, /one line, zone or the whole picture .* one a second/);
   area.showConnection({ online: true, queuedBatches: 0, queuedSamples: 0, sentSamples: 0 });
   assert.equal(connection.hidden, true);
 });
@@ -39,5 +43,5 @@ test('the connection badge claims nothing before anything was sent', () => {
   assert.match(connection.textContent, /^Offline/);
   area.showConnection({ online: true, queuedBatches: 0, queuedSamples: 0, sentSamples: 3 });
   assert.equal(connection.hidden, false);
-  assert.equal(connection.textContent, 'Saved 3 samples');
+  assert.equal(connection.textContent, 'Saved 3 count readings');
 });

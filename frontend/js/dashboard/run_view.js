@@ -28,8 +28,9 @@ export function bucketLabel(start, bucket, timeZone) {
   return formatTime(start, { timeZone });
 }
 
-const dash = () => h('td', { class: 'num muted' }, '–');
-const num = (value, testid) => (value === null || value === undefined ? dash() : h('td', { class: 'num', ...(testid ? { 'data-testid': testid } : {}) }, value));
+// label: the column's heading, shown beside the value where a phone stacks each row as a card
+const dash = (label) => h('td', { class: 'num muted is-empty', dataset: { label } }, '–');
+const num = (value, label) => (value === null || value === undefined ? dash(label) : h('td', { class: 'num', dataset: { label } }, value));
 
 export class RunView {
   constructor() {
@@ -45,7 +46,7 @@ export class RunView {
     byId('kpi-in-view').textContent = stats.totals.peak_in_view ?? '–';
     byId('kpi-alerts').textContent = stats.totals.alerts ?? alerts.length;
     byId('kpi-samples').textContent = stats.totals.samples;
-    byId('kpi-samples-noun').textContent = nounFor(stats.totals.samples, 'sample');
+    byId('kpi-samples-noun').textContent = nounFor(stats.totals.samples, 'count reading');
     const run = stats.run;
     const timeZone = stats.tz;
     byId('run-meta').textContent = `${isolated(run.label || run.source_kind)} · started ${formatDateTime(run.started_at, { timeZone })}${run.ended_at ? ` · ended ${formatDateTime(run.ended_at, { timeZone })}` : ' · running'}`;
@@ -59,10 +60,10 @@ export class RunView {
 
   renderTable(zones) {
     const rows = zones.map((zone) => h('tr', { dataset: { zoneKey: zone.zone_key } },
-      h('td', {}, h('strong', {}, zoneName(zone))), h('td', { class: 'muted' }, kindLabel(zone)),
-      num(zone.line_in), num(zone.line_out), num(zone.zone_entered), num(zone.zone_left),
-      ...(zone.figure === 'line' ? [dash(), dash()] : [num(zone.current_occupancy), num(zone.peak_occupancy)]),
-      zone.avg_dwell_s ? h('td', { class: 'num' }, `${zone.avg_dwell_s.toFixed(1)} s`) : dash()));
+      h('td', { class: 'zone-name' }, h('strong', {}, zoneName(zone))), h('td', { class: 'muted zone-kind' }, kindLabel(zone)),
+      num(zone.line_in, 'Line in'), num(zone.line_out, 'Line out'), num(zone.zone_entered, 'Zone entered'), num(zone.zone_left, 'Zone left'),
+      ...(zone.figure === 'line' ? [dash('Now'), dash('Peak')] : [num(zone.current_occupancy, 'Now'), num(zone.peak_occupancy, 'Peak')]),
+      zone.avg_dwell_s ? h('td', { class: 'num', dataset: { label: 'Avg. dwell' } }, `${zone.avg_dwell_s.toFixed(1)} s`) : dash('Avg. dwell')));
     byId('zone-table').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 9, class: 'muted' }, 'No counts in this session yet.'))]));
   }
 

@@ -35,10 +35,13 @@ export class StatusArea {
     this.connection.hidden = online && !sentSamples && !queuedBatches;
     this.connection.classList.toggle('is-offline', !online);
     this.connection.classList.toggle('is-pending', online && queuedBatches > 0);
-    const queued = queuedBatches ? ` · ${countOf(queuedSamples, 'sample')} in ${countOf(queuedBatches, 'batch', 'batches')} waiting` : '';
+    // A "sample" meant nothing to an operator: it is a count reading, the figures of one
+    // line, zone or the whole picture at one moment (one a second each).
+    const queued = queuedBatches ? ` · ${queuedSamples ? countOf(queuedSamples, 'count reading') : 'counts'} waiting to be sent` : '';
     this.connection.textContent = online
-      ? (sentSamples || queuedBatches ? `Saved ${countOf(sentSamples, 'sample')}${queued}` : '')
+      ? (sentSamples || queuedBatches ? `Saved ${countOf(sentSamples, 'count reading')}${queued}` : '')
       : `Offline: the server cannot be reached${queued}. They will be sent when it is back.`;
+    this.connection.title = 'A count reading is what one line, zone or the whole picture showed at one moment: one a second each.';
     this.connection.dataset.online = String(online);
     this.connection.dataset.queuedBatches = String(queuedBatches);
     this.connection.dataset.sentSamples = String(sentSamples);
