@@ -9,7 +9,7 @@
 // recorded detections. Appearance signatures are made from the frames ffmpeg decodes.
 //
 //   node tools/far_view_replay.mjs --detections D.json --gt gt.txt [--modules DIR]
-//        [--tracker-options JSON] [--input-size 416] [--out OUT.json]
+//        [--tracker-options JSON] [--region-plan-options JSON] [--input-size 416] [--out OUT.json]
 // tools/far_view_replay.py runs it and scores the output as tools/evaluate.py does.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,10 +17,10 @@ import { parseArgs } from 'node:util';
 import { decodeFrames, loadMot, openRecording } from './replay_io.mjs';
 
 const DEFAULTS = { modules: path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'frontend', 'js'),
-  'tracker-options': '{}', 'input-size': '416' };
+  'tracker-options': '{}', 'region-plan-options': '{}', 'input-size': '416' };
 
 function options() {
-  const names = ['detections', 'gt', 'video', 'modules', 'tracker-options', 'input-size', 'out'];
+  const names = ['detections', 'gt', 'video', 'modules', 'tracker-options', 'region-plan-options', 'input-size', 'out'];
   const { values } = parseArgs({ options: Object.fromEntries(names.map((name) => [name, { type: 'string' }])) });
   if (!values.detections || !values.gt) throw new Error('--detections and --gt are required');
   return { ...DEFAULTS, ...values };
@@ -54,7 +54,8 @@ async function main() {
   // The FramePipeline the lab page drives, planning each frame as there: with the tracker that made
   // the recording it chooses the recorded crops; after a tracker change the crops that run out of
   // turn may differ (counted in `differing`: the recorded detections are still used).
-  const pipeline = new FramePipeline({ tracker: JSON.parse(args['tracker-options']), counting });
+  const pipeline = new FramePipeline({ tracker: JSON.parse(args['tracker-options']),
+    regionPlan: JSON.parse(args['region-plan-options']), counting });
   const frames = [];
   const events = [];
   let differing = 0;

@@ -4,7 +4,7 @@ scores the browser run: tracks' precision / recall, IDF1, ID switches, occupancy
 (mean, worst) and of the whole frame, crossing F1 pooled over the lines and lines >= 0.9.
 
     .venv/bin/python tools/far_view_replay.py --detections test-artifacts/evaluate/V.auto.detections.json
-        --gt test-artifacts/far_view/V/gt.txt [--modules DIR ...] [--tracker-options JSON ...] [--account] [--panels]
+        --gt test-artifacts/far_view/V/gt.txt [--modules DIR ...] [--tracker-options JSON ...] [--region-plan-options JSON] [--account] [--panels]
 
 Each --modules (a frontend/js folder) and each --tracker-options is replayed and printed on one
 line (every combination). --account: who is missing from the tracks reported and why; --panels: what
@@ -29,11 +29,12 @@ from tools.eval_metrics import match_events, mean_absolute_error, mot_metrics, n
 REPO = Path(__file__).resolve().parent.parent
 
 
-def replay(detections: Path, gt: Path, modules: str, tracker_options: str) -> dict:
+def replay(detections: Path, gt: Path, modules: str, tracker_options: str, region_plan_options: str = "{}") -> dict:
     with tempfile.TemporaryDirectory(prefix="far-replay-") as folder:
         out = Path(folder) / "replay.json"
         subprocess.run(["node", str(REPO / "tools" / "far_view_replay.mjs"), "--detections", str(detections),
-                        "--gt", str(gt), "--modules", modules, "--tracker-options", tracker_options, "--out", str(out)],
+                        "--gt", str(gt), "--modules", modules, "--tracker-options", tracker_options,
+                        "--region-plan-options", region_plan_options, "--out", str(out)],
                        check=True)
         return json.loads(out.read_text())
 
@@ -201,13 +202,15 @@ def main(argv=None) -> int:
     parser.add_argument("--gt", required=True, type=Path)
     parser.add_argument("--modules", action="append", default=[])
     parser.add_argument("--tracker-options", action="append", default=[])
+    parser.add_argument("--region-plan-options", default="{}",
+                        help="the region plan's options the recording was made with (tools/evaluate.py --region-plan-options)")
     parser.add_argument("--account", action="store_true", help="also print who is missing and why (account())")
     parser.add_argument("--panels", action="store_true", help="also print what each zone's occupancy error is made of (panel_account())")
     args = parser.parse_args(argv)
     gt = load_mot(args.gt)
     for modules in args.modules or [str(REPO / "frontend" / "js")]:
         for options in args.tracker_options or ["{}"]:
-            run = replay(args.detections, args.gt, modules, options)
+            run = replay(args.detections, args.gt, modules, options, args.region_plan_options)
             f = score(run, gt)
             print(f"tracks P/R {f['track_precision']:.3f}/{f['track_recall']:.3f} IDF1 {f['idf1']:.3f} sw {f['id_switches']} "
                   f"occupancy per zone {f['occupancy_zone_mean']:.3f} (worst {f['occupancy_zone_max']:.3f}) "

@@ -101,3 +101,24 @@ def test_panel_account_a_person_whose_track_stands_in_another_zone():
                                            ((100, 200), False), ((-1, 100), False)])
 def test_inside_holds_a_rectangle_s_top_and_left_edges_as_contains_point_does(point, inside):
     assert _inside(ZONE["polygon"], *point) is inside
+
+
+def test_replay_passes_the_region_plan_options_the_recording_was_made_with(monkeypatch):
+    # A recording made with tools/evaluate.py --region-plan-options replays only under the same plan.
+    import json
+    import tools.far_view_replay as far_view_replay
+    commands = []
+
+    def fake_run(command, check):
+        commands.append(command)
+        out = command[command.index("--out") + 1]
+        with open(out, "w") as handle:
+            json.dump({"frames": []}, handle)
+
+    monkeypatch.setattr(far_view_replay.subprocess, "run", fake_run)
+    plan = '{"maxRuns":12,"turnSeconds":0.2}'
+    assert far_view_replay.replay("d.json", "gt.txt", "frontend/js", "{}", plan) == {"frames": []}
+    command = commands[0]
+    assert command[command.index("--region-plan-options") + 1] == plan
+    far_view_replay.replay("d.json", "gt.txt", "frontend/js", "{}")
+    assert commands[1][commands[1].index("--region-plan-options") + 1] == "{}"
