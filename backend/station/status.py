@@ -41,7 +41,7 @@ class StationCollector:
         frames = CounterMetricFamily("pc_station_camera_frames",
                                      "Frames counted since the page started", labels=labels)
         last = GaugeMetricFamily("pc_station_camera_last_sample_timestamp_seconds",
-                                 "Unix time of the last count sample taken", labels=labels)
+                                 "Unix time of the last count reading taken", labels=labels)
         page_restarts = CounterMetricFamily("pc_station_camera_page_restarts",
                                             "Times the camera's page was opened again", labels=labels)
         for camera in cameras:

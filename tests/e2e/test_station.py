@@ -98,6 +98,8 @@ def test_the_station_counts_an_always_on_camera_and_recovers_from_a_killed_chrom
         assert "pc_station_camera_last_sample_timestamp_seconds{" in metrics
         page = fetch(f"{base}/")
         assert "Counting station" in page and "Door" in page
+        # said as on the monitor and the dashboard (tests/backend/test_station_status.py)
+        assert ">Count readings</th>" in page and ">Samples<" not in page
 
         # kill the station's Chromium: it comes back, counting the same run
         browser_pid = first["browser_pid"]
