@@ -180,6 +180,9 @@ def test_the_dashboard_zone_table_fits_without_sideways_scrolling(site, artifact
         page.goto(f"{base_url}/dashboard")
         page.wait_for_selector("body[data-dashboard-ready=yes]", state="attached")
         page.wait_for_selector("#zone-table tr[data-zone-key]")
+        # the chart images come a moment later: a screenshot before them showed captions only
+        page.wait_for_function("() => [...document.querySelectorAll('#server-charts img')]"
+                               ".every((image) => image.complete && image.naturalWidth > 0)")
         page.locator("#zone-table").scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / f"dashboard-zone-table-{name}.png"), full_page=True)
         table = page.evaluate(ZONE_TABLE)
@@ -264,3 +267,84 @@ def test_the_pages_before_logging_in_fit_a_phone(browser_module, live_server_mod
     finally:
         context.close()
     assert_no_csp_violations(violations)
+
+
+CHART_IMAGES = """() => [...document.querySelectorAll('#server-charts img')].map((image) => {
+    const box = image.getBoundingClientRect();
+    return { src: image.getAttribute('src'), complete: image.complete, naturalWidth: image.naturalWidth,
+             naturalHeight: image.naturalHeight,
+             width: Math.round(box.width), height: Math.round(box.height),
+             display: getComputedStyle(image).display, visibility: getComputedStyle(image).visibility };
+})"""
+
+
+@pytest.mark.parametrize("size", [("phone", 390, 844), ("laptop", 1280, 800)])
+def test_the_dashboard_chart_images_load_and_show(site, artifacts, size):
+    """The "Chart images" card showed captions and no images in screenshots at 390x844 and
+    1280x800: they were taken before the server's PNGs (matplotlib, drawn per request)
+    arrived. Each image is requested once, answers 200 image/png, loads (naturalWidth > 0)
+    and is shown at the card's width with the PNG's proportions."""
+    context, base_url = site
+    name, width, height = size
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    answers = []
+    page.on("response", lambda response: "/charts/" in response.url and answers.append(
+        (response.url, response.status, response.headers.get("content-type"))))
+    try:
+        page.goto(f"{base_url}/dashboard")
+        page.wait_for_selector("body[data-dashboard-ready=yes]", state="attached")
+        page.wait_for_function("() => [...document.querySelectorAll('#server-charts img')]"
+                               ".some((image) => image.complete && image.naturalWidth > 0)")
+        page.wait_for_function("() => document.querySelectorAll('#server-charts img').length === 3 && "
+                               "[...document.querySelectorAll('#server-charts img')]"
+                               ".every((image) => image.complete && image.naturalWidth > 0)")
+        page.locator("#server-charts").scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"dashboard-chart-images-{name}.png"), full_page=True)
+        print(name, "chart image requests (ms):", page.evaluate(
+            "() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/charts/'))"
+            ".map((e) => [e.name.split('/charts/')[1].split('.png')[0], Math.round(e.startTime), Math.round(e.duration)])"))
+        images = page.evaluate(CHART_IMAGES)
+        assert len(images) == 3, images
+        assert sorted(url.split("/charts/")[1].split(".png")[0] for url, _, _ in answers) == \
+            ["cumulative", "hourly", "occupancy"], answers
+        assert all(status == 200 and kind == "image/png" for _, status, kind in answers), answers
+        for image in images:
+            assert (image["naturalWidth"], image["naturalHeight"]) == (800, 360) and \
+                image["display"] != "none" and \
+                image["visibility"] == "visible", image
+            # shown with the PNG's proportions (800 x 360), never squeezed to its border
+            assert image["width"] > 100 and abs(image["height"] - image["width"] * 0.45) <= 3, image
+    finally:
+        page.close()
+
+
+def test_the_dashboard_chart_images_have_their_place_while_the_server_draws_them(site, artifacts):
+    """Until its PNG arrived an image was a 2-pixel line (its border) over its caption: the
+    card read as captions without images, and the page moved when they came. Held back here,
+    each has its place at the PNG's proportions from the start."""
+    context, base_url = site
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    held = []
+    page.route("**/charts/*.png*", lambda route: held.append(route))
+    try:
+        page.goto(f"{base_url}/dashboard")
+        page.wait_for_selector("body[data-dashboard-ready=yes]", state="attached")
+        page.wait_for_function("() => document.querySelectorAll('#server-charts img').length === 3")
+        page.wait_for_timeout(300)
+        waiting = page.evaluate(CHART_IMAGES)
+        page.locator("#server-charts").scroll_into_view_if_needed()
+        page.locator("#server-charts").screenshot(path=str(artifacts / "dashboard-chart-images-drawing.png"))
+        assert all(image["naturalWidth"] == 0 for image in waiting), waiting   # still held
+        for image in waiting:
+            assert image["width"] > 100 and abs(image["height"] - image["width"] * 0.45) <= 3, waiting
+        for route in held:
+            route.continue_()
+        page.wait_for_function("() => [...document.querySelectorAll('#server-charts img')]"
+                               ".every((image) => image.complete && image.naturalWidth > 0)")
+        shown = page.evaluate(CHART_IMAGES)
+        assert [(i["width"], i["height"]) for i in shown] == [(i["width"], i["height"]) for i in waiting]
+    finally:
+        page.unroute("**/charts/*.png*")
+        page.close()

@@ -53,8 +53,10 @@ export class RunView {
     this.renderTable(stats.zones);
     this.renderCharts(stats);
     this.renderAlerts(alerts, new Map(stats.zones.map((zone) => [zone.zone_key, zoneName(zone)])), timeZone, alertsTotal);
+    // width/height: the PNGs' size (backend/services/charts.py, 800 x 360), so each image has
+    // its place while the server draws it (a second or so) instead of an empty line.
     byId('server-charts').replaceChildren(...['cumulative', 'occupancy', 'hourly'].map((name) => h('figure', {},
-      h('a', { href: chartUrl(name), target: '_blank', rel: 'noopener' }, h('img', { src: chartUrl(name), alt: `${name} chart` })),
+      h('a', { href: chartUrl(name), target: '_blank', rel: 'noopener' }, h('img', { src: chartUrl(name), alt: `${name} chart`, width: 800, height: 360 })),
       h('figcaption', {}, { cumulative: 'Cumulative line in / out, zone entered / left', occupancy: 'Occupancy over time', hourly: 'By hour of day' }[name]))));
   }
 
