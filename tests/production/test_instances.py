@@ -60,7 +60,8 @@ def test_instances_share_sessions_throttling_uploads_and_live_counts(tmp_path, s
                                                                      servers, clip):
     env = {**shared_env, "LOGIN_MAX_FAILURES": "3", "LIVE_POLL_SECONDS": "600",
            "LIVE_HEARTBEAT_SECONDS": "600", "LIVE_MAX_SECONDS": "900",
-           "GRACEFUL_TIMEOUT": "2"}   # the open live views would hold a stop for 20 s
+           "GRACEFUL_TIMEOUT": "2",   # the open live views would hold a stop for 20 s
+           "LIVE_MAX_STREAMS_PER_USER": "2"}   # counted across instances (Redis, by default)
     first = servers(instance(tmp_path, env, workers=1, threads=4))
     second = servers(instance(tmp_path, env, workers=1, threads=4))
     proxy = servers(nginx_for(tmp_path, [first, second]))
@@ -102,6 +103,13 @@ def test_instances_share_sessions_throttling_uploads_and_live_counts(tmp_path, s
         assert events.get(timeout=WAIT) == ("status", 200)
         _next_counts_with(events, lambda data: True)    # the state at connection time
         streams.append(events)
+    # The two open views are counted in Redis (LIVE_STREAM_SLOTS defaults to redis with
+    # SESSION_BACKEND=redis): a third, on the first instance, is one too many for the account
+    # (counted per process, that instance would have held one at most and said yes).
+    third = alice.session.get(f"{first.url}/api/runs/{run_id}/live", stream=True, timeout=60)
+    with third:
+        assert third.status_code == 429, third.status_code
+        assert third.json()["error"] == "too_many_live_views", third.text[:300]
     batch = alice.at(first.url).api("POST", f"/api/runs/{run_id}/batches", json={
         "batch_id": uuid.uuid4().hex, "samples": [
             {"ts": "2026-03-01T10:00:00Z", "zone_key": "door", "occupancy": 2,
