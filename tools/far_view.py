@@ -63,9 +63,11 @@ def panel_offsets(frames: int, panels: int) -> list[int]:
     return [round(index * period / panels) for index in range(panels)]
 
 
-def map_ground_truth(gt: dict, frames: int, layout: dict, offsets: list[int],
-                     length: int | None = None) -> dict[int, list[tuple[int, tuple]]]:
-    """frame (1-based) -> [(id, box)] of the mosaic (`length` frames, default `frames`)."""
+def map_boxes(gt: dict, frames: int, layout: dict, offsets: list[int], length: int | None = None,
+              min_share: float | None = MIN_VISIBLE_SHARE) -> dict[int, list[tuple]]:
+    """frame (1-based) -> [(id, box clipped to its panel, share of the box inside the panel)] of
+    the mosaic (`length` frames, default `frames`), keeping boxes with at least `min_share` inside
+    (None: any part inside)."""
     grid, sx, sy = layout["grid"], layout["scale_x"], layout["scale_y"]
     pw, ph = layout["panel_width"], layout["panel_height"]
     mosaic: dict[int, list] = {}
@@ -79,10 +81,18 @@ def map_ground_truth(gt: dict, frames: int, layout: dict, offsets: list[int],
                 clipped = (max(box[0], left), max(box[1], top), min(box[2], left + pw), min(box[3], top + ph))
                 area = (box[2] - box[0]) * (box[3] - box[1])
                 inside = max(0.0, clipped[2] - clipped[0]) * max(0.0, clipped[3] - clipped[1])
-                if area > 0 and inside / area >= MIN_VISIBLE_SHARE:
-                    rows.append((panel * ID_STRIDE + identity, clipped))
+                if area > 0 and inside > 0 and (min_share is None or inside / area >= min_share):
+                    rows.append((panel * ID_STRIDE + identity, clipped, inside / area))
         mosaic[step + 1] = rows
     return mosaic
+
+
+def map_ground_truth(gt: dict, frames: int, layout: dict, offsets: list[int],
+                     length: int | None = None) -> dict[int, list[tuple[int, tuple]]]:
+    """frame (1-based) -> [(id, box)] of the mosaic (`length` frames, default `frames`): the people
+    at least MIN_VISIBLE_SHARE inside their panel."""
+    return {frame: [(identity, box) for identity, box, _ in rows]
+            for frame, rows in map_boxes(gt, frames, layout, offsets, length).items()}
 
 
 def map_lines_and_zones(lines: list[dict], layout: dict) -> tuple[list[dict], list[dict]]:

@@ -74,24 +74,8 @@ def to_mosaic(source: dict[int, list], meta: dict, width: int, height: int, fram
     """Source rows (source frame -> [(id, box)]) mapped into the mosaic as tools/far_view.py maps
     the ground truth, but keeping everyone with any part inside their panel: mosaic frame ->
     [(id, box clipped to the panel, share of the box inside it)]."""
-    grid = meta["grid"]
-    layout = far_view.panel_layout(width, height, grid, meta["scale"])
-    sx, sy, pw, ph = layout["scale_x"], layout["scale_y"], layout["panel_width"], layout["panel_height"]
-    out: dict[int, list] = {}
-    for step in range(meta["frames"]):
-        rows = []
-        for panel, offset in enumerate(meta["panel_offsets"]):
-            at = far_view.pingpong_index(step + offset, frames) + 1
-            left, top = (panel % grid) * pw, (panel // grid) * ph
-            for identity, (x1, y1, x2, y2) in source.get(at, []):
-                box = (left + x1 * sx, top + y1 * sy, left + x2 * sx, top + y2 * sy)
-                clipped = (max(box[0], left), max(box[1], top), min(box[2], left + pw), min(box[3], top + ph))
-                area = (box[2] - box[0]) * (box[3] - box[1])
-                inside = max(0.0, clipped[2] - clipped[0]) * max(0.0, clipped[3] - clipped[1])
-                if area > 0 and inside > 0:
-                    rows.append((panel * far_view.ID_STRIDE + identity, clipped, inside / area))
-        out[step + 1] = rows
-    return out
+    layout = far_view.panel_layout(width, height, meta["grid"], meta["scale"])
+    return far_view.map_boxes(source, frames, layout, meta["panel_offsets"], meta["frames"], min_share=None)
 
 
 def carried_on(gt: dict[int, list], width: int, frames: int, frames_out: int = 8) -> dict[int, list]:
