@@ -13,6 +13,7 @@ Per process: under several worker processes each has its own readers (docs/camer
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import threading
 import time
@@ -87,6 +88,14 @@ def split_jpegs(buffer: bytearray) -> list[bytes]:
             return frames
         frames.append(bytes(buffer[start:end + 2]))
         del buffer[:end + 2]
+
+
+def ffmpeg_env() -> dict[str, str]:
+    """The server's environment without proxy settings: ffmpeg takes `http_proxy` (for
+    http:// and https://, unless `no_proxy` names the host) from its environment, which would
+    send a camera's requests, credentials included, to that proxy and past the checks here."""
+    return {name: value for name, value in os.environ.items()
+            if not name.lower().endswith("_proxy")}
 
 
 class CameraReader:
@@ -240,8 +249,10 @@ class CameraReader:
         guard = None
         port = None
         proxy = None
-        if camera.kind == "hls":
-            # a playlist may name segments on any host: each is checked by the proxy
+        if camera.kind == "hls" or camera.scheme == "https":
+            # a playlist may name segments on any host: each is checked by the proxy;
+            # https:// (which TLS needs by name) reaches the checked address through its
+            # tunnel, so ffmpeg never resolves the name itself (DNS rebinding)
             guard = HttpGuard(allow_private=self.settings.allow_private,
                               timeout=self.settings.io_timeout_seconds)
             proxy, address = guard.url, None
@@ -263,7 +274,7 @@ class CameraReader:
         stderr_tail: deque[str] = deque(maxlen=40)
         started = time.monotonic()
         try:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=ffmpeg_env(),
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
         except OSError:
             if guard is not None:

@@ -223,16 +223,17 @@ def ffmpeg_command(camera: CameraUrl, *, ffmpeg: str = "ffmpeg", timeout_seconds
     check_resolved vetted or the guard in front of it (see pinned)."""
     micros = str(int(timeout_seconds * 1_000_000))
     args = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error"]
-    if camera.kind == "hls":
-        # proxy: every request (playlist, segments on any host, keys) through the relay's
-        # checking proxy (http_guard.py), one request a connection; https is tunnelled
-        # (CONNECT: ffmpeg's httpproxy protocol), so the TLS name stays the host's
-        args += ["-protocol_whitelist", HLS_PROTOCOLS[camera.scheme]
-                 + (",httpproxy" if proxy and camera.scheme == "https" else "")]
-        if proxy:
-            args += ["-http_proxy", proxy, "-http_persistent", "0"]
-    else:
-        args += ["-protocol_whitelist", PROTOCOLS[camera.scheme]]
+    # proxy: every request through the relay's checking proxy (http_guard.py): for HLS
+    # the playlist, segments on any host and keys, one request a connection; for https://
+    # MJPEG its one connection. https is tunnelled (CONNECT: ffmpeg's httpproxy protocol),
+    # so the TLS name stays the host's while the connection goes to the checked address.
+    protocols = (HLS_PROTOCOLS if camera.kind == "hls" else PROTOCOLS)[camera.scheme]
+    args += ["-protocol_whitelist",
+             protocols + (",httpproxy" if proxy and camera.scheme == "https" else "")]
+    if proxy:
+        args += ["-http_proxy", proxy]
+        if camera.kind == "hls":
+            args += ["-http_persistent", "0"]
     if camera.kind == "rtsp":
         args += ["-rtsp_transport", "tcp", "-timeout", micros]
     else:

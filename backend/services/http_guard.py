@@ -1,6 +1,8 @@
 """A one-camera HTTP proxy for ffmpeg (`-http_proxy`): an HLS playlist may name segments
 (and keys) on any host, and ffmpeg's HLS demuxer fetches them with no option to keep them
-on the playlist's host. ffmpeg sends every HTTP request of the camera through the proxy
+on the playlist's host. (An https:// MJPEG camera goes through it too: ffmpeg keeps the
+name for TLS, and the tunnel connects to the checked address instead of ffmpeg resolving
+the name again.) ffmpeg sends every HTTP request of the camera through the proxy
 (absolute-URL GETs for http://, CONNECT for https://, checked with ffmpeg 5.1), so each
 host is checked here as the relay checks the camera's own (camera_urls.check_resolved:
 resolved now, every address judged) and the connection goes to the checked address; a

@@ -502,3 +502,163 @@ def test_an_https_hls_camera_is_relayed_through_the_checking_proxy(owner, tmp_pa
     finally:
         server.shutdown()
         server.server_close()
+
+
+class _Listener:
+    """A TCP listener that only counts who connects (and closes at once)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        import socket
+
+        self.connections = 0
+        self.sock = socket.socket()
+        self.sock.bind((host, port))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _https_mjpeg(frames, tmp_path, host: str):
+    """An https:// MJPEG camera (multipart JPEGs, self-signed certificate for localhost) on
+    host; returns the server and the paths it was asked for."""
+    import http.server
+    import ssl
+
+    pictures = [path.read_bytes() for path in sorted(frames.glob("*.jpg"))[:50]]
+    asked: list[str] = []
+
+    class Camera(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
+            self.end_headers()
+            try:
+                for picture in pictures * 4:
+                    self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                                     + str(len(picture)).encode() + b"\r\n\r\n" + picture + b"\r\n")
+                    time.sleep(0.04)
+            except OSError:
+                pass
+
+        def log_message(self, *args) -> None:
+            pass
+
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
+    server = http.server.ThreadingHTTPServer((host, 0), Camera)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, asked
+
+
+def _resolving(monkeypatch, answers):
+    """check_resolved (the relay's and the proxy's) resolving every name with answers(host),
+    a list of addresses: what a DNS server that changes its answers would say."""
+    import socket
+
+    real = camera_urls.check_resolved
+
+    def check(camera, resolver=None, **kwargs):
+        def resolve(host, port, **_):
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))
+                    for address in answers(host)]
+        return real(camera, resolve, **kwargs)
+
+    monkeypatch.setattr(camera_urls, "check_resolved", check)
+
+
+def test_an_https_mjpeg_camera_is_read_at_the_checked_address(owner, frames, tmp_path,
+                                                               monkeypatch):
+    """https:// MJPEG keeps its name (TLS checks it), and ffmpeg resolved it again itself:
+    a name answering differently a moment later (DNS rebinding) sent it elsewhere. It now
+    goes through the checking proxy's tunnel to the checked address: here the check says
+    localhost is 127.0.0.2 (where the camera is) while the system says 127.0.0.1 (where
+    another server listens on the same port), and only the camera is ever connected to."""
+    camera, asked = _https_mjpeg(frames, tmp_path, "127.0.0.2")
+    port = camera.server_address[1]
+    elsewhere = _Listener("127.0.0.1", port)
+    _resolving(monkeypatch, lambda host: ["127.0.0.2"])
+    try:
+        camera_id = add(owner, f"https://localhost:{port}/cam.mjpg")
+        response = owner.get(f"/api/cameras/{camera_id}/stream", buffered=False)
+        assert elsewhere.connections == 0
+        assert response.status_code == 200, response.get_json()
+        assert len(read_parts(response, 3)) == 3
+        assert asked == ["/cam.mjpg"]
+        assert elsewhere.connections == 0
+    finally:
+        camera.shutdown()
+        camera.server_close()
+        elsewhere.close()
+
+
+def test_a_hosted_server_never_connects_to_an_https_camera_that_rebinds(frames, tmp_path,
+                                                                         monkeypatch):
+    """CAMERA_ALLOW_PRIVATE=false: an https:// camera whose name resolves to a public address
+    when the relay checks it and to 127.0.0.1 a moment later: ffmpeg used to resolve it
+    again and connect there. The proxy checks the name it is asked for and refuses it: a
+    502 camera_private_address, and nothing on 127.0.0.1 is connected to."""
+    target = _Listener()
+    calls: list[str] = []
+
+    def answers(host):
+        calls.append(host)
+        return ["1.1.1.1"] if len(calls) == 1 else ["127.0.0.1"]
+
+    _resolving(monkeypatch, answers)
+    app = make_app(tmp_path, CAMERA_ALLOW_PRIVATE=False, CAMERA_OPEN_TIMEOUT_SECONDS=15)
+    owner = make_user(app, "hosted")
+    from backend.api.cameras import relay
+
+    try:
+        with app.app_context(), transaction() as conn:
+            camera_id = camera_repo.create(conn, owner.id, name="Rebinds", kind="mjpeg",
+                                           url=f"https://localhost:{target.port}/cam.mjpg",
+                                           always_on=False)
+        response = owner.get(f"/api/cameras/{camera_id}/stream")
+        assert target.connections == 0
+        assert response.status_code == 502
+        assert response.get_json()["error"] == "camera_private_address"
+        assert len(calls) >= 2            # the relay's check, then the proxy's
+    finally:
+        target.close()
+        with app.app_context():
+            relay().stop_all()
+
+
+def test_ffmpeg_takes_no_proxy_from_the_environment(owner, monkeypatch):
+    """ffmpeg reads http_proxy from its environment (for http:// and https://): a server
+    process started with one would send every camera's requests, credentials included, to
+    it and past the checks. The relay starts ffmpeg without *_proxy variables: the camera is
+    read directly and the proxy is never connected to."""
+    proxy = _Listener()
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.port}")
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
+    try:
+        with MjpegServer() as mjpeg:
+            camera_id = add(owner, mjpeg.url)
+            response = owner.get(f"/api/cameras/{camera_id}/stream", buffered=False)
+            assert proxy.connections == 0
+            assert response.status_code == 200, response.get_json()
+            assert len(read_parts(response, 3)) == 3
+        assert proxy.connections == 0
+    finally:
+        proxy.close()

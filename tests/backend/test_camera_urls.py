@@ -279,3 +279,19 @@ def test_the_rtsp_guard_reads_answers_data_frames_and_redirects():
     assert _passed(AnswerReader(), b"REDIRECT rtsp://x/ RTSP/1.0\r\nCSeq: 9\r\n\r\n", 4) is None
     garbage = AnswerReader()
     assert garbage.feed(b"x" * 70_000) is None and garbage.garbled and not garbage.redirect
+
+
+def test_https_mjpeg_goes_through_the_checking_proxy_tunnel():
+    """https:// MJPEG keeps its name for TLS; with the relay's proxy ffmpeg tunnels to it
+    (httpproxy, CONNECT) instead of resolving the name itself; http:// MJPEG is pinned."""
+    proxy = "http://u:p@127.0.0.1:4567"
+    https = camera_urls.ffmpeg_command(camera_urls.parse("https://cam.example.com/v.mjpg"),
+                                       proxy=proxy)
+    assert https[https.index("-protocol_whitelist") + 1] == "https,tls,tcp,httpproxy"
+    assert https[https.index("-http_proxy") + 1] == proxy
+    assert "-http_persistent" not in https          # an HLS demuxer option only
+    assert https[https.index("-i") + 1] == "https://cam.example.com/v.mjpg"
+    hls = camera_urls.ffmpeg_command(camera_urls.parse("https://cam.example.com/i.m3u8"),
+                                     proxy=proxy)
+    assert hls[hls.index("-protocol_whitelist") + 1] == "https,tls,tcp,crypto,httpproxy"
+    assert hls[hls.index("-http_persistent") + 1] == "0"
