@@ -291,17 +291,16 @@ def test_a_hosted_server_never_connects_to_a_lan_camera(tmp_path, caplog):
             relay().stop_all()
 
 
-class FakeRtsp:
-    """A minimal RTSP server on 127.0.0.1: OPTIONS is 200; DESCRIBE is a 301 to `redirect`
-    when given, else 404. `asked` lists the methods it was sent."""
+class _Listener:
+    """A TCP listener on `host` that only counts who connects (and closes at once);
+    subclasses answer connections in `_serve`."""
 
-    def __init__(self, redirect: str | None = None) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         import socket
 
-        self.redirect = redirect
-        self.asked: list[str] = []
+        self.connections = 0
         self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind((host, port))
         self.sock.listen()
         self.port = self.sock.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
@@ -312,7 +311,27 @@ class FakeRtsp:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+            self.connections += 1
+            self._serve(conn)
+
+    def _serve(self, conn) -> None:
+        conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class FakeRtsp(_Listener):
+    """A minimal RTSP server on 127.0.0.1: OPTIONS is 200; DESCRIBE is a 301 to `redirect`
+    when given, else 404. `asked` lists the methods it was sent."""
+
+    def __init__(self, redirect: str | None = None) -> None:
+        self.redirect = redirect
+        self.asked: list[str] = []
+        super().__init__()
+
+    def _serve(self, conn) -> None:
+        threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
     def _handle(self, conn) -> None:
         import re
@@ -341,9 +360,6 @@ class FakeRtsp:
                     else:
                         answer = f"RTSP/1.0 404 Not Found\r\nCSeq: {cseq}\r\n\r\n"
                     conn.sendall(answer.encode())
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 def test_an_rtsp_redirect_is_never_followed(owner):
@@ -502,32 +518,6 @@ def test_an_https_hls_camera_is_relayed_through_the_checking_proxy(owner, tmp_pa
     finally:
         server.shutdown()
         server.server_close()
-
-
-class _Listener:
-    """A TCP listener that only counts who connects (and closes at once)."""
-
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        import socket
-
-        self.connections = 0
-        self.sock = socket.socket()
-        self.sock.bind((host, port))
-        self.sock.listen()
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 def _https_mjpeg(frames, tmp_path, host: str):
